@@ -1,0 +1,52 @@
+# The two commands of the README:
+#   make run   build, then validate every sample message
+#   make test  install what is missing, build, run the test suite, run it again
+#              under AddressSanitizer and UndefinedBehaviorSanitizer, and fuzz
+#              the parser for a minute
+PACKAGES = meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
+	clang-format libxml2-dev libxml2-utils libcmocka-dev
+
+BUILD      = build
+ASAN_BUILD = build-asan
+FUZZ_TIME ?= 60
+BIN        = $(BUILD)/gateway/ijw-gateway
+
+.PHONY: all deps build run test unit asan fuzz bench clean
+
+all: build
+
+deps:
+	@tools/deps.sh $(PACKAGES)
+
+$(BUILD)/build.ninja:
+	meson setup --werror $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	$(BIN) validate samples/*.xml
+
+unit: build
+	meson test -C $(BUILD) --print-errorlogs
+
+$(ASAN_BUILD)/build.ninja:
+	CC=clang meson setup --werror -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dfuzz=true $(ASAN_BUILD)
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C $(ASAN_BUILD) --print-errorlogs
+
+fuzz: asan
+	tests/fuzz/run.sh $(ASAN_BUILD)/tests/fuzz/fuzz_validate $(FUZZ_TIME)
+
+test: unit asan fuzz
+
+bench: build
+	$(BUILD)/tests/bench/bench_validate
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,493 @@
+/*
+ * ijw_doc.c: hostile-input parsing and the typed view.
+ *
+ * libxml2 is driven through its own SAX2 tree builder with three handlers put
+ * in front of it: one refuses a document type declaration as soon as it is
+ * seen (so no entity is ever declared, expanded or loaded), two count the
+ * element depth and stop the parser past the limit. Parser messages are taken
+ * through the structured error handler of the context and become findings;
+ * nothing is printed.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+
+#include "ijw_doc.h"
+
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT)
+
+struct ijw_doc {
+	xmlDocPtr xml;
+	enum ijw_type type;
+	struct ijw_header header;
+	struct ijw_record *records;
+	size_t nrecords, arecords;
+};
+
+struct parse_state {
+	ijw_findings *f;
+	unsigned depth, max_depth;
+	bool refused; /* a DTD or the depth limit stopped the parser */
+	bool failed;  /* a parser error was reported */
+	ijw_rc rc;    /* a system failure while recording a finding */
+};
+
+/* Remembers the first system failure of adding a finding from a callback. */
+static void
+keep(struct parse_state *st, ijw_rc rc)
+{
+	if (rc && !st->rc)
+		st->rc = rc;
+}
+
+static void
+on_error(void *ctx, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (err->level < XML_ERR_ERROR || st->refused)
+		return;
+	st->failed = true;
+	keep(st, ijw_findings_add(st->f, "XML", "0001", "/", (unsigned)err->line,
+	                          "not well-formed XML: %s",
+	                          err->message ? err->message : "parser error"));
+}
+
+static void
+on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	(void)name;
+	(void)eid;
+	(void)sid;
+	keep(st, ijw_findings_add(st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
+	                          "a document type declaration (DOCTYPE) is not allowed in an "
+	                          "iJw message"));
+	st->refused = true;
+	xmlStopParser(ctxt);
+}
+
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+         const xmlChar **nss, int nattr, int ndef, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (++st->depth > st->max_depth) {
+		keep(st, ijw_findings_add(
+		                 st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
+		                 "elements are nested deeper than %u levels", st->max_depth));
+		st->refused = true;
+		xmlStopParser(ctxt);
+		return;
+	}
+	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, nss, nattr, ndef, attrs);
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	st->depth--;
+	xmlSAX2EndElementNs(ctx, local, prefix, uri);
+}
+
+/* UTF-16 and UTF-32 announce themselves with a byte order mark or NUL bytes. */
+static bool
+looks_utf8(const unsigned char *p, size_t len)
+{
+	if (len >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
+		return false;
+	return memchr(p, '\0', len) == NULL;
+}
+
+/* Copies the trimmed text content of element n into dst when it fits. */
+static void
+text_of(xmlNodePtr n, char *dst, size_t size)
+{
+	size_t len = 0;
+
+	dst[0] = '\0';
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		size_t l;
+
+		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+			continue;
+		if (!c->content)
+			continue;
+		l = strlen((const char *)c->content);
+		if (l >= size - len) {
+			dst[0] = '\0';
+			return;
+		}
+		memcpy(dst + len, c->content, l);
+		len += l;
+	}
+	dst[len] = '\0';
+	while (len > 0 && strchr(" \t\r\n", dst[len - 1]))
+		dst[--len] = '\0';
+	size_t lead = strspn(dst, " \t\r\n");
+	if (lead)
+		memmove(dst, dst + lead, len - lead + 1);
+}
+
+static bool
+is_elem(xmlNodePtr n, const char *local)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, local) == 0;
+}
+
+static xmlNodePtr
+child(xmlNodePtr n, const char *local)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (is_elem(c, local))
+			return c;
+	return NULL;
+}
+
+#define TEXT(node, field) text_of(node, field, sizeof field)
+
+static void
+read_header(xmlNodePtr h, struct ijw_header *hd)
+{
+	xmlNodePtr n;
+
+	for (xmlNodePtr c = h->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_elem(c, "BerichtCode"))
+			TEXT(c, hd->berichtcode);
+		else if (is_elem(c, "BerichtVersie"))
+			TEXT(c, hd->versie);
+		else if (is_elem(c, "BerichtSubversie"))
+			TEXT(c, hd->subversie);
+		else if (is_elem(c, "Afzender"))
+			TEXT(c, hd->afzender);
+		else if (is_elem(c, "Ontvanger"))
+			TEXT(c, hd->ontvanger);
+		else if (is_elem(c, "BerichtIdentificatie")) {
+			if ((n = child(c, "Identificatie")))
+				TEXT(n, hd->identificatie);
+			if ((n = child(c, "Dagtekening")))
+				TEXT(n, hd->dagtekening);
+		} else if (is_elem(c, "XsdVersie")) {
+			if ((n = child(c, "BasisschemaXsdVersie")))
+				TEXT(n, hd->xsd_basis);
+			if ((n = child(c, "BerichtXsdVersie")))
+				TEXT(n, hd->xsd_bericht);
+		}
+	}
+}
+
+enum field { F_BSN, F_TOEWIJZING, F_CATEGORIE, F_CODE, F_BEGIN, F_EIND, F_VOLUME, F_BEDRAG, F_DC };
+
+/*
+ * Where a record's fields are found, as a child or a grandchild. When several
+ * rows give the same field, the earlier row wins: JW305 has both Begindatum
+ * and ToewijzingIngangsdatum, and the start of care is the Begindatum.
+ */
+static const struct {
+	const char *outer, *inner;
+	enum field field;
+} field_paths[] = {
+        {"Bsn", NULL, F_BSN},
+        {"ToewijzingNummer", NULL, F_TOEWIJZING},
+        {"Product", "Categorie", F_CATEGORIE},
+        {"Product", "Code", F_CODE},
+        {"ProductCategorie", NULL, F_CATEGORIE},
+        {"ProductCode", NULL, F_CODE},
+        {"Begindatum", NULL, F_BEGIN},
+        {"Ingangsdatum", NULL, F_BEGIN},
+        {"GewensteIngangsdatum", NULL, F_BEGIN},
+        {"ToewijzingIngangsdatum", NULL, F_BEGIN},
+        {"ProductPeriode", "Begindatum", F_BEGIN},
+        {"DeclaratiePeriode", "Begindatum", F_BEGIN},
+        {"Einddatum", NULL, F_EIND},
+        {"ToewijzingEinddatum", NULL, F_EIND},
+        {"ProductPeriode", "Einddatum", F_EIND},
+        {"DeclaratiePeriode", "Einddatum", F_EIND},
+        {"Omvang", "Volume", F_VOLUME},
+        {"GeleverdVolume", NULL, F_VOLUME},
+        {"IngediendBedrag", "Bedrag", F_BEDRAG},
+        {"IngediendBedrag", "DebetCredit", F_DC},
+        {"TotaalIngediendBedrag", "TotaalBedrag", F_BEDRAG},
+        {"TotaalIngediendBedrag", "DebetCredit", F_DC},
+};
+
+#define NPATHS (sizeof field_paths / sizeof field_paths[0])
+
+static void
+read_record(xmlNodePtr n, struct ijw_record *r)
+{
+	char bedrag[16] = "", dc[2] = "";
+	size_t best[F_DC + 1];
+	struct {
+		char *dst;
+		size_t size;
+	} dst[] = {
+	        [F_BSN] = {r->bsn, sizeof r->bsn},
+	        [F_TOEWIJZING] = {r->toewijzingnummer, sizeof r->toewijzingnummer},
+	        [F_CATEGORIE] = {r->categorie, sizeof r->categorie},
+	        [F_CODE] = {r->productcode, sizeof r->productcode},
+	        [F_BEGIN] = {r->begindatum, sizeof r->begindatum},
+	        [F_EIND] = {r->einddatum, sizeof r->einddatum},
+	        [F_VOLUME] = {r->volume, sizeof r->volume},
+	        [F_BEDRAG] = {bedrag, sizeof bedrag},
+	        [F_DC] = {dc, sizeof dc},
+	};
+
+	for (size_t i = 0; i <= F_DC; i++)
+		best[i] = NPATHS;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (size_t i = 0; i < NPATHS; i++) {
+			enum field fl = field_paths[i].field;
+			xmlNodePtr src = c;
+
+			if (i >= best[fl] || strcmp((const char *)c->name, field_paths[i].outer))
+				continue;
+			if (field_paths[i].inner && !(src = child(c, field_paths[i].inner)))
+				continue;
+			text_of(src, dst[fl].dst, dst[fl].size);
+			best[fl] = i;
+		}
+	}
+	if (bedrag[0] && strspn(bedrag, "0123456789") == strlen(bedrag)) {
+		r->has_bedrag = true;
+		r->bedrag = strtoll(bedrag, NULL, 10);
+		if (dc[0] == 'C')
+			r->bedrag = -r->bedrag;
+	}
+}
+
+static ijw_rc
+add_record(ijw_doc *d, xmlNodePtr n, const char *level, int parent)
+{
+	struct ijw_record *r;
+
+	if (d->nrecords == d->arecords) {
+		size_t na = d->arecords ? d->arecords * 2 : 16;
+		struct ijw_record *p = realloc(d->records, na * sizeof *p);
+
+		if (!p)
+			return IJW_ENOMEM;
+		d->records = p;
+		d->arecords = na;
+	}
+	r = &d->records[d->nrecords++];
+	memset(r, 0, sizeof *r);
+	r->level = level;
+	r->parent = parent;
+	r->line = (unsigned)xmlGetLineNo(n);
+	r->node = n;
+	read_record(n, r);
+	return IJW_OK;
+}
+
+/* The registry's own copy of the level name, so records can point at it. */
+static const char *
+level_name(const struct ijw_msgdef *def, const xmlChar *local)
+{
+	for (const char *const *l = def->levels; *l; l++)
+		if (strcmp(*l, (const char *)local) == 0)
+			return *l;
+	return NULL;
+}
+
+static ijw_rc
+collect(ijw_doc *d, const struct ijw_msgdef *def, xmlNodePtr n, int parent)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		const char *level;
+		int here = parent;
+		ijw_rc rc;
+
+		if (c->type != XML_ELEMENT_NODE || !c->ns ||
+		    strcmp((const char *)c->ns->href, def->ns))
+			continue;
+		if ((level = level_name(def, c->name))) {
+			if ((rc = add_record(d, c, level, parent)))
+				return rc;
+			here = (int)d->nrecords - 1;
+		}
+		if ((rc = collect(d, def, c, here)))
+			return rc;
+	}
+	return IJW_OK;
+}
+
+/*
+ * Names the message type of the root element, or adds a TYPE finding that
+ * says why the document is not a known iJw 3.2 message.
+ */
+static const struct ijw_msgdef *
+classify(xmlNodePtr root, ijw_findings *f, ijw_rc *rc)
+{
+	const struct ijw_msgdef *def;
+	const char *ns = root->ns ? (const char *)root->ns->href : NULL;
+	unsigned line = (unsigned)xmlGetLineNo(root);
+	char code[8] = "";
+	xmlNodePtr h;
+
+	if ((h = child(root, "Header")) && (h = child(h, "BerichtCode")))
+		TEXT(h, code);
+	if (strcmp((const char *)root->name, "Bericht") != 0) {
+		*rc = ijw_findings_add(f, "TYPE", "0001", "/", line,
+		                       "the root element is <%s>; an iJw message has <Bericht>",
+		                       (const char *)root->name);
+		return NULL;
+	}
+	if (ns && (def = ijw_msgdef_by_ns(ns)))
+		return def;
+	for (enum ijw_type t = IJW_TYPE_NONE + 1; t < IJW_TYPE_END; t++) {
+		def = ijw_msgdef(t);
+		if (strcmp(def->code, code) == 0) {
+			*rc = ijw_findings_add(f, "TYPE", "0001", "/", line,
+			                       "BerichtCode %s is %s, whose root namespace is %s; "
+			                       "this message has %s",
+			                       code, def->name, def->ns, ns ? ns : "no namespace");
+			return NULL;
+		}
+	}
+	*rc = ijw_findings_add(f, "TYPE", "0001", "/", line,
+	                       "not an iJw 3.2 message: root namespace %s is none of "
+	                       "http://www.istandaarden.nl/ijw/3_2/jw3NN/schema",
+	                       ns ? ns : "(none)");
+	return NULL;
+}
+
+static ijw_rc
+build(xmlDocPtr xml, ijw_doc **out, ijw_findings *f)
+{
+	xmlNodePtr root = xmlDocGetRootElement(xml), h;
+	const struct ijw_msgdef *def;
+	ijw_rc rc = IJW_OK;
+	ijw_doc *d;
+
+	if (xml->encoding && strcasecmp((const char *)xml->encoding, "UTF-8") != 0) {
+		rc = ijw_findings_add(f, "XML", "0001", "/", 1,
+		                      "the message declares encoding %s; iJw messages are UTF-8",
+		                      (const char *)xml->encoding);
+		xmlFreeDoc(xml);
+		return rc;
+	}
+	if (!(def = classify(root, f, &rc))) {
+		xmlFreeDoc(xml);
+		return rc;
+	}
+	if (!(d = calloc(1, sizeof *d))) {
+		xmlFreeDoc(xml);
+		return IJW_ENOMEM;
+	}
+	d->xml = xml;
+	d->type = def->type;
+	if ((h = child(root, "Header")))
+		read_header(h, &d->header);
+	if ((rc = collect(d, def, root, -1))) {
+		ijw_doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return IJW_OK;
+}
+
+ijw_rc
+ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc **out,
+              ijw_findings *f)
+{
+	static const struct ijw_limits deflim = IJW_LIMITS_DEFAULT;
+	struct parse_state st = {.f = f};
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr xml;
+
+	*out = NULL;
+	if (!lim)
+		lim = &deflim;
+	st.max_depth = lim->max_depth;
+	if (len > lim->max_bytes)
+		return ijw_findings_add(f, "XML", "0001", "/", 0,
+		                        "the message is larger than the limit of %zu bytes",
+		                        lim->max_bytes);
+	if (len == 0)
+		return ijw_findings_add(f, "XML", "0001", "/", 0, "the message is empty");
+	if (len > INT_MAX)
+		return ijw_findings_add(f, "XML", "0001", "/", 0, "the message is too large");
+	if (!looks_utf8(buf, len))
+		return ijw_findings_add(f, "XML", "0001", "/", 1,
+		                        "the message is not UTF-8 (a byte order mark of UTF-16 "
+		                        "or a NUL byte); iJw messages are UTF-8");
+
+	if (!(ctxt = xmlNewParserCtxt()))
+		return IJW_ENOMEM;
+	ctxt->_private = &st;
+	ctxt->sax->serror = on_error;
+	ctxt->sax->internalSubset = on_internal_subset;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	xml = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, PARSE_OPTIONS);
+	if (!st.failed && !st.refused &&
+	    (!xml || !ctxt->wellFormed || !ctxt->nsWellFormed || !xmlDocGetRootElement(xml)))
+		keep(&st, ijw_findings_add(f, "XML", "0001", "/", 0, "not well-formed XML"));
+	if (st.failed || st.refused || st.rc || !xml || !ctxt->wellFormed || !ctxt->nsWellFormed ||
+	    !xmlDocGetRootElement(xml)) {
+		xmlFreeDoc(xml);
+		xmlFreeParserCtxt(ctxt);
+		return st.rc;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return build(xml, out, f);
+}
+
+void
+ijw_doc_free(ijw_doc *d)
+{
+	if (!d)
+		return;
+	xmlFreeDoc(d->xml);
+	free(d->records);
+	free(d);
+}
+
+enum ijw_type
+ijw_doc_type(const ijw_doc *d)
+{
+	return d->type;
+}
+
+const struct ijw_header *
+ijw_doc_header(const ijw_doc *d)
+{
+	return &d->header;
+}
+
+size_t
+ijw_doc_nrecords(const ijw_doc *d)
+{
+	return d->nrecords;
+}
+
+const struct ijw_record *
+ijw_doc_record(const ijw_doc *d, size_t i)
+{
+	return i < d->nrecords ? &d->records[i] : NULL;
+}
+
+struct _xmlDoc *
+ijw_doc_xml(const ijw_doc *d)
+{
+	return d->xml;
+}

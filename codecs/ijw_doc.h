@@ -1,0 +1,93 @@
+/*
+ * ijw_doc.h: parsing an iJw 3.2 message from memory.
+ *
+ * The bytes are treated as hostile: there is a cap on their size and on the
+ * nesting depth, a document type declaration (and with it every entity, local
+ * or external) is refused before any of it is read, nothing is ever loaded
+ * from a file or the network, and the input must be UTF-8. What is not a
+ * well-formed message of one of the fourteen known types is refused with a
+ * finding that says why.
+ *
+ * A parsed document carries a typed view of what the gateway needs: the header,
+ * and one record per record level (client, product, prestatie, ...) with the
+ * BSN, product, period and amount that level holds. The view is filled from
+ * whatever the document contains; it can be trusted only once the document has
+ * also passed schema validation.
+ */
+#ifndef IJW_DOC_H
+#define IJW_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ijw_findings.h"
+#include "ijw_rc.h"
+#include "ijw_registry.h"
+
+struct ijw_limits {
+	size_t max_bytes;   /* the largest message accepted */
+	unsigned max_depth; /* the deepest element nesting accepted */
+};
+
+/* 32 MiB and 32 levels: an iJw message is at most 9 levels deep. */
+#define IJW_LIMITS_DEFAULT                                                                         \
+	{                                                                                          \
+		32u << 20, 32                                                                      \
+	}
+
+/*
+ * Header fields. A field holds "" when the element is absent or its value does
+ * not fit the field (values are never truncated). Surrounding white space is
+ * removed.
+ */
+struct ijw_header {
+	char berichtcode[4];
+	char versie[3];
+	char subversie[3];
+	char afzender[9];  /* gemeentecode or AGB code */
+	char ontvanger[9]; /* gemeentecode or AGB code */
+	char identificatie[13];
+	char dagtekening[11]; /* YYYY-MM-DD */
+	char xsd_basis[16];   /* XsdVersie/BasisschemaXsdVersie */
+	char xsd_bericht[16]; /* XsdVersie/BerichtXsdVersie */
+};
+
+/* One record level occurrence; fields as in the header, "" when absent. */
+struct ijw_record {
+	const char *level; /* the local name: "Client", "Prestatie", ... (static) */
+	int parent;        /* index of the enclosing record, -1 at the top */
+	unsigned line;     /* line of the element in the input */
+	void *node;        /* the element (an xmlNode), owned by the document */
+	char bsn[10];
+	char toewijzingnummer[10];
+	char categorie[3]; /* product category */
+	char productcode[6];
+	char begindatum[11]; /* start of the record's period or assignment */
+	char einddatum[11];  /* end of it */
+	char volume[9];
+	bool has_bedrag;
+	long long bedrag; /* in cents, a credit amount is negative */
+};
+
+typedef struct ijw_doc ijw_doc;
+
+/*
+ * Parses len bytes at buf. On IJW_OK *out is either a new document, which the
+ * caller frees with ijw_doc_free, or NULL when the bytes are refused; the
+ * reasons are then in f (rule "XML" or "TYPE", retour code 0001). Other
+ * results mean a failure of the system (IJW_ENOMEM) and leave *out NULL.
+ * lim may be NULL for IJW_LIMITS_DEFAULT.
+ */
+ijw_rc ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc **out,
+                     ijw_findings *f);
+void ijw_doc_free(ijw_doc *doc);
+
+enum ijw_type ijw_doc_type(const ijw_doc *doc);
+const struct ijw_header *ijw_doc_header(const ijw_doc *doc);
+size_t ijw_doc_nrecords(const ijw_doc *doc);
+/* Records in document order; NULL past the end. */
+const struct ijw_record *ijw_doc_record(const ijw_doc *doc, size_t i);
+/* The libxml2 tree (an xmlDoc), owned by doc: for libijw's validators. */
+struct _xmlDoc *ijw_doc_xml(const ijw_doc *doc);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * ijw_value.h: the value types of the standard that need more than a pattern:
+ * calendar dates and the BSN's 11-proef.
+ */
+#ifndef IJW_VALUE_H
+#define IJW_VALUE_H
+
+#include <stdbool.h>
+
+/* A date as a day number: days since 1970-01-01 (negative before it). */
+typedef long ijw_day;
+
+/*
+ * Parses an iJw date, "YYYY-MM-DD" exactly, into a day number. False for any
+ * other form and for dates that do not exist (2023-02-30).
+ */
+bool ijw_date_parse(const char *s, ijw_day *day);
+/* Writes day as "YYYY-MM-DD" into out, which holds at least 11 bytes. */
+void ijw_date_format(ijw_day day, char *out);
+/* The day number of a calendar date; month 1-12. */
+ijw_day ijw_date_from_ymd(int year, int month, int mday);
+/* Splits a day number into its calendar date. */
+void ijw_date_to_ymd(ijw_day day, int *year, int *month, int *mday);
+/* The number of days of a month of a year. */
+int ijw_month_days(int year, int month);
+
+/*
+ * Whether bsn is nine digits that pass the 11-proef: 9*d1 + 8*d2 + ... +
+ * 2*d8 - d9 is a multiple of 11.
+ */
+bool ijw_bsn_valid(const char *bsn);
+
+#endif

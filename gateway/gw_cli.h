@@ -1,0 +1,24 @@
+/*
+ * gw_cli.h: the subcommands of ijw-gateway.
+ *
+ * Each takes the arguments after its name (argv[0] is the subcommand's name)
+ * and returns the process exit status. They print to standard output and
+ * report errors on standard error, prefixed with "ijw-gateway: ".
+ */
+#ifndef GW_CLI_H
+#define GW_CLI_H
+
+/* Exit statuses shared by the subcommands. */
+enum {
+	GW_EXIT_OK = 0,
+	GW_EXIT_REJECTED = 1, /* a message was rejected, a code not mapped, ... */
+	GW_EXIT_USAGE = 2,    /* bad arguments, unreadable input, system failure */
+};
+
+int gw_cmd_validate(int argc, char **argv);
+int gw_cmd_generate(int argc, char **argv);
+
+/* Prints "ijw-gateway: " and the formatted message to standard error. */
+void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * gw_file.h: reading whole files for the command line, with a size cap.
+ */
+#ifndef GW_FILE_H
+#define GW_FILE_H
+
+#include <stddef.h>
+
+#include "ijw_buf.h"
+#include "ijw_rc.h"
+
+/*
+ * Appends the contents of path ("-" is standard input) to out, whose own cap
+ * bounds what is read. IJW_EIO with errno set when the file cannot be read,
+ * IJW_ETOOBIG when it is larger than the cap.
+ */
+ijw_rc gw_read_file(const char *path, struct ijw_buf *out);
+
+/* Writes len bytes to path ("-" is standard output). IJW_EIO with errno set on failure. */
+ijw_rc gw_write_file(const char *path, const void *data, size_t len);
+
+#endif

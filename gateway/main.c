@@ -1,0 +1,70 @@
+/*
+ * main.c: ijw-gateway's command dispatcher.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "gw_cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+} commands[] = {
+        {"validate", gw_cmd_validate, "judge iJw 3.2 messages against the schemas"},
+        {"generate", gw_cmd_generate, "write a valid synthetic message of a given type"},
+};
+
+void
+gw_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ijw-gateway: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: ijw-gateway COMMAND [ARGS...]\n\n"
+	        "Exchange iJw 3.2 (Jeugdwet) messages between municipalities and providers.\n\n"
+	        "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'ijw-gateway COMMAND --help' describes a command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return GW_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return GW_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			xmlInitParser();
+			rc = commands[i].run(argc - 1, argv + 1);
+			xmlCleanupParser();
+			return rc;
+		}
+	}
+	gw_warnx("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return GW_EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+/*
+ * tu.h: helpers shared by the test programs.
+ */
+#ifndef TU_H
+#define TU_H
+
+#include <stddef.h>
+
+/* Exit status that meson reports as a skipped test. */
+#define TU_SKIP 77
+
+/*
+ * The folder of the official reference material (../shared next to the
+ * source, or $IJW_SHARED), or NULL when it is absent.
+ */
+const char *tu_shared_dir(void);
+/* shared/reference/ijw-3.2/xsd and .../voorbeelden, or NULL when absent. */
+const char *tu_official_xsd(void);
+const char *tu_official_examples(void);
+/* The project's source folder. */
+const char *tu_source_dir(void);
+
+/* The whole file, NUL-terminated, or NULL; free() it. */
+char *tu_read(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,298 @@
+/*
+ * test_doc.c: parsing hostile input, type detection and the typed view.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "ijw_doc.h"
+
+#define NS301 "http://www.istandaarden.nl/ijw/3_2/jw301/schema"
+#define NS323 "http://www.istandaarden.nl/ijw/3_2/jw323/schema"
+
+/* Every attempt to load an external resource is counted here. */
+static int loads;
+
+static xmlParserInputPtr
+spy_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	loads++;
+	return NULL;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	xmlSetExternalEntityLoader(spy_loader);
+	loads = 0;
+	return 0;
+}
+
+/* Parses text; returns the document or NULL, the findings in *f. */
+static ijw_doc *
+parse(const char *text, size_t len, const struct ijw_limits *lim, ijw_findings *f)
+{
+	ijw_doc *doc = NULL;
+
+	ijw_findings_clear(f);
+	assert_int_equal(ijw_doc_parse(text, len, lim, &doc, f), IJW_OK);
+	return doc;
+}
+
+/* Asserts that text is refused with one finding of rule whose text holds needle. */
+static void
+refused(const char *text, size_t len, const struct ijw_limits *lim, const char *rule,
+        const char *needle)
+{
+	ijw_findings *f = ijw_findings_new();
+	const struct ijw_finding *it;
+
+	assert_null(parse(text, len, lim, f));
+	assert_true(ijw_findings_count(f) >= 1);
+	it = ijw_findings_get(f, 0);
+	assert_string_equal(it->rule, rule);
+	assert_string_equal(it->retourcode, "0001");
+	if (!strstr(it->text, needle))
+		fail_msg("finding '%s' does not mention '%s'", it->text, needle);
+	assert_int_equal(loads, 0);
+	ijw_findings_free(f);
+}
+
+#define REFUSED(text, rule, needle) refused(text, strlen(text), NULL, rule, needle)
+
+static void
+external_entity_is_refused_unread(void **state)
+{
+	(void)state;
+	REFUSED("<?xml version=\"1.0\"?>\n<!DOCTYPE b [<!ENTITY e SYSTEM "
+	        "\"file:///etc/passwd\">]>\n<b:Bericht xmlns:b=\"" NS301 "\">&e;</b:Bericht>",
+	        "XML", "DOCTYPE");
+	REFUSED("<!DOCTYPE b SYSTEM \"http://example.invalid/b.dtd\"><b:Bericht xmlns:b=\"" NS301
+	        "\"/>",
+	        "XML", "DOCTYPE");
+	REFUSED("<!DOCTYPE b [<!ENTITY % p SYSTEM \"http://example.invalid/p\"> %p;]>"
+	        "<b:Bericht xmlns:b=\"" NS301 "\"/>",
+	        "XML", "DOCTYPE");
+}
+
+static void
+entity_bomb_is_refused(void **state)
+{
+	(void)state;
+	REFUSED("<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"
+	        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+	        "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+	        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">"
+	        "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+	        "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">"
+	        "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
+	        "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">]>"
+	        "<l>&h;</l>",
+	        "XML", "DOCTYPE");
+}
+
+static void
+undeclared_entity_and_xinclude_load_nothing(void **state)
+{
+	ijw_findings *f = ijw_findings_new();
+	const char *xi =
+	        "<b:Bericht xmlns:b=\"" NS301 "\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
+	        "<xi:include href=\"file:///etc/passwd\" parse=\"text\"/></b:Bericht>";
+	ijw_doc *doc;
+
+	(void)state;
+	REFUSED("<b:Bericht xmlns:b=\"" NS301 "\">&passwd;</b:Bericht>", "XML", "passwd");
+	doc = parse(xi, strlen(xi), NULL, f);
+	assert_non_null(doc); /* well-formed: the schema layer rejects the element */
+	assert_int_equal(loads, 0);
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
+}
+
+static void
+size_limit(void **state)
+{
+	static const char msg[] = "<b:Bericht xmlns:b=\"" NS301 "\"><b:Header/></b:Bericht>";
+	struct ijw_limits lim = {sizeof msg - 1, 32};
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc;
+
+	(void)state;
+	doc = parse(msg, sizeof msg - 1, &lim, f);
+	assert_non_null(doc);
+	ijw_doc_free(doc);
+	lim.max_bytes--;
+	refused(msg, sizeof msg - 1, &lim, "XML", "larger than the limit");
+	refused("", 0, NULL, "XML", "empty");
+	ijw_findings_free(f);
+}
+
+static void
+nesting_depth(void **state)
+{
+	struct ijw_limits lim = IJW_LIMITS_DEFAULT;
+	size_t depth = 100000, len = 0;
+	char *deep = malloc(depth * 7 + 200);
+
+	(void)state;
+	len += (size_t)snprintf(deep, 200, "<b:Bericht xmlns:b=\"" NS301 "\">");
+	for (size_t i = 0; i < depth; i++) {
+		memcpy(deep + len, "<b:x>", 5);
+		len += 5;
+	}
+	refused(deep, len, NULL, "XML", "nested deeper than 32 levels");
+	lim.max_depth = 3;
+	refused("<b:Bericht xmlns:b=\"" NS301 "\"><b:H><b:C><b:D/></b:C></b:H></b:Bericht>",
+	        strlen("<b:Bericht xmlns:b=\"" NS301 "\"><b:H><b:C><b:D/></b:C></b:H></b:Bericht>"),
+	        &lim, "XML", "deeper than 3");
+	free(deep);
+}
+
+static void
+encodings(void **state)
+{
+	static const char utf16[] = "\xFF\xFE<\0b\0/\0>\0";
+
+	(void)state;
+	REFUSED("<b:Bericht xmlns:b=\"" NS301 "\"><b:H>caf\xC3\x28</b:H></b:Bericht>", "XML",
+	        "UTF-8");
+	refused(utf16, sizeof utf16 - 1, NULL, "XML", "not UTF-8");
+	REFUSED("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><b:Bericht xmlns:b=\"" NS301 "\"/>",
+	        "XML", "ISO-8859-1");
+}
+
+static void
+not_well_formed(void **state)
+{
+	(void)state;
+	REFUSED("hello", "XML", "not well-formed");
+	REFUSED("<b:Bericht xmlns:b=\"" NS301 "\"><b:Header>", "XML", "not well-formed");
+	REFUSED("<b:Bericht xmlns:b=\"" NS301 "\"><c:Header/></b:Bericht>", "XML", "c");
+}
+
+static void
+unknown_message_types(void **state)
+{
+	(void)state;
+	REFUSED("<Bericht><Header/></Bericht>", "TYPE", "(none)");
+	REFUSED("<b:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_1/jw301/schema\"/>", "TYPE",
+	        "3_1");
+	REFUSED("<b:Message xmlns:b=\"" NS301 "\"/>", "TYPE", "<Message>");
+	REFUSED("<b:Bericht xmlns:b=\"urn:x\"><b:Header><b:BerichtCode>436</b:BerichtCode>"
+	        "</b:Header></b:Bericht>",
+	        "TYPE", "BerichtCode 436 is JW301");
+}
+
+static const char declaratie[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<d:Bericht xmlns:d=\"" NS323
+        "\" xmlns:i=\"http://www.istandaarden.nl/ijw/3_2/basisschema/schema\">\n"
+        "<d:Header><d:BerichtCode>490</d:BerichtCode><d:BerichtVersie>3</d:BerichtVersie>"
+        "<d:BerichtSubversie>2</d:BerichtSubversie><d:Afzender>42420001</d:Afzender>"
+        "<d:Ontvanger> 0363 </d:Ontvanger><d:BerichtIdentificatie><i:Identificatie>D1"
+        "</i:Identificatie><i:Dagtekening>2026-02-03</i:Dagtekening></d:BerichtIdentificatie>"
+        "<d:XsdVersie><i:BasisschemaXsdVersie>1.0.0</i:BasisschemaXsdVersie>"
+        "<i:BerichtXsdVersie>1.0.1</i:BerichtXsdVersie></d:XsdVersie></d:Header>\n"
+        "<d:Declaratie><d:DeclaratieNummer>N1</d:DeclaratieNummer>"
+        "<d:DeclaratiePeriode><i:Begindatum>2026-01-01</i:Begindatum>"
+        "<i:Einddatum>2026-01-31</i:Einddatum></d:DeclaratiePeriode>"
+        "<d:TotaalIngediendBedrag><i:TotaalBedrag>500</i:TotaalBedrag>"
+        "<i:DebetCredit>D</i:DebetCredit></d:TotaalIngediendBedrag><d:Clienten>\n"
+        "<d:Client><d:Bsn>999900006</d:Bsn><d:Prestaties>\n"
+        "<d:Prestatie><d:ToewijzingNummer>77</d:ToewijzingNummer>"
+        "<d:ProductCategorie>45</d:ProductCategorie><d:ProductCode>45A14</d:ProductCode>"
+        "<d:ProductPeriode><i:Begindatum>2026-01-05</i:Begindatum>"
+        "<i:Einddatum>2026-01-20</i:Einddatum></d:ProductPeriode>"
+        "<d:GeleverdVolume>3</d:GeleverdVolume>"
+        "<d:IngediendBedrag><i:Bedrag>700</i:Bedrag><i:DebetCredit>D</i:DebetCredit>"
+        "</d:IngediendBedrag></d:Prestatie>\n"
+        "<d:Prestatie><d:ToewijzingNummer>78</d:ToewijzingNummer>"
+        "<d:ProductCode>45A140</d:ProductCode>"
+        "<d:IngediendBedrag><i:Bedrag>200</i:Bedrag><i:DebetCredit>C</i:DebetCredit>"
+        "</d:IngediendBedrag></d:Prestatie>\n"
+        "</d:Prestaties></d:Client></d:Clienten></d:Declaratie></d:Bericht>\n";
+
+static void
+typed_view(void **state)
+{
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc;
+	const struct ijw_header *h;
+	const struct ijw_record *r;
+
+	(void)state;
+	doc = parse(declaratie, sizeof declaratie - 1, NULL, f);
+	assert_non_null(doc);
+	assert_int_equal(ijw_findings_count(f), 0);
+	assert_int_equal(ijw_doc_type(doc), IJW_JW323);
+	h = ijw_doc_header(doc);
+	assert_string_equal(h->berichtcode, "490");
+	assert_string_equal(h->versie, "3");
+	assert_string_equal(h->subversie, "2");
+	assert_string_equal(h->afzender, "42420001");
+	assert_string_equal(h->ontvanger, "0363"); /* white space trimmed */
+	assert_string_equal(h->identificatie, "D1");
+	assert_string_equal(h->dagtekening, "2026-02-03");
+	assert_string_equal(h->xsd_basis, "1.0.0");
+	assert_string_equal(h->xsd_bericht, "1.0.1");
+
+	assert_int_equal(ijw_doc_nrecords(doc), 4);
+	r = ijw_doc_record(doc, 0);
+	assert_string_equal(r->level, "Declaratie");
+	assert_int_equal(r->parent, -1);
+	assert_string_equal(r->begindatum, "2026-01-01");
+	assert_string_equal(r->einddatum, "2026-01-31");
+	assert_true(r->has_bedrag);
+	assert_int_equal(r->bedrag, 500);
+	r = ijw_doc_record(doc, 1);
+	assert_string_equal(r->level, "Client");
+	assert_int_equal(r->parent, 0);
+	assert_string_equal(r->bsn, "999900006");
+	assert_int_equal(r->line, 5);
+	r = ijw_doc_record(doc, 2);
+	assert_string_equal(r->level, "Prestatie");
+	assert_int_equal(r->parent, 1);
+	assert_string_equal(r->toewijzingnummer, "77");
+	assert_string_equal(r->categorie, "45");
+	assert_string_equal(r->productcode, "45A14");
+	assert_string_equal(r->begindatum, "2026-01-05");
+	assert_string_equal(r->einddatum, "2026-01-20");
+	assert_string_equal(r->volume, "3");
+	assert_int_equal(r->bedrag, 700);
+	r = ijw_doc_record(doc, 3);
+	assert_int_equal(r->parent, 1);
+	assert_string_equal(r->productcode, ""); /* too long for a code: not truncated */
+	assert_int_equal(r->bedrag, -200);       /* credit */
+	assert_null(ijw_doc_record(doc, 4));
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup(external_entity_is_refused_unread, setup),
+	        cmocka_unit_test_setup(entity_bomb_is_refused, setup),
+	        cmocka_unit_test_setup(undeclared_entity_and_xinclude_load_nothing, setup),
+	        cmocka_unit_test_setup(size_limit, setup),
+	        cmocka_unit_test_setup(nesting_depth, setup),
+	        cmocka_unit_test_setup(encodings, setup),
+	        cmocka_unit_test_setup(not_well_formed, setup),
+	        cmocka_unit_test_setup(unknown_message_types, setup),
+	        cmocka_unit_test_setup(typed_view, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

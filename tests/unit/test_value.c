@@ -1,0 +1,83 @@
+/*
+ * test_value.c: dates and the 11-proef.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "ijw_value.h"
+
+static void
+dates_that_exist(void **state)
+{
+	static const char *const good[] = {"2024-02-29", "2000-02-29", "2023-12-31",
+	                                   "1970-01-01", "0001-01-01", "9999-12-31"};
+	ijw_day d;
+	char back[11];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_true(ijw_date_parse(good[i], &d));
+		ijw_date_format(d, back);
+		assert_string_equal(back, good[i]);
+	}
+	assert_true(ijw_date_parse("1970-01-01", &d));
+	assert_int_equal(d, 0);
+	assert_true(ijw_date_parse("2024-03-01", &d));
+	assert_int_equal(d, ijw_date_from_ymd(2024, 2, 29) + 1);
+}
+
+static void
+dates_that_do_not(void **state)
+{
+	static const char *const bad[] = {"2023-02-29",  "2023-02-30", "1900-02-29", "2023-13-01",
+	                                  "2023-00-10",  "2023-04-31", "2023-4-01",  "20230401",
+	                                  "2023-04-01Z", "",           "0000-01-01", "2023-04-0a"};
+	ijw_day d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(ijw_date_parse(bad[i], &d));
+}
+
+static void
+round_trip_over_centuries(void **state)
+{
+	(void)state;
+	for (ijw_day d = ijw_date_from_ymd(1880, 1, 1); d < ijw_date_from_ymd(2120, 1, 1); d++) {
+		int y, m, md;
+
+		ijw_date_to_ymd(d, &y, &m, &md);
+		assert_true(md >= 1 && md <= ijw_month_days(y, m));
+		assert_int_equal(ijw_date_from_ymd(y, m, md), d);
+	}
+}
+
+static void
+bsn_elfproef(void **state)
+{
+	(void)state;
+	/* 9*9+9*8+9*7+9*6+0*5+0*4+0*3+0*2 - 6 = 264 = 24*11 */
+	assert_true(ijw_bsn_valid("999900006"));
+	assert_true(ijw_bsn_valid("111222333"));
+	assert_false(ijw_bsn_valid("999900007"));
+	assert_false(ijw_bsn_valid("123456789"));
+	assert_false(ijw_bsn_valid("99990000"));
+	assert_false(ijw_bsn_valid("9999000060"));
+	assert_false(ijw_bsn_valid("99990000a"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(dates_that_exist),
+	        cmocka_unit_test(dates_that_do_not),
+	        cmocka_unit_test(round_trip_over_centuries),
+	        cmocka_unit_test(bsn_elfproef),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
