@@ -1,0 +1,124 @@
+#!/bin/sh
+# cli_test.sh: the command-line contract of ijw-gateway (output formats, exit
+# statuses) checked against the real binary.
+#
+#	cli_test.sh BINARY SOURCE_DIR [SHARED_DIR]
+set -u
+bin=$1
+src=$2
+shared=${3:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# expect STATUS CMD...: runs CMD, keeps its output in $tmp/out and $tmp/err.
+expect() {
+	want=$1
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want: $(head -c 300 "$tmp/err")"
+}
+
+# has FILE PATTERN: FILE has a line matching the extended regular expression.
+has() {
+	grep -Eq -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 300 "$1")"
+}
+
+lines() {
+	n=$(wc -l <"$1")
+	[ "$n" -eq "$2" ] || fail "$1 has $n lines, expected $2"
+}
+
+# help and usage
+expect 0 "$bin" --help
+has "$tmp/out" '^  validate '
+has "$tmp/out" '^  generate '
+expect 2 "$bin"
+expect 2 "$bin" frobnicate
+has "$tmp/err" "unknown command 'frobnicate'"
+for c in validate generate; do
+	expect 0 "$bin" "$c" --help
+	has "$tmp/out" "^usage: ijw-gateway $c"
+done
+expect 2 "$bin" validate
+expect 2 "$bin" validate --bogus x.xml
+
+# generate: every type, reproducible, to a file or standard output
+for t in JW301 JW302 JW305 JW306 JW307 JW308 JW315 JW316 JW317 JW318 JW319 JW320 JW323 JW325; do
+	expect 0 "$bin" generate "$t" --seed 5 -o "$tmp/$t.xml"
+	expect 0 "$bin" generate "$t" --seed 5
+	cmp -s "$tmp/out" "$tmp/$t.xml" || fail "generate $t --seed 5 differs between runs"
+done
+expect 0 "$bin" generate jw301
+cmp -s "$tmp/out" "$tmp/JW301.xml" && fail "seed 1 and seed 5 give the same JW301"
+expect 2 "$bin" generate JW303
+has "$tmp/err" "'JW303' is not an iJw 3.2 message type"
+expect 2 "$bin" generate JW301 --seed -1
+expect 2 "$bin" generate JW301 --seed 12x
+expect 2 "$bin" generate JW301 -o /nonexistent/dir/x.xml
+
+# validate: accepted, one line per file
+expect 0 "$bin" validate "$tmp/JW301.xml" "$tmp/JW325.xml"
+lines "$tmp/out" 2
+has "$tmp/out" "^$tmp/JW301.xml: accepted JW301\$"
+has "$tmp/out" "^$tmp/JW325.xml: accepted JW325\$"
+expect 0 "$bin" validate - <"$tmp/JW305.xml"
+has "$tmp/out" '^-: accepted JW305$'
+
+# rejected: one line per finding, retour code, rule and XPath
+sed 's|<jw301:Bsn>[0-9]*</jw301:Bsn>|<jw301:Bsn>12345</jw301:Bsn>|' "$tmp/JW301.xml" >"$tmp/bad.xml"
+expect 1 "$bin" validate "$tmp/bad.xml"
+has "$tmp/out" "^$tmp/bad.xml: rejected JW301 0001 XSD /jw301:Bericht/jw301:Client/jw301:Bsn: "
+grep -q 12345 "$tmp/out" && fail "a BSN value appears in the findings"
+printf 'not xml at all' >"$tmp/junk.txt"
+expect 1 "$bin" validate "$tmp/junk.txt"
+has "$tmp/out" "^$tmp/junk.txt: rejected unknown 0001 XML /: not well-formed XML"
+printf '<?xml version="1.0"?><Bericht/>' >"$tmp/nons.xml"
+expect 1 "$bin" validate "$tmp/nons.xml"
+has "$tmp/out" "rejected unknown 0001 TYPE /: not an iJw 3.2 message"
+
+# the worst status wins: accepted < rejected < I/O error
+expect 1 "$bin" validate "$tmp/JW301.xml" "$tmp/bad.xml"
+expect 2 "$bin" validate "$tmp/JW301.xml" "$tmp/missing.xml" "$tmp/bad.xml"
+has "$tmp/err" "missing.xml: No such file or directory"
+has "$tmp/out" "bad.xml: rejected"
+expect 2 "$bin" validate --schemas /nonexistent "$tmp/JW301.xml"
+has "$tmp/err" '/nonexistent/JW301.xsd'
+
+# --json: one object per file per line
+expect 2 "$bin" validate --json "$tmp/JW301.xml" "$tmp/bad.xml" "$tmp/missing.xml" "$tmp/junk.txt"
+lines "$tmp/out" 4
+has "$tmp/out" "^\\{\"file\":\"$tmp/JW301.xml\",\"verdict\":\"accepted\",\"type\":\"JW301\",\"findings\":\\[\\],\"more_findings\":0\\}\$"
+has "$tmp/out" '"verdict":"rejected","type":"JW301","findings":\[\{"retourcode":"0001","rule":"XSD","xpath":"/jw301:Bericht/jw301:Client/jw301:Bsn","line":[0-9]+,"text":"'
+has "$tmp/out" '"verdict":"error","error":"No such file or directory"'
+has "$tmp/out" '"verdict":"rejected","type":null'
+python3 -c 'import json, sys
+for line in sys.stdin:
+    json.loads(line)' <"$tmp/out" || fail "--json output is not JSON"
+
+# the official schemas, where the reference material is present
+if [ -n "$shared" ] && [ -d "$shared/reference/ijw-3.2/xsd" ]; then
+	x=$shared/reference/ijw-3.2
+	expect 0 "$bin" validate --schemas "$x/xsd" "$tmp/JW301.xml" "$x/voorbeelden/JW301.xml"
+	expect 1 "$bin" validate --schemas "$x/xsd" "$x/voorbeelden/JW315.xml"
+	has "$tmp/out" 'rejected JW315 0001 XSD /jw315:Bericht/jw315:Client/jw315:AangevraagdeProducten/jw315:AangevraagdProduct\[1\]/jw315:ToewijzingEinddatum: '
+else
+	echo "note: ../shared is absent; skipping the checks with the official schemas"
+fi
+
+# the samples: valid ones accepted, the others rejected
+for f in "$src"/samples/*-valid-*.xml; do
+	expect 0 "$bin" validate "$f"
+done
+for f in "$src"/samples/*-invalid-*.xml "$src"/samples/*-hostile-*.xml; do
+	expect 1 "$bin" validate "$f"
+done
+
+[ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
+echo "cli: all checks passed"
