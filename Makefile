@@ -4,7 +4,7 @@
 #              under AddressSanitizer and UndefinedBehaviorSanitizer, and fuzz
 #              the parser for a minute
 PACKAGES = meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
-	clang-format libxml2-dev libxml2-utils libcmocka-dev
+	clang-format libxml2-dev libxml2-utils libcmocka-dev python3
 
 BUILD      = build
 ASAN_BUILD = build-asan
@@ -24,8 +24,10 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+# Every sample is judged; the invalid and hostile ones are meant to be rejected
+# (exit status 1), so only a usage or I/O error (2) fails the target.
 run: build
-	$(BIN) validate samples/*.xml
+	$(BIN) validate samples/*.xml || [ $$? -eq 1 ]
 
 unit: build
 	meson test -C $(BUILD) --print-errorlogs
