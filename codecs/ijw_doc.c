@@ -4,11 +4,15 @@
  * libxml2 is driven through its own SAX2 tree builder with three handlers put
  * in front of it: one refuses a document type declaration as soon as it is
  * seen (so no entity is ever declared, expanded or loaded), two count the
- * element depth and stop the parser past the limit. Parser messages are taken
- * through the structured error handler of the context and become findings;
- * nothing is printed.
+ * element depth and stop the parser past the limit. The same two note the
+ * record levels as the tree grows and read each record when its element ends,
+ * while its nodes are fresh in the cache, rather than in a second walk over
+ * the tree. Parser messages are taken through the structured error handler of
+ * the context and become findings; nothing is printed.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +40,17 @@ struct parse_state {
 	bool refused; /* a DTD or the depth limit stopped the parser */
 	bool failed;  /* a parser error was reported */
 	ijw_rc rc;    /* a system failure while recording a finding */
+	/*
+	 * The records, in document order: the elements of a record level whose
+	 * ancestors below the root are all in the message's namespace.
+	 */
+	const struct ijw_msgdef *def; /* the type the root names, NULL for none */
+	const xmlChar *msg_uri;       /* the parser's copy of def->ns, once seen */
+	const xmlChar *other_uri;     /* the last namespace seen not to be def->ns */
+	unsigned skip_depth;          /* the depth of an element outside it, 0: none */
+	int open;                     /* the innermost unfinished record, -1: none */
+	struct ijw_record *records;
+	size_t nrecords, arecords;
 };
 
 /* Remembers the first system failure of adding a finding from a callback. */
@@ -76,34 +91,6 @@ on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xml
 	xmlStopParser(ctxt);
 }
 
-static void
-on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
-         const xmlChar **nss, int nattr, int ndef, const xmlChar **attrs)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct parse_state *st = ctxt->_private;
-
-	if (++st->depth > st->max_depth) {
-		keep(st, ijw_findings_add(
-		                 st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
-		                 "elements are nested deeper than %u levels", st->max_depth));
-		st->refused = true;
-		xmlStopParser(ctxt);
-		return;
-	}
-	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, nss, nattr, ndef, attrs);
-}
-
-static void
-on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct parse_state *st = ctxt->_private;
-
-	st->depth--;
-	xmlSAX2EndElementNs(ctx, local, prefix, uri);
-}
-
 /* UTF-16 and UTF-32 announce themselves with a byte order mark or NUL bytes. */
 static bool
 looks_utf8(const unsigned char *p, size_t len)
@@ -113,11 +100,17 @@ looks_utf8(const unsigned char *p, size_t len)
 	return memchr(p, '\0', len) == NULL;
 }
 
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Copies the trimmed text content of element n into dst when it fits. */
 static void
 text_of(xmlNodePtr n, char *dst, size_t size)
 {
-	size_t len = 0;
+	size_t len = 0, lead = 0;
 
 	dst[0] = '\0';
 	for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -135,18 +128,29 @@ text_of(xmlNodePtr n, char *dst, size_t size)
 		memcpy(dst + len, c->content, l);
 		len += l;
 	}
-	dst[len] = '\0';
-	while (len > 0 && strchr(" \t\r\n", dst[len - 1]))
-		dst[--len] = '\0';
-	size_t lead = strspn(dst, " \t\r\n");
+	while (len > 0 && is_space(dst[len - 1]))
+		len--;
+	while (lead < len && is_space(dst[lead]))
+		lead++;
 	if (lead)
-		memmove(dst, dst + lead, len - lead + 1);
+		memmove(dst, dst + lead, len - lead);
+	dst[len - lead] = '\0';
+}
+
+/*
+ * Whether name is local. The first byte settles most comparisons: the typed
+ * view compares every element against a few dozen names.
+ */
+static bool
+name_is(const xmlChar *name, const char *local)
+{
+	return name[0] == (xmlChar)local[0] && strcmp((const char *)name, local) == 0;
 }
 
 static bool
 is_elem(xmlNodePtr n, const char *local)
 {
-	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, local) == 0;
+	return n->type == XML_ELEMENT_NODE && name_is(n->name, local);
 }
 
 static xmlNodePtr
@@ -229,6 +233,32 @@ static const struct {
 
 #define NPATHS (sizeof field_paths / sizeof field_paths[0])
 
+_Static_assert(NPATHS <= 32, "a row of field_paths is a bit of a uint32_t");
+
+/*
+ * The rows of field_paths by the first byte of their outer name, one bit per
+ * row: a child element is compared only with the rows it can match.
+ */
+static uint32_t rows_by_first_byte[UCHAR_MAX + 1];
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void
+index_rows(void)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		rows_by_first_byte[(unsigned char)field_paths[i].outer[0]] |= UINT32_C(1) << i;
+}
+
+/* The registry's own copy of the level name, so records can point at it. */
+static const char *
+level_name(const struct ijw_msgdef *def, const xmlChar *local)
+{
+	for (const char *const *l = def->levels; *l; l++)
+		if (name_is(local, *l))
+			return *l;
+	return NULL;
+}
+
 static void
 read_record(xmlNodePtr n, struct ijw_record *r)
 {
@@ -252,13 +282,17 @@ read_record(xmlNodePtr n, struct ijw_record *r)
 	for (size_t i = 0; i <= F_DC; i++)
 		best[i] = NPATHS;
 	for (xmlNodePtr c = n->children; c; c = c->next) {
+		uint32_t rows;
+
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		for (size_t i = 0; i < NPATHS; i++) {
+		for (rows = rows_by_first_byte[c->name[0]]; rows; rows &= rows - 1) {
+			size_t i = (size_t)__builtin_ctz(rows);
 			enum field fl = field_paths[i].field;
 			xmlNodePtr src = c;
 
-			if (i >= best[fl] || strcmp((const char *)c->name, field_paths[i].outer))
+			if (i >= best[fl] ||
+			    strcmp((const char *)c->name, field_paths[i].outer) != 0)
 				continue;
 			if (field_paths[i].inner && !(src = child(c, field_paths[i].inner)))
 				continue;
@@ -274,60 +308,112 @@ read_record(xmlNodePtr n, struct ijw_record *r)
 	}
 }
 
-static ijw_rc
-add_record(ijw_doc *d, xmlNodePtr n, const char *level, int parent)
+/* Whether uri is the message's namespace; the parser interns the URIs. */
+static bool
+in_message_ns(struct parse_state *st, const xmlChar *uri)
 {
+	if (!uri || uri == st->other_uri)
+		return false;
+	if (uri == st->msg_uri)
+		return true;
+	if (strcmp((const char *)uri, st->def->ns) != 0) {
+		st->other_uri = uri;
+		return false;
+	}
+	st->msg_uri = uri;
+	return true;
+}
+
+/* Notes element n, just started at st->depth, when it is a record. */
+static ijw_rc
+record_start(struct parse_state *st, xmlNodePtr n, const xmlChar *local, const xmlChar *uri)
+{
+	const char *level;
 	struct ijw_record *r;
 
-	if (d->nrecords == d->arecords) {
-		size_t na = d->arecords ? d->arecords * 2 : 16;
-		struct ijw_record *p = realloc(d->records, na * sizeof *p);
+	if (st->depth == 1) {
+		if (uri && name_is(local, "Bericht"))
+			st->def = ijw_msgdef_by_ns((const char *)uri);
+		return IJW_OK;
+	}
+	if (!st->def || st->skip_depth)
+		return IJW_OK;
+	if (!in_message_ns(st, uri)) {
+		st->skip_depth = st->depth;
+		return IJW_OK;
+	}
+	if (!(level = level_name(st->def, local)))
+		return IJW_OK;
+	if (st->nrecords == st->arecords) {
+		size_t na = st->arecords ? st->arecords * 2 : 16;
+		struct ijw_record *p = realloc(st->records, na * sizeof *p);
 
 		if (!p)
 			return IJW_ENOMEM;
-		d->records = p;
-		d->arecords = na;
+		st->records = p;
+		st->arecords = na;
 	}
-	r = &d->records[d->nrecords++];
+	r = &st->records[st->nrecords];
 	memset(r, 0, sizeof *r);
 	r->level = level;
-	r->parent = parent;
+	r->parent = st->open;
 	r->line = (unsigned)xmlGetLineNo(n);
 	r->node = n;
-	read_record(n, r);
+	st->open = (int)st->nrecords++;
 	return IJW_OK;
 }
 
-/* The registry's own copy of the level name, so records can point at it. */
-static const char *
-level_name(const struct ijw_msgdef *def, const xmlChar *local)
+/* Reads the record of element n, which ends at st->depth, now it is whole. */
+static void
+record_end(struct parse_state *st, xmlNodePtr n)
 {
-	for (const char *const *l = def->levels; *l; l++)
-		if (strcmp(*l, (const char *)local) == 0)
-			return *l;
-	return NULL;
-}
+	struct ijw_record *r;
 
-static ijw_rc
-collect(ijw_doc *d, const struct ijw_msgdef *def, xmlNodePtr n, int parent)
-{
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		const char *level;
-		int here = parent;
-		ijw_rc rc;
-
-		if (c->type != XML_ELEMENT_NODE || !c->ns ||
-		    strcmp((const char *)c->ns->href, def->ns))
-			continue;
-		if ((level = level_name(def, c->name))) {
-			if ((rc = add_record(d, c, level, parent)))
-				return rc;
-			here = (int)d->nrecords - 1;
-		}
-		if ((rc = collect(d, def, c, here)))
-			return rc;
+	if (st->skip_depth == st->depth) {
+		st->skip_depth = 0;
+		return;
 	}
-	return IJW_OK;
+	if (st->open < 0 || st->records[st->open].node != n)
+		return;
+	r = &st->records[st->open];
+	read_record(n, r);
+	st->open = r->parent;
+}
+
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+         const xmlChar **nss, int nattr, int ndef, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+	xmlNodePtr parent = ctxt->node;
+
+	if (++st->depth > st->max_depth) {
+		keep(st, ijw_findings_add(
+		                 st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
+		                 "elements are nested deeper than %u levels", st->max_depth));
+		st->refused = true;
+		xmlStopParser(ctxt);
+		return;
+	}
+	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, nss, nattr, ndef, attrs);
+	/* The tree builder makes the element the parser's node, unless it failed. */
+	if (ctxt->node != parent && record_start(st, ctxt->node, local, uri)) {
+		keep(st, IJW_ENOMEM);
+		xmlStopParser(ctxt);
+	}
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	if (ctxt->node)
+		record_end(st, ctxt->node);
+	st->depth--;
+	xmlSAX2EndElementNs(ctx, local, prefix, uri);
 }
 
 /*
@@ -370,8 +456,9 @@ classify(xmlNodePtr root, ijw_findings *f, ijw_rc *rc)
 	return NULL;
 }
 
+/* Makes the document of xml, taking the records of st. */
 static ijw_rc
-build(xmlDocPtr xml, ijw_doc **out, ijw_findings *f)
+build(xmlDocPtr xml, struct parse_state *st, ijw_doc **out, ijw_findings *f)
 {
 	xmlNodePtr root = xmlDocGetRootElement(xml), h;
 	const struct ijw_msgdef *def;
@@ -395,12 +482,12 @@ build(xmlDocPtr xml, ijw_doc **out, ijw_findings *f)
 	}
 	d->xml = xml;
 	d->type = def->type;
+	d->records = st->records;
+	d->nrecords = st->nrecords;
+	d->arecords = st->arecords;
+	st->records = NULL;
 	if ((h = child(root, "Header")))
 		read_header(h, &d->header);
-	if ((rc = collect(d, def, root, -1))) {
-		ijw_doc_free(d);
-		return rc;
-	}
 	*out = d;
 	return IJW_OK;
 }
@@ -410,11 +497,13 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
               ijw_findings *f)
 {
 	static const struct ijw_limits deflim = IJW_LIMITS_DEFAULT;
-	struct parse_state st = {.f = f};
+	struct parse_state st = {.f = f, .open = -1};
+	ijw_rc rc;
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr xml;
 
 	*out = NULL;
+	pthread_once(&rows_once, index_rows);
 	if (!lim)
 		lim = &deflim;
 	st.max_depth = lim->max_depth;
@@ -439,17 +528,20 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 	ctxt->sax->startElementNs = on_start;
 	ctxt->sax->endElementNs = on_end;
 	xml = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, PARSE_OPTIONS);
-	if (!st.failed && !st.refused &&
+	if (!st.failed && !st.refused && !st.rc &&
 	    (!xml || !ctxt->wellFormed || !ctxt->nsWellFormed || !xmlDocGetRootElement(xml)))
 		keep(&st, ijw_findings_add(f, "XML", "0001", "/", 0, "not well-formed XML"));
 	if (st.failed || st.refused || st.rc || !xml || !ctxt->wellFormed || !ctxt->nsWellFormed ||
 	    !xmlDocGetRootElement(xml)) {
 		xmlFreeDoc(xml);
 		xmlFreeParserCtxt(ctxt);
+		free(st.records);
 		return st.rc;
 	}
 	xmlFreeParserCtxt(ctxt);
-	return build(xml, out, f);
+	rc = build(xml, &st, out, f);
+	free(st.records);
+	return rc;
 }
 
 void
