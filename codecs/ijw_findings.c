@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/tree.h>
+
 #include "ijw_findings.h"
 
 #define TEXT_MAX 1024
@@ -55,23 +57,20 @@ one_line(char *s)
 		s[--n] = '\0';
 }
 
-ijw_rc
-ijw_findings_add(ijw_findings *f, const char *rule, const char *retourcode, const char *xpath,
-                 unsigned line, const char *fmt, ...)
+static ijw_rc
+add(ijw_findings *f, const void *node, const char *rule, const char *retourcode, const char *xpath,
+    unsigned line, const char *fmt, va_list ap)
 {
 	char text[TEXT_MAX];
 	size_t lr, lc, lx, lt;
 	struct ijw_finding *it;
 	char *p;
-	va_list ap;
 
 	if (f->count == IJW_FINDINGS_MAX) {
 		f->dropped++;
 		return IJW_OK;
 	}
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
 	one_line(text);
 	if (!xpath || !*xpath)
 		xpath = "/";
@@ -91,8 +90,46 @@ ijw_findings_add(ijw_findings *f, const char *rule, const char *retourcode, cons
 	p += lx;
 	it->text = memcpy(p, text, lt);
 	it->line = line;
+	it->node = node;
 	f->items[f->count++] = it;
 	return IJW_OK;
+}
+
+ijw_rc
+ijw_findings_add(ijw_findings *f, const char *rule, const char *retourcode, const char *xpath,
+                 unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	ijw_rc rc;
+
+	va_start(ap, fmt);
+	rc = add(f, NULL, rule, retourcode, xpath, line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+ijw_rc
+ijw_findings_add_node(ijw_findings *f, const void *node, const char *rule, const char *retourcode,
+                      const char *fmt, ...)
+{
+	xmlNodePtr n = (xmlNodePtr)node;
+	xmlChar *xpath;
+	long line;
+	va_list ap;
+	ijw_rc rc;
+
+	if (f->count == IJW_FINDINGS_MAX) {
+		f->dropped++;
+		return IJW_OK;
+	}
+	xpath = xmlGetNodePath(n);
+	line = xmlGetLineNo(n);
+	va_start(ap, fmt);
+	rc = add(f, node, rule, retourcode, (const char *)xpath, line > 0 ? (unsigned)line : 0, fmt,
+	         ap);
+	va_end(ap);
+	xmlFree(xpath);
+	return rc;
 }
 
 size_t

@@ -23,6 +23,11 @@ struct ijw_finding {
 	const char *xpath;      /* the element, "/" when there is none */
 	unsigned line;          /* line in the input, 0 when unknown */
 	const char *text;       /* one line, no trailing newline */
+	/*
+	 * The element (an xmlNode) of the judged document, NULL when there is
+	 * none; valid only as long as that document is.
+	 */
+	const void *node;
 };
 
 typedef struct ijw_findings ijw_findings;
@@ -41,6 +46,14 @@ void ijw_findings_clear(ijw_findings *f);
 ijw_rc ijw_findings_add(ijw_findings *f, const char *rule, const char *retourcode,
                         const char *xpath, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
+
+/*
+ * Adds a finding on node, an element (xmlNode) of the judged document: its
+ * XPath and line are taken from the node, which the finding keeps.
+ */
+ijw_rc ijw_findings_add_node(ijw_findings *f, const void *node, const char *rule,
+                             const char *retourcode, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 
 size_t ijw_findings_count(const ijw_findings *f);
 /* Findings that did not fit in the list. */

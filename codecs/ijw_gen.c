@@ -460,6 +460,20 @@ write_header(struct gen *g, const char *header_code)
 
 /* ---- the messages ---- */
 
+/*
+ * Whether another of the n products has the category of product i. A product
+ * given by category only (with a Budget) stands for every product of its
+ * category, so it would overlap that other one (TR302).
+ */
+static bool
+category_shared(const struct product **ps, int n, int i)
+{
+	for (int j = 0; j < n; j++)
+		if (j != i && strcmp(ps[j]->categorie, ps[i]->categorie) == 0)
+			return true;
+	return false;
+}
+
 static void
 body_toewijzing(struct gen *g)
 {
@@ -514,7 +528,7 @@ body_toewijzing(struct gen *g)
 	M_OPEN(g, "ToegewezenProducten");
 	for (int i = 0; i < n; i++) {
 		ijw_day ingang = g->dag + between(g, -14, 28);
-		bool budget = chance(g, 15);
+		bool budget = chance(g, 15) && !category_shared(ps, n, i);
 
 		M_OPEN(g, "ToegewezenProduct");
 		M_LEAF(g, "ToewijzingNummer", "%ld", nr + i);
@@ -818,7 +832,7 @@ make_declaratie(struct gen *g, struct declaratie *d)
 
 			*p = *orig;
 			referentie(p->referentie, d->nummer, "", (unsigned)d->n + 1);
-			referentie(p->vorige, d->nummer, "C", pick(g, 99) + 1);
+			referentie(p->vorige, d->nummer, "C", (unsigned)d->n + 1);
 			p->credit = true;
 			d->n++;
 		}

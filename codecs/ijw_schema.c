@@ -230,7 +230,6 @@ on_valid_error(void *ctx, xmlErrorPtr err)
 {
 	struct validation *v = ctx;
 	xmlNodePtr node = err->node;
-	xmlChar *xpath = NULL;
 	const char *msg = err->message ? err->message : "schema violation";
 	struct ijw_buf text;
 	ijw_rc rc;
@@ -244,12 +243,11 @@ on_valid_error(void *ctx, xmlErrorPtr err)
 		msg = ijw_buf_str(&text);
 	}
 	if (node)
-		xpath = xmlGetNodePath(node);
-	rc = ijw_findings_add(v->f, "XSD", "0001", xpath ? (const char *)xpath : "/",
-	                      (unsigned)err->line, "%s", msg);
+		rc = ijw_findings_add_node(v->f, node, "XSD", "0001", "%s", msg);
+	else
+		rc = ijw_findings_add(v->f, "XSD", "0001", "/", (unsigned)err->line, "%s", msg);
 	if (rc && !v->rc)
 		v->rc = rc;
-	xmlFree(xpath);
 	ijw_buf_free(&text);
 }
 

@@ -3,6 +3,7 @@
  * algorithms) and the 11-proef.
  */
 #include <string.h>
+#include <time.h>
 
 #include "ijw_value.h"
 
@@ -102,4 +103,10 @@ ijw_bsn_valid(const char *bsn)
 		sum += (9 - i) * (bsn[i] - '0');
 	sum -= bsn[8] - '0';
 	return sum % 11 == 0;
+}
+
+ijw_day
+ijw_today(void)
+{
+	return (ijw_day)((time(NULL) + 2 * 3600) / 86400);
 }

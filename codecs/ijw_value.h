@@ -5,10 +5,14 @@
 #ifndef IJW_VALUE_H
 #define IJW_VALUE_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 /* A date as a day number: days since 1970-01-01 (negative before it). */
 typedef long ijw_day;
+
+/* Later than every date: the end of an open period. */
+#define IJW_DAY_MAX LONG_MAX
 
 /*
  * Parses an iJw date, "YYYY-MM-DD" exactly, into a day number. False for any
@@ -23,6 +27,13 @@ ijw_day ijw_date_from_ymd(int year, int month, int mday);
 void ijw_date_to_ymd(ijw_day day, int *year, int *month, int *mday);
 /* The number of days of a month of a year. */
 int ijw_month_days(int year, int month);
+
+/*
+ * Today in the Netherlands, from the system clock. The Dutch date is at most
+ * two hours ahead of UTC, so this is the UTC date two hours from now: it never
+ * falls behind the Dutch date, and runs ahead of it by at most an hour.
+ */
+ijw_day ijw_today(void);
 
 /*
  * Whether bsn is nine digits that pass the 11-proef: 9*d1 + 8*d2 + ... +

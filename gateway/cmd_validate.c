@@ -14,8 +14,11 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: ijw-gateway validate [--schemas DIR] [--json] FILE...\n\n"
-	        "Judges each FILE (- for standard input) as an iJw 3.2 message and prints\n"
+	        "usage: ijw-gateway validate [--schemas DIR] [--json] [--xsd-only] [--today DATE] "
+	        "FILE...\n\n"
+	        "Judges each FILE (- for standard input) as an iJw 3.2 message: well-formed\n"
+	        "XML, the schema of its type and the in-message rules of the standard\n"
+	        "('ijw-gateway rules' lists them). Prints\n"
 	        "  FILE: accepted JW301\n"
 	        "or one line per finding\n"
 	        "  FILE: rejected JW301 RETOURCODE RULE XPATH: TEXT\n"
@@ -23,6 +26,8 @@ usage(FILE *out)
 	        "  --schemas DIR  validate with basisschema.xsd and JW3nn.xsd from DIR (such as\n"
 	        "                 the official release) instead of the built-in schemas\n"
 	        "  --json         one JSON object per file per line instead\n"
+	        "  --xsd-only     judge well-formedness and the schema, not the rules\n"
+	        "  --today DATE   judge as if today were DATE (YYYY-MM-DD), for TR135\n"
 	        "  -h, --help     this text\n\n"
 	        "Exit status: 0 all accepted, 1 any rejected, 2 usage or I/O error.\n");
 }
@@ -30,7 +35,7 @@ usage(FILE *out)
 struct run {
 	ijw_schemas *schemas;
 	ijw_findings *findings;
-	struct ijw_limits limits;
+	struct ijw_validate_opts opts;
 	bool json;
 };
 
@@ -118,7 +123,7 @@ validate_file(struct run *r, const char *file)
 
 	ijw_findings_clear(r->findings);
 	/* One byte over the limit is enough to have the parser refuse it. */
-	ijw_buf_init(&in, r->limits.max_bytes + 1);
+	ijw_buf_init(&in, r->opts.limits.max_bytes + 1);
 	rc = gw_read_file(file, &in);
 	if (rc == IJW_EIO || rc == IJW_ENOMEM) {
 		snprintf(error, sizeof error, "%s",
@@ -129,7 +134,7 @@ validate_file(struct run *r, const char *file)
 		ijw_buf_free(&in);
 		return GW_EXIT_USAGE;
 	}
-	rc = ijw_validate(r->schemas, in.data, in.len, &r->limits, &doc, r->findings);
+	rc = ijw_validate(r->schemas, in.data, in.len, &r->opts, &doc, r->findings);
 	ijw_buf_free(&in);
 	if (rc) {
 		snprintf(error, sizeof error, "%s",
@@ -155,13 +160,15 @@ validate_file(struct run *r, const char *file)
 int
 gw_cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"schemas", required_argument, NULL, 'S'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	struct run r = {.limits = IJW_LIMITS_DEFAULT};
+	static const struct option opts[] = {
+	        {"schemas", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
+	        {"xsd-only", no_argument, NULL, 'x'},      {"today", required_argument, NULL, 't'},
+	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	struct run r = {.json = false};
 	const char *dir = NULL;
 	int c, status = GW_EXIT_OK;
+
+	ijw_validate_opts_init(&r.opts);
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -171,6 +178,16 @@ gw_cmd_validate(int argc, char **argv)
 			break;
 		case 'j':
 			r.json = true;
+			break;
+		case 'x':
+			r.opts.rules = false;
+			break;
+		case 't':
+			if (!ijw_date_parse(optarg, &r.opts.today)) {
+				gw_warnx("validate: --today wants a date YYYY-MM-DD, not '%s'",
+				         optarg);
+				return GW_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -3,36 +3,39 @@
  *
  * For JW301, JW305 and JW323 messages from ijw_generate() (seeds 1 to
  * NSEEDS) and for one large JW323 (the clients of many generated JW323
- * declarations put into one of at least LARGE_BYTES), three ways of
+ * declarations put into one of at least LARGE_BYTES), four ways of
  * validating the same bytes are timed:
  *
  *   (1) libxml2 loop   the limit of libxml2: xmlReadMemory and
  *                      xmlSchemaValidateDoc in a loop, with the official schema
  *                      of the type compiled once and one validation context,
  *                      parsing with the options libijw uses (BASELINE_OPTIONS)
- *   (2) ijw validate   ijw_validate() with the built-in schemas, one schema set
- *                      for the whole run: what `ijw-gateway validate` does for
- *                      each message (hostile-input parse, typed view, full XSD)
- *   (3) xmllint/file   one `xmllint --noout --schema JWnnn.xsd FILE` process per
+ *   (2) ijw XSD only   ijw_validate() without the in-message rules, with the
+ *                      built-in schemas, one schema set for the whole run
+ *                      (hostile-input parse, typed view, full XSD)
+ *   (3) ijw + rules    the same with the in-message rules: what
+ *                      `ijw-gateway validate` does for each message
+ *   (4) xmllint/file   one `xmllint --noout --schema JWnnn.xsd FILE` process per
  *                      message, with the official schema
  *
- * Every message is first checked to be accepted by all three, so that none of
+ * Every message is first checked to be accepted by all four, so that none of
  * them can take a shortcut over a rejection. The figures are messages per
  * second (higher is better), timed with CLOCK_MONOTONIC over runs of at least
  * MIN_SECONDS that cycle through the messages of a row: the best of RACE_RUNS
- * runs for (1) and (2), which take turns run by run in one process so that a
- * busy spell of a shared machine does not fall on one of them only, and the
- * best of XMLLINT_RUNS runs for (3). The ratio (2)/(1) is the share of
- * libxml2's limit that libijw reaches (1.00: as fast); (2)/(3) is how many
- * times faster libijw is than xmllint per file.
+ * runs for (1), (2) and (3), which take turns run by run in one process so
+ * that a busy spell of a shared machine does not fall on one of them only,
+ * and the best of XMLLINT_RUNS runs for (4). The ratio (2)/(1) is the share
+ * of libxml2's limit that libijw reaches (1.00: as fast); (3)/(2) is what the
+ * rules leave of the XSD-only rate (0.80: the rules cost 25% on top);
+ * (2)/(4) is how many times faster libijw is than xmllint per file.
  *
- * The peak resident set (ru_maxrss, from wait4) of (1) and of (2) is taken
+ * The peak resident set (ru_maxrss, from wait4) of (1), (2) and (3) is taken
  * from a fresh process that does nothing else: it validates every message and
  * then goes on for PEAK_SECONDS. Such processes are forked from one that holds
  * the messages; the "floor" printed above the table is the peak of one that
- * does nothing at all. For (3) it is the peak of the largest xmllint process.
+ * does nothing at all. For (4) it is the peak of the largest xmllint process.
  *
- * Without the official schemas (/work/shared, see tests/tu.h) (1) and (3) use
+ * Without the official schemas (/work/shared, see tests/tu.h) (1) and (4) use
  * the project's own schemas from the source tree, which are the ones built
  * into libijw; the output says so.
  *
@@ -74,12 +77,16 @@
 #define BENCH_BUILDTYPE "unknown"
 #endif
 
-enum approach { LIBXML2, IJW, XMLLINT, NAPPROACH };
+enum approach { LIBXML2, IJW, IJW_RULES, XMLLINT, NAPPROACH };
+
+/* The approaches that take turns in one process. */
+#define NRACED 3
 
 static const char *const approach_name[NAPPROACH] = {
         "(1) libxml2 loop",
-        "(2) ijw validate",
-        "(3) xmllint/file",
+        "(2) ijw XSD only",
+        "(3) ijw + rules",
+        "(4) xmllint/file",
 };
 
 struct msgset {
@@ -100,14 +107,15 @@ struct result {
 struct phase {
 	const struct msgset *set;
 	enum approach how;
-	char xsd[4096]; /* the schema of (1) and (3) */
+	char xsd[4096]; /* the schema of (1) and (4) */
 	xmlSchemaPtr schema;
 	xmlSchemaValidCtxtPtr vctxt;
 	ijw_schemas *schemas;
 	ijw_findings *findings;
-	size_t next;        /* the message to validate next */
-	long child_rss_kib; /* the largest xmllint process */
-	struct result *res; /* where an error is reported */
+	struct ijw_validate_opts opts; /* with or without the rules */
+	size_t next;                   /* the message to validate next */
+	long child_rss_kib;            /* the largest xmllint process */
+	struct result *res;            /* where an error is reported */
 };
 
 static double
@@ -265,7 +273,7 @@ ijw_one(struct phase *p, const struct ijw_buf *msg)
 	ijw_rc rc;
 
 	ijw_findings_clear(p->findings);
-	rc = ijw_validate(p->schemas, msg->data, msg->len, NULL, &doc, p->findings);
+	rc = ijw_validate(p->schemas, msg->data, msg->len, &p->opts, &doc, p->findings);
 	ijw_doc_free(doc);
 	return rc == IJW_OK && ijw_findings_count(p->findings) == 0;
 }
@@ -319,6 +327,7 @@ step(struct phase *p)
 	case LIBXML2:
 		return libxml2_one(p, &p->set->msgs[i]);
 	case IJW:
+	case IJW_RULES:
 		return ijw_one(p, &p->set->msgs[i]);
 	default:
 		return xmllint_one(p, p->set->files[i]);
@@ -355,6 +364,9 @@ setup(struct phase *p)
 		xmlSchemaSetValidStructuredErrors(p->vctxt, ignore_error, NULL);
 		return true;
 	case IJW:
+	case IJW_RULES:
+		ijw_validate_opts_init(&p->opts);
+		p->opts.rules = p->how == IJW_RULES;
 		if ((rc = ijw_schemas_new(NULL, &p->schemas)) ||
 		    !(p->findings = ijw_findings_new())) {
 			fail(p, "ijw_schemas_new", ijw_strerror(rc ? rc : IJW_ENOMEM));
@@ -432,16 +444,19 @@ timed_run(struct phase *p, struct result *r)
 	return true;
 }
 
-/* (1) and (2) run by run in turns, RACE_RUNS runs each. */
+/* (1), (2) and (3) run by run in turns, RACE_RUNS runs each. */
 static void
 race(struct phase *ph, struct result *res)
 {
-	if (setup(&ph[0]) && setup(&ph[1]) && check_all(&ph[0]) && check_all(&ph[1]))
-		for (int run = 0; run < RACE_RUNS; run++)
-			if (!timed_run(&ph[0], &res[0]) || !timed_run(&ph[1], &res[1]))
-				break;
-	teardown(&ph[0]);
-	teardown(&ph[1]);
+	bool ready = true;
+
+	for (int a = 0; a < NRACED; a++)
+		ready = ready && setup(&ph[a]) && check_all(&ph[a]);
+	for (int run = 0; ready && run < RACE_RUNS; run++)
+		for (int a = 0; ready && a < NRACED; a++)
+			ready = timed_run(&ph[a], &res[a]);
+	for (int a = 0; a < NRACED; a++)
+		teardown(&ph[a]);
 }
 
 /* One approach alone, for its peak resident set. */
@@ -490,7 +505,7 @@ in_child(void (*body)(struct phase *, struct result *), struct phase *ph, struct
 	return reap(pid, &status);
 }
 
-/* Measures the three approaches on set into res[LIBXML2..XMLLINT]. */
+/* Measures the approaches on set into res[LIBXML2..XMLLINT]. */
 static void
 measure(const struct msgset *set, const char *xsd, struct result *res)
 {
@@ -500,8 +515,8 @@ measure(const struct msgset *set, const char *xsd, struct result *res)
 		ph[a] = (struct phase){.set = set, .how = (enum approach)a, .res = &res[a]};
 		snprintf(ph[a].xsd, sizeof ph[a].xsd, "%s", xsd);
 	}
-	in_child(race, ph, res, 2);
-	for (int a = LIBXML2; a <= IJW; a++) {
+	in_child(race, ph, res, NRACED);
+	for (int a = 0; a < NRACED; a++) {
 		struct result alone = {0};
 
 		ph[a].res = &alone;
@@ -558,11 +573,11 @@ print_ratio(const struct result *a, const struct result *b)
 static void
 print_table(const struct msgset *sets, size_t nsets, struct result (*res)[NAPPROACH])
 {
-	printf("\nmessages per second, the best run of >= %.1f s (higher is better): (1) and (2) "
-	       "%d runs\neach, taking turns in one process; (3) %d runs\n\n",
+	printf("\nmessages per second, the best run of >= %.1f s (higher is better): (1), (2) "
+	       "and (3)\n%d runs each, taking turns in one process; (4) %d runs\n\n",
 	       MIN_SECONDS, RACE_RUNS, XMLLINT_RUNS);
 	print_header();
-	printf(" %8s %8s\n", "(2)/(1)", "(2)/(3)");
+	printf(" %8s %8s %8s\n", "(2)/(1)", "(3)/(2)", "(2)/(4)");
 	for (size_t i = 0; i < nsets; i++) {
 		printf("%-10s", sets[i].label);
 		for (int a = 0; a < NAPPROACH; a++) {
@@ -572,11 +587,12 @@ print_table(const struct msgset *sets, size_t nsets, struct result (*res)[NAPPRO
 				printf(" %17.1f", res[i][a].rate);
 		}
 		print_ratio(&res[i][IJW], &res[i][LIBXML2]);
+		print_ratio(&res[i][IJW_RULES], &res[i][IJW]);
 		print_ratio(&res[i][IJW], &res[i][XMLLINT]);
 		printf("\n");
 	}
-	printf("\npeak resident set in MiB (ru_maxrss): (1) and (2) each in a process of its "
-	       "own,\n(3) the largest xmllint process\n\n");
+	printf("\npeak resident set in MiB (ru_maxrss): (1), (2) and (3) each in a process of "
+	       "its own,\n(4) the largest xmllint process\n\n");
 	print_header();
 	printf("\n");
 	for (size_t i = 0; i < nsets; i++) {
@@ -643,12 +659,12 @@ main(int argc, char **argv)
 
 	printf("ijw-gateway validation benchmark (%s build, libxml2 %s)\n\n", BENCH_BUILDTYPE,
 	       xmlParserVersion);
-	printf("schemas: (1) and (3) %s\n", xsd_dir);
+	printf("schemas: (1) and (4) %s\n", xsd_dir);
 	if (!official)
 		printf("         the official schemas were not found (no /work/shared): the "
 		       "baseline uses\n         the project's own schemas, the ones built into "
 		       "libijw\n");
-	printf("         (2) the schemas built into libijw\n");
+	printf("         (2) and (3) the schemas built into libijw\n");
 	print_sets(sets, NROWS);
 	printf("floor: %.1f MiB peak resident set of a process forked to measure that does "
 	       "nothing\n",

@@ -16,15 +16,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static ijw_schemas *schemas;
 	static ijw_findings *findings;
-	static const struct ijw_limits lim = {1u << 20, 32};
+	static struct ijw_validate_opts opts;
 	ijw_doc *doc = NULL;
 
-	if (!schemas && (ijw_schemas_new(NULL, &schemas) || ijw_schemas_load_all(schemas)))
-		abort();
+	if (!schemas) {
+		if (ijw_schemas_new(NULL, &schemas) || ijw_schemas_load_all(schemas))
+			abort();
+		ijw_validate_opts_init(&opts);
+		opts.limits.max_bytes = 1u << 20;
+		/* A fixed day, so that a crash replays the same way later. */
+		opts.today = ijw_date_from_ymd(2026, 11, 23);
+	}
 	if (!findings && !(findings = ijw_findings_new()))
 		abort();
 	ijw_findings_clear(findings);
-	if (ijw_validate(schemas, data, size, &lim, &doc, findings) != IJW_OK)
+	if (ijw_validate(schemas, data, size, &opts, &doc, findings) != IJW_OK)
 		abort();
 	if (doc) {
 		/* Touch every record, so that a bad index or pointer shows. */
