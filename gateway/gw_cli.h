@@ -17,6 +17,8 @@ enum {
 
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
+int gw_cmd_retour(int argc, char **argv);
+int gw_cmd_rules(int argc, char **argv);
 
 /* Prints "ijw-gateway: " and the formatted message to standard error. */
 void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

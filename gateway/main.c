@@ -15,7 +15,9 @@ static const struct command {
 	const char *summary;
 } commands[] = {
         {"validate", gw_cmd_validate, "judge iJw 3.2 messages against the schemas"},
+        {"retour", gw_cmd_retour, "write the retour message that answers a heen message"},
         {"generate", gw_cmd_generate, "write a valid synthetic message of a given type"},
+        {"rules", gw_cmd_rules, "list the in-message rules of the standard"},
 };
 
 void
