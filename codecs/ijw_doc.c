@@ -107,9 +107,10 @@ is_space(char c)
 }
 
 /* Copies the trimmed text content of element n into dst when it fits. */
-static void
-text_of(xmlNodePtr n, char *dst, size_t size)
+bool
+ijw_node_text(const void *node, char *dst, size_t size)
 {
+	const xmlNode *n = node;
 	size_t len = 0, lead = 0;
 
 	dst[0] = '\0';
@@ -123,7 +124,7 @@ text_of(xmlNodePtr n, char *dst, size_t size)
 		l = strlen((const char *)c->content);
 		if (l >= size - len) {
 			dst[0] = '\0';
-			return;
+			return false;
 		}
 		memcpy(dst + len, c->content, l);
 		len += l;
@@ -135,6 +136,7 @@ text_of(xmlNodePtr n, char *dst, size_t size)
 	if (lead)
 		memmove(dst, dst + lead, len - lead);
 	dst[len - lead] = '\0';
+	return true;
 }
 
 /*
@@ -162,7 +164,7 @@ child(xmlNodePtr n, const char *local)
 	return NULL;
 }
 
-#define TEXT(node, field) text_of(node, field, sizeof field)
+#define TEXT(node, field) ijw_node_text(node, field, sizeof field)
 
 static void
 read_header(xmlNodePtr h, struct ijw_header *hd)
@@ -296,7 +298,7 @@ read_record(xmlNodePtr n, struct ijw_record *r)
 				continue;
 			if (field_paths[i].inner && !(src = child(c, field_paths[i].inner)))
 				continue;
-			text_of(src, dst[fl].dst, dst[fl].size);
+			ijw_node_text(src, dst[fl].dst, dst[fl].size);
 			best[fl] = i;
 		}
 	}

@@ -87,6 +87,13 @@ const struct ijw_header *ijw_doc_header(const ijw_doc *doc);
 size_t ijw_doc_nrecords(const ijw_doc *doc);
 /* Records in document order; NULL past the end. */
 const struct ijw_record *ijw_doc_record(const ijw_doc *doc, size_t i);
+/*
+ * The text of element node (an xmlNode) without surrounding white space, in
+ * dst of size bytes. False, with dst "", when it does not fit: a value is
+ * never truncated.
+ */
+bool ijw_node_text(const void *node, char *dst, size_t size);
+
 /* The libxml2 tree (an xmlDoc), owned by doc: for libijw's validators. */
 struct _xmlDoc *ijw_doc_xml(const ijw_doc *doc);
 

@@ -60,29 +60,16 @@ at(xmlNodePtr n, const char *path)
 }
 
 /*
- * The trimmed text of the element at path below n, in buf of size bytes, or
- * NULL when the element is absent. A longer value is cut to fit.
+ * The text of the element at path below n in buf, or NULL when the element is
+ * absent; "" when it does not fit, which the schemas rule out for the buffers
+ * used here.
  */
 static const char *
 text(xmlNodePtr n, const char *path, char *buf, size_t size)
 {
-	xmlChar *content;
-	const char *s;
-	size_t len;
-
 	if (!(n = at(n, path)))
 		return NULL;
-	content = xmlNodeGetContent(n);
-	s = content ? (const char *)content : "";
-	s += strspn(s, " \t\r\n");
-	len = strlen(s);
-	while (len > 0 && strchr(" \t\r\n", s[len - 1]))
-		len--;
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	xmlFree(content);
+	ijw_node_text(n, buf, size);
 	return buf;
 }
 
@@ -592,7 +579,7 @@ collect_keys(struct run *r, const char *level, const char *const *paths, bool pe
 		bool any = false;
 
 		for (const char *const *p = paths; *p; p++) {
-			char buf[40];
+			char buf[64];
 			const char *val = text(rec->node, *p, buf, sizeof buf);
 
 			any |= val != NULL;
@@ -695,7 +682,7 @@ check_no_credit_in_same_message(struct run *r)
 	const struct ijw_record *rec;
 	size_t n;
 	struct keyed *v = collect_keys(r, "Prestatie", refs, false, &n);
-	char vorig[40];
+	char vorig[64];
 
 	if (!v)
 		return;
