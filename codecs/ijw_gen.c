@@ -14,14 +14,14 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ijw_gen.h"
 #include "ijw_value.h"
 
 #define MAX_PRODUCTS 3
-#define MAX_CLIENTS 4
-#define MAX_PRESTATIES (MAX_CLIENTS * (MAX_PRODUCTS + 1))
+#define MAX_CLIENTS 4 /* of a declaration, unless asked for more */
 
 struct gen {
 	struct ijw_buf *b;
@@ -35,6 +35,7 @@ struct gen {
 	ijw_day dag; /* Dagtekening of the (heen) message */
 	const char *gemeente, *plaats;
 	char aanbieder[9];
+	unsigned clients; /* of a declaration; 0: from 1 to MAX_CLIENTS */
 };
 
 /* ---- choices ---- */
@@ -753,9 +754,9 @@ struct prestatie {
 struct declaratie {
 	char nummer[13];
 	ijw_day begin, eind;
-	struct person clients[MAX_CLIENTS];
+	char (*bsn)[10]; /* per client */
 	int nclients;
-	struct prestatie p[MAX_PRESTATIES];
+	struct prestatie *p;
 	int n;
 };
 
@@ -776,21 +777,59 @@ tarief(struct gen *g, enum unit u)
 	}
 }
 
-/* A ReferentieNummer: the declaration's number, a dash and a line number. */
+/*
+ * A ReferentieNummer: the declaration's number, a dash and the line number.
+ * The VorigReferentieNummer of a credit line names a line of an earlier
+ * declaration: a V in place of the D. Both fit their 20 characters for the
+ * IJW_GEN_MAX_CLIENTS clients of the largest declaration.
+ */
 static void
-referentie(char dst[21], const char *nummer, const char *prefix, unsigned line)
+referentie(char dst[21], const char *nummer, bool vorig, unsigned line)
 {
 	char ref[32];
 
-	snprintf(ref, sizeof ref, "%s%.12s-%02u", prefix, nummer, line % 100);
+	snprintf(ref, sizeof ref, "%s%.11s-%02u", vorig ? "V" : "D", nummer + 1, line);
 	memcpy(dst, ref, 21);
 	dst[20] = '\0';
+}
+
+/*
+ * The BSN of client c of a declaration: a prefix drawn for the declaration,
+ * five digits that are distinct for every c (7919 is prime to 100000) and
+ * the check digit; a prefix digit moves where the check would be 10.
+ */
+static void
+client_bsn(const char prefix[3], unsigned start, unsigned c, char *bsn)
+{
+	unsigned k = (start + c * 7919u) % 100000u;
+	int sum;
+
+	snprintf(bsn, 10, "%.3s%05u", prefix, k);
+	for (;;) {
+		sum = 0;
+		for (int i = 0; i < 8; i++)
+			sum += (9 - i) * (bsn[i] - '0');
+		if (sum % 11 != 10)
+			break;
+		bsn[2] = (char)('0' + (bsn[2] - '0' + 1) % 10);
+	}
+	bsn[8] = (char)('0' + sum % 11);
+	bsn[9] = '\0';
+}
+
+static void
+free_declaratie(struct declaratie *d)
+{
+	free(d->bsn);
+	free(d->p);
 }
 
 /* A declaration over the calendar month before the Dagtekening. */
 static void
 make_declaratie(struct gen *g, struct declaratie *d)
 {
+	char prefix[3];
+	unsigned start;
 	int y, m, day;
 
 	memset(d, 0, sizeof *d);
@@ -802,19 +841,30 @@ make_declaratie(struct gen *g, struct declaratie *d)
 	d->begin = ijw_date_from_ymd(y, m, 1);
 	d->eind = ijw_date_from_ymd(y, m, ijw_month_days(y, m));
 	snprintf(d->nummer, sizeof d->nummer, "D%04d%02d%05ld", y, m, between(g, 0, 99999));
-	d->nclients = (int)between(g, 1, MAX_CLIENTS);
+	d->nclients = g->clients ? (int)g->clients : (int)between(g, 1, MAX_CLIENTS);
+	d->bsn = calloc((size_t)d->nclients, sizeof *d->bsn);
+	d->p = calloc((size_t)d->nclients * (MAX_PRODUCTS + 1), sizeof *d->p);
+	if (!d->bsn || !d->p) {
+		g->rc = IJW_ENOMEM;
+		d->nclients = 0;
+		return;
+	}
+	prefix[0] = (char)('1' + pick(g, 9));
+	prefix[1] = (char)('0' + pick(g, 10));
+	prefix[2] = (char)('0' + pick(g, 10));
+	start = pick(g, 100000);
 	for (int c = 0; c < d->nclients; c++) {
 		const struct product *ps[MAX_PRODUCTS];
 		int np = (int)between(g, 1, MAX_PRODUCTS);
 		long nr = toewijzing_base(g);
 
-		make_person(g, &d->clients[c], g->dag - 17 * 365, g->dag - 30);
+		client_bsn(prefix, start, (unsigned)c, d->bsn[c]);
 		pick_products(g, ps, np);
 		for (int i = 0; i < np; i++) {
 			struct prestatie *p = &d->p[d->n];
 
 			p->client = c;
-			referentie(p->referentie, d->nummer, "", (unsigned)d->n + 1);
+			referentie(p->referentie, d->nummer, false, (unsigned)d->n + 1);
 			p->toewijzing = nr + i;
 			p->product = ps[i];
 			p->begin = d->begin + between(g, 0, 9);
@@ -831,8 +881,8 @@ make_declaratie(struct gen *g, struct declaratie *d)
 			struct prestatie *p = &d->p[d->n], *orig = &d->p[d->n - 1];
 
 			*p = *orig;
-			referentie(p->referentie, d->nummer, "", (unsigned)d->n + 1);
-			referentie(p->vorige, d->nummer, "C", (unsigned)d->n + 1);
+			referentie(p->referentie, d->nummer, false, (unsigned)d->n + 1);
+			referentie(p->vorige, d->nummer, true, (unsigned)d->n + 1);
 			p->credit = true;
 			d->n++;
 		}
@@ -899,7 +949,7 @@ write_clienten(struct gen *g, const struct declaratie *d, bool rejected_only)
 		if (!any)
 			continue;
 		M_OPEN(g, "Client");
-		M_LEAF(g, "Bsn", "%s", d->clients[c].bsn);
+		M_LEAF(g, "Bsn", "%s", d->bsn[c]);
 		M_OPEN(g, "Prestaties");
 		for (int i = 0; i < d->n; i++)
 			if (d->p[i].client == c && (!rejected_only || d->p[i].retourcode))
@@ -938,6 +988,10 @@ message_declaratie_antwoord(struct gen *g)
 
 	make_id(g, pick, alnum, heen_id);
 	make_declaratie(g, &d);
+	if (!d.n) {
+		free_declaratie(&d);
+		return;
+	}
 	if (rejected)
 		d.p[pick_aux(g, (unsigned)d.n)].retourcode =
 		        afwijzing[pick_aux(g, sizeof afwijzing / sizeof afwijzing[0])];
@@ -963,6 +1017,7 @@ message_declaratie_antwoord(struct gen *g)
 		write_clienten(g, &d, true);
 	retourcodes(g, rejected ? "0200" : "8001");
 	M_CLOSE(g, "DeclaratieAntwoord");
+	free_declaratie(&d);
 }
 
 static void
@@ -992,6 +1047,7 @@ write_body(struct gen *g, enum ijw_type heen)
 	default:
 		make_declaratie(g, &d);
 		body_declaratie(g, &d);
+		free_declaratie(&d);
 		break;
 	}
 }
@@ -999,12 +1055,19 @@ write_body(struct gen *g, enum ijw_type heen)
 ijw_rc
 ijw_generate(enum ijw_type type, uint64_t seed, struct ijw_buf *out)
 {
+	return ijw_generate_clients(type, seed, 0, out);
+}
+
+ijw_rc
+ijw_generate_clients(enum ijw_type type, uint64_t seed, unsigned clients, struct ijw_buf *out)
+{
 	const struct ijw_msgdef *def = ijw_msgdef(type);
-	struct gen g = {.b = out, .def = def};
+	struct gen g = {.b = out, .def = def, .clients = clients};
 	unsigned k;
 	size_t i;
 
-	if (!def)
+	if (!def || clients > IJW_GEN_MAX_CLIENTS ||
+	    (clients && type != IJW_JW323 && type != IJW_JW325))
 		return IJW_EINVAL;
 	/* Heen and retour of one seed share their draws, so a retour echoes its heen. */
 	g.state = seed * 0x2545f4914f6cdd1du + (uint64_t)(def->retour ? def->pair : type);

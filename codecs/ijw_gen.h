@@ -18,7 +18,19 @@
 #include "ijw_rc.h"
 #include "ijw_registry.h"
 
+/* The most clients ijw_generate_clients() puts in a declaration. */
+#define IJW_GEN_MAX_CLIENTS 99999u
+
 /* Appends the message to out. IJW_EINVAL for an unknown type. */
 ijw_rc ijw_generate(enum ijw_type type, uint64_t seed, struct ijw_buf *out);
+
+/*
+ * As ijw_generate, with a declaration (JW323, or the JW325 that answers it)
+ * of the given number of clients, 1 to IJW_GEN_MAX_CLIENTS: a large message
+ * for load and size tests. clients 0 is ijw_generate(). IJW_EINVAL for other
+ * types or more clients.
+ */
+ijw_rc ijw_generate_clients(enum ijw_type type, uint64_t seed, unsigned clients,
+                            struct ijw_buf *out);
 
 #endif

@@ -12,29 +12,31 @@
 #include "gw_file.h"
 #include "ijw_gen.h"
 
-#define GEN_MAX (4u << 20)
+/* The largest declaration: 99999 clients of up to four prestaties. */
+#define GEN_MAX (512u << 20)
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: ijw-gateway generate JW3xx [--seed N] [-o OUT]\n\n"
+	fprintf(out, "usage: ijw-gateway generate JW3xx [--seed N] [--clients N] [-o OUT]\n\n"
 	             "Writes a valid, realistic synthetic iJw 3.2 message of the given type\n"
 	             "(JW301 JW302 JW305 JW306 JW307 JW308 JW315 JW316 JW317 JW318 JW319 JW320\n"
 	             "JW323 JW325). The same type and seed give the same message.\n\n"
 	             "  -s, --seed N   the seed, a number (default 1)\n"
+	             "  --clients N    a declaration (JW323, JW325) of N clients, up to 99999\n"
 	             "  -o, --output F write to F instead of standard output\n"
 	             "  -h, --help     this text\n");
 }
 
 static bool
-parse_seed(const char *s, uint64_t *seed)
+parse_number(const char *s, uint64_t *n)
 {
 	char *end;
 
 	errno = 0;
 	if (!*s || *s == '-')
 		return false;
-	*seed = strtoull(s, &end, 10);
+	*n = strtoull(s, &end, 10);
 	return errno == 0 && *end == '\0';
 }
 
@@ -42,12 +44,13 @@ int
 gw_cmd_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
+	                                     {"clients", required_argument, NULL, 'c'},
 	                                     {"output", required_argument, NULL, 'o'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const struct ijw_msgdef *def;
 	const char *output = "-";
-	uint64_t seed = 1;
+	uint64_t seed = 1, clients = 0;
 	struct ijw_buf b;
 	ijw_rc rc;
 	int c;
@@ -56,9 +59,18 @@ gw_cmd_generate(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (!parse_seed(optarg, &seed)) {
+			if (!parse_number(optarg, &seed)) {
 				gw_warnx("generate: --seed wants a non-negative number, not '%s'",
 				         optarg);
+				return GW_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			if (!parse_number(optarg, &clients) || clients == 0 ||
+			    clients > IJW_GEN_MAX_CLIENTS) {
+				gw_warnx(
+				        "generate: --clients wants a number from 1 to %u, not '%s'",
+				        IJW_GEN_MAX_CLIENTS, optarg);
 				return GW_EXIT_USAGE;
 			}
 			break;
@@ -82,8 +94,13 @@ gw_cmd_generate(int argc, char **argv)
 		         argv[optind]);
 		return GW_EXIT_USAGE;
 	}
+	if (clients && def->type != IJW_JW323 && def->type != IJW_JW325) {
+		gw_warnx("generate: --clients is for declarations (JW323, JW325), not %s",
+		         def->name);
+		return GW_EXIT_USAGE;
+	}
 	ijw_buf_init(&b, GEN_MAX);
-	if ((rc = ijw_generate(def->type, seed, &b))) {
+	if ((rc = ijw_generate_clients(def->type, seed, (unsigned)clients, &b))) {
 		gw_warnx("generate: %s", ijw_strerror(rc));
 		ijw_buf_free(&b);
 		return GW_EXIT_USAGE;

@@ -247,6 +247,55 @@ retour_echoes_heen(void **state)
 	ijw_buf_free(&retour);
 }
 
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A declaration of thousands of clients: valid, every rule kept, BSNs unique. */
+static void
+large_declaration(void **state)
+{
+	enum { CLIENTS = 3000 };
+	ijw_findings *f = ijw_findings_new();
+	const char **bsn = calloc(CLIENTS, sizeof *bsn);
+	struct ijw_buf b;
+	ijw_schemas *s;
+	ijw_doc *doc;
+	size_t n = 0;
+
+	(void)state;
+	ijw_buf_init(&b, 64u << 20);
+	assert_int_equal(ijw_schemas_new(NULL, &s), IJW_OK);
+	assert_int_equal(ijw_generate_clients(IJW_JW323, 7, CLIENTS, &b), IJW_OK);
+	assert_int_equal(ijw_validate(s, b.data, b.len, NULL, &doc, f), IJW_OK);
+	if (ijw_findings_count(f))
+		fail_msg("%s: %s", ijw_findings_get(f, 0)->rule, ijw_findings_get(f, 0)->text);
+	for (size_t i = 0; i < ijw_doc_nrecords(doc); i++)
+		if (strcmp(ijw_doc_record(doc, i)->level, "Client") == 0) {
+			assert_true(n < CLIENTS);
+			bsn[n++] = ijw_doc_record(doc, i)->bsn;
+		}
+	assert_int_equal(n, CLIENTS);
+	qsort(bsn, n, sizeof *bsn, by_string);
+	for (size_t i = 1; i < n; i++)
+		assert_string_not_equal(bsn[i - 1], bsn[i]);
+	ijw_doc_free(doc);
+	ijw_buf_reset(&b);
+	assert_int_equal(ijw_generate_clients(IJW_JW325, 7, CLIENTS, &b), IJW_OK);
+	ijw_findings_clear(f);
+	assert_int_equal(ijw_validate(s, b.data, b.len, NULL, NULL, f), IJW_OK);
+	assert_int_equal(ijw_findings_count(f), 0);
+	assert_int_equal(ijw_generate_clients(IJW_JW301, 7, 2, &b), IJW_EINVAL);
+	assert_int_equal(ijw_generate_clients(IJW_JW323, 7, IJW_GEN_MAX_CLIENTS + 1, &b),
+	                 IJW_EINVAL);
+	free(bsn);
+	ijw_schemas_free(s);
+	ijw_findings_free(f);
+	ijw_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -257,6 +306,7 @@ main(void)
 	        cmocka_unit_test(no_two_seeds_alike),
 	        cmocka_unit_test(realistic_values),
 	        cmocka_unit_test(retour_echoes_heen),
+	        cmocka_unit_test(large_declaration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
