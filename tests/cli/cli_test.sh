@@ -62,6 +62,12 @@ has "$tmp/err" "'JW303' is not an iJw 3.2 message type"
 expect 2 "$bin" generate JW301 --seed -1
 expect 2 "$bin" generate JW301 --seed 12x
 expect 2 "$bin" generate JW301 -o /nonexistent/dir/x.xml
+expect 0 "$bin" generate JW323 --clients 500 -o "$tmp/big.xml"
+[ "$(grep -c '<jw323:Client>' "$tmp/big.xml")" -eq 500 ] || fail "generate --clients 500 wrote another number of clients"
+expect 0 "$bin" validate "$tmp/big.xml"
+expect 2 "$bin" generate JW301 --clients 2
+has "$tmp/err" 'is for declarations'
+expect 2 "$bin" generate JW323 --clients 100000
 
 # validate: accepted, one line per file
 expect 0 "$bin" validate "$tmp/JW301.xml" "$tmp/JW325.xml"
@@ -111,6 +117,41 @@ if [ -n "$shared" ] && [ -d "$shared/reference/ijw-3.2/xsd" ]; then
 else
 	echo "note: ../shared is absent; skipping the checks with the official schemas"
 fi
+
+# the in-message rules: listed, judged against an injectable clock, skipped on request
+expect 0 "$bin" rules
+has "$tmp/out" '^TR135  8848  JW301 JW305 JW307 JW315 JW317 JW319 JW323 JW325$'
+has "$tmp/out" '^CS002  0001 '
+expect 0 "$bin" rules JW319
+grep -q '^CS002' "$tmp/out" && fail "rules JW319 lists CS002, which has no BSN to check"
+has "$tmp/out" '^TR377 '
+expect 0 "$bin" rules --json
+python3 -c 'import json, sys
+rules = [json.loads(line) for line in sys.stdin]
+assert len(rules) > 50 and all(r["code"] and r["retourcode"] for r in rules)' <"$tmp/out" ||
+	fail "rules --json is not a JSON object per rule"
+expect 2 "$bin" rules JW399
+expect 0 "$bin" validate --today 2026-11-23 "$src/samples/JW301-TR135-borderline.xml"
+expect 1 "$bin" validate --today 2026-11-22 "$src/samples/JW301-TR135-borderline.xml"
+has "$tmp/out" 'rejected JW301 8848 TR135 /jw301:Bericht/jw301:Header/jw301:BerichtIdentificatie/ijw:Dagtekening: '
+expect 2 "$bin" validate --today 2026-02-30 "$src/samples/JW301-valid-1.xml"
+expect 1 "$bin" validate "$src/samples/JW301-CS089-invalid.xml"
+has "$tmp/out" 'rejected JW301 0001 CS089 /jw301:Bericht/jw301:Client/jw301:Contactgegevens/jw301:Contact/jw301:Adres/ijw:Postcode: Postcode 1011 AB is not a Dutch postcode'
+expect 0 "$bin" validate --xsd-only "$src/samples/JW301-CS089-invalid.xml"
+
+# retour: the answer to a heen message, itself valid
+expect 0 "$bin" retour --today 2026-11-23 "$src/samples/JW301-valid-1.xml" -o "$tmp/jw302.xml"
+expect 0 "$bin" validate "$tmp/jw302.xml"
+has "$tmp/out" 'accepted JW302$'
+expect 0 "$bin" retour --today 2026-11-23 --id ANSWER-1 "$src/samples/JW323-TR358-invalid.xml"
+has "$tmp/out" '<jw325:RetourCode>0001</jw325:RetourCode>'
+has "$tmp/out" '<ijw:Identificatie>ANSWER-1</ijw:Identificatie>'
+expect 1 "$bin" retour "$tmp/jw302.xml"
+has "$tmp/err" 'JW302 is itself a retour message'
+expect 1 "$bin" retour "$tmp/junk.txt"
+has "$tmp/err" 'not an iJw 3.2 message'
+expect 2 "$bin" retour --id THIRTEEN-CHAR "$src/samples/JW301-valid-1.xml"
+expect 2 "$bin" retour
 
 # the samples: valid ones accepted, the others rejected
 for f in "$src"/samples/*-valid-*.xml; do
