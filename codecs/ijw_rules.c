@@ -50,7 +50,7 @@ at(xmlNodePtr n, const char *path)
 		xmlNodePtr c;
 
 		for (c = n->children; c; c = c->next)
-			if (c->type == XML_ELEMENT_NODE &&
+			if (c->type == XML_ELEMENT_NODE && c->name[0] == (xmlChar)path[0] &&
 			    strncmp((const char *)c->name, path, len) == 0 && c->name[len] == '\0')
 				break;
 		n = c;
