@@ -91,6 +91,13 @@ on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xml
 	xmlStopParser(ctxt);
 }
 
+static void
+ignore_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 /* UTF-16 and UTF-32 announce themselves with a byte order mark or NUL bytes. */
 static bool
 looks_utf8(const unsigned char *p, size_t len)
@@ -500,6 +507,8 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 {
 	static const struct ijw_limits deflim = IJW_LIMITS_DEFAULT;
 	struct parse_state st = {.f = f, .open = -1};
+	xmlGenericErrorFunc old_generic;
+	void *old_generic_ctx;
 	ijw_rc rc;
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr xml;
@@ -529,7 +538,16 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 	ctxt->sax->internalSubset = on_internal_subset;
 	ctxt->sax->startElementNs = on_start;
 	ctxt->sax->endElementNs = on_end;
+	/*
+	 * A few messages (from encoding conversion) bypass the context's handler
+	 * for libxml2's thread-wide generic one, which prints; each comes with a
+	 * parser error that the context's handler does see.
+	 */
+	old_generic = xmlGenericError;
+	old_generic_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, ignore_generic);
 	xml = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, PARSE_OPTIONS);
+	xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
 	if (!st.failed && !st.refused && !st.rc &&
 	    (!xml || !ctxt->wellFormed || !ctxt->nsWellFormed || !xmlDocGetRootElement(xml)))
 		keep(&st, ijw_findings_add(f, "XML", "0001", "/", 0, "not well-formed XML"));

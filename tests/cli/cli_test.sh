@@ -89,6 +89,11 @@ printf '<?xml version="1.0"?><Bericht/>' >"$tmp/nons.xml"
 expect 1 "$bin" validate "$tmp/nons.xml"
 has "$tmp/out" "rejected unknown 0001 TYPE /: not an iJw 3.2 message"
 
+# libxml2 says nothing of its own on standard error, even on encoding errors
+printf '<?xml version="1.0" encoding="EUC-JP"?><b:Bericht xmlns:b="urn:x">caf\265/3_ x</b:Bericht>' >"$tmp/enc.xml"
+expect 1 "$bin" validate "$tmp/enc.xml"
+[ -s "$tmp/err" ] && fail "validate wrote to standard error: $(head -c 200 "$tmp/err")"
+
 # the worst status wins: accepted < rejected < I/O error
 expect 1 "$bin" validate "$tmp/JW301.xml" "$tmp/bad.xml"
 expect 2 "$bin" validate "$tmp/JW301.xml" "$tmp/missing.xml" "$tmp/bad.xml"
