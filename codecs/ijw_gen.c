@@ -1055,21 +1055,30 @@ write_body(struct gen *g, enum ijw_type heen)
 ijw_rc
 ijw_generate(enum ijw_type type, uint64_t seed, struct ijw_buf *out)
 {
-	return ijw_generate_clients(type, seed, 0, out);
+	struct ijw_gen_opts o = {.seed = seed};
+
+	return ijw_generate_opts(type, &o, out);
+}
+
+static bool
+code_of(const char *s, size_t len)
+{
+	return !s || (strlen(s) == len && strspn(s, "0123456789") == len);
 }
 
 ijw_rc
-ijw_generate_clients(enum ijw_type type, uint64_t seed, unsigned clients, struct ijw_buf *out)
+ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out)
 {
 	const struct ijw_msgdef *def = ijw_msgdef(type);
-	struct gen g = {.b = out, .def = def, .clients = clients};
+	struct gen g = {.b = out, .def = def, .clients = o->clients};
+	uint64_t seed = o->seed;
 	unsigned k;
 	size_t i;
 
-	if (!def || clients > IJW_GEN_MAX_CLIENTS ||
-	    (clients && type != IJW_JW323 && type != IJW_JW325))
+	if (!def || o->clients > IJW_GEN_MAX_CLIENTS ||
+	    (o->clients && type != IJW_JW323 && type != IJW_JW325) || !code_of(o->gemeente, 4) ||
+	    !code_of(o->aanbieder, 8))
 		return IJW_EINVAL;
-	/* Heen and retour of one seed share their draws, so a retour echoes its heen. */
 	g.state = seed * 0x2545f4914f6cdd1du + (uint64_t)(def->retour ? def->pair : type);
 	g.aux = ~g.state;
 	for (i = 0; def->name[i] && i < sizeof g.pfx - 1; i++)
@@ -1081,6 +1090,14 @@ ijw_generate_clients(enum ijw_type type, uint64_t seed, unsigned clients, struct
 	g.gemeente = gemeenten[k].code;
 	g.plaats = gemeenten[k].plaats;
 	snprintf(g.aanbieder, sizeof g.aanbieder, "4242%04ld", between(&g, 0, 9999));
+	if (o->gemeente) {
+		g.gemeente = o->gemeente;
+		for (k = 0; k < sizeof gemeenten / sizeof gemeenten[0]; k++)
+			if (strcmp(gemeenten[k].code, o->gemeente) == 0)
+				g.plaats = gemeenten[k].plaats;
+	}
+	if (o->aanbieder)
+		memcpy(g.aanbieder, o->aanbieder, sizeof g.aanbieder);
 	if ((g.rc = ijw_buf_addf(out,
 	                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s:Bericht "
 	                         "xmlns:%s=\"%s\" xmlns:ijw=\"%s\">\n",

@@ -18,19 +18,25 @@
 #include "ijw_rc.h"
 #include "ijw_registry.h"
 
-/* The most clients ijw_generate_clients() puts in a declaration. */
+/* The most clients a generated declaration holds. */
 #define IJW_GEN_MAX_CLIENTS 99999u
+
+struct ijw_gen_opts {
+	uint64_t seed;
+	/*
+	 * The number of clients of a declaration (JW323, or the JW325 that
+	 * answers it), 1 to IJW_GEN_MAX_CLIENTS, for load and size tests; 0 for
+	 * one to four, as the seed decides. Not for other types.
+	 */
+	unsigned clients;
+	/* The municipality (4 digits) and the provider (8 digits); NULL: drawn. */
+	const char *gemeente, *aanbieder;
+};
 
 /* Appends the message to out. IJW_EINVAL for an unknown type. */
 ijw_rc ijw_generate(enum ijw_type type, uint64_t seed, struct ijw_buf *out);
 
-/*
- * As ijw_generate, with a declaration (JW323, or the JW325 that answers it)
- * of the given number of clients, 1 to IJW_GEN_MAX_CLIENTS: a large message
- * for load and size tests. clients 0 is ijw_generate(). IJW_EINVAL for other
- * types or more clients.
- */
-ijw_rc ijw_generate_clients(enum ijw_type type, uint64_t seed, unsigned clients,
-                            struct ijw_buf *out);
+/* The same with options; IJW_EINVAL for options out of their domain. */
+ijw_rc ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out);
 
 #endif

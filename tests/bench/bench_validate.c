@@ -151,9 +151,10 @@ generate_large(struct ijw_buf *out)
 	ijw_rc rc = IJW_OK;
 
 	ijw_buf_init(out, MSG_MAX);
-	for (unsigned clients = 256; !rc && out->len < LARGE_BYTES; clients += clients / 4) {
+	for (struct ijw_gen_opts o = {.seed = 1, .clients = 256}; !rc && out->len < LARGE_BYTES;
+	     o.clients += o.clients / 4) {
 		ijw_buf_reset(out);
-		rc = ijw_generate_clients(IJW_JW323, 1, clients, out);
+		rc = ijw_generate_opts(IJW_JW323, &o, out);
 	}
 	return rc;
 }

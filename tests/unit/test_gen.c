@@ -258,6 +258,7 @@ static void
 large_declaration(void **state)
 {
 	enum { CLIENTS = 3000 };
+	struct ijw_gen_opts big = {.seed = 7, .clients = CLIENTS};
 	ijw_findings *f = ijw_findings_new();
 	const char **bsn = calloc(CLIENTS, sizeof *bsn);
 	struct ijw_buf b;
@@ -268,7 +269,7 @@ large_declaration(void **state)
 	(void)state;
 	ijw_buf_init(&b, 64u << 20);
 	assert_int_equal(ijw_schemas_new(NULL, &s), IJW_OK);
-	assert_int_equal(ijw_generate_clients(IJW_JW323, 7, CLIENTS, &b), IJW_OK);
+	assert_int_equal(ijw_generate_opts(IJW_JW323, &big, &b), IJW_OK);
 	assert_int_equal(ijw_validate(s, b.data, b.len, NULL, &doc, f), IJW_OK);
 	if (ijw_findings_count(f))
 		fail_msg("%s: %s", ijw_findings_get(f, 0)->rule, ijw_findings_get(f, 0)->text);
@@ -283,16 +284,46 @@ large_declaration(void **state)
 		assert_string_not_equal(bsn[i - 1], bsn[i]);
 	ijw_doc_free(doc);
 	ijw_buf_reset(&b);
-	assert_int_equal(ijw_generate_clients(IJW_JW325, 7, CLIENTS, &b), IJW_OK);
+	assert_int_equal(ijw_generate_opts(IJW_JW325, &big, &b), IJW_OK);
 	ijw_findings_clear(f);
 	assert_int_equal(ijw_validate(s, b.data, b.len, NULL, NULL, f), IJW_OK);
 	assert_int_equal(ijw_findings_count(f), 0);
-	assert_int_equal(ijw_generate_clients(IJW_JW301, 7, 2, &b), IJW_EINVAL);
-	assert_int_equal(ijw_generate_clients(IJW_JW323, 7, IJW_GEN_MAX_CLIENTS + 1, &b),
-	                 IJW_EINVAL);
+	assert_int_equal(ijw_generate_opts(IJW_JW301, &big, &b), IJW_EINVAL);
+	big.clients = IJW_GEN_MAX_CLIENTS + 1;
+	assert_int_equal(ijw_generate_opts(IJW_JW323, &big, &b), IJW_EINVAL);
 	free(bsn);
 	ijw_schemas_free(s);
 	ijw_findings_free(f);
+	ijw_buf_free(&b);
+}
+
+/* Chosen parties appear in the header, as sender or receiver as the type says. */
+static void
+chosen_parties(void **state)
+{
+	struct ijw_gen_opts o = {.seed = 3, .gemeente = "0384", .aanbieder = "42420001"};
+	struct ijw_buf b;
+
+	(void)state;
+	ijw_buf_init(&b, 4 << 20);
+	for (enum ijw_type t = IJW_TYPE_NONE + 1; t < IJW_TYPE_END; t++) {
+		const struct ijw_msgdef *def = ijw_msgdef(t);
+		ijw_doc *doc;
+
+		ijw_buf_reset(&b);
+		assert_int_equal(ijw_generate_opts(t, &o, &b), IJW_OK);
+		doc = parsed(&b);
+		assert_string_equal(ijw_doc_header(doc)->afzender,
+		                    def->afzender == IJW_GEMEENTE ? "0384" : "42420001");
+		assert_string_equal(ijw_doc_header(doc)->ontvanger,
+		                    def->ontvanger == IJW_GEMEENTE ? "0384" : "42420001");
+		ijw_doc_free(doc);
+	}
+	o.gemeente = "384";
+	assert_int_equal(ijw_generate_opts(IJW_JW301, &o, &b), IJW_EINVAL);
+	o.gemeente = NULL;
+	o.aanbieder = "4242000X";
+	assert_int_equal(ijw_generate_opts(IJW_JW301, &o, &b), IJW_EINVAL);
 	ijw_buf_free(&b);
 }
 
@@ -307,6 +338,7 @@ main(void)
 	        cmocka_unit_test(realistic_values),
 	        cmocka_unit_test(retour_echoes_heen),
 	        cmocka_unit_test(large_declaration),
+	        cmocka_unit_test(chosen_parties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
