@@ -23,6 +23,7 @@
 #include "ijw_findings.h"
 #include "ijw_rc.h"
 #include "ijw_registry.h"
+#include "ijw_value.h"
 
 struct ijw_limits {
 	size_t max_bytes;   /* the largest message accepted */
@@ -47,9 +48,9 @@ struct ijw_header {
 	char afzender[9];  /* gemeentecode or AGB code */
 	char ontvanger[9]; /* gemeentecode or AGB code */
 	char identificatie[13];
-	char dagtekening[11]; /* YYYY-MM-DD */
-	char xsd_basis[16];   /* XsdVersie/BasisschemaXsdVersie */
-	char xsd_bericht[16]; /* XsdVersie/BerichtXsdVersie */
+	char dagtekening[IJW_DATE_SIZE]; /* YYYY-MM-DD */
+	char xsd_basis[16];              /* XsdVersie/BasisschemaXsdVersie */
+	char xsd_bericht[16];            /* XsdVersie/BerichtXsdVersie */
 };
 
 /* One record level occurrence; fields as in the header, "" when absent. */
@@ -62,8 +63,8 @@ struct ijw_record {
 	char toewijzingnummer[10];
 	char categorie[3]; /* product category */
 	char productcode[6];
-	char begindatum[11]; /* start of the record's period or assignment */
-	char einddatum[11];  /* end of it */
+	char begindatum[IJW_DATE_SIZE]; /* start of the record's period or assignment */
+	char einddatum[IJW_DATE_SIZE];  /* end of it */
 	char volume[9];
 	bool has_bedrag;
 	long long bedrag; /* in cents, a credit amount is negative */

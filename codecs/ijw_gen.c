@@ -148,7 +148,7 @@ leaf(struct gen *g, bool basis, const char *name, const char *fmt, ...)
 static void
 date_leaf(struct gen *g, bool basis, const char *name, ijw_day day)
 {
-	char d[11];
+	char d[IJW_DATE_SIZE];
 
 	ijw_date_format(day, d);
 	leaf(g, basis, name, "%s", d);

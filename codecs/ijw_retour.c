@@ -338,7 +338,7 @@ ijw_retour(const ijw_doc *heen, const ijw_findings *f, const struct ijw_retour_o
 	size_t n = ijw_doc_nrecords(heen);
 	struct indexed *v = NULL;
 	xmlNodePtr root, src;
-	char id[13], dag[11];
+	char id[13], dag[IJW_DATE_SIZE];
 	xmlChar *mem = NULL;
 	int len = 0;
 	ijw_rc rc = IJW_OK;

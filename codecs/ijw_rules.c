@@ -93,7 +93,7 @@ is(xmlNodePtr n, const char *path, const char *value)
 static bool
 date(xmlNodePtr n, const char *path, ijw_day *d)
 {
-	char buf[16];
+	char buf[IJW_DATE_SIZE];
 	const char *v = text(n, path, buf, sizeof buf);
 
 	return v && ijw_date_parse(v, d);
@@ -332,7 +332,7 @@ check_end_after_begin(struct run *r)
 {
 	const struct ijw_record *rec;
 	ijw_day b, e;
-	char bs[11], es[11];
+	char bs[IJW_DATE_SIZE], es[IJW_DATE_SIZE];
 
 	EACH_SHAPE(r, s) EACH(r, s->level, rec)
 	{
@@ -766,7 +766,7 @@ static void
 check_not_after_dagtekening(struct run *r)
 {
 	const struct ijw_record *rec;
-	char ds[11], dag[11];
+	char ds[IJW_DATE_SIZE], dag[IJW_DATE_SIZE];
 	ijw_day d;
 
 	fmt_date(r->dag, dag);
@@ -797,7 +797,7 @@ check_period_end(struct run *r)
 	        {T(JW323) | T(JW325), "Prestatie", "ProductPeriode"},
 	};
 	const struct ijw_record *rec;
-	char bs[11], es[11], dag[11];
+	char bs[IJW_DATE_SIZE], es[IJW_DATE_SIZE], dag[IJW_DATE_SIZE];
 	ijw_day b, e;
 
 	fmt_date(r->dag, dag);
@@ -828,7 +828,7 @@ check_period_end(struct run *r)
 static void
 check_dagtekening_not_future(struct run *r)
 {
-	char dag[11], today[11];
+	char dag[IJW_DATE_SIZE], today[IJW_DATE_SIZE];
 
 	if (r->dag <= r->today)
 		return;
@@ -846,7 +846,7 @@ check_birth_120_years(struct run *r)
 	static const char *const levels[] = {"Client", "Relatie"};
 	const struct ijw_record *rec;
 	ijw_day limit = years_before(r->dag, 120), d;
-	char ds[11];
+	char ds[IJW_DATE_SIZE];
 
 	for (size_t i = 0; i < 2; i++) {
 		EACH(r, levels[i], rec)
@@ -909,7 +909,7 @@ check_stop_end(struct run *r)
 {
 	const struct ijw_record *rec;
 	ijw_day b, e;
-	char bs[11], es[11];
+	char bs[IJW_DATE_SIZE], es[IJW_DATE_SIZE];
 
 	EACH(r, "StopProduct", rec)
 	{
@@ -929,7 +929,7 @@ check_new_product_future(struct run *r)
 {
 	const struct ijw_record *rec;
 	ijw_day d;
-	char ds[11], dag[11];
+	char ds[IJW_DATE_SIZE], dag[IJW_DATE_SIZE];
 
 	fmt_date(r->dag, dag);
 	EACH(r, "NieuwProduct", rec)
@@ -1469,7 +1469,7 @@ check_since_2021(struct run *r)
 	};
 	ijw_day first = ijw_date_from_ymd(2021, 1, 1), d;
 	const struct ijw_record *rec;
-	char ds[11];
+	char ds[IJW_DATE_SIZE];
 
 	for (size_t i = 0; i < 2; i++) {
 		EACH(r, begins[i].level, rec)
@@ -1489,7 +1489,7 @@ check_five_years(struct run *r)
 {
 	const struct ijw_record *rec;
 	ijw_day decl, e;
-	char ds[11];
+	char ds[IJW_DATE_SIZE];
 
 	EACH(r, "Declaratie", rec)
 	{
@@ -1844,8 +1844,16 @@ ijw_rules_check(const ijw_doc *doc, ijw_day today, ijw_findings *f)
 {
 	struct run r = {.doc = doc, .type = ijw_doc_type(doc), .today = today, .f = f};
 
-	if (!ijw_date_parse(ijw_doc_header(doc)->dagtekening, &r.dag))
-		return IJW_EINVAL;
+	xmlNodePtr dag = at(xmlDocGetRootElement(ijw_doc_xml(doc)),
+	                    "Header/BerichtIdentificatie/Dagtekening");
+
+	/* The schema admits dates this gateway cannot reckon with; such a one is a finding. */
+	if (!date(dag, "", &r.dag))
+		return ijw_findings_add_node(
+		        f, dag ? (void *)dag : (void *)xmlDocGetRootElement(ijw_doc_xml(doc)),
+		        "TR135", "8848",
+		        "the Dagtekening cannot be read as a date of at most nine "
+		        "digits of year");
 	for (size_t i = 0; i < NRULES && !r.rc; i++) {
 		if (!ijw_rule_applies(&table[i].info, r.type))
 			continue;

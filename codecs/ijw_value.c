@@ -2,6 +2,7 @@
  * ijw_value.c: dates (proleptic Gregorian, by Howard Hinnant's civil-day
  * algorithms) and the 11-proef.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,7 +40,7 @@ int
 ijw_month_days(int year, int month)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; /* also below 0 */
 
 	return month == 2 && leap ? 29 : days[month - 1];
 }
@@ -60,16 +61,27 @@ digits(const char *s, int n)
 bool
 ijw_date_parse(const char *s, ijw_day *day)
 {
-	int y, m, d;
+	bool negative = *s == '-';
+	size_t ny;
+	long y = 0;
+	int m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	s += negative;
+	ny = strspn(s, "0123456789");
+	if (ny < 4 || ny > 9 || (ny > 4 && s[0] == '0') || strlen(s + ny) != 6 || s[ny] != '-' ||
+	    s[ny + 3] != '-')
 		return false;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > ijw_month_days(y, m))
+	for (size_t i = 0; i < ny; i++)
+		y = y * 10 + (s[i] - '0');
+	m = digits(s + ny + 1, 2);
+	d = digits(s + ny + 4, 2);
+	if (y == 0 || m < 1 || m > 12 || d < 1)
 		return false;
-	*day = ijw_date_from_ymd(y, m, d);
+	if (negative)
+		y = -y;
+	if (d > ijw_month_days((int)y, m))
+		return false;
+	*day = ijw_date_from_ymd((int)y, m, d);
 	return true;
 }
 
@@ -79,17 +91,8 @@ ijw_date_format(ijw_day day, char *out)
 	int y, m, d;
 
 	ijw_date_to_ymd(day, &y, &m, &d);
-	out[0] = (char)('0' + y / 1000 % 10);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
+	snprintf(out, IJW_DATE_SIZE, "%s%04d-%02u-%02u", y < 0 ? "-" : "", y < 0 ? -y : y,
+	         (unsigned char)m, (unsigned char)d);
 }
 
 bool

@@ -14,12 +14,18 @@ typedef long ijw_day;
 /* Later than every date: the end of an open period. */
 #define IJW_DAY_MAX LONG_MAX
 
+/* Room for a date as text (a year of nine digits and a sign need 17 bytes). */
+#define IJW_DATE_SIZE 24
+
 /*
- * Parses an iJw date, "YYYY-MM-DD" exactly, into a day number. False for any
- * other form and for dates that do not exist (2023-02-30).
+ * Parses a date as XML Schema writes one without a time zone, into a day
+ * number: "YYYY-MM-DD", where the year may have more than four digits (then
+ * without leading zero) and a minus sign, and is not 0000. Years of more than
+ * nine digits are refused. False for any other form and for dates that do not
+ * exist (2023-02-30).
  */
 bool ijw_date_parse(const char *s, ijw_day *day);
-/* Writes day as "YYYY-MM-DD" into out, which holds at least 11 bytes. */
+/* Writes day as "YYYY-MM-DD" into out, which holds IJW_DATE_SIZE bytes. */
 void ijw_date_format(ijw_day day, char *out);
 /* The day number of a calendar date; month 1-12. */
 ijw_day ijw_date_from_ymd(int year, int month, int mday);

@@ -15,7 +15,7 @@ dates_that_exist(void **state)
 	static const char *const good[] = {"2024-02-29", "2000-02-29", "2023-12-31",
 	                                   "1970-01-01", "0001-01-01", "9999-12-31"};
 	ijw_day d;
-	char back[11];
+	char back[IJW_DATE_SIZE];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -40,6 +40,28 @@ dates_that_do_not(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_false(ijw_date_parse(bad[i], &d));
+}
+
+/* XML Schema dates may have longer and negative years; ours up to nine digits. */
+static void
+dates_of_xml_schema(void **state)
+{
+	static const char *const good[] = {"27026-04-15", "-0044-03-15", "123456789-12-31"};
+	static const char *const bad[] = {"02026-01-01",  "0000-01-01",   "1234567890-01-01",
+	                                  "-02026-01-01", "--2026-01-01", "27026-02-29"};
+	char back[IJW_DATE_SIZE];
+	ijw_day d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_true(ijw_date_parse(good[i], &d));
+		ijw_date_format(d, back);
+		assert_string_equal(back, good[i]);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(ijw_date_parse(bad[i], &d));
+	assert_true(ijw_date_parse("27026-04-15", &d));
+	assert_true(d > ijw_date_from_ymd(9999, 12, 31));
 }
 
 static void
@@ -73,9 +95,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(dates_that_exist),
-	        cmocka_unit_test(dates_that_do_not),
-	        cmocka_unit_test(round_trip_over_centuries),
+	        cmocka_unit_test(dates_that_exist),    cmocka_unit_test(dates_that_do_not),
+	        cmocka_unit_test(dates_of_xml_schema), cmocka_unit_test(round_trip_over_centuries),
 	        cmocka_unit_test(bsn_elfproef),
 	};
 
