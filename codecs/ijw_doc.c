@@ -196,6 +196,8 @@ read_header(xmlNodePtr h, struct ijw_header *hd)
 				TEXT(n, hd->identificatie);
 			if ((n = child(c, "Dagtekening")))
 				TEXT(n, hd->dagtekening);
+		} else if (is_elem(c, "IdentificatieRetour")) {
+			TEXT(c, hd->identificatie_retour);
 		} else if (is_elem(c, "XsdVersie")) {
 			if ((n = child(c, "BasisschemaXsdVersie")))
 				TEXT(n, hd->xsd_basis);
@@ -596,6 +598,43 @@ const struct ijw_record *
 ijw_doc_record(const ijw_doc *d, size_t i)
 {
 	return i < d->nrecords ? &d->records[i] : NULL;
+}
+
+const void *
+ijw_node_at(const void *node, const char *path)
+{
+	const xmlNode *n = node;
+
+	while (n && *path) {
+		const char *slash = strchr(path, '/');
+		size_t len = slash ? (size_t)(slash - path) : strlen(path);
+		const xmlNode *c;
+
+		for (c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && c->name[0] == (xmlChar)path[0] &&
+			    strncmp((const char *)c->name, path, len) == 0 && c->name[len] == '\0')
+				break;
+		n = c;
+		path += len + (slash != NULL);
+	}
+	return n;
+}
+
+const void *
+ijw_doc_root(const ijw_doc *d)
+{
+	return xmlDocGetRootElement(d->xml);
+}
+
+void
+ijw_doc_route(const ijw_doc *d, struct ijw_route *r)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(d->type);
+	bool echo = def->retour && d->type != IJW_JW325;
+
+	r->from = echo ? d->header.ontvanger : d->header.afzender;
+	r->to = echo ? d->header.afzender : d->header.ontvanger;
+	r->identificatie = echo ? d->header.identificatie_retour : d->header.identificatie;
 }
 
 struct _xmlDoc *

@@ -51,6 +51,7 @@ struct ijw_header {
 	char dagtekening[IJW_DATE_SIZE]; /* YYYY-MM-DD */
 	char xsd_basis[16];              /* XsdVersie/BasisschemaXsdVersie */
 	char xsd_bericht[16];            /* XsdVersie/BerichtXsdVersie */
+	char identificatie_retour[13];   /* of a retour that echoes its heen header */
 };
 
 /* One record level occurrence; fields as in the header, "" when absent. */
@@ -88,6 +89,28 @@ const struct ijw_header *ijw_doc_header(const ijw_doc *doc);
 size_t ijw_doc_nrecords(const ijw_doc *doc);
 /* Records in document order; NULL past the end. */
 const struct ijw_record *ijw_doc_record(const ijw_doc *doc, size_t i);
+/*
+ * Who sends a message and who receives it, and the identification its sender
+ * gave it. A heen message and a JW325 go from the header's Afzender to its
+ * Ontvanger under their BerichtIdentificatie; the other retour messages echo
+ * the header of the heen message they answer, so they go from its Ontvanger
+ * back to its Afzender, under their IdentificatieRetour. The strings belong
+ * to the document; "" where the header lacks them.
+ */
+struct ijw_route {
+	const char *from, *to, *identificatie;
+};
+void ijw_doc_route(const ijw_doc *doc, struct ijw_route *r);
+
+/* The root element (an xmlNode) of doc. */
+const void *ijw_doc_root(const ijw_doc *doc);
+
+/*
+ * The element at path below node: local names separated by '/', the first
+ * of each name; node itself for "", NULL when there is none.
+ */
+const void *ijw_node_at(const void *node, const char *path);
+
 /*
  * The text of element node (an xmlNode) without surrounding white space, in
  * dst of size bytes. False, with dst "", when it does not fit: a value is

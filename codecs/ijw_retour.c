@@ -56,10 +56,12 @@ add_code(struct codes *c, const char *code)
 		snprintf(c->code[c->n++], sizeof c->code[0], "%s", code);
 }
 
+/* Codes that reject the message as a whole: technical, dated ahead, a repeated identification. */
 static bool
 technical(const char *retourcode)
 {
-	return strcmp(retourcode, "0001") == 0 || strcmp(retourcode, "8848") == 0;
+	return strcmp(retourcode, "0001") == 0 || strcmp(retourcode, "8848") == 0 ||
+	       strcmp(retourcode, "9056") == 0;
 }
 
 static int

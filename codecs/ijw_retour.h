@@ -5,7 +5,7 @@
  * JW316, JW317 by JW318, JW319 by JW320 and JW323 by JW325. The answer
  * follows from the findings on the heen message:
  *
- *  - Findings with retour code 0001 or 8848 reject the message as a whole:
+ *  - Findings with retour code 0001, 8848 or 9056 reject the message as a whole:
  *    the header carries those codes. When they concern the header or the
  *    schema, the answer is the header alone; otherwise the records are echoed
  *    and each carries the codes of its own findings, or 0233 (not judged).

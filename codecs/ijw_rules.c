@@ -40,23 +40,10 @@ struct run {
 
 /* ---- reading the document ---- */
 
-/* The element at path (local names separated by '/') below n, or NULL. */
 static xmlNodePtr
 at(xmlNodePtr n, const char *path)
 {
-	while (n && *path) {
-		const char *slash = strchr(path, '/');
-		size_t len = slash ? (size_t)(slash - path) : strlen(path);
-		xmlNodePtr c;
-
-		for (c = n->children; c; c = c->next)
-			if (c->type == XML_ELEMENT_NODE && c->name[0] == (xmlChar)path[0] &&
-			    strncmp((const char *)c->name, path, len) == 0 && c->name[len] == '\0')
-				break;
-		n = c;
-		path += len + (slash != NULL);
-	}
-	return n;
+	return (xmlNodePtr)ijw_node_at(n, path);
 }
 
 /*
