@@ -1,0 +1,153 @@
+/*
+ * gw_store.h: the gateway's durable store.
+ *
+ * Messages, their deliveries and every attempt at one, and an audit log of
+ * who did what with which certificate. The store sits behind a backend table
+ * (struct gw_store_backend): SQLite is built in; nothing outside the backend
+ * sees its handle. A store handle is used by one thread at a time; threads
+ * that need the store open a handle each.
+ *
+ * Durability: gw_store_put() returns only after its transaction is on disk
+ * (fsync). Several messages are put in one transaction (group commit), so
+ * that one fsync serves a burst.
+ */
+#ifndef GW_STORE_H
+#define GW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ijw_buf.h"
+
+typedef struct gw_store gw_store;
+
+enum gw_store_rc {
+	GW_STORE_OK = 0,
+	GW_STORE_NOTFOUND, /* no such message for this party */
+	GW_STORE_ERROR,    /* the backend failed; gw_store_error() says why */
+};
+
+/* A message, as stored and as listed. */
+struct gw_msg {
+	int64_t id;
+	char type[6];           /* "JW301" */
+	char sender[9];         /* party code of the physical sender */
+	char receiver[9];       /* party code it is addressed to */
+	char identificatie[13]; /* BerichtIdentificatie, or IdentificatieRetour */
+	int64_t answers;        /* the message this retour answers, 0 for none */
+	int64_t received;       /* when it was stored, unix seconds */
+	bool generated;         /* made by the gateway (an automatic retour) */
+	unsigned char sha256[32];
+};
+
+/* One message to put, and what became of it. */
+struct gw_put {
+	/* in */
+	struct gw_msg msg; /* id and received are filled in by the store */
+	const void *body;
+	size_t len;
+	const char *cert;   /* SHA-256 fingerprint (hex) of the sender's certificate, or "" */
+	const char *remote; /* the sender's address, for the audit log */
+	bool push;          /* deliver by push: make a delivery for the worker */
+	/*
+	 * An index into the same batch: put this one only when that one is put
+	 * anew (an automatic retour goes with its heen message); -1 for none.
+	 * Its msg.answers is set to that one's id.
+	 */
+	int after;
+	/* out */
+	enum gw_put_outcome {
+		GW_PUT_NEW,      /* stored; msg.id is its id */
+		GW_PUT_SAME,     /* the same sender sent the same type, identification and
+		                    bytes before: msg.id is that message's id */
+		GW_PUT_CONFLICT, /* ... the same identification with other bytes (TR056):
+		                    msg.id is the earlier message's id */
+		GW_PUT_SKIPPED,  /* its `after` was not put anew */
+	} outcome;
+};
+
+/* A delivery that is due: a push to make. */
+struct gw_due {
+	int64_t delivery;
+	int64_t message;
+	char receiver[9];
+	unsigned attempts; /* made so far */
+	int64_t created;   /* when the message was stored */
+};
+
+/*
+ * A backend: each function works on the backend's own handle h and is
+ * called through the gw_store_* functions below, which say what it does.
+ */
+struct gw_store_backend {
+	const char *name;
+	void *(*open)(const char *path, char *err, size_t errlen);
+	void (*close)(void *h);
+	enum gw_store_rc (*put)(void *h, struct gw_put *items, size_t n, int64_t now);
+	enum gw_store_rc (*inbox)(void *h, const char *party, size_t limit,
+	                          void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
+	enum gw_store_rc (*get)(void *h, int64_t id, const char *party, struct gw_msg *m,
+	                        struct ijw_buf *body);
+	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
+	enum gw_store_rc (*due)(void *h, int64_t now, size_t limit,
+	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
+	enum gw_store_rc (*attempt)(void *h, int64_t delivery, int64_t now, int http_status,
+	                            const char *error, bool delivered, int64_t next, bool given_up);
+	enum gw_store_rc (*audit)(void *h, int64_t now, const char *party, const char *cert,
+	                          const char *remote, const char *action, int64_t message,
+	                          const char *detail);
+	const char *(*error)(const void *h);
+};
+
+/* The SQLite backend (gw_store_sqlite.c). */
+extern const struct gw_store_backend gw_store_sqlite;
+
+/*
+ * Opens the store named by spec: a file path for SQLite ("sqlite:" may
+ * prefix it), relative paths taken from base_dir. Creates and migrates the
+ * schema. NULL on failure, with the reason in err.
+ */
+gw_store *gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen);
+void gw_store_close(gw_store *s);
+
+/*
+ * Puts n messages in one durable transaction, in order: new ones are stored
+ * with a delivery to their receiver and an audit entry; repeats are found by
+ * (sender, type, identificatie) and left alone. The whole batch is stored or
+ * none of it.
+ */
+enum gw_store_rc gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now);
+
+/* Calls each for the unacknowledged messages addressed to party, oldest first. */
+enum gw_store_rc gw_store_inbox(gw_store *s, const char *party, size_t limit,
+                                void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
+
+/* The message id addressed to party, its bytes appended to body. */
+enum gw_store_rc gw_store_get(gw_store *s, int64_t id, const char *party, struct gw_msg *m,
+                              struct ijw_buf *body);
+
+/* Marks message id, addressed to party, as processed; again is no error. */
+enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now);
+
+/* Calls each for the push deliveries due at now (not delivered, not given up). */
+enum gw_store_rc gw_store_due(gw_store *s, int64_t now, size_t limit,
+                              void (*each)(void *ctx, const struct gw_due *d), void *ctx);
+
+/*
+ * Records an attempt at a delivery: the HTTP status (0 when none came), an
+ * error text or NULL, whether it delivered, when to try next, and whether
+ * the gateway gives up on it.
+ */
+enum gw_store_rc gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, int http_status,
+                                  const char *error, bool delivered, int64_t next, bool given_up);
+
+/* Adds an audit entry; message 0 for none. */
+enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert,
+                                const char *remote, const char *action, int64_t message,
+                                const char *detail);
+
+/* Why the last call failed. */
+const char *gw_store_error(const gw_store *s);
+
+#endif

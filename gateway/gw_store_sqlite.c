@@ -1,0 +1,794 @@
+/*
+ * gw_store_sqlite.c: the store on one SQLite file.
+ *
+ * The file is in WAL mode with synchronous=FULL, so a COMMIT returns only
+ * after the write-ahead log is fsynced: a put that returned is on disk. Every
+ * write is one transaction that begins IMMEDIATE, taking the write lock
+ * before it reads, so several handles on one file (one per thread, or per
+ * process) wait for each other through the busy timeout instead of failing
+ * on a stale snapshot. Listings are read whole before the caller's callback
+ * sees them, so the callback may use the same handle.
+ *
+ * The schema is versioned by PRAGMA user_version: migrations[i] takes
+ * version i to i + 1 in one transaction. A file of a newer version than this
+ * code knows is refused. Every statement is prepared once, at open.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "gw_store.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+static const char *const migrations[] = {
+        /* 1: messages, their push deliveries, the attempts at those, the audit log */
+        "CREATE TABLE messages ("
+        " id INTEGER PRIMARY KEY,"
+        " type TEXT NOT NULL,"
+        " sender TEXT NOT NULL,"
+        " receiver TEXT NOT NULL,"
+        " identificatie TEXT NOT NULL,"
+        " answers INTEGER REFERENCES messages(id),"
+        " received INTEGER NOT NULL,"
+        " generated INTEGER NOT NULL CHECK (generated IN (0, 1)),"
+        " sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+        " body BLOB NOT NULL,"
+        " acked INTEGER);"
+        "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
+        " WHERE generated = 0;"
+        "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
+        "CREATE TABLE deliveries ("
+        " id INTEGER PRIMARY KEY,"
+        " message INTEGER NOT NULL REFERENCES messages(id),"
+        " receiver TEXT NOT NULL,"
+        " state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up')),"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt INTEGER NOT NULL,"
+        " delivered INTEGER,"
+        " created INTEGER NOT NULL);"
+        "CREATE INDEX deliveries_due ON deliveries(next_attempt, id) WHERE state = 'pending';"
+        "CREATE INDEX deliveries_message ON deliveries(message);"
+        "CREATE TABLE attempts ("
+        " id INTEGER PRIMARY KEY,"
+        " delivery INTEGER NOT NULL REFERENCES deliveries(id),"
+        " at INTEGER NOT NULL,"
+        " http_status INTEGER NOT NULL,"
+        " error TEXT,"
+        " delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)));"
+        "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
+        "CREATE TABLE audit ("
+        " id INTEGER PRIMARY KEY,"
+        " at INTEGER NOT NULL,"
+        " party TEXT,"
+        " cert TEXT,"
+        " remote TEXT,"
+        " action TEXT NOT NULL,"
+        " message INTEGER REFERENCES messages(id),"
+        " detail TEXT);"
+        "CREATE INDEX audit_party ON audit(party, at);"
+        "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
+        "PRAGMA user_version = 1;",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* The columns of a struct gw_msg, in the order row_msg() reads them. */
+#define MSG_COLUMNS                                                                                \
+	"id, type, sender, receiver, identificatie, answers, received, generated, sha256"
+
+enum stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_FIND,
+	ST_INSERT_MESSAGE,
+	ST_INSERT_DELIVERY,
+	ST_INSERT_AUDIT,
+	ST_INBOX,
+	ST_GET,
+	ST_ACKED,
+	ST_ACK,
+	ST_DUE,
+	ST_UPDATE_DELIVERY,
+	ST_ACK_DELIVERED,
+	ST_INSERT_ATTEMPT,
+	ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+        [ST_BEGIN] = "BEGIN IMMEDIATE",
+        [ST_COMMIT] = "COMMIT",
+        [ST_ROLLBACK] = "ROLLBACK",
+        [ST_FIND] = "SELECT id, sha256 FROM messages"
+                    " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3 AND generated = 0",
+        [ST_INSERT_MESSAGE] =
+                "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
+                " generated, sha256, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
+                               " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
+        [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
+                     " WHERE receiver = ?1 AND acked IS NULL ORDER BY id LIMIT ?2",
+        [ST_GET] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = ?1 AND receiver = ?2",
+        [ST_ACKED] = "SELECT acked IS NOT NULL FROM messages WHERE id = ?1 AND receiver = ?2",
+        [ST_ACK] = "UPDATE messages SET acked = ?2 WHERE id = ?1",
+        [ST_DUE] = "SELECT d.id, d.message, d.receiver, d.attempts, m.received"
+                   " FROM deliveries d JOIN messages m ON m.id = d.message"
+                   " WHERE d.state = 'pending' AND d.next_attempt <= ?1"
+                   " ORDER BY d.next_attempt, d.id LIMIT ?2",
+        [ST_UPDATE_DELIVERY] = "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?2,"
+                               " state = ?3, delivered = ?4 WHERE id = ?1 AND state = 'pending'",
+        [ST_ACK_DELIVERED] = "UPDATE messages SET acked = ?2"
+                             " WHERE id = (SELECT message FROM deliveries WHERE id = ?1)"
+                             " AND acked IS NULL",
+        [ST_INSERT_ATTEMPT] = "INSERT INTO attempts (delivery, at, http_status, error, delivered)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+struct sq {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	char err[512];
+};
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void
+say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Records what failed, with SQLite's reason, and returns GW_STORE_ERROR. */
+static enum gw_store_rc
+failed(struct sq *h, const char *what)
+{
+	say(h->err, sizeof h->err, "%s: %s", what, sqlite3_errmsg(h->db));
+	return GW_STORE_ERROR;
+}
+
+/* Steps st to its end (a statement that returns no rows) and resets it. */
+static int
+run(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Ends a failed transaction, keeping the error message of what failed. */
+static enum gw_store_rc
+rollback(struct sq *h, const char *what)
+{
+	failed(h, what);
+	if (!sqlite3_get_autocommit(h->db))
+		run(h->st[ST_ROLLBACK]);
+	return GW_STORE_ERROR;
+}
+
+/* A field of a struct gw_msg, which need not end in NUL when it is full. */
+static int
+bind_field(sqlite3_stmt *st, int i, const char *s, size_t size)
+{
+	return sqlite3_bind_text(st, i, s, (int)strnlen(s, size), SQLITE_STATIC);
+}
+
+/* A string of the caller's; NULL binds SQL NULL. */
+static int
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* An id that may be absent: 0 binds SQL NULL. */
+static int
+bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+static sqlite3_int64
+limit_of(size_t limit)
+{
+	return limit > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)limit;
+}
+
+static void
+column_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	size_t len = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (len >= size)
+		len = size - 1;
+	if (len)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static void
+row_msg(sqlite3_stmt *st, struct gw_msg *m)
+{
+	const void *sha = sqlite3_column_blob(st, 8);
+
+	memset(m, 0, sizeof *m);
+	m->id = sqlite3_column_int64(st, 0);
+	column_text(st, 1, m->type, sizeof m->type);
+	column_text(st, 2, m->sender, sizeof m->sender);
+	column_text(st, 3, m->receiver, sizeof m->receiver);
+	column_text(st, 4, m->identificatie, sizeof m->identificatie);
+	m->answers = sqlite3_column_int64(st, 5);
+	m->received = sqlite3_column_int64(st, 6);
+	m->generated = sqlite3_column_int(st, 7) != 0;
+	if (sha && sqlite3_column_bytes(st, 8) == (int)sizeof m->sha256)
+		memcpy(m->sha256, sha, sizeof m->sha256);
+}
+
+/*
+ * The array p of *cap elements of size, with room for element n: p itself,
+ * or p grown, or NULL (p is left as it was) when memory is out.
+ */
+static void *
+grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	size_t want = *cap ? *cap * 2 : 16;
+
+	if (n < *cap)
+		return p;
+	if (want > SIZE_MAX / size || !(p = realloc(p, want * size)))
+		return NULL;
+	*cap = want;
+	return p;
+}
+
+static int
+user_version(struct sq *h, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+too_new(struct sq *h, const char *path, int v)
+{
+	if (v <= SCHEMA_VERSION)
+		return 0;
+	say(h->err, sizeof h->err,
+	    "%s has schema version %d, newer than the %d this build knows: use a newer "
+	    "ijw-gateway",
+	    path, v, SCHEMA_VERSION);
+	return -1;
+}
+
+/* Brings the schema up to SCHEMA_VERSION, one transaction per step. */
+static int
+migrate(struct sq *h, const char *path)
+{
+	char what[64] = "reading the schema version";
+	int v;
+
+	if (user_version(h, &v))
+		goto fail;
+	if (too_new(h, path, v))
+		return -1;
+	while (v < SCHEMA_VERSION) {
+		snprintf(what, sizeof what, "migrating the schema to version %d", v + 1);
+		if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+		/* another handle may have migrated while this one waited for the lock */
+		if (user_version(h, &v))
+			goto rollback;
+		if (too_new(h, path, v)) {
+			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (v < SCHEMA_VERSION &&
+		    sqlite3_exec(h->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			goto rollback;
+		if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			goto rollback;
+		if (user_version(h, &v))
+			goto fail;
+	}
+	return 0;
+rollback:
+	failed(h, what);
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+fail:
+	failed(h, what);
+	return -1;
+}
+
+/*
+ * Creates the file, readable by its owner only (SQLite would make it 0644),
+ * and makes its name durable: fsync of the file and of its folder.
+ */
+static int
+create_file(struct sq *h, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	const char *slash;
+	char *dir;
+
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0 || fsync(fd) != 0) {
+		say(h->err, sizeof h->err, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	slash = strrchr(path, '/');
+	if (!(dir = strndup(slash ? path : ".", slash ? (size_t)(slash - path) + 1 : 1))) {
+		say(h->err, sizeof h->err, "%s: out of memory", path);
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		say(h->err, sizeof h->err, "%s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(dir);
+		return -1;
+	}
+	close(fd);
+	free(dir);
+	return 0;
+}
+
+static int
+configure(struct sq *h)
+{
+	static const char *const pragmas[] = {
+	        "PRAGMA synchronous = FULL",
+	        "PRAGMA foreign_keys = ON",
+	        "PRAGMA trusted_schema = OFF",
+	};
+	const char *what = "setting the busy timeout";
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	if (sqlite3_busy_timeout(h->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+		goto fail;
+	what = "PRAGMA journal_mode = WAL";
+	if (sqlite3_prepare_v2(h->db, what, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+
+		if (!(wal = sqlite3_stricmp(mode, "wal") == 0))
+			say(h->err, sizeof h->err, "%s: the journal stays %s", what,
+			    mode ? mode : "unknown");
+	} else {
+		failed(h, what);
+	}
+	sqlite3_finalize(st);
+	if (!wal)
+		return -1;
+	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++)
+		if (sqlite3_exec(h->db, what = pragmas[i], NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	return 0;
+fail:
+	failed(h, what);
+	return -1;
+}
+
+static void
+sq_close(void *vh)
+{
+	struct sq *h = vh;
+
+	if (!h)
+		return;
+	for (size_t i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(h->st[i]);
+	sqlite3_close_v2(h->db);
+	free(h);
+}
+
+static void *
+sq_open(const char *path, char *err, size_t errlen)
+{
+	struct sq *h = calloc(1, sizeof *h);
+	char *name = NULL;
+
+	if (!h) {
+		say(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	/* this SQLite takes a name that begins with "file:" as a URI: make it a path */
+	if (strncmp(path, "file:", 5) == 0) {
+		size_t size = strlen(path) + 3;
+
+		if (!(name = malloc(size))) {
+			say(h->err, sizeof h->err, "%s: out of memory", path);
+			goto fail;
+		}
+		snprintf(name, size, "./%s", path);
+	}
+	if (create_file(h, path))
+		goto fail;
+	if (sqlite3_open_v2(name ? name : path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		if (!h->db) {
+			say(h->err, sizeof h->err, "%s: out of memory", path);
+			goto fail;
+		}
+		failed(h, path);
+		goto fail;
+	}
+	if (configure(h) || migrate(h, path))
+		goto fail;
+	for (size_t i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v3(h->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &h->st[i], NULL) != SQLITE_OK) {
+			failed(h, statements[i]);
+			goto fail;
+		}
+	free(name);
+	return h;
+fail:
+	say(err, errlen, "%s", h->err);
+	free(name);
+	sq_close(h);
+	return NULL;
+}
+
+/* An audit entry; party_len is the length of party, or -1 when it ends in NUL. */
+static int
+insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const char *cert,
+             const char *remote, const char *action, int64_t message, const char *detail)
+{
+	sqlite3_stmt *st = h->st[ST_INSERT_AUDIT];
+
+	if (sqlite3_bind_int64(st, 1, at) ||
+	    (party ? sqlite3_bind_text(st, 2, party, party_len, SQLITE_STATIC)
+	           : sqlite3_bind_null(st, 2)) ||
+	    bind_str(st, 3, cert) || bind_str(st, 4, remote) || bind_str(st, 5, action) ||
+	    bind_id(st, 6, message) || bind_str(st, 7, detail))
+		return -1;
+	return run(st);
+}
+
+/* Finds the earlier message with p's identity and says whether it is the same. */
+static int
+find_repeat(struct sq *h, struct gw_put *p, bool *found)
+{
+	sqlite3_stmt *st = h->st[ST_FIND];
+	const struct gw_msg *m = &p->msg;
+	int rc;
+
+	*found = false;
+	if (bind_field(st, 1, m->sender, sizeof m->sender) ||
+	    bind_field(st, 2, m->type, sizeof m->type) ||
+	    bind_field(st, 3, m->identificatie, sizeof m->identificatie))
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *sha = sqlite3_column_blob(st, 1);
+
+		*found = true;
+		p->msg.id = sqlite3_column_int64(st, 0);
+		p->outcome = sha && sqlite3_column_bytes(st, 1) == (int)sizeof m->sha256 &&
+		                             memcmp(sha, m->sha256, sizeof m->sha256) == 0
+		                     ? GW_PUT_SAME
+		                     : GW_PUT_CONFLICT;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+insert_message(struct sq *h, struct gw_put *p, int64_t now)
+{
+	sqlite3_stmt *st = h->st[ST_INSERT_MESSAGE];
+	const struct gw_msg *m = &p->msg;
+	int brc = p->len ? sqlite3_bind_blob64(st, 9, p->body, p->len, SQLITE_STATIC)
+	                 : sqlite3_bind_zeroblob(st, 9, 0);
+
+	if (brc || bind_field(st, 1, m->type, sizeof m->type) ||
+	    bind_field(st, 2, m->sender, sizeof m->sender) ||
+	    bind_field(st, 3, m->receiver, sizeof m->receiver) ||
+	    bind_field(st, 4, m->identificatie, sizeof m->identificatie) ||
+	    bind_id(st, 5, m->answers) || sqlite3_bind_int64(st, 6, now) ||
+	    sqlite3_bind_int(st, 7, m->generated) ||
+	    sqlite3_bind_blob(st, 8, m->sha256, sizeof m->sha256, SQLITE_STATIC) || run(st)) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	/* the body is the caller's: no pointer to it outlives the call */
+	sqlite3_clear_bindings(st);
+	p->msg.id = sqlite3_last_insert_rowid(h->db);
+	p->msg.received = now;
+	p->outcome = GW_PUT_NEW;
+	return 0;
+}
+
+static int
+insert_delivery(struct sq *h, const struct gw_put *p, int64_t now)
+{
+	sqlite3_stmt *st = h->st[ST_INSERT_DELIVERY];
+
+	if (sqlite3_bind_int64(st, 1, p->msg.id) ||
+	    bind_field(st, 2, p->msg.receiver, sizeof p->msg.receiver) ||
+	    sqlite3_bind_int64(st, 3, now))
+		return -1;
+	return run(st);
+}
+
+static enum gw_store_rc
+sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
+{
+	struct sq *h = vh;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
+			say(h->err, sizeof h->err,
+			    "put: item %zu comes after item %d, which is not an earlier one", i,
+			    items[i].after);
+			return GW_STORE_ERROR;
+		}
+	if (run(h->st[ST_BEGIN]))
+		return rollback(h, "put: beginning the transaction");
+	for (size_t i = 0; i < n; i++) {
+		struct gw_put *p = &items[i];
+		bool found = false;
+
+		if (p->after >= 0 && items[p->after].outcome != GW_PUT_NEW) {
+			p->outcome = GW_PUT_SKIPPED;
+			continue;
+		}
+		if (p->after >= 0)
+			p->msg.answers = items[p->after].msg.id;
+		if (!p->msg.generated && find_repeat(h, p, &found))
+			return rollback(h, "put: looking up an earlier message");
+		if (found)
+			continue;
+		if (insert_message(h, p, now))
+			return rollback(h, "put: storing a message");
+		if (p->push && insert_delivery(h, p, now))
+			return rollback(h, "put: queueing a delivery");
+		if (insert_audit(h, now, p->msg.sender,
+		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
+		                 p->remote, "put", p->msg.id, p->msg.type))
+			return rollback(h, "put: writing the audit log");
+	}
+	if (run(h->st[ST_COMMIT]))
+		return rollback(h, "put: committing");
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_inbox(void *vh, const char *party, size_t limit, void (*each)(void *ctx, const struct gw_msg *m),
+         void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_INBOX];
+	struct gw_msg *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (bind_str(st, 1, party) || sqlite3_bind_int64(st, 2, limit_of(limit)))
+		return failed(h, "inbox");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gw_msg *more = grow(rows, n, &cap, sizeof *rows);
+
+		if (!more) {
+			sqlite3_reset(st);
+			free(rows);
+			say(h->err, sizeof h->err, "inbox of %s: out of memory", party);
+			return GW_STORE_ERROR;
+		}
+		rows = more;
+		row_msg(st, &rows[n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		failed(h, "inbox");
+		sqlite3_reset(st);
+		free(rows);
+		return GW_STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++)
+		each(ctx, &rows[i]);
+	free(rows);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_get(void *vh, int64_t id, const char *party, struct gw_msg *m, struct ijw_buf *body)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_GET];
+	enum gw_store_rc ret = GW_STORE_OK;
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
+		return failed(h, "get");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(st, 9);
+		size_t len = (size_t)sqlite3_column_bytes(st, 9);
+		ijw_rc brc;
+
+		row_msg(st, m);
+		if (len && (brc = ijw_buf_add(body, data, len))) {
+			say(h->err, sizeof h->err, "message %" PRId64 " (%zu bytes): %s", id, len,
+			    ijw_strerror(brc));
+			ret = GW_STORE_ERROR;
+		}
+	} else if (rc == SQLITE_DONE) {
+		say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
+		ret = GW_STORE_NOTFOUND;
+	} else {
+		ret = failed(h, "get");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+static enum gw_store_rc
+sq_ack(void *vh, int64_t id, const char *party, int64_t now)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_ACKED];
+	bool again;
+	int rc;
+
+	if (run(h->st[ST_BEGIN]))
+		return rollback(h, "ack: beginning the transaction");
+	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
+		return rollback(h, "ack");
+	rc = sqlite3_step(st);
+	again = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		run(h->st[ST_ROLLBACK]);
+		say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
+		return GW_STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return rollback(h, "ack: looking up the message");
+	st = h->st[ST_ACK];
+	if (!again && (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, now) || run(st)))
+		return rollback(h, "ack: marking the message");
+	if (insert_audit(h, now, party, -1, NULL, NULL, "ack", id, again ? "again" : NULL))
+		return rollback(h, "ack: writing the audit log");
+	if (run(h->st[ST_COMMIT]))
+		return rollback(h, "ack: committing");
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_due(void *vh, int64_t now, size_t limit, void (*each)(void *ctx, const struct gw_due *d),
+       void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_DUE];
+	struct gw_due *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, now) || sqlite3_bind_int64(st, 2, limit_of(limit)))
+		return failed(h, "due");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gw_due *more = grow(rows, n, &cap, sizeof *rows), *d;
+
+		if (!more) {
+			sqlite3_reset(st);
+			free(rows);
+			say(h->err, sizeof h->err, "due: out of memory");
+			return GW_STORE_ERROR;
+		}
+		rows = more;
+		d = &rows[n++];
+		memset(d, 0, sizeof *d);
+		d->delivery = sqlite3_column_int64(st, 0);
+		d->message = sqlite3_column_int64(st, 1);
+		column_text(st, 2, d->receiver, sizeof d->receiver);
+		d->attempts = (unsigned)sqlite3_column_int64(st, 3);
+		d->created = sqlite3_column_int64(st, 4);
+	}
+	if (rc != SQLITE_DONE) {
+		failed(h, "due");
+		sqlite3_reset(st);
+		free(rows);
+		return GW_STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++)
+		each(ctx, &rows[i]);
+	free(rows);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
+           bool delivered, int64_t next, bool given_up)
+{
+	struct sq *h = vh;
+	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
+	sqlite3_stmt *st = h->st[ST_UPDATE_DELIVERY];
+
+	if (run(h->st[ST_BEGIN]))
+		return rollback(h, "attempt: beginning the transaction");
+	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, next) ||
+	    sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC) ||
+	    (delivered ? sqlite3_bind_int64(st, 4, now) : sqlite3_bind_null(st, 4)) || run(st))
+		return rollback(h, "attempt: updating the delivery");
+	if (sqlite3_changes(h->db) == 0) {
+		run(h->st[ST_ROLLBACK]);
+		say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
+		return GW_STORE_NOTFOUND;
+	}
+	st = h->st[ST_INSERT_ATTEMPT];
+	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) ||
+	    sqlite3_bind_int(st, 3, http_status) || bind_str(st, 4, error) ||
+	    sqlite3_bind_int(st, 5, delivered) || run(st))
+		return rollback(h, "attempt: recording it");
+	st = h->st[ST_ACK_DELIVERED];
+	if (delivered &&
+	    (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) || run(st)))
+		return rollback(h, "attempt: marking the message processed");
+	if (run(h->st[ST_COMMIT]))
+		return rollback(h, "attempt: committing");
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_audit(void *vh, int64_t now, const char *party, const char *cert, const char *remote,
+         const char *action, int64_t message, const char *detail)
+{
+	struct sq *h = vh;
+
+	if (insert_audit(h, now, party, -1, cert, remote, action, message, detail))
+		return failed(h, "audit");
+	return GW_STORE_OK;
+}
+
+static const char *
+sq_error(const void *vh)
+{
+	const struct sq *h = vh;
+
+	return h->err[0] ? h->err : "no error";
+}
+
+const struct gw_store_backend gw_store_sqlite = {
+        .name = "sqlite",
+        .open = sq_open,
+        .close = sq_close,
+        .put = sq_put,
+        .inbox = sq_inbox,
+        .get = sq_get,
+        .ack = sq_ack,
+        .due = sq_due,
+        .attempt = sq_attempt,
+        .audit = sq_audit,
+        .error = sq_error,
+};

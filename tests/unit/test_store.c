@@ -1,0 +1,836 @@
+/*
+ * test_store.c: the gateway's store on SQLite, each case in a fresh folder.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "gw_store.h"
+
+struct fx {
+	char dir[256];
+	char path[300];
+};
+
+static int
+setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct fx *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "%s/test_store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static gw_store *
+open_store(const struct fx *f)
+{
+	char err[512];
+	gw_store *s = gw_store_open(f->path, NULL, err, sizeof err);
+
+	if (!s)
+		fail_msg("open %s: %s", f->path, err);
+	return s;
+}
+
+static void
+item(struct gw_put *p, const char *type, const char *sender, const char *receiver,
+     const char *ident, const void *body, size_t len)
+{
+	memset(p, 0, sizeof *p);
+	snprintf(p->msg.type, sizeof p->msg.type, "%s", type);
+	snprintf(p->msg.sender, sizeof p->msg.sender, "%s", sender);
+	snprintf(p->msg.receiver, sizeof p->msg.receiver, "%s", receiver);
+	snprintf(p->msg.identificatie, sizeof p->msg.identificatie, "%s", ident);
+	assert_int_equal(EVP_Digest(body, len, p->msg.sha256, NULL, EVP_sha256(), NULL), 1);
+	p->body = body;
+	p->len = len;
+	p->cert = "5f3a9c";
+	p->remote = "127.0.0.1";
+	p->after = -1;
+}
+
+static void
+put(gw_store *s, struct gw_put *items, size_t n, int64_t now)
+{
+	if (gw_store_put(s, items, n, now) != GW_STORE_OK)
+		fail_msg("put: %s", gw_store_error(s));
+}
+
+/* Puts one message from 0384 to 42420001 and returns its id. */
+static int64_t
+put_one(gw_store *s, const char *ident, const char *body, bool push, int64_t now)
+{
+	struct gw_put p;
+
+	item(&p, "JW301", "0384", "42420001", ident, body, strlen(body));
+	p.push = push;
+	put(s, &p, 1, now);
+	assert_int_equal(p.outcome, GW_PUT_NEW);
+	assert_true(p.msg.id > 0);
+	return p.msg.id;
+}
+
+struct list {
+	struct gw_msg m[64];
+	size_t n;
+};
+
+static void
+list_each(void *ctx, const struct gw_msg *m)
+{
+	struct list *l = ctx;
+
+	assert_true(l->n < sizeof l->m / sizeof l->m[0]);
+	l->m[l->n++] = *m;
+}
+
+static size_t
+inbox(gw_store *s, const char *party, size_t limit, struct list *l)
+{
+	l->n = 0;
+	if (gw_store_inbox(s, party, limit, list_each, l) != GW_STORE_OK)
+		fail_msg("inbox: %s", gw_store_error(s));
+	return l->n;
+}
+
+struct dues {
+	struct gw_due d[64];
+	size_t n;
+};
+
+static void
+dues_each(void *ctx, const struct gw_due *d)
+{
+	struct dues *l = ctx;
+
+	assert_true(l->n < sizeof l->d / sizeof l->d[0]);
+	l->d[l->n++] = *d;
+}
+
+static size_t
+due(gw_store *s, int64_t now, struct dues *l)
+{
+	l->n = 0;
+	if (gw_store_due(s, now, 64, dues_each, l) != GW_STORE_OK)
+		fail_msg("due: %s", gw_store_error(s));
+	return l->n;
+}
+
+/* The one integer the query gives, read with SQLite itself. */
+static long long
+query(const struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+get_body(gw_store *s, int64_t id, const char *party, struct gw_msg *m, struct ijw_buf *b)
+{
+	if (gw_store_get(s, id, party, m, b) != GW_STORE_OK)
+		fail_msg("get %lld: %s", (long long)id, gw_store_error(s));
+}
+
+static void
+open_close_reopen(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct ijw_buf b;
+	struct gw_msg m;
+	struct list l;
+	int64_t id;
+
+	id = put_one(s, "1", "<Bericht/>", false, 1000);
+	gw_store_close(s);
+	s = open_store(f);
+	assert_int_equal(inbox(s, "42420001", 10, &l), 1);
+	assert_int_equal(l.m[0].id, id);
+	assert_string_equal(l.m[0].type, "JW301");
+	assert_string_equal(l.m[0].sender, "0384");
+	assert_string_equal(l.m[0].receiver, "42420001");
+	assert_string_equal(l.m[0].identificatie, "1");
+	assert_int_equal(l.m[0].received, 1000);
+	assert_false(l.m[0].generated);
+	ijw_buf_init(&b, 1 << 20);
+	get_body(s, id, "42420001", &m, &b);
+	assert_string_equal(ijw_buf_str(&b), "<Bericht/>");
+	assert_memory_equal(m.sha256, l.m[0].sha256, sizeof m.sha256);
+	ijw_buf_free(&b);
+	gw_store_close(s);
+	gw_store_close(NULL);
+}
+
+static void
+refused(const char *spec, const char *base_dir, const char *why)
+{
+	char err[512] = "";
+
+	assert_null(gw_store_open(spec, base_dir, err, sizeof err));
+	if (!strstr(err, why))
+		fail_msg("%s: \"%s\" does not say \"%s\"", spec, err, why);
+	/* a password in a connection string is not repeated */
+	assert_null(strstr(err, "secret"));
+}
+
+static void
+specs_and_file_mode(void **state)
+{
+	struct fx *f = *state;
+	char err[512], path[400];
+	struct stat st;
+	struct list l;
+	gw_store *s;
+	int cwd;
+
+	assert_non_null(s = gw_store_open("store.db", f->dir, err, sizeof err));
+	put_one(s, "1", "<a/>", false, 1);
+	gw_store_close(s);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_non_null(s = gw_store_open("sqlite:store.db", f->dir, err, sizeof err));
+	assert_int_equal(inbox(s, "42420001", 10, &l), 1);
+	gw_store_close(s);
+	snprintf(path, sizeof path, "SQLite:%s", f->path);
+	assert_non_null(s = gw_store_open(path, "/nonexistent", err, sizeof err));
+	assert_int_equal(inbox(s, "42420001", 10, &l), 1);
+	gw_store_close(s);
+
+	/* a name that begins with "file:" is a file, not an SQLite URI */
+	assert_true((cwd = open(".", O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(chdir(f->dir), 0);
+	s = gw_store_open("sqlite:file:x.db?mode=memory", NULL, err, sizeof err);
+	assert_int_equal(fchdir(cwd), 0);
+	close(cwd);
+	if (!s)
+		fail_msg("file:x.db: %s", err);
+	gw_store_close(s);
+	snprintf(path, sizeof path, "%s/file:x.db?mode=memory", f->dir);
+	assert_int_equal(stat(path, &st), 0);
+
+	refused("postgresql://gw:secret@localhost/gw", NULL,
+	        "store postgresql:...: this build has no PostgreSQL backend");
+	refused("postgres://localhost", NULL, "no PostgreSQL backend");
+	refused("redis:store", NULL, "unknown store");
+	refused("", NULL, "no store");
+	refused("sqlite:", NULL, "no store");
+	refused("store.db", "/nonexistent/folder", "/nonexistent/folder/store.db");
+}
+
+static void
+migrations(void **state)
+{
+	struct fx *f = *state;
+	char err[512] = "", wal[320];
+	struct stat st;
+	gw_store *s;
+	sqlite3 *db;
+
+	gw_store_close(open_store(f));
+	assert_int_equal(query(f, "PRAGMA user_version"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+	                          " name IN ('messages', 'deliveries', 'attempts', 'audit')"),
+	                 4);
+	/* opening again migrates nothing; an open store writes ahead to its log */
+	s = open_store(f);
+	assert_int_equal(query(f, "PRAGMA user_version"), 1);
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	assert_int_equal(stat(wal, &st), 0);
+	gw_store_close(s);
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "schema version 2, newer than"));
+}
+
+static void
+put_batch(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char a[] = "<JW301 id=A/>", b[] = "<JW301 id=B/>", ra[] = "<JW302 A/>",
+	                  rb[] = "<JW302 B/>", other[] = "<JW301 id=A, other/>", c[] = "<C/>";
+	struct gw_put p[6];
+	struct list l;
+
+	item(&p[0], "JW301", "0384", "42420001", "A", a, sizeof a);
+	item(&p[1], "JW302", "42420001", "0384", "R", ra, sizeof ra);
+	p[1].msg.generated = true;
+	p[1].after = 0;
+	item(&p[2], "JW301", "0384", "42420001", "B", b, sizeof b);
+	item(&p[3], "JW302", "42420001", "0384", "R", rb, sizeof rb);
+	p[3].msg.generated = true;
+	p[3].after = 2;
+	put(s, p, 4, 100);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(p[i].outcome, GW_PUT_NEW);
+		assert_int_equal(p[i].msg.received, 100);
+		if (i)
+			assert_true(p[i].msg.id > p[i - 1].msg.id);
+	}
+	assert_int_equal(p[1].msg.answers, p[0].msg.id);
+	assert_int_equal(p[3].msg.answers, p[2].msg.id);
+	assert_int_equal(inbox(s, "0384", 10, &l), 2);
+	assert_int_equal(l.m[0].answers, p[0].msg.id);
+	assert_true(l.m[0].generated);
+	assert_string_equal(l.m[1].identificatie, "R");
+
+	/* the same again, other bytes under a known identification, and a new one */
+	int64_t ida = p[0].msg.id, idb = p[2].msg.id;
+
+	item(&p[0], "JW301", "0384", "42420001", "A", a, sizeof a);
+	item(&p[1], "JW302", "42420001", "0384", "R", ra, sizeof ra);
+	p[1].msg.generated = true;
+	p[1].after = 0;
+	item(&p[2], "JW301", "0384", "42420001", "B", other, sizeof other);
+	item(&p[3], "JW302", "42420001", "0384", "R2", rb, sizeof rb);
+	p[3].msg.generated = true;
+	p[3].after = 2;
+	item(&p[4], "JW301", "0384", "42420001", "C", c, sizeof c);
+	item(&p[5], "JW302", "42420001", "0384", "R", rb, sizeof rb);
+	p[5].msg.generated = true;
+	p[5].after = 4;
+	put(s, p, 6, 200);
+	assert_int_equal(p[0].outcome, GW_PUT_SAME);
+	assert_int_equal(p[0].msg.id, ida);
+	assert_int_equal(p[1].outcome, GW_PUT_SKIPPED);
+	assert_int_equal(p[2].outcome, GW_PUT_CONFLICT);
+	assert_int_equal(p[2].msg.id, idb);
+	assert_int_equal(p[3].outcome, GW_PUT_SKIPPED);
+	assert_int_equal(p[4].outcome, GW_PUT_NEW);
+	assert_true(p[4].msg.id > idb);
+	assert_int_equal(p[5].outcome, GW_PUT_NEW);
+	assert_int_equal(p[5].msg.answers, p[4].msg.id);
+	/* the generated retours of A, B and C share identification R */
+	assert_int_equal(
+	        query(f, "SELECT count(*) FROM messages WHERE identificatie = 'R' AND generated"),
+	        3);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 6);
+
+	/* the same identification from another sender, or of another type, is new */
+	item(&p[0], "JW301", "0385", "42420001", "A", a, sizeof a);
+	item(&p[1], "JW305", "0384", "42420001", "A", a, sizeof a);
+	put(s, p, 2, 300);
+	assert_int_equal(p[0].outcome, GW_PUT_NEW);
+	assert_int_equal(p[1].outcome, GW_PUT_NEW);
+	gw_store_close(s);
+}
+
+static void
+put_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char a[] = "<a/>", b[] = "<b/>";
+	struct gw_put p[2];
+
+	item(&p[0], "JW301", "0384", "42420001", "A", a, sizeof a);
+	p[0].push = true;
+	item(&p[1], "JW302", "42420001", "0384", "R", b, sizeof b);
+	p[1].msg.answers = 999999; /* no such message */
+	assert_int_equal(gw_store_put(s, p, 2, 100), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "FOREIGN KEY"));
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM deliveries"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit"), 0);
+
+	item(&p[1], "JW302", "42420001", "0384", "R", b, sizeof b);
+	p[1].after = 1;
+	assert_int_equal(gw_store_put(s, p, 2, 100), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "not an earlier one"));
+	p[1].after = 0;
+	put(s, p, 2, 100);
+	assert_int_equal(p[0].outcome, GW_PUT_NEW);
+	assert_int_equal(p[1].outcome, GW_PUT_NEW);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 2);
+	gw_store_close(s);
+}
+
+static const char durable_body[] = "<Bericht>durable</Bericht>";
+
+/* In a child: opens the store, puts three messages, and ends without closing it. */
+static void
+put_and_die(const struct fx *f)
+{
+	char err[512], ident[8];
+	gw_store *s = gw_store_open(f->path, NULL, err, sizeof err);
+	struct gw_put p;
+
+	if (!s)
+		_exit(2);
+	for (int i = 0; i < 3; i++) {
+		memset(&p, 0, sizeof p);
+		snprintf(ident, sizeof ident, "D%d", i);
+		snprintf(p.msg.type, sizeof p.msg.type, "JW301");
+		snprintf(p.msg.sender, sizeof p.msg.sender, "0384");
+		snprintf(p.msg.receiver, sizeof p.msg.receiver, "42420001");
+		snprintf(p.msg.identificatie, sizeof p.msg.identificatie, "%s", ident);
+		p.body = durable_body;
+		p.len = sizeof durable_body;
+		p.after = -1;
+		p.push = true;
+		if (gw_store_put(s, &p, 1, 500) != GW_STORE_OK || p.outcome != GW_PUT_NEW)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/* In a child: the three messages are there, byte for byte. */
+static void
+read_and_check(const struct fx *f)
+{
+	char err[512];
+	gw_store *s = gw_store_open(f->path, NULL, err, sizeof err);
+	struct ijw_buf b;
+	struct gw_msg m;
+	int bad = 0;
+
+	if (!s)
+		_exit(2);
+	ijw_buf_init(&b, 1 << 20);
+	for (int64_t id = 1; id <= 3; id++) {
+		ijw_buf_reset(&b);
+		if (gw_store_get(s, id, "42420001", &m, &b) != GW_STORE_OK ||
+		    b.len != sizeof durable_body || memcmp(b.data, durable_body, b.len) != 0)
+			bad = 1;
+	}
+	ijw_buf_free(&b);
+	gw_store_close(s);
+	_exit(bad ? 4 : 0);
+}
+
+static int
+child(const struct fx *f, void (*fn)(const struct fx *))
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		fn(f);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void
+durable(void **state)
+{
+	struct fx *f = *state, died = *f;
+	gw_store *a = open_store(f), *b = open_store(f);
+	struct dues d;
+	struct list l;
+	int64_t id;
+
+	/* a second handle sees a put as soon as it returns */
+	assert_int_equal(inbox(b, "42420001", 10, &l), 0);
+	id = put_one(a, "H", "<h/>", false, 400);
+	assert_int_equal(inbox(b, "42420001", 10, &l), 1);
+	assert_int_equal(l.m[0].id, id);
+	gw_store_close(a);
+	gw_store_close(b);
+
+	/* a process that put and died without closing, then one that reads */
+	snprintf(died.path, sizeof died.path, "%s/died.db", f->dir);
+	assert_int_equal(child(&died, put_and_die), 0);
+	assert_int_equal(child(&died, read_and_check), 0);
+	a = open_store(&died);
+	assert_int_equal(due(a, 500, &d), 3);
+	gw_store_close(a);
+}
+
+static void
+inbox_and_ack(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char body[] = "<m/>";
+	struct gw_put p[7];
+	struct ijw_buf b;
+	struct gw_msg m;
+	struct list l;
+	char ident[8];
+
+	for (int i = 0; i < 7; i++) {
+		snprintf(ident, sizeof ident, "%d", i);
+		item(&p[i], "JW301", "0384", i < 5 ? "42420001" : "42420002", ident, body,
+		     sizeof body);
+	}
+	put(s, p, 7, 100);
+	assert_int_equal(inbox(s, "42420001", 3, &l), 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(l.m[i].id, p[i].msg.id);
+	assert_int_equal(inbox(s, "42420001", 100, &l), 5);
+	assert_int_equal(inbox(s, "42420001", 0, &l), 0);
+	assert_int_equal(inbox(s, "42420002", 100, &l), 2);
+	assert_int_equal(inbox(s, "0384", 100, &l), 0);
+
+	assert_int_equal(gw_store_ack(s, p[1].msg.id, "42420001", 150), GW_STORE_OK);
+	assert_int_equal(inbox(s, "42420001", 100, &l), 4);
+	assert_int_equal(l.m[0].id, p[0].msg.id);
+	assert_int_equal(l.m[1].id, p[2].msg.id);
+	assert_int_equal(gw_store_ack(s, p[1].msg.id, "42420001", 160), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT acked FROM messages WHERE identificatie = '1'"), 150);
+	/* another party's message, or none at all */
+	assert_int_equal(gw_store_ack(s, p[5].msg.id, "42420001", 170), GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_ack(s, 12345, "42420001", 170), GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_ack(s, p[0].msg.id, "4242000", 170), GW_STORE_NOTFOUND);
+	assert_int_equal(inbox(s, "42420002", 100, &l), 2);
+	ijw_buf_init(&b, 1 << 20);
+	assert_int_equal(gw_store_get(s, p[5].msg.id, "42420001", &m, &b), GW_STORE_NOTFOUND);
+	assert_int_equal(b.len, 0);
+	/* an acknowledged message can still be fetched */
+	get_body(s, p[1].msg.id, "42420001", &m, &b);
+	assert_int_equal(m.id, p[1].msg.id);
+	assert_memory_equal(b.data, body, sizeof body);
+	ijw_buf_free(&b);
+	gw_store_close(s);
+}
+
+static void
+get_exact_bytes(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char nul[] = "<a>\0\0b\0</a>\xff\xfe";
+	size_t big_len = 3u << 20;
+	unsigned char *big = malloc(big_len);
+	struct gw_put p[3];
+	struct ijw_buf b;
+	struct gw_msg m;
+
+	assert_non_null(big);
+	srand(7);
+	for (size_t i = 0; i < big_len; i++)
+		big[i] = (unsigned char)rand();
+	item(&p[0], "JW301", "0384", "42420001", "nul", nul, sizeof nul);
+	item(&p[1], "JW323", "42420001", "0384", "big", big, big_len);
+	item(&p[2], "JW301", "0384", "42420001", "empty", NULL, 0);
+	put(s, p, 3, 100);
+
+	ijw_buf_init(&b, 4u << 20);
+	get_body(s, p[0].msg.id, "42420001", &m, &b);
+	assert_int_equal(b.len, sizeof nul);
+	assert_memory_equal(b.data, nul, sizeof nul);
+	ijw_buf_reset(&b);
+	get_body(s, p[1].msg.id, "0384", &m, &b);
+	assert_int_equal(b.len, big_len);
+	assert_memory_equal(b.data, big, big_len);
+	assert_memory_equal(m.sha256, p[1].msg.sha256, sizeof m.sha256);
+	assert_string_equal(m.type, "JW323");
+	ijw_buf_reset(&b);
+	get_body(s, p[2].msg.id, "42420001", &m, &b);
+	assert_int_equal(b.len, 0);
+	ijw_buf_free(&b);
+
+	/* a body larger than the caller's buffer may hold */
+	ijw_buf_init(&b, 1u << 20);
+	assert_int_equal(gw_store_get(s, p[1].msg.id, "0384", &m, &b), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "3145728 bytes"));
+	assert_int_equal(b.len, 0);
+	ijw_buf_free(&b);
+	free(big);
+	gw_store_close(s);
+}
+
+static void
+due_and_attempt(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	int64_t m1, m2, m3;
+	struct dues d;
+	struct list l;
+	int64_t d1, d2;
+
+	m1 = put_one(s, "1", "<1/>", true, 1000);
+	m2 = put_one(s, "2", "<2/>", true, 1000);
+	m3 = put_one(s, "3", "<3/>", false, 1000);
+	assert_int_equal(due(s, 999, &d), 0);
+	assert_int_equal(due(s, 1000, &d), 2);
+	assert_int_equal(d.d[0].message, m1);
+	assert_int_equal(d.d[1].message, m2);
+	assert_string_equal(d.d[0].receiver, "42420001");
+	assert_int_equal(d.d[0].attempts, 0);
+	assert_int_equal(d.d[0].created, 1000);
+	d1 = d.d[0].delivery;
+	d2 = d.d[1].delivery;
+	d.n = 0;
+	assert_int_equal(gw_store_due(s, 1000, 1, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(d.n, 1);
+
+	/* a failure moves the next attempt */
+	assert_int_equal(
+	        gw_store_attempt(s, d1, 1001, 503, "Service Unavailable", false, 1060, false),
+	        GW_STORE_OK);
+	assert_int_equal(due(s, 1059, &d), 1);
+	assert_int_equal(d.d[0].delivery, d2);
+	assert_int_equal(due(s, 1060, &d), 2);
+	assert_int_equal(d.d[0].delivery, d2); /* its next attempt (1000) comes first */
+	assert_int_equal(d.d[1].delivery, d1);
+	assert_int_equal(d.d[1].attempts, 1);
+
+	/* a success delivers it and counts the message as processed */
+	assert_int_equal(gw_store_attempt(s, d2, 1061, 200, NULL, true, 0, false), GW_STORE_OK);
+	assert_int_equal(due(s, 9999, &d), 1);
+	assert_int_equal(d.d[0].delivery, d1);
+	assert_int_equal(inbox(s, "42420001", 10, &l), 2);
+	assert_int_equal(l.m[0].id, m1);
+	assert_int_equal(l.m[1].id, m3);
+	assert_int_equal(query(f, "SELECT acked FROM messages WHERE identificatie = '2'"), 1061);
+	assert_int_equal(query(f, "SELECT delivered FROM deliveries WHERE state = 'delivered'"),
+	                 1061);
+
+	/* giving up stops it */
+	assert_int_equal(gw_store_attempt(s, d1, 1062, 0, "connection refused", false, 2000, true),
+	                 GW_STORE_OK);
+	assert_int_equal(due(s, INT64_MAX, &d), 0);
+	assert_int_equal(inbox(s, "42420001", 10, &l), 2);
+	assert_int_equal(gw_store_attempt(s, d1, 1063, 200, NULL, true, 0, false),
+	                 GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_attempt(s, 4242, 1063, 200, NULL, true, 0, false),
+	                 GW_STORE_NOTFOUND);
+	assert_int_equal(query(f, "SELECT count(*) FROM attempts"), 3);
+	assert_int_equal(query(f, "SELECT count(*) FROM attempts WHERE error IS NULL AND"
+	                          " http_status = 200 AND delivered = 1"),
+	                 1);
+	assert_int_equal(query(f, "SELECT attempts FROM deliveries WHERE state = 'given_up'"), 2);
+	gw_store_close(s);
+}
+
+/* A due callback that uses the same handle: listings are read before it is called. */
+struct deliver {
+	gw_store *s;
+	int64_t now;
+	unsigned delivered;
+	bool failed;
+	char error[512];
+};
+
+static void
+deliver_each(void *ctx, const struct gw_due *d)
+{
+	struct deliver *w = ctx;
+
+	if (w->failed)
+		return;
+	if (gw_store_attempt(w->s, d->delivery, w->now, 200, NULL, true, 0, false) == GW_STORE_OK) {
+		w->delivered++;
+		return;
+	}
+	w->failed = true;
+	snprintf(w->error, sizeof w->error, "attempt: %s", gw_store_error(w->s));
+}
+
+enum { THREAD_MESSAGES = 120 };
+
+struct side {
+	const struct fx *f;
+	pthread_barrier_t *start;
+	struct deliver w;
+};
+
+static void *
+producer(void *arg)
+{
+	struct side *t = arg;
+	char err[256];
+	struct gw_put p[3];
+	int sent = 0;
+
+	pthread_barrier_wait(t->start);
+	if (!(t->w.s = gw_store_open(t->f->path, NULL, err, sizeof err))) {
+		t->w.failed = true;
+		snprintf(t->w.error, sizeof t->w.error, "open: %s", err);
+		return NULL;
+	}
+	while (sent < THREAD_MESSAGES && !t->w.failed) {
+		size_t n = (size_t)(sent % 3) + 1;
+
+		for (size_t i = 0; i < n; i++) {
+			memset(&p[i], 0, sizeof p[i]);
+			snprintf(p[i].msg.type, sizeof p[i].msg.type, "JW301");
+			snprintf(p[i].msg.sender, sizeof p[i].msg.sender, "0384");
+			snprintf(p[i].msg.receiver, sizeof p[i].msg.receiver, "42420001");
+			snprintf(p[i].msg.identificatie, sizeof p[i].msg.identificatie, "T%d",
+			         sent + (int)i);
+			p[i].body = p[i].msg.identificatie;
+			p[i].len = strlen(p[i].msg.identificatie);
+			p[i].push = true;
+			p[i].after = -1;
+		}
+		if (n > (size_t)(THREAD_MESSAGES - sent))
+			n = (size_t)(THREAD_MESSAGES - sent);
+		if (gw_store_put(t->w.s, p, n, 1000) != GW_STORE_OK) {
+			t->w.failed = true;
+			snprintf(t->w.error, sizeof t->w.error, "put: %s", gw_store_error(t->w.s));
+		}
+		sent += (int)n;
+	}
+	gw_store_close(t->w.s);
+	return NULL;
+}
+
+static void *
+consumer(void *arg)
+{
+	struct side *t = arg;
+	char err[256];
+	int idle = 0;
+
+	pthread_barrier_wait(t->start);
+	if (!(t->w.s = gw_store_open(t->f->path, NULL, err, sizeof err))) {
+		t->w.failed = true;
+		snprintf(t->w.error, sizeof t->w.error, "open: %s", err);
+		return NULL;
+	}
+	t->w.now = 1000;
+	while (t->w.delivered < THREAD_MESSAGES && !t->w.failed && idle < 20000) {
+		unsigned before = t->w.delivered;
+
+		if (gw_store_due(t->w.s, 1000, 8, deliver_each, &t->w) != GW_STORE_OK) {
+			t->w.failed = true;
+			snprintf(t->w.error, sizeof t->w.error, "due: %s", gw_store_error(t->w.s));
+		}
+		if (t->w.delivered == before) {
+			idle++;
+			usleep(1000);
+		}
+	}
+	gw_store_close(t->w.s);
+	return NULL;
+}
+
+static void
+two_threads(void **state)
+{
+	struct fx *f = *state;
+	pthread_barrier_t start;
+	struct side a = {.f = f, .start = &start}, b = {.f = f, .start = &start};
+	pthread_t ta, tb;
+
+	/* both open a fresh file at once: one of them makes the schema */
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	assert_int_equal(pthread_create(&ta, NULL, producer, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, consumer, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	if (a.w.failed)
+		fail_msg("producer: %s", a.w.error);
+	if (b.w.failed)
+		fail_msg("consumer: %s", b.w.error);
+	assert_int_equal(b.w.delivered, THREAD_MESSAGES);
+	assert_int_equal(query(f, "SELECT count(*) FROM deliveries WHERE state = 'delivered'"),
+	                 THREAD_MESSAGES);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE acked IS NULL"), 0);
+}
+
+static void
+audit_log(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char body[] = "<a/>";
+	struct gw_put p[2];
+
+	item(&p[0], "JW301", "0384", "42420001", "A", body, sizeof body);
+	item(&p[1], "JW301", "0384", "42420001", "B", body, sizeof body);
+	put(s, p, 2, 100);
+	put(s, p, 1, 101); /* the same again: no new entry */
+	assert_int_equal(gw_store_ack(s, p[0].msg.id, "42420001", 102), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, p[0].msg.id, "42420001", 103), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, p[1].msg.id, "0384", 103), GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_audit(s, 104, "42420001", "9e1c", "10.0.0.7", "reject", 0,
+	                                "TR056: identification used before"),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 105, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 106, "0384", "", "", "get", 4242, NULL), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "audit"));
+
+	assert_int_equal(query(f, "SELECT count(*) FROM audit"), 6);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE action = 'put' AND"
+	                          " party = '0384' AND cert = '5f3a9c' AND remote = '127.0.0.1'"
+	                          " AND message IS NOT NULL AND detail = 'JW301'"),
+	                 2);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE action = 'ack' AND"
+	                          " party = '42420001' AND message IS NOT NULL"),
+	                 2);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE action = 'reject' AND"
+	                          " message IS NULL AND at = 104"),
+	                 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE party IS NULL"), 1);
+	gw_store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(open_close_reopen, setup, teardown),
+	        cmocka_unit_test_setup_teardown(specs_and_file_mode, setup, teardown),
+	        cmocka_unit_test_setup_teardown(migrations, setup, teardown),
+	        cmocka_unit_test_setup_teardown(put_batch, setup, teardown),
+	        cmocka_unit_test_setup_teardown(put_all_or_nothing, setup, teardown),
+	        cmocka_unit_test_setup_teardown(durable, setup, teardown),
+	        cmocka_unit_test_setup_teardown(inbox_and_ack, setup, teardown),
+	        cmocka_unit_test_setup_teardown(get_exact_bytes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(due_and_attempt, setup, teardown),
+	        cmocka_unit_test_setup_teardown(two_threads, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_log, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
