@@ -166,5 +166,64 @@ for f in "$src"/samples/*-invalid-*.xml "$src"/samples/*-hostile-*.xml; do
 	expect 1 "$bin" validate "$f"
 done
 
+# pki init: a development CA, certificates and a configuration to serve with
+expect 0 "$bin" pki --help
+has "$tmp/out" '^usage: ijw-gateway pki init DIR '
+expect 0 "$bin" pki init --help
+has "$tmp/out" '^usage: ijw-gateway pki init DIR '
+pki=$tmp/pki/dev
+expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
+lines "$tmp/out" 11
+has "$tmp/out" "^wrote $pki/ca.pem\$"
+has "$tmp/out" "^wrote $pki/server.key\$"
+has "$tmp/out" "^wrote $pki/gateway-client.pem\$"
+has "$tmp/out" "^wrote $pki/42420001.key\$"
+has "$tmp/out" "^wrote $pki/gateway.ini\$"
+[ -s "$tmp/err" ] && fail "pki init wrote to standard error: $(head -c 200 "$tmp/err")"
+has "$pki/gateway.ini" '^port = 9443$'
+has "$pki/gateway.ini" '^\[party 0384\]$'
+has "$pki/gateway.ini" '^\[party 42420001\]$'
+for f in ca server gateway-client 0384 42420001; do
+	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
+	[ "$(stat -c %a "$pki/$f.pem")" = 644 ] || fail "$f.pem is not mode 0644"
+done
+cp "$pki/ca.pem" "$tmp/ca-before.pem"
+expect 2 "$bin" pki init "$pki" --party gemeente:0384
+has "$tmp/err" "$pki/ca.pem exists already; nothing was written"
+cmp -s "$pki/ca.pem" "$tmp/ca-before.pem" || fail "pki init without --force changed ca.pem"
+expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --force
+cmp -s "$pki/ca.pem" "$tmp/ca-before.pem" && fail "pki init --force kept the old ca.pem"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:384
+has "$tmp/err" "party 'gemeente:384': a gemeentecode has 4 digits"
+expect 2 "$bin" pki init "$tmp/pki/no" --party aanbieder:1234
+has "$tmp/err" "party 'aanbieder:1234': an AGB code has 8 digits"
+expect 2 "$bin" pki init "$tmp/pki/no" --party foo:0384
+has "$tmp/err" "party 'foo:0384': give it as gemeente:CODE or aanbieder:CODE"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --party gemeente:0384
+has "$tmp/err" 'code 0384 is given twice'
+expect 2 "$bin" pki init "$tmp/pki/no"
+has "$tmp/err" 'at least one --party'
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --port 0
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --port 65536
+expect 2 "$bin" pki init --party gemeente:0384
+expect 2 "$bin" pki frobnicate "$tmp/pki/no" --party gemeente:0384
+has "$tmp/err" "unknown subcommand 'frobnicate'"
+expect 2 "$bin" pki
+[ -e "$tmp/pki/no" ] && fail "a refused pki init made its folder"
+if command -v openssl >/dev/null; then
+	for f in 0384 42420001 gateway-client; do
+		openssl verify -CAfile "$pki/ca.pem" -purpose sslclient "$pki/$f.pem" >"$tmp/out" 2>&1 ||
+			fail "openssl verify: $f.pem is no client certificate of ca.pem: $(head -c 300 "$tmp/out")"
+	done
+	openssl verify -CAfile "$pki/ca.pem" -purpose sslserver "$pki/server.pem" >"$tmp/out" 2>&1 ||
+		fail "openssl verify: server.pem is no server certificate of ca.pem: $(head -c 300 "$tmp/out")"
+	openssl verify -CAfile "$pki/ca.pem" -purpose sslserver "$pki/0384.pem" >/dev/null 2>&1 &&
+		fail "openssl verify: 0384.pem passes as a server certificate"
+	openssl x509 -in "$pki/0384.pem" -noout -subject -nameopt sep_comma_plus >"$tmp/out"
+	has "$tmp/out" '^subject=O=gemeente,serialNumber=0384,CN=0384$'
+else
+	echo "note: no openssl command; skipping openssl verify of the pki"
+fi
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

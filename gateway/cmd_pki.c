@@ -1,0 +1,129 @@
+/*
+ * cmd_pki.c: ijw-gateway pki init DIR --party KIND:CODE... [--port N] [--force]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_cli.h"
+#include "gw_pki.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: ijw-gateway pki init DIR --party KIND:CODE [--party KIND:CODE...]\n"
+	        "                            [--port N] [--force]\n\n"
+	        "Makes a development PKI and a gateway configuration on loopback in DIR\n"
+	        "(created when absent): a CA (ca.pem, ca.key), the gateway's server\n"
+	        "certificate for localhost (server.pem, server.key), its client certificate\n"
+	        "for pushing to parties (gateway-client.pem, gateway-client.key), a client\n"
+	        "certificate per party named by its code (0384.pem, 0384.key) and\n"
+	        "gateway.ini, which 'ijw-gateway serve -c DIR/gateway.ini' runs as it is.\n"
+	        "Private keys are not encrypted: this PKI is for development and tests.\n\n"
+	        "  -p, --party KIND:CODE  a party: gemeente:CODE with a 4-digit gemeentecode\n"
+	        "                         or aanbieder:CODE with an 8-digit AGB code;\n"
+	        "                         at least one, each code once\n"
+	        "  --port N               the port the gateway listens on (default %u)\n"
+	        "  -f, --force            overwrite files that exist; without it nothing is\n"
+	        "                         written when any of the files exists\n"
+	        "  -h, --help             this text\n",
+	        GW_PKI_DEFAULT_PORT);
+}
+
+static bool
+parse_port(const char *s, unsigned *port)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 65535)
+		return false;
+	*port = (unsigned)n;
+	return true;
+}
+
+static void
+wrote(const char *path, void *arg)
+{
+	(void)arg;
+	printf("wrote %s\n", path);
+}
+
+int
+gw_cmd_pki(int argc, char **argv)
+{
+	static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+	                                     {"port", required_argument, NULL, 'P'},
+	                                     {"force", no_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	struct gw_pki_opts o = {.port = GW_PKI_DEFAULT_PORT, .wrote = wrote};
+	char err[GW_PKI_ERRSIZE];
+	const char **parties;
+	gw_pki_rc rc;
+	int c, status = GW_EXIT_USAGE;
+
+	/* Never more parties than arguments. */
+	if (!(parties = calloc((size_t)argc, sizeof *parties))) {
+		gw_warnx("pki: out of memory");
+		return GW_EXIT_USAGE;
+	}
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "p:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			parties[o.nparties++] = optarg;
+			break;
+		case 'P':
+			if (!parse_port(optarg, &o.port)) {
+				gw_warnx("pki: --port wants a number from 1 to 65535, not '%s'",
+				         optarg);
+				goto out;
+			}
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case 'h':
+			usage(stdout);
+			status = GW_EXIT_OK;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		goto out;
+	}
+	if (strcmp(argv[optind], "init") != 0) {
+		gw_warnx("pki: unknown subcommand '%s' (there is 'pki init')", argv[optind]);
+		goto out;
+	}
+	if (optind + 2 != argc) {
+		usage(stderr);
+		goto out;
+	}
+	if (o.nparties == 0) {
+		gw_warnx("pki init: at least one --party is needed (--party gemeente:0384)");
+		goto out;
+	}
+	o.dir = argv[optind + 1];
+	o.parties = parties;
+	if ((rc = gw_pki_init(&o, err, sizeof err))) {
+		gw_warnx("pki init: %s%s", err, rc == GW_PKI_EEXIST ? " (--force overwrites)" : "");
+		goto out;
+	}
+	status = GW_EXIT_OK;
+out:
+	free(parties);
+	return status;
+}

@@ -1,0 +1,589 @@
+/*
+ * gw_pki.c: a development CA, the certificates of the gateway and its
+ * parties, and a configuration to serve with (see gw_pki.h).
+ *
+ * Every file is first made in memory; only when all of them are there (and,
+ * without force, none exists yet) is anything written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "gw_pki.h"
+#include "ijw_buf.h"
+
+#define CA_YEARS 10
+#define LEAF_YEARS 2
+
+/* The fixed files: ca, server and gateway-client, a .pem and a .key each; then gateway.ini. */
+#define FIXED_FILES 7
+
+struct party {
+	const char *kind; /* "gemeente" or "aanbieder" */
+	char code[9];     /* 4 or 8 digits */
+};
+
+/* A certificate to issue and the files it goes to. */
+struct cert {
+	const char *label;  /* for messages: "the CA", "party 0384" */
+	const char *stem;   /* the files' name without .pem or .key */
+	const char *cn;     /* the subject's commonName */
+	const char *org;    /* its organizationName, or NULL */
+	const char *serial; /* its serialNumber attribute, or NULL */
+	const char *eku;    /* extendedKeyUsage; NULL for the CA */
+	const char *san;    /* subjectAltName, or NULL */
+	int years;          /* valid from now for this many calendar years */
+};
+
+/* A file to write, made in memory (with OPENSSL_malloc, cleared when freed). */
+struct file {
+	char name[24]; /* "gateway-client.pem", "42420001.key" */
+	char *data;
+	size_t len;
+	mode_t mode;
+};
+
+struct pki {
+	char *err;
+	size_t errsize;
+	const char *dir;
+	struct file *files;
+	size_t nfiles;
+	char *path; /* room for dir, "/" and any file's name */
+	size_t pathsize;
+	X509 *ca; /* NULL until the CA is issued */
+	EVP_PKEY *cakey;
+};
+
+static gw_pki_rc seterr(struct pki *p, gw_pki_rc rc, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static gw_pki_rc
+seterr(struct pki *p, gw_pki_rc rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->errsize > 0) {
+		va_start(ap, fmt);
+		vsnprintf(p->err, p->errsize, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* Turns the oldest error on OpenSSL's queue into the message, and empties the queue. */
+static gw_pki_rc
+crypto_err(struct pki *p, const struct cert *c, const char *step)
+{
+	unsigned long e = ERR_get_error();
+	char reason[256] = "no reason given";
+
+	if (e)
+		ERR_error_string_n(e, reason, sizeof reason);
+	ERR_clear_error();
+	return seterr(p, GW_PKI_ECRYPTO, "%s: %s: %s", c->label, step, reason);
+}
+
+static gw_pki_rc
+io_err(struct pki *p, const char *path)
+{
+	return seterr(p, GW_PKI_EIO, "%s: %s", path, strerror(errno));
+}
+
+/* "gemeente:0384" or "aanbieder:42420001". */
+static gw_pki_rc
+parse_party(struct pki *p, const char *spec, struct party *out)
+{
+	const char *colon = strchr(spec, ':');
+	size_t digits;
+
+	if (colon && (size_t)(colon - spec) == 8 && strncmp(spec, "gemeente", 8) == 0) {
+		out->kind = "gemeente";
+		digits = 4;
+	} else if (colon && (size_t)(colon - spec) == 9 && strncmp(spec, "aanbieder", 9) == 0) {
+		out->kind = "aanbieder";
+		digits = 8;
+	} else {
+		return seterr(p, GW_PKI_EINVAL,
+		              "party '%s': give it as gemeente:CODE or aanbieder:CODE "
+		              "(gemeente:0384, aanbieder:42420001)",
+		              spec);
+	}
+	if (strlen(colon + 1) != digits || strspn(colon + 1, "0123456789") != digits) {
+		if (digits == 4)
+			return seterr(p, GW_PKI_EINVAL,
+			              "party '%s': a gemeentecode has 4 digits (gemeente:0384)",
+			              spec);
+		return seterr(p, GW_PKI_EINVAL,
+		              "party '%s': an AGB code has 8 digits (aanbieder:42420001)", spec);
+	}
+	memcpy(out->code, colon + 1, digits + 1);
+	return GW_PKI_OK;
+}
+
+static gw_pki_rc
+parse_opts(struct pki *p, const struct gw_pki_opts *o, struct party *parties)
+{
+	gw_pki_rc rc;
+
+	if (!o->dir || !*o->dir)
+		return seterr(p, GW_PKI_EINVAL, "no folder to write into");
+	if (o->port < 1 || o->port > 65535)
+		return seterr(p, GW_PKI_EINVAL, "port %u is not from 1 to 65535", o->port);
+	if (o->nparties == 0)
+		return seterr(p, GW_PKI_EINVAL,
+		              "at least one party is needed (gemeente:CODE or aanbieder:CODE)");
+	for (size_t i = 0; i < o->nparties; i++) {
+		if ((rc = parse_party(p, o->parties[i], &parties[i])))
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(parties[j].code, parties[i].code) == 0)
+				return seterr(p, GW_PKI_EINVAL,
+				              "party '%s': code %s is given twice", o->parties[i],
+				              parties[i].code);
+	}
+	return GW_PKI_OK;
+}
+
+/* The path of file i, in p->path. */
+static const char *
+path_of(struct pki *p, size_t i)
+{
+	size_t n = strlen(p->dir);
+
+	snprintf(p->path, p->pathsize, "%s%s%s", p->dir, p->dir[n - 1] == '/' ? "" : "/",
+	         p->files[i].name);
+	return p->path;
+}
+
+static gw_pki_rc
+add_file(struct pki *p, const char *stem, const char *suffix, const void *data, size_t len,
+         mode_t mode)
+{
+	struct file *f = &p->files[p->nfiles];
+
+	if (!(f->data = OPENSSL_malloc(len ? len : 1)))
+		return seterr(p, GW_PKI_ENOMEM, "out of memory");
+	memcpy(f->data, data, len);
+	f->len = len;
+	f->mode = mode;
+	snprintf(f->name, sizeof f->name, "%s%s", stem, suffix);
+	p->nfiles++;
+	return GW_PKI_OK;
+}
+
+/* Adds the contents of the memory BIO b as a file. */
+static gw_pki_rc
+add_bio(struct pki *p, const char *stem, const char *suffix, BIO *b, mode_t mode)
+{
+	char *data;
+	long len = BIO_get_mem_data(b, &data);
+
+	return add_file(p, stem, suffix, data, len > 0 ? (size_t)len : 0, mode);
+}
+
+static bool
+add_name(X509_NAME *n, const char *field, const char *value)
+{
+	return !value || X509_NAME_add_entry_by_txt(n, field, MBSTRING_ASC,
+	                                            (const unsigned char *)value, -1, -1, 0) == 1;
+}
+
+static bool
+add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *e;
+	bool ok;
+
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	if (!(e = X509V3_EXT_nconf_nid(NULL, &ctx, nid, value)))
+		return false;
+	ok = X509_add_ext(x, e, -1) == 1;
+	X509_EXTENSION_free(e);
+	return ok;
+}
+
+/* A random positive serial number of 128 bits (16 bytes, the top bit clear). */
+static bool
+set_serial(X509 *x)
+{
+	unsigned char bytes[16];
+	BIGNUM *bn;
+	bool ok;
+
+	if (RAND_bytes(bytes, sizeof bytes) != 1)
+		return false;
+	bytes[0] = (unsigned char)((bytes[0] & 0x7f) | 0x40);
+	if (!(bn = BN_bin2bn(bytes, sizeof bytes, NULL)))
+		return false;
+	ok = BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
+	BN_free(bn);
+	return ok;
+}
+
+/* Valid from now until the same moment years later (1 March for 29 February). */
+static bool
+set_validity(X509 *x, int years)
+{
+	time_t now = time(NULL), end;
+	struct tm tm;
+
+	if (!gmtime_r(&now, &tm))
+		return false;
+	tm.tm_year += years;
+	if ((end = timegm(&tm)) == (time_t)-1)
+		return false;
+	return ASN1_TIME_set(X509_getm_notBefore(x), now) &&
+	       ASN1_TIME_set(X509_getm_notAfter(x), end);
+}
+
+/*
+ * The certificate c for key, issued by p->ca, or self-signed as the CA when
+ * there is no CA yet. NULL with the message set on failure.
+ */
+static X509 *
+make_cert(struct pki *p, const struct cert *c, EVP_PKEY *key)
+{
+	X509 *x = X509_new();
+	X509 *issuer = p->ca ? p->ca : x;
+	const char *step = "making the certificate";
+	X509_NAME *n;
+	bool ok;
+
+	if (!x || X509_set_version(x, X509_VERSION_3) != 1 || !set_serial(x))
+		goto fail;
+	n = X509_get_subject_name(x);
+	if (!add_name(n, "O", c->org) || !add_name(n, "serialNumber", c->serial) ||
+	    !add_name(n, "CN", c->cn))
+		goto fail;
+	if (X509_set_issuer_name(x, X509_get_subject_name(issuer)) != 1 ||
+	    !set_validity(x, c->years) || X509_set_pubkey(x, key) != 1)
+		goto fail;
+	step = "adding the extensions";
+	if (!p->ca)
+		ok = add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE") &&
+		     add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign") &&
+		     add_ext(x, x, NID_subject_key_identifier, "hash");
+	else
+		ok = add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") &&
+		     add_ext(x, issuer, NID_key_usage, "critical,digitalSignature") &&
+		     add_ext(x, issuer, NID_ext_key_usage, c->eku) &&
+		     add_ext(x, issuer, NID_subject_key_identifier, "hash") &&
+		     add_ext(x, issuer, NID_authority_key_identifier, "keyid:always") &&
+		     (!c->san || add_ext(x, issuer, NID_subject_alt_name, c->san));
+	if (!ok)
+		goto fail;
+	step = "signing";
+	if (X509_sign(x, p->ca ? p->cakey : key, EVP_sha256()) <= 0)
+		goto fail;
+	return x;
+fail:
+	crypto_err(p, c, step);
+	X509_free(x);
+	return NULL;
+}
+
+/* Adds the PEM files of certificate x and its key. */
+static gw_pki_rc
+add_pems(struct pki *p, const struct cert *c, X509 *x, EVP_PKEY *key)
+{
+	BIO *b;
+	gw_pki_rc rc;
+
+	if (!(b = BIO_new(BIO_s_mem())) || PEM_write_bio_X509(b, x) != 1)
+		rc = crypto_err(p, c, "writing the certificate");
+	else
+		rc = add_bio(p, c->stem, ".pem", b, 0644);
+	BIO_free(b);
+	if (rc)
+		return rc;
+	if (!(b = BIO_new(BIO_s_secmem())) ||
+	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1)
+		rc = crypto_err(p, c, "writing the private key");
+	else
+		rc = add_bio(p, c->stem, ".key", b, 0600);
+	BIO_free(b);
+	return rc;
+}
+
+/*
+ * Makes a key and the certificate c and adds their files. The first call
+ * makes the CA, which p keeps to issue the others with.
+ */
+static gw_pki_rc
+issue(struct pki *p, const struct cert *c)
+{
+	EVP_PKEY *key;
+	X509 *x;
+	gw_pki_rc rc;
+
+	if (!(key = EVP_EC_gen("P-256")))
+		return crypto_err(p, c, "making the key");
+	if (!(x = make_cert(p, c, key))) {
+		EVP_PKEY_free(key);
+		return GW_PKI_ECRYPTO;
+	}
+	rc = add_pems(p, c, x, key);
+	if (!rc && !p->ca) {
+		p->ca = x;
+		p->cakey = key;
+		return GW_PKI_OK;
+	}
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+static gw_pki_rc
+add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
+{
+	struct ijw_buf b;
+	ijw_rc brc;
+	gw_pki_rc rc;
+
+	ijw_buf_init(&b, 1024 + o->nparties * 128);
+	brc = ijw_buf_addf(&b,
+	                   "; written by ijw-gateway pki init: a development gateway on loopback\n"
+	                   "[gateway]\n"
+	                   "listen = 127.0.0.1\n"
+	                   "port = %u\n"
+	                   "certificate = server.pem\n"
+	                   "private_key = server.key\n"
+	                   "client_ca = ca.pem\n"
+	                   "store = gateway.db\n"
+	                   "push_certificate = gateway-client.pem\n"
+	                   "push_private_key = gateway-client.key\n"
+	                   "push_ca = ca.pem\n",
+	                   o->port);
+	for (size_t i = 0; !brc && i < o->nparties; i++) {
+		const struct party *y = &parties[i];
+
+		brc = ijw_buf_addf(&b,
+		                   "\n[party %s]\n"
+		                   "kind = %s\n"
+		                   "certificate_cn = %s\n"
+		                   "delivery = inbox\n"
+		                   "retour = %s\n",
+		                   y->code, y->kind, y->code,
+		                   strcmp(y->kind, "gemeente") == 0 ? "relay" : "auto");
+	}
+	if (brc)
+		rc = seterr(p, GW_PKI_ENOMEM, "gateway.ini: %s", ijw_strerror(brc));
+	else
+		rc = add_file(p, "gateway", ".ini", ijw_buf_str(&b), b.len, 0644);
+	ijw_buf_free(&b);
+	return rc;
+}
+
+/* Makes every file in memory. */
+static gw_pki_rc
+make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
+{
+	static const struct cert ca = {
+	        .label = "the CA",
+	        .stem = "ca",
+	        .cn = "ijw-gateway development CA",
+	        .years = CA_YEARS,
+	};
+	static const struct cert server = {
+	        .label = "the server certificate",
+	        .stem = "server",
+	        .cn = "localhost",
+	        .eku = "serverAuth",
+	        .san = "DNS:localhost,IP:127.0.0.1,IP:::1",
+	        .years = LEAF_YEARS,
+	};
+	static const struct cert client = {
+	        .label = "the gateway's client certificate",
+	        .stem = "gateway-client",
+	        .cn = "ijw-gateway",
+	        .eku = "clientAuth",
+	        .years = LEAF_YEARS,
+	};
+	gw_pki_rc rc;
+
+	if ((rc = issue(p, &ca)) || (rc = issue(p, &server)) || (rc = issue(p, &client)))
+		return rc;
+	for (size_t i = 0; i < o->nparties; i++) {
+		char label[32];
+		struct cert c = {
+		        .label = label,
+		        .stem = parties[i].code,
+		        .cn = parties[i].code,
+		        .org = parties[i].kind,
+		        .serial = parties[i].code,
+		        .eku = "clientAuth",
+		        .years = LEAF_YEARS,
+		};
+
+		snprintf(label, sizeof label, "party %s", parties[i].code);
+		if ((rc = issue(p, &c)))
+			return rc;
+	}
+	return add_ini(p, o, parties);
+}
+
+static gw_pki_rc
+check_absent(struct pki *p)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const char *path = path_of(p, i);
+
+		if (lstat(path, &st) == 0)
+			return seterr(p, GW_PKI_EEXIST, "%s exists already; nothing was written",
+			              path);
+		if (errno != ENOENT)
+			return io_err(p, path);
+	}
+	return GW_PKI_OK;
+}
+
+/* mkdir -p */
+static gw_pki_rc
+make_dir(struct pki *p)
+{
+	char *d = strdup(p->dir);
+	struct stat st;
+	gw_pki_rc rc = GW_PKI_OK;
+
+	if (!d)
+		return seterr(p, GW_PKI_ENOMEM, "out of memory");
+	for (char *s = d + 1;; s++) {
+		bool last = *s == '\0';
+
+		if (*s != '/' && !last)
+			continue;
+		*s = '\0';
+		if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+			rc = io_err(p, d);
+			break;
+		}
+		if (last)
+			break;
+		*s = '/';
+	}
+	if (!rc && stat(p->dir, &st) != 0)
+		rc = io_err(p, p->dir);
+	else if (!rc && !S_ISDIR(st.st_mode))
+		rc = seterr(p, GW_PKI_EIO, "%s: %s", p->dir, strerror(ENOTDIR));
+	free(d);
+	return rc;
+}
+
+/*
+ * Writes file f to path, a new file with exactly its mode; with force, one
+ * that exists is removed first. A file this makes is removed again when
+ * writing it fails.
+ */
+static gw_pki_rc
+write_file(struct pki *p, const char *path, const struct file *f, bool force)
+{
+	const char *s = f->data;
+	size_t left = f->len;
+	int fd, saved;
+
+	if (force && unlink(path) != 0 && errno != ENOENT)
+		return io_err(p, path);
+	if ((fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, f->mode)) < 0) {
+		if (errno == EEXIST)
+			return seterr(p, GW_PKI_EEXIST, "%s exists already; nothing was written",
+			              path);
+		return io_err(p, path);
+	}
+	if (fchmod(fd, f->mode) != 0)
+		goto fail;
+	while (left > 0) {
+		ssize_t n = write(fd, s, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		s += n;
+		left -= (size_t)n;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	saved = close(fd);
+	fd = -1;
+	if (saved != 0)
+		goto fail;
+	return GW_PKI_OK;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	errno = saved;
+	return io_err(p, path);
+}
+
+static gw_pki_rc
+write_all(struct pki *p, const struct gw_pki_opts *o)
+{
+	gw_pki_rc rc;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		if ((rc = write_file(p, path_of(p, i), &p->files[i], o->force))) {
+			while (i-- > 0)
+				unlink(path_of(p, i));
+			return rc;
+		}
+	}
+	for (size_t i = 0; o->wrote && i < p->nfiles; i++)
+		o->wrote(path_of(p, i), o->wrote_arg);
+	return GW_PKI_OK;
+}
+
+gw_pki_rc
+gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize)
+{
+	struct pki p = {.err = err, .errsize = errsize, .dir = o->dir};
+	struct party *parties;
+	gw_pki_rc rc;
+
+	if (!(parties = calloc(o->nparties ? o->nparties : 1, sizeof *parties)))
+		return seterr(&p, GW_PKI_ENOMEM, "out of memory");
+	if ((rc = parse_opts(&p, o, parties)))
+		goto out;
+	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
+	p.files = calloc(FIXED_FILES + 2 * o->nparties, sizeof *p.files);
+	p.path = malloc(p.pathsize);
+	if (!p.files || !p.path) {
+		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
+		goto out;
+	}
+	ERR_clear_error();
+	if ((rc = make_all(&p, o, parties)) || (!o->force && (rc = check_absent(&p))) ||
+	    (rc = make_dir(&p)))
+		goto out;
+	rc = write_all(&p, o);
+out:
+	for (size_t i = 0; i < p.nfiles; i++)
+		OPENSSL_clear_free(p.files[i].data, p.files[i].len);
+	free(p.files);
+	free(p.path);
+	X509_free(p.ca);
+	EVP_PKEY_free(p.cakey);
+	free(parties);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * gw_pki.h: a development PKI and a gateway configuration on loopback.
+ *
+ * gw_pki_init() writes into one folder everything a development gateway on
+ * 127.0.0.1 needs to run with mutual TLS:
+ *
+ *	ca.pem, ca.key                  a self-signed CA (EC P-256, SHA-256, 10 years),
+ *	                                "ijw-gateway development CA"
+ *	server.pem, server.key          the gateway's server certificate: CN=localhost,
+ *	                                DNS:localhost, IP:127.0.0.1, IP:::1, serverAuth
+ *	gateway-client.pem, .key        the gateway's client certificate for pushing to
+ *	                                parties: CN=ijw-gateway, clientAuth
+ *	CODE.pem, CODE.key              per party a client certificate: CN=CODE,
+ *	                                serialNumber=CODE, O=gemeente or aanbieder, clientAuth
+ *	gateway.ini                     the configuration `ijw-gateway serve -c` runs as it is
+ *
+ * The leaf certificates are issued by the CA and valid for 2 years. Serial
+ * numbers are random, 128 bits, positive. Private keys (PKCS#8 PEM, not
+ * encrypted) get mode 0600, the other files 0644.
+ *
+ * Everything is made in memory first; then, unless force is set, no file is
+ * written at all when any of them exists already. Nothing is printed: errors
+ * come back as a result code and a message in the caller's buffer.
+ */
+#ifndef GW_PKI_H
+#define GW_PKI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum gw_pki_rc {
+	GW_PKI_OK = 0,
+	GW_PKI_EINVAL, /* an option is out of its domain: a party, the port, the folder */
+	GW_PKI_EEXIST, /* a file to write exists and force is off; nothing was written */
+	GW_PKI_EIO,    /* the folder or a file could not be made or written */
+	GW_PKI_ENOMEM, /* an allocation failed */
+	GW_PKI_ECRYPTO /* OpenSSL could not make a key or a certificate */
+} gw_pki_rc;
+
+/* The port of the configuration when the command line names none. */
+#define GW_PKI_DEFAULT_PORT 8443u
+
+/* A size for the error buffer that holds every message of gw_pki_init. */
+#define GW_PKI_ERRSIZE 512
+
+struct gw_pki_opts {
+	/* The folder to write into; made with its parents (mkdir -p) when absent. */
+	const char *dir;
+	/*
+	 * The parties, each "gemeente:CODE" (a 4-digit gemeentecode) or
+	 * "aanbieder:CODE" (an 8-digit AGB code); at least one, no code twice.
+	 * The configuration lists them in this order. Borrowed, not kept.
+	 */
+	const char *const *parties;
+	size_t nparties;
+	/* The port the configuration listens on, 1 to 65535. */
+	unsigned port;
+	/* Overwrite files that exist instead of refusing. */
+	bool force;
+	/*
+	 * Called after each file is written with its path (dir, "/", the file's
+	 * name); the string is valid during the call only. May be NULL.
+	 */
+	void (*wrote)(const char *path, void *arg);
+	void *wrote_arg;
+};
+
+/*
+ * Writes the PKI and the configuration described by o into o->dir. On
+ * failure returns the reason and puts a message that names the party or
+ * file concerned (and OpenSSL's own error, if any) into err, which has
+ * errsize bytes (GW_PKI_ERRSIZE is enough); err is untouched on success.
+ * When writing fails halfway, the files this call wrote are removed again.
+ */
+gw_pki_rc gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize);
+
+#endif
