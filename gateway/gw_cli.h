@@ -20,6 +20,7 @@ int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_pki(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
+int gw_cmd_serve(int argc, char **argv);
 
 /* Prints "ijw-gateway: " and the formatted message to standard error. */
 void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

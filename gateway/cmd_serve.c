@@ -1,0 +1,119 @@
+/*
+ * cmd_serve.c: ijw-gateway serve -c FILE [-n] [--settings]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "gw_cli.h"
+#include "gw_config.h"
+#include "gw_log.h"
+#include "gw_server.h"
+#include "gw_store.h"
+#include "gw_tls.h"
+#include "ijw_schema.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: ijw-gateway serve -c FILE [-n]\n"
+	        "       ijw-gateway serve --settings\n\n"
+	        "Runs the gateway with the configuration in FILE, in the foreground, logging\n"
+	        "one event per line to standard error. SIGTERM or SIGINT stop it after the\n"
+	        "requests in flight; SIGHUP reloads the parties and certificates.\n\n"
+	        "  -c, --config FILE  the configuration (see 'ijw-gateway pki init' for one)\n"
+	        "  -n, --check        check the configuration, its certificates and its store,\n"
+	        "                     report FILE:LINE: what is wrong, and exit\n"
+	        "  --settings         list every setting with its default and meaning\n"
+	        "  -h, --help         this text\n");
+}
+
+int
+gw_cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+	                                     {"check", no_argument, NULL, 'n'},
+	                                     {"settings", no_argument, NULL, 's'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *file = NULL;
+	bool check = false;
+	struct gw_config *c;
+	ijw_schemas *schemas = NULL;
+	gw_store *store;
+	gw_server *srv;
+	SSL_CTX *ssl;
+	char err[2048];
+	int ch, status;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 's':
+			gw_config_describe(stdout);
+			return GW_EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return GW_EXIT_OK;
+		default:
+			usage(stderr);
+			return GW_EXIT_USAGE;
+		}
+	}
+	if (!file || optind != argc) {
+		usage(stderr);
+		return GW_EXIT_USAGE;
+	}
+	if (!gw_config_load(file, &c, err, sizeof err)) {
+		gw_warnx("%s", err);
+		return GW_EXIT_USAGE;
+	}
+	/* The keys first, before anything else is read. */
+	if (!(ssl = gw_tls_server_ctx(c, err, sizeof err))) {
+		gw_warnx("%s: %s", file, err);
+		gw_config_free(c);
+		return GW_EXIT_USAGE;
+	}
+	if (check) {
+		store = gw_store_open(c->store, c->base_dir, err, sizeof err);
+		if (store)
+			gw_store_close(store);
+		else
+			gw_warnx("%s: store: %s", file, err);
+		SSL_CTX_free(ssl);
+		gw_config_free(c);
+		if (!store)
+			return GW_EXIT_USAGE;
+		printf("%s: the configuration is good\n", file);
+		return GW_EXIT_OK;
+	}
+	gw_log_init((enum gw_log_level)c->log_level);
+	if (ijw_schemas_new(NULL, &schemas) || ijw_schemas_load_all(schemas)) {
+		gw_warnx("the schemas cannot be compiled: %s",
+		         schemas ? ijw_schemas_error(schemas) : "out of memory");
+		ijw_schemas_free(schemas);
+		SSL_CTX_free(ssl);
+		gw_config_free(c);
+		return GW_EXIT_USAGE;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!(srv = gw_server_new(c, ssl, schemas, err, sizeof err))) {
+		gw_warnx("%s", err);
+		status = GW_EXIT_USAGE;
+	} else {
+		status = gw_server_run(srv);
+		gw_server_free(srv);
+	}
+	curl_global_cleanup();
+	ijw_schemas_free(schemas);
+	return status;
+}

@@ -1,0 +1,464 @@
+/*
+ * gw_config.c: the settings table, and reading a file with inih.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "gw_config.h"
+
+enum kind {
+	K_STRING, /* text, up to the field's size */
+	K_PATH,   /* a file, relative to the configuration's folder */
+	K_NUMBER, /* a whole number within min..max */
+	K_CHOICE, /* one of choices, stored as its index in an int */
+	K_MATCH,  /* a party's certificate: sets match to min and the text */
+};
+
+static const char *const delivery_names[] = {"inbox", "push", NULL};
+static const char *const retour_names[] = {"relay", "auto", NULL};
+static const char *const kind_names[] = {"gemeente", "aanbieder", NULL};
+static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
+
+#define GW(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
+#define PT(field) offsetof(struct gw_party, field), sizeof(((struct gw_party *)0)->field)
+
+static const struct setting {
+	const char *section; /* "gateway" or "party" */
+	const char *name;
+	enum kind kind;
+	size_t offset, size;
+	const char *dflt; /* NULL: required */
+	unsigned long min, max;
+	const char *const *choices;
+	const char *doc;
+} settings[] = {
+        {"gateway", "listen", K_STRING, GW(listen), "127.0.0.1", 0, 0, NULL,
+         "the address to listen on (an IPv4 or IPv6 address)"},
+        {"gateway", "port", K_NUMBER, GW(port), "8443", 1, 65535, NULL, "the TCP port"},
+        {"gateway", "certificate", K_PATH, GW(certificate), NULL, 0, 0, NULL,
+         "the gateway's server certificate (PEM, with its chain)"},
+        {"gateway", "private_key", K_PATH, GW(private_key), NULL, 0, 0, NULL,
+         "the key of the server certificate (PEM)"},
+        {"gateway", "client_ca", K_PATH, GW(client_ca), NULL, 0, 0, NULL,
+         "the CA certificates that parties' client certificates must chain to"},
+        {"gateway", "store", K_STRING, GW(store), "gateway.db", 0, 0, NULL,
+         "the store: an SQLite database file"},
+        {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
+         1073741824, NULL, "the largest message accepted, in bytes"},
+        {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, level_names,
+         "what the log shows: debug, info, warn or error"},
+        {"gateway", "push_certificate", K_PATH, GW(push_certificate), "", 0, 0, NULL,
+         "the client certificate the gateway presents when it pushes a message"},
+        {"gateway", "push_private_key", K_PATH, GW(push_private_key), "", 0, 0, NULL,
+         "the key of the push certificate"},
+        {"gateway", "push_ca", K_PATH, GW(push_ca), "", 0, 0, NULL,
+         "the CA certificates that verify the parties' push endpoints"},
+        {"gateway", "retry_initial", K_NUMBER, GW(retry_initial), "5", 1, 86400, NULL,
+         "seconds before the first retry of a failed push; doubles per attempt"},
+        {"gateway", "retry_max", K_NUMBER, GW(retry_max), "600", 1, 86400, NULL,
+         "the longest wait between two attempts, in seconds"},
+        {"gateway", "give_up_after", K_NUMBER, GW(give_up_after), "172800", 1, 31536000, NULL,
+         "seconds after which an undelivered push is given up and reported"},
+        {"gateway", "batch_max", K_NUMBER, GW(batch_max), "256", 1, 4096, NULL,
+         "the most messages stored in one transaction"},
+        {"party", "kind", K_CHOICE, PT(kind), NULL, 0, 0, kind_names,
+         "gemeente (the section names its 4-digit code) or aanbieder (8-digit AGB code)"},
+        {"party", "name", K_STRING, PT(name), "", 0, 0, NULL, "a name for people"},
+        {"party", "certificate_cn", K_MATCH, PT(cert_id), "", GW_MATCH_CN, 0, NULL,
+         "recognise the party's certificate by its subject CN"},
+        {"party", "certificate_serial", K_MATCH, PT(cert_id), "", GW_MATCH_SERIAL, 0, NULL,
+         "... or by its subject serialNumber"},
+        {"party", "certificate_sha256", K_MATCH, PT(cert_id), "", GW_MATCH_SHA256, 0, NULL,
+         "... or by the SHA-256 fingerprint of the certificate (hex, colons allowed)"},
+        {"party", "delivery", K_CHOICE, PT(delivery), "inbox", 0, 0, delivery_names,
+         "inbox (the party fetches its messages) or push (the gateway posts them)"},
+        {"party", "push_url", K_STRING, PT(push_url), "", 0, 0, NULL,
+         "with delivery = push: the https:// URL messages are posted to"},
+        {"party", "retour", K_CHOICE, PT(retour), "relay", 0, 0, retour_names,
+         "relay (the party sends its own retour messages) or auto (the gateway answers "
+         "valid messages to the party itself)"},
+};
+
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+struct reading {
+	struct gw_config *c;
+	FILE *f;
+	unsigned line;
+	bool in_gateway, gateway_seen;
+	char section[64];       /* the section being read, "" before the first */
+	unsigned section_line;  /* where the last header read is */
+	unsigned begun;         /* where the header of the section being read is */
+	struct gw_party *party; /* the party section being read, or NULL */
+	bool given[NSETTINGS];  /* settings given in the current section */
+	char *err;
+	size_t errlen;
+};
+
+static int
+vproblem(struct reading *r, unsigned line, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	/* inih goes on after an error: the first one is the one to report. */
+	if (r->err[0])
+		return 0;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	snprintf(r->err, r->errlen, "%s:%u: %s", r->c->file, line, msg);
+	return 0;
+}
+
+static int problem(struct reading *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+problem(struct reading *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(r, r->line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* A problem with a section's header line. */
+static int section_problem(struct reading *r, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static int
+section_problem(struct reading *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(r, r->section_line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* inih reads line by line through here, so that we know the line. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct reading *r = stream;
+	char *s = fgets(str, num, r->f);
+
+	if (s) {
+		r->line++;
+		if (s[strspn(s, " \t")] == '[')
+			r->section_line = r->line;
+	}
+	return s;
+}
+
+static bool
+join_path(struct reading *r, const char *value, char *dst, size_t size)
+{
+	int n = value[0] == '/' || !value[0] ? snprintf(dst, size, "%s", value)
+	                                     : snprintf(dst, size, "%s/%s", r->c->base_dir, value);
+
+	return n >= 0 && (size_t)n < size;
+}
+
+static int
+set(struct reading *r, const struct setting *s, void *base, const char *value)
+{
+	char *field = (char *)base + s->offset;
+	unsigned long n;
+	char *end;
+
+	switch (s->kind) {
+	case K_STRING:
+		if (strlen(value) >= s->size)
+			return problem(r, "%s is longer than %zu characters", s->name, s->size - 1);
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
+	case K_PATH:
+		if (!join_path(r, value, field, s->size))
+			return problem(r, "%s: the path is too long", s->name);
+		return 1;
+	case K_NUMBER:
+		errno = 0;
+		n = strtoul(value, &end, 10);
+		if (!*value || *value == '-' || *end || errno || n < s->min || n > s->max)
+			return problem(r, "%s wants a whole number from %lu to %lu, not '%s'",
+			               s->name, s->min, s->max, value);
+		if (s->size == sizeof(unsigned))
+			*(unsigned *)(void *)field = (unsigned)n;
+		else
+			*(unsigned long *)(void *)field = n;
+		return 1;
+	case K_CHOICE: {
+		char list[128] = "";
+		size_t len = 0;
+
+		for (int i = 0; s->choices[i]; i++) {
+			if (strcmp(s->choices[i], value) == 0) {
+				*(int *)(void *)field = i;
+				return 1;
+			}
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+			                        i ? (s->choices[i + 1] ? ", " : " or ") : "",
+			                        s->choices[i]);
+			if (len >= sizeof list)
+				len = sizeof list - 1;
+		}
+		return problem(r, "%s is %s, not '%s'", s->name, list, value);
+	}
+	case K_MATCH:
+		if (!*value || strlen(value) >= s->size)
+			return problem(r, "%s wants a value of 1 to %zu characters", s->name,
+			               s->size - 1);
+		memcpy(field, value, strlen(value) + 1);
+		((struct gw_party *)base)->match = (enum gw_match)s->min;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+defaults(void *base, const char *section, struct reading *r)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].section, section) == 0 && settings[i].dflt &&
+		    settings[i].kind != K_MATCH)
+			set(r, &settings[i], base, settings[i].dflt);
+}
+
+/* The checks of a section that can only be made at its end. */
+/* A problem of the section being finished, at its header. */
+static int at_header(struct reading *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+at_header(struct reading *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(r, r->begun, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static bool
+finish_section(struct reading *r)
+{
+	const char *section = r->party ? "party" : "gateway";
+	size_t matches = 0;
+
+	if (!r->party && !r->in_gateway)
+		return true;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+
+		if (strcmp(s->section, section) != 0)
+			continue;
+		if (!s->dflt && !r->given[i])
+			return at_header(r, "[%s%s%s] lacks %s (%s)", section, r->party ? " " : "",
+			                 r->party ? r->party->code : "", s->name, s->doc);
+		matches += s->kind == K_MATCH && r->given[i];
+	}
+	if (r->party) {
+		struct gw_party *p = r->party;
+		size_t want = p->kind == IJW_GEMEENTE ? 4 : 8;
+
+		if (strlen(p->code) != want)
+			return at_header(r, "[party %s]: a%s %s has a%s %zu-digit code", p->code,
+			                 p->kind == IJW_GEMEENTE ? "" : "n", kind_names[p->kind],
+			                 want == 8 ? "n" : "", want);
+		if (matches != 1)
+			return at_header(r,
+			                 "[party %s] needs exactly one of certificate_cn, "
+			                 "certificate_serial and certificate_sha256",
+			                 p->code);
+		if (p->delivery == GW_DELIVERY_PUSH && strncmp(p->push_url, "https://", 8) != 0)
+			return at_header(r,
+			                 "[party %s]: delivery = push needs a push_url that starts "
+			                 "with https://",
+			                 p->code);
+	}
+	memset(r->given, 0, sizeof r->given);
+	return true;
+}
+
+/* A section begins: finishes the one before, opens a party when it is one. */
+static int
+begin_section(struct reading *r, const char *section)
+{
+	if (!finish_section(r))
+		return 0;
+	snprintf(r->section, sizeof r->section, "%s", section);
+	r->begun = r->section_line;
+	r->party = NULL;
+	r->in_gateway = false;
+	if (strcmp(section, "gateway") == 0) {
+		if (r->gateway_seen)
+			return section_problem(r, "[gateway] appears twice");
+		r->in_gateway = r->gateway_seen = true;
+		return 1;
+	}
+	if (strncmp(section, "party ", 6) == 0) {
+		const char *code = section + 6;
+		struct gw_party *p;
+
+		if (strspn(code, "0123456789") != strlen(code) ||
+		    (strlen(code) != 4 && strlen(code) != 8))
+			return section_problem(
+			        r,
+			        "[%s]: a party is named by its 4-digit gemeentecode or "
+			        "8-digit AGB code",
+			        section);
+		if (gw_config_party(r->c, code))
+			return section_problem(r, "[party %s] appears twice", code);
+		p = realloc(r->c->parties, (r->c->nparties + 1) * sizeof *p);
+		if (!p)
+			return section_problem(r, "out of memory");
+		r->c->parties = p;
+		r->party = memset(&p[r->c->nparties++], 0, sizeof *p);
+		memcpy(r->party->code, code, strlen(code) + 1);
+		r->party->line = r->section_line;
+		defaults(r->party, "party", r);
+		return 1;
+	}
+	return section_problem(
+	        r, "unknown section [%s]: the sections are [gateway] and [party CODE]", section);
+}
+
+static int
+on_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct reading *r = user;
+	void *base;
+
+	/* A new header, even one repeating the name before, begins a section. */
+	if ((strcmp(section, r->section) != 0 || r->section_line != r->begun) &&
+	    !begin_section(r, section))
+		return 0;
+	if (!name)
+		return 1;
+	if (!r->party && !r->in_gateway)
+		return problem(r, "%s is outside a section", name);
+	base = r->party ? (void *)r->party : (void *)r->c;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+
+		if (strcmp(s->section, r->party ? "party" : "gateway") != 0 ||
+		    strcmp(s->name, name))
+			continue;
+		if (r->given[i])
+			return problem(r, "%s is given twice", name);
+		r->given[i] = true;
+		return set(r, s, base, value);
+	}
+	return problem(r,
+	               "unknown setting '%s' in [%s]; 'ijw-gateway serve --settings' lists "
+	               "them",
+	               name, section);
+}
+
+bool
+gw_config_load(const char *file, struct gw_config **out, char *err, size_t errlen)
+{
+	struct gw_config *c = calloc(1, sizeof *c);
+	struct reading r = {.c = c, .err = err, .errlen = errlen};
+	const char *slash;
+	int rc;
+
+	*out = NULL;
+	err[0] = '\0';
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	snprintf(c->file, sizeof c->file, "%s", file);
+	slash = strrchr(file, '/');
+	if (slash)
+		snprintf(c->base_dir, sizeof c->base_dir, "%.*s", (int)(slash - file), file);
+	else
+		snprintf(c->base_dir, sizeof c->base_dir, ".");
+	if (!c->base_dir[0])
+		snprintf(c->base_dir, sizeof c->base_dir, "/");
+	if (!(r.f = fopen(file, "r"))) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		free(c);
+		return false;
+	}
+	defaults(c, "gateway", &r);
+	rc = ini_parse_stream(read_line, &r, on_entry, &r);
+	fclose(r.f);
+	if (rc == 0 && !err[0]) {
+		finish_section(&r);
+		if (!err[0] && !r.gateway_seen)
+			problem(&r, "there is no [gateway] section");
+		if (!err[0] && !c->nparties)
+			problem(&r,
+			        "there is no [party CODE] section: no one could use the gateway");
+		for (size_t i = 0; !err[0] && i < c->nparties; i++)
+			if (c->parties[i].delivery == GW_DELIVERY_PUSH &&
+			    (!c->push_certificate[0] || !c->push_private_key[0] ||
+			     !c->push_ca[0])) {
+				r.line = c->parties[i].line;
+				problem(&r,
+				        "[party %s] has delivery = push, so [gateway] needs "
+				        "push_certificate, push_private_key and push_ca",
+				        c->parties[i].code);
+			}
+	}
+	if (rc > 0 && !err[0]) {
+		r.line = (unsigned)rc;
+		problem(&r, "not a setting (name = value), a [section] or a ; comment");
+	}
+	if (err[0]) {
+		gw_config_free(c);
+		return false;
+	}
+	*out = c;
+	return true;
+}
+
+void
+gw_config_free(struct gw_config *c)
+{
+	if (!c)
+		return;
+	free(c->parties);
+	free(c);
+}
+
+const struct gw_party *
+gw_config_party(const struct gw_config *c, const char *code)
+{
+	for (size_t i = 0; i < c->nparties; i++)
+		if (strcmp(c->parties[i].code, code) == 0)
+			return &c->parties[i];
+	return NULL;
+}
+
+void
+gw_config_describe(FILE *out)
+{
+	const char *section = "";
+
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+
+		if (strcmp(section, s->section) != 0) {
+			section = s->section;
+			fprintf(out, "%s[%s]\n", i ? "\n" : "",
+			        strcmp(section, "party") == 0 ? "party CODE" : section);
+		}
+		fprintf(out, "%-20s %s", s->name, s->doc);
+		if (s->dflt && *s->dflt)
+			fprintf(out, " (default %s)", s->dflt);
+		else if (!s->dflt)
+			fprintf(out, " (required)");
+		fputc('\n', out);
+	}
+}

@@ -1,0 +1,69 @@
+/*
+ * gw_config.h: the gateway's configuration file.
+ *
+ * An INI file with one [gateway] section and a [party CODE] section per
+ * party. One table in gw_config.c declares every setting: its section, name,
+ * kind, default and limits, and a line of documentation; the table drives
+ * parsing, defaults, checking and `ijw-gateway serve --settings`. Paths are
+ * taken relative to the folder of the file. Errors are reported as
+ * "FILE:LINE: what is wrong".
+ */
+#ifndef GW_CONFIG_H
+#define GW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ijw_registry.h"
+
+/* How a party's client certificate is recognised. */
+enum gw_match { GW_MATCH_CN, GW_MATCH_SERIAL, GW_MATCH_SHA256 };
+enum gw_delivery { GW_DELIVERY_INBOX, GW_DELIVERY_PUSH };
+enum gw_retour { GW_RETOUR_RELAY, GW_RETOUR_AUTO };
+
+#define GW_PATH_MAX 1024
+
+struct gw_party {
+	char code[9]; /* 4-digit gemeentecode or 8-digit AGB code */
+	enum ijw_party kind;
+	char name[128];
+	enum gw_match match;
+	char cert_id[128]; /* the CN, the subject serialNumber, or the SHA-256 in hex */
+	enum gw_delivery delivery;
+	char push_url[GW_PATH_MAX];
+	enum gw_retour retour;
+	unsigned line; /* where its section starts */
+};
+
+struct gw_config {
+	char file[GW_PATH_MAX]; /* the configuration file itself */
+	char listen[64];
+	unsigned port;
+	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
+	char store[GW_PATH_MAX]; /* as written: resolved by the store */
+	char base_dir[GW_PATH_MAX];
+	unsigned long max_message_bytes;
+	int log_level; /* enum gw_log_level */
+	char push_certificate[GW_PATH_MAX], push_private_key[GW_PATH_MAX], push_ca[GW_PATH_MAX];
+	unsigned long retry_initial, retry_max, give_up_after; /* seconds */
+	unsigned long batch_max; /* messages per store transaction at the most */
+	struct gw_party *parties;
+	size_t nparties;
+};
+
+/*
+ * Reads and checks the file. On success *out is a new configuration (free
+ * with gw_config_free) and true is returned; else false with the first
+ * problem as "FILE:LINE: what is wrong" in err.
+ */
+bool gw_config_load(const char *file, struct gw_config **out, char *err, size_t errlen);
+void gw_config_free(struct gw_config *c);
+
+/* The party with this code, or NULL. */
+const struct gw_party *gw_config_party(const struct gw_config *c, const char *code);
+
+/* Writes the settings, their defaults and what they mean, for --settings. */
+void gw_config_describe(FILE *out);
+
+#endif

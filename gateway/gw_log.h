@@ -1,0 +1,36 @@
+/*
+ * gw_log.h: the daemon's one logging API.
+ *
+ * One event per line on standard error:
+ *
+ *	2026-11-23T15:04:05Z info message_accepted id=17 type=JW301 from=0384 to=42420001
+ *
+ * a UTC time, the level, an event name and key=value fields. Values that may
+ * hold spaces are quoted by the caller with gw_log_quote(). A BSN is never
+ * logged: messages are named by id, type and parties only. libevent's own
+ * messages are routed here.
+ */
+#ifndef GW_LOG_H
+#define GW_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum gw_log_level { GW_LOG_DEBUG, GW_LOG_INFO, GW_LOG_WARN, GW_LOG_ERROR };
+
+/* Logs at level and above; routes libevent's messages. */
+void gw_log_init(enum gw_log_level level);
+/* Parses "debug", "info", "warn" or "error". */
+bool gw_log_level_parse(const char *name, enum gw_log_level *level);
+
+/* Writes one event line; fields is printf-style and may be NULL. Thread-safe. */
+void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/*
+ * Writes s into buf as a quoted log value ("..." with \" and \\ escaped,
+ * control characters as spaces), cut to fit; returns buf.
+ */
+const char *gw_log_quote(const char *s, char *buf, size_t size);
+
+#endif

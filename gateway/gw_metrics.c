@@ -1,0 +1,155 @@
+/*
+ * gw_metrics.c: the counters and their exposition.
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "gw_metrics.h"
+#include "ijw_rules.h"
+
+static const int statuses[] = {200, 201, 400, 403, 404, 405, 409, 413, 422, 500, 503};
+#define NSTATUS (sizeof statuses / sizeof statuses[0])
+
+static const char *const outcome_names[GW_OUTCOMES] = {"accepted", "rejected", "repeated",
+                                                       "conflict"};
+static const char *const push_names[GW_PUSHES] = {"delivered", "failed", "given_up"};
+
+/* The layers' own rule names, then the rules of the table. */
+static const char *const layers[] = {"XML", "TYPE", "XSD", "TR056"};
+#define NLAYERS (sizeof layers / sizeof layers[0])
+#define MAX_RULES 128
+
+static atomic_uint_fast64_t http[NSTATUS + 1]; /* the last: any other status */
+static atomic_uint_fast64_t messages[IJW_TYPE_END][GW_OUTCOMES];
+static atomic_uint_fast64_t findings[NLAYERS + MAX_RULES];
+static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
+static atomic_uint_fast64_t pushes[GW_PUSHES];
+static atomic_int inflight;
+static int64_t started;
+
+void
+gw_metrics_start(int64_t now)
+{
+	started = now;
+}
+
+void
+gw_metrics_http(int status)
+{
+	size_t i = 0;
+
+	while (i < NSTATUS && statuses[i] != status)
+		i++;
+	atomic_fetch_add(&http[i], 1);
+}
+
+void
+gw_metrics_message(enum ijw_type type, enum gw_outcome outcome)
+{
+	if (type > IJW_TYPE_NONE && type < IJW_TYPE_END)
+		atomic_fetch_add(&messages[type][outcome], 1);
+}
+
+/* The index of rule among layers and table, or -1. */
+static long
+rule_index(const char *rule)
+{
+	for (size_t i = 0; i < NLAYERS; i++)
+		if (strcmp(layers[i], rule) == 0)
+			return (long)i;
+	for (size_t i = 0; i < ijw_rules_count() && i < MAX_RULES; i++)
+		if (strcmp(ijw_rule_at(i)->code, rule) == 0)
+			return (long)(NLAYERS + i);
+	return -1;
+}
+
+static const char *
+rule_name(size_t i)
+{
+	return i < NLAYERS ? layers[i] : ijw_rule_at(i - NLAYERS)->code;
+}
+
+void
+gw_metrics_finding(const char *rule)
+{
+	long i = rule_index(rule);
+
+	if (i >= 0)
+		atomic_fetch_add(&findings[i], 1);
+}
+
+void
+gw_metrics_store(unsigned n, uint64_t micros)
+{
+	atomic_fetch_add(&store_tx, 1);
+	atomic_fetch_add(&store_msgs, n);
+	atomic_fetch_add(&store_micros, micros);
+}
+
+void
+gw_metrics_push(enum gw_delivered what)
+{
+	atomic_fetch_add(&pushes[what], 1);
+}
+
+void
+gw_metrics_inflight(int delta)
+{
+	atomic_fetch_add(&inflight, delta);
+}
+
+ijw_rc
+gw_metrics_render(struct ijw_buf *b)
+{
+	ijw_rc rc = IJW_OK;
+	size_t nfindings =
+	        NLAYERS + (ijw_rules_count() < MAX_RULES ? ijw_rules_count() : MAX_RULES);
+
+#define OUT(...)                                                                                   \
+	do {                                                                                       \
+		if (!rc)                                                                           \
+			rc = ijw_buf_addf(b, __VA_ARGS__);                                         \
+	} while (0)
+
+	OUT("# HELP ijw_start_time_seconds When the gateway started.\n"
+	    "# TYPE ijw_start_time_seconds gauge\nijw_start_time_seconds %lld\n",
+	    (long long)started);
+	OUT("# HELP ijw_http_requests_total HTTP requests answered, by status.\n"
+	    "# TYPE ijw_http_requests_total counter\n");
+	for (size_t i = 0; i < NSTATUS; i++)
+		OUT("ijw_http_requests_total{code=\"%d\"} %llu\n", statuses[i],
+		    (unsigned long long)atomic_load(&http[i]));
+	OUT("ijw_http_requests_total{code=\"other\"} %llu\n",
+	    (unsigned long long)atomic_load(&http[NSTATUS]));
+	OUT("# HELP ijw_requests_in_flight Requests received and not yet answered.\n"
+	    "# TYPE ijw_requests_in_flight gauge\nijw_requests_in_flight %d\n",
+	    atomic_load(&inflight));
+	OUT("# HELP ijw_messages_total Messages posted, by type and outcome.\n"
+	    "# TYPE ijw_messages_total counter\n");
+	for (enum ijw_type t = IJW_TYPE_NONE + 1; t < IJW_TYPE_END; t++)
+		for (int o = 0; o < GW_OUTCOMES; o++)
+			OUT("ijw_messages_total{type=\"%s\",outcome=\"%s\"} %llu\n",
+			    ijw_msgdef(t)->name, outcome_names[o],
+			    (unsigned long long)atomic_load(&messages[t][o]));
+	OUT("# HELP ijw_findings_total Findings on rejected messages, by rule.\n"
+	    "# TYPE ijw_findings_total counter\n");
+	for (size_t i = 0; i < nfindings; i++)
+		OUT("ijw_findings_total{rule=\"%s\"} %llu\n", rule_name(i),
+		    (unsigned long long)atomic_load(&findings[i]));
+	OUT("# HELP ijw_store_transactions_total Store transactions (each one fsync).\n"
+	    "# TYPE ijw_store_transactions_total counter\nijw_store_transactions_total %llu\n",
+	    (unsigned long long)atomic_load(&store_tx));
+	OUT("# HELP ijw_store_messages_total Messages in store transactions.\n"
+	    "# TYPE ijw_store_messages_total counter\nijw_store_messages_total %llu\n",
+	    (unsigned long long)atomic_load(&store_msgs));
+	OUT("# HELP ijw_store_seconds_total Time spent in store transactions.\n"
+	    "# TYPE ijw_store_seconds_total counter\nijw_store_seconds_total %.6f\n",
+	    (double)atomic_load(&store_micros) / 1e6);
+	OUT("# HELP ijw_push_attempts_total Push deliveries, by outcome.\n"
+	    "# TYPE ijw_push_attempts_total counter\n");
+	for (int i = 0; i < GW_PUSHES; i++)
+		OUT("ijw_push_attempts_total{outcome=\"%s\"} %llu\n", push_names[i],
+		    (unsigned long long)atomic_load(&pushes[i]));
+#undef OUT
+	return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * gw_metrics.h: counters for /metrics, in the Prometheus text format.
+ *
+ * Counters are updated from any thread without locks. Labels are message
+ * types, rule codes, HTTP statuses and outcomes: never a party's data.
+ */
+#ifndef GW_METRICS_H
+#define GW_METRICS_H
+
+#include <stdint.h>
+
+#include "ijw_buf.h"
+#include "ijw_rc.h"
+#include "ijw_registry.h"
+
+enum gw_outcome { GW_ACCEPTED, GW_REJECTED, GW_REPEATED, GW_CONFLICT, GW_OUTCOMES };
+enum gw_delivered { GW_PUSH_DELIVERED, GW_PUSH_FAILED, GW_PUSH_GIVEN_UP, GW_PUSHES };
+
+void gw_metrics_start(int64_t now);
+void gw_metrics_http(int status);
+void gw_metrics_message(enum ijw_type type, enum gw_outcome outcome);
+/* A finding of rule ("XSD", "TR002", ...) on a rejected message. */
+void gw_metrics_finding(const char *rule);
+void gw_metrics_store(unsigned messages, uint64_t micros);
+void gw_metrics_push(enum gw_delivered what);
+void gw_metrics_inflight(int delta);
+
+/* Appends the text exposition of every metric to out. */
+ijw_rc gw_metrics_render(struct ijw_buf *out);
+
+#endif

@@ -1,0 +1,938 @@
+/*
+ * gw_server.c: TLS, routes, judging, and answering when the store has spoken.
+ *
+ * A request that needs the store becomes a job for the writer thread; the
+ * reply is sent from the job's completion, back in this thread. libevent
+ * keeps a request whose connection closes meanwhile, and evhttp_send_reply()
+ * then only frees it, so every request is answered exactly once.
+ *
+ * A posted message is judged first (ijw_validate). Then: its sender must be
+ * the caller (403), its receiver a party (422). A rejected message is
+ * answered 422 with its findings, and its retour message (0001) goes to the
+ * caller's inbox. An accepted one is stored, durably, before 201; when the
+ * receiver lets the gateway answer for it (retour = auto) the retour message
+ * is stored in the same transaction. A repeat of the same identification
+ * with the same bytes is answered with the first one's id; with other bytes
+ * it is TR056 (409, retour code 9056, and a retour to the caller).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sys/queue.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <event2/thread.h>
+#include <openssl/sha.h>
+
+#include "gw_log.h"
+#include "gw_metrics.h"
+#include "gw_push.h"
+#include "gw_server.h"
+#include "gw_store.h"
+#include "gw_tls.h"
+#include "gw_writer.h"
+#include "ijw_retour.h"
+#include "ijw_validate.h"
+
+#define INBOX_DEFAULT 100
+#define INBOX_MAX 1000
+#define IDLE_TIMEOUT 120
+
+struct gw_server {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	SSL_CTX *ssl;
+	pthread_mutex_t cfg_mu; /* cfg is read by the delivery thread too */
+	struct gw_config *cfg;
+	ijw_schemas *schemas;
+	gw_writer *writer;
+	gw_push *push;
+	struct event *signals[3];
+	unsigned inflight;
+	bool stopping;
+};
+
+/* A request waiting for the store. */
+struct pending {
+	gw_server *srv;
+	struct evhttp_request *req;
+	struct gw_job job;
+	struct gw_party caller;
+	char cert[65], remote[64];
+	/* POST /v1/berichten */
+	ijw_doc *doc;
+	ijw_findings *findings;
+	struct gw_put items[2];
+	struct ijw_buf retour;
+	const void *body;
+	size_t len;
+	unsigned char sha256[32];
+	bool conflict; /* the second round: storing the TR056 retour */
+	int64_t first_id;
+};
+
+/* ---- answers ---- */
+
+static void
+reply(struct evhttp_request *req, int status, const char *type, const void *data, size_t len)
+{
+	struct evbuffer *out = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (out)
+		evbuffer_add(out, data, len);
+	gw_metrics_http(status);
+	evhttp_send_reply(req, status, NULL, out);
+	if (out)
+		evbuffer_free(out);
+}
+
+static void
+reply_json(struct evhttp_request *req, int status, const struct ijw_buf *json)
+{
+	reply(req, status, "application/json", ijw_buf_str(json), json->len);
+}
+
+/* {"error":"...","message":"..."} */
+static void reply_error(struct evhttp_request *req, int status, const char *error, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
+
+static void
+reply_error(struct evhttp_request *req, int status, const char *error, const char *fmt, ...)
+{
+	char msg[512];
+	struct ijw_buf b;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ijw_buf_init(&b, 4096);
+	ijw_buf_addstr(&b, "{\"error\":");
+	ijw_buf_add_json(&b, error);
+	ijw_buf_addstr(&b, ",\"message\":");
+	ijw_buf_add_json(&b, msg);
+	ijw_buf_addstr(&b, "}\n");
+	reply_json(req, status, &b);
+	ijw_buf_free(&b);
+}
+
+/* ,"findings":[{...}] */
+static void
+add_findings(struct ijw_buf *b, const ijw_findings *f)
+{
+	ijw_buf_addstr(b, ",\"findings\":[");
+	for (size_t i = 0; i < ijw_findings_count(f); i++) {
+		const struct ijw_finding *it = ijw_findings_get(f, i);
+
+		ijw_buf_addstr(b, i ? ",{\"retourcode\":" : "{\"retourcode\":");
+		ijw_buf_add_json(b, it->retourcode);
+		ijw_buf_addstr(b, ",\"rule\":");
+		ijw_buf_add_json(b, it->rule);
+		ijw_buf_addstr(b, ",\"xpath\":");
+		ijw_buf_add_json(b, it->xpath);
+		ijw_buf_addf(b, ",\"line\":%u,\"text\":", it->line);
+		ijw_buf_add_json(b, it->text);
+		ijw_buf_addstr(b, "}");
+	}
+	ijw_buf_addf(b, "],\"more_findings\":%zu", ijw_findings_dropped(f));
+}
+
+/* 422 or 409 with the findings, their retour code, and the retour's id when one was stored. */
+static void
+reply_rejected(struct pending *p, int status, int64_t retour_id)
+{
+	const char *type = p->doc ? ijw_msgdef(ijw_doc_type(p->doc))->name : NULL;
+	const ijw_findings *f = p->findings;
+	struct ijw_buf b;
+
+	ijw_buf_init(&b, 1u << 20);
+	ijw_buf_addstr(&b, status == 409 ? "{\"error\":\"conflict\",\"type\":"
+	                                 : "{\"error\":\"rejected\",\"type\":");
+	if (type)
+		ijw_buf_add_json(&b, type);
+	else
+		ijw_buf_addstr(&b, "null");
+	ijw_buf_addstr(&b, ",\"retourcode\":");
+	ijw_buf_add_json(&b, ijw_findings_count(f) ? ijw_findings_get(f, 0)->retourcode : "0001");
+	if (retour_id)
+		ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", retour_id);
+	add_findings(&b, f);
+	ijw_buf_addstr(&b, "}\n");
+	reply_json(p->req, status, &b);
+	ijw_buf_free(&b);
+}
+
+/* ---- the caller ---- */
+
+/* The party of the request's client certificate, copied; false if none. */
+static bool
+caller_of(gw_server *s, struct evhttp_request *req, struct pending *p)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+	const struct gw_party *party;
+	char *host = NULL;
+	ev_uint16_t port = 0;
+
+	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK)
+		return false;
+	gw_tls_fingerprint(cert, p->cert);
+	evhttp_connection_get_peer(conn, &host, &port);
+	snprintf(p->remote, sizeof p->remote, "%s:%u", host ? host : "?", port);
+	pthread_mutex_lock(&s->cfg_mu);
+	party = gw_tls_party(s->cfg, cert);
+	if (party)
+		p->caller = *party;
+	pthread_mutex_unlock(&s->cfg_mu);
+	return party != NULL;
+}
+
+static bool
+party_copy(gw_server *s, const char *code, struct gw_party *out)
+{
+	const struct gw_party *p;
+
+	pthread_mutex_lock(&s->cfg_mu);
+	p = gw_config_party(s->cfg, code);
+	if (p)
+		*out = *p;
+	pthread_mutex_unlock(&s->cfg_mu);
+	return p != NULL;
+}
+
+static bool
+party_for_push(void *ctx, const char *code, struct gw_party *out)
+{
+	return party_copy(ctx, code, out);
+}
+
+/* ---- pending requests ---- */
+
+static struct pending *
+pending_new(gw_server *s, struct evhttp_request *req)
+{
+	struct pending *p = calloc(1, sizeof *p);
+
+	if (!p) {
+		reply_error(req, 500, "out of memory", "the gateway is out of memory");
+		return NULL;
+	}
+	p->srv = s;
+	p->req = req;
+	p->job.ctx = p;
+	ijw_buf_init(&p->retour, 1u << 30);
+	return p;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	ijw_doc_free(p->doc);
+	ijw_findings_free(p->findings);
+	ijw_buf_free(&p->retour);
+	ijw_buf_free(&p->job.body);
+	free(p->job.list);
+	free(p);
+}
+
+/* Hands the job to the writer; its done() answers. */
+static void
+submit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
+{
+	p->job.kind = kind;
+	p->job.done = done;
+	p->srv->inflight++;
+	gw_metrics_inflight(1);
+	gw_writer_submit(p->srv->writer, &p->job);
+}
+
+/* After the answer to a submitted job: the server may be stopping. */
+static void
+settle(struct pending *p)
+{
+	gw_server *s = p->srv;
+
+	s->inflight--;
+	gw_metrics_inflight(-1);
+	pending_free(p);
+	if (s->stopping && s->inflight == 0)
+		event_base_loopexit(s->base, NULL);
+}
+
+static void
+store_failed(struct pending *p, const char *what)
+{
+	char quoted[300];
+
+	gw_log(GW_LOG_ERROR, "store_failed", "what=%s error=%s", what,
+	       gw_log_quote(p->job.error, quoted, sizeof quoted));
+	reply_error(p->req, 503, "store unavailable",
+	            "the message could not be stored; send it again later");
+}
+
+/* ---- POST /v1/berichten ---- */
+
+static void
+audit(gw_server *s, const struct pending *p, const char *action, const char *detail)
+{
+	struct gw_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return;
+	j->kind = GW_JOB_AUDIT;
+	snprintf(j->party, sizeof j->party, "%s", p->caller.code);
+	snprintf(j->cert, sizeof j->cert, "%s", p->cert);
+	snprintf(j->remote, sizeof j->remote, "%s", p->remote);
+	snprintf(j->action, sizeof j->action, "%s", action);
+	snprintf(j->detail, sizeof j->detail, "%s", detail);
+	j->done = (void (*)(struct gw_job *))free;
+	gw_writer_submit(s->writer, j);
+}
+
+/*
+ * Makes the retour message for the posted message and its findings into
+ * item i, from receiver back to the caller. False when there is none to make.
+ */
+static bool
+make_retour(struct pending *p, int i, const struct ijw_route *route)
+{
+	struct ijw_retour_opts ro = {.dagtekening = ijw_today()};
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
+	struct gw_party caller_now;
+	struct gw_put *it = &p->items[i];
+	char id[13];
+	size_t from = p->retour.len;
+
+	if (def->retour)
+		return false;
+	/* One identification per answer: the heen bytes' hash, and a mark per round. */
+	for (int k = 0; k < 11; k++)
+		snprintf(id + k, 3, "%X", p->sha256[k] >> 4);
+	id[11] = p->conflict ? 'C' : (char)('A' + i);
+	id[12] = '\0';
+	ro.identificatie = id;
+	if (ijw_retour(p->doc, p->findings, &ro, &p->retour))
+		return false;
+	memset(it, 0, sizeof *it);
+	snprintf(it->msg.type, sizeof it->msg.type, "%s", ijw_msgdef(def->pair)->name);
+	snprintf(it->msg.sender, sizeof it->msg.sender, "%s", route->to);
+	snprintf(it->msg.receiver, sizeof it->msg.receiver, "%s", route->from);
+	snprintf(it->msg.identificatie, sizeof it->msg.identificatie, "%s", id);
+	it->msg.generated = true;
+	it->body = p->retour.data + from;
+	it->len = p->retour.len - from;
+	SHA256(it->body, it->len, it->msg.sha256);
+	it->cert = "";
+	it->remote = "gateway";
+	it->push = party_copy(p->srv, route->from, &caller_now) &&
+	           caller_now.delivery == GW_DELIVERY_PUSH;
+	it->after = -1;
+	return true;
+}
+
+static void
+count_findings(const ijw_findings *f)
+{
+	for (size_t i = 0; i < ijw_findings_count(f); i++)
+		gw_metrics_finding(ijw_findings_get(f, i)->rule);
+}
+
+static void
+posted_rejected_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+
+	if (job->rc) {
+		store_failed(p, "retour");
+		reply_rejected(p, p->conflict ? 409 : 422, 0);
+	} else {
+		reply_rejected(p, p->conflict ? 409 : 422, p->items[0].msg.id);
+	}
+	settle(p);
+}
+
+static void
+log_message(const char *event, const struct gw_put *it)
+{
+	gw_log(GW_LOG_INFO, event, "id=%" PRId64 " type=%s from=%s to=%s identificatie=%s",
+	       it->msg.id, it->msg.type, it->msg.sender, it->msg.receiver, it->msg.identificatie);
+}
+
+static void
+posted_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	struct gw_put *it = &p->items[0];
+	enum ijw_type type = ijw_doc_type(p->doc);
+	struct ijw_route route;
+	struct ijw_buf b;
+
+	if (job->rc) {
+		store_failed(p, "put");
+		settle(p);
+		return;
+	}
+	ijw_buf_init(&b, 4096);
+	switch (it->outcome) {
+	case GW_PUT_NEW:
+		gw_metrics_message(type, GW_ACCEPTED);
+		log_message("message_accepted", it);
+		ijw_buf_addf(&b, "{\"id\":\"%" PRId64 "\",\"type\":\"%s\",\"status\":\"accepted\"",
+		             it->msg.id, it->msg.type);
+		if (job->nitems > 1 && p->items[1].outcome == GW_PUT_NEW) {
+			log_message("retour_generated", &p->items[1]);
+			ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", p->items[1].msg.id);
+		}
+		ijw_buf_addstr(&b, "}\n");
+		reply_json(p->req, 201, &b);
+		break;
+	case GW_PUT_SAME:
+		gw_metrics_message(type, GW_REPEATED);
+		log_message("message_repeated", it);
+		ijw_buf_addf(&b,
+		             "{\"id\":\"%" PRId64 "\",\"type\":\"%s\",\"status\":\"repeated\"}\n",
+		             it->msg.id, it->msg.type);
+		reply_json(p->req, 200, &b);
+		break;
+	default:
+		/* TR056: the same identification with other bytes. */
+		gw_metrics_message(type, GW_CONFLICT);
+		gw_metrics_finding("TR056");
+		p->first_id = it->msg.id;
+		p->conflict = true;
+		ijw_doc_route(p->doc, &route);
+		ijw_findings_add_node(
+		        p->findings,
+		        ijw_node_at(ijw_doc_root(p->doc), "Header/BerichtIdentificatie"), "TR056",
+		        "9056",
+		        "%s %s was already sent by %s (message %" PRId64
+		        ") with other contents; an identification is unique per "
+		        "message type and sender",
+		        ijw_msgdef(type)->name, route.identificatie, route.from, p->first_id);
+		ijw_buf_free(&b);
+		if (make_retour(p, 0, &route)) {
+			/* A second round for the same request: it stays in flight. */
+			p->job.items = p->items;
+			p->job.nitems = 1;
+			p->job.done = posted_rejected_done;
+			gw_writer_submit(p->srv->writer, &p->job);
+			return;
+		}
+		reply_rejected(p, 409, 0);
+		settle(p);
+		return;
+	}
+	ijw_buf_free(&b);
+	settle(p);
+}
+
+static void
+post_message(gw_server *s, struct pending *p)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(p->req);
+	struct ijw_validate_opts opts;
+	struct gw_party to;
+	struct ijw_route route;
+	const struct ijw_msgdef *def;
+	char detail[128];
+	bool receiver_known;
+	ijw_rc rc;
+
+	ijw_validate_opts_init(&opts);
+	opts.limits.max_bytes = s->cfg->max_message_bytes;
+	p->len = evbuffer_get_length(in);
+	p->body = evbuffer_pullup(in, -1);
+	if (!(p->findings = ijw_findings_new()) || (p->len && !p->body)) {
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
+		pending_free(p);
+		return;
+	}
+	rc = ijw_validate(s->schemas, p->body ? p->body : "", p->len, &opts, &p->doc, p->findings);
+	if (rc) {
+		reply_error(p->req, 500, "internal error", "the message could not be judged: %s",
+		            rc == IJW_ESCHEMA ? ijw_schemas_error(s->schemas) : ijw_strerror(rc));
+		pending_free(p);
+		return;
+	}
+	SHA256(p->body, p->len, p->sha256);
+	if (!p->doc) {
+		/* Not an iJw message at all: nothing to route, nothing to answer with. */
+		count_findings(p->findings);
+		snprintf(detail, sizeof detail, "%s", ijw_findings_get(p->findings, 0)->rule);
+		audit(s, p, "rejected", detail);
+		reply_rejected(p, 422, 0);
+		pending_free(p);
+		return;
+	}
+	def = ijw_msgdef(ijw_doc_type(p->doc));
+	ijw_doc_route(p->doc, &route);
+	if (route.from[0] && strcmp(route.from, p->caller.code) != 0) {
+		audit(s, p, "forbidden", route.from);
+		reply_error(p->req, 403, "forbidden",
+		            "this %s is from %s, but the certificate is that of %s", def->name,
+		            route.from, p->caller.code);
+		pending_free(p);
+		return;
+	}
+	receiver_known = route.to[0] && party_copy(s, route.to, &to);
+	if (ijw_findings_count(p->findings) || !receiver_known) {
+		if (!receiver_known && !ijw_findings_count(p->findings)) {
+			reply_error(p->req, 422, "unknown receiver",
+			            "the Ontvanger of this %s, %s, is not a party of this gateway",
+			            def->name, route.to);
+			audit(s, p, "unknown_receiver", route.to);
+			pending_free(p);
+			return;
+		}
+		gw_metrics_message(def->type, GW_REJECTED);
+		count_findings(p->findings);
+		snprintf(detail, sizeof detail, "%s %s %s", def->name,
+		         ijw_findings_get(p->findings, 0)->rule,
+		         ijw_findings_get(p->findings, 0)->retourcode);
+		audit(s, p, "rejected", detail);
+		gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s",
+		       def->name, p->caller.code, ijw_findings_get(p->findings, 0)->rule,
+		       ijw_findings_get(p->findings, 0)->retourcode);
+		if (receiver_known && make_retour(p, 0, &route)) {
+			p->job.items = p->items;
+			p->job.nitems = 1;
+			submit(p, GW_JOB_PUT, posted_rejected_done);
+			return;
+		}
+		reply_rejected(p, 422, 0);
+		pending_free(p);
+		return;
+	}
+	/* Accepted: the message, and the gateway's own retour for an auto receiver. */
+	memset(&p->items[0], 0, sizeof p->items[0]);
+	snprintf(p->items[0].msg.type, sizeof p->items[0].msg.type, "%s", def->name);
+	snprintf(p->items[0].msg.sender, sizeof p->items[0].msg.sender, "%s", route.from);
+	snprintf(p->items[0].msg.receiver, sizeof p->items[0].msg.receiver, "%s", route.to);
+	snprintf(p->items[0].msg.identificatie, sizeof p->items[0].msg.identificatie, "%s",
+	         route.identificatie);
+	memcpy(p->items[0].msg.sha256, p->sha256, sizeof p->sha256);
+	p->items[0].body = p->body;
+	p->items[0].len = p->len;
+	p->items[0].cert = p->cert;
+	p->items[0].remote = p->remote;
+	p->items[0].push = to.delivery == GW_DELIVERY_PUSH;
+	p->items[0].after = -1;
+	p->job.items = p->items;
+	p->job.nitems = 1;
+	if (to.retour == GW_RETOUR_AUTO && make_retour(p, 1, &route)) {
+		p->items[1].after = 0;
+		p->job.nitems = 2;
+	}
+	submit(p, GW_JOB_PUT, posted_done);
+}
+
+/* ---- the inbox ---- */
+
+static void
+iso_time(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+inbox_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	struct ijw_buf b;
+
+	if (job->rc) {
+		store_failed(p, "inbox");
+		settle(p);
+		return;
+	}
+	ijw_buf_init(&b, 1u << 24);
+	ijw_buf_addstr(&b, "{\"berichten\":[");
+	for (size_t i = 0; i < job->nlist; i++) {
+		const struct gw_msg *m = &job->list[i];
+		char when[32];
+
+		iso_time(m->received, when, sizeof when);
+		ijw_buf_addf(&b,
+		             "%s{\"id\":\"%" PRId64
+		             "\",\"type\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
+		             "\"identificatie\":",
+		             i ? "," : "", m->id, m->type, m->sender, m->receiver);
+		ijw_buf_add_json(&b, m->identificatie);
+		ijw_buf_addf(&b, ",\"received\":\"%s\"", when);
+		if (m->answers)
+			ijw_buf_addf(&b, ",\"answers\":\"%" PRId64 "\"", m->answers);
+		ijw_buf_addstr(&b, m->generated ? ",\"generated\":true}" : "}");
+	}
+	ijw_buf_addstr(&b, "]}\n");
+	reply_json(p->req, 200, &b);
+	ijw_buf_free(&b);
+	settle(p);
+}
+
+static void
+get_inbox(struct pending *p)
+{
+	struct evkeyvalq query;
+	const char *limit;
+	char *end;
+	long n = INBOX_DEFAULT;
+
+	TAILQ_INIT(&query);
+	if (evhttp_parse_query_str(
+	            evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req))
+	                    ? evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req))
+	                    : "",
+	            &query) == 0 &&
+	    (limit = evhttp_find_header(&query, "limit"))) {
+		n = strtol(limit, &end, 10);
+		if (*end || n < 1 || n > INBOX_MAX) {
+			evhttp_clear_headers(&query);
+			reply_error(p->req, 400, "bad request", "limit is a number from 1 to %d",
+			            INBOX_MAX);
+			pending_free(p);
+			return;
+		}
+	}
+	evhttp_clear_headers(&query);
+	snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
+	p->job.limit = (size_t)n;
+	submit(p, GW_JOB_INBOX, inbox_done);
+}
+
+static void
+get_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+
+	if (job->rc == GW_STORE_NOTFOUND)
+		reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s",
+		            job->id, p->caller.code);
+	else if (job->rc)
+		store_failed(p, "get");
+	else
+		reply(p->req, 200, "application/xml", job->body.data, job->body.len);
+	settle(p);
+}
+
+static void
+ack_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	struct ijw_buf b;
+
+	if (job->rc == GW_STORE_NOTFOUND) {
+		reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s",
+		            job->id, p->caller.code);
+	} else if (job->rc) {
+		store_failed(p, "ack");
+	} else {
+		ijw_buf_init(&b, 256);
+		ijw_buf_addf(&b, "{\"id\":\"%" PRId64 "\",\"acked\":true}\n", job->id);
+		reply_json(p->req, 200, &b);
+		ijw_buf_free(&b);
+		gw_log(GW_LOG_INFO, "message_acked", "id=%" PRId64 " by=%s", job->id,
+		       p->caller.code);
+	}
+	settle(p);
+}
+
+/* ---- routing ---- */
+
+/* The id in /v1/berichten/{id}[/ack]; rest gets what follows it. */
+static bool
+message_id(const char *path, int64_t *id, const char **rest)
+{
+	const char *digits = path + strlen("/v1/berichten/");
+	char *end;
+	long long n;
+
+	if (*digits < '1' || *digits > '9')
+		return false;
+	errno = 0;
+	n = strtoll(digits, &end, 10);
+	if (errno)
+		return false;
+	*id = n;
+	*rest = end;
+	return true;
+}
+
+static void
+on_request(struct evhttp_request *req, void *arg)
+{
+	gw_server *s = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	struct pending *p;
+	const char *rest;
+	int64_t id;
+
+	if (!path)
+		path = "";
+	if (s->stopping) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		reply_error(req, 503, "shutting down", "the gateway is stopping; try again soon");
+		return;
+	}
+	if (!(p = pending_new(s, req)))
+		return;
+	if (!caller_of(s, req, p)) {
+		reply_error(req, 403, "forbidden",
+		            "the client certificate is not that of a party of this gateway");
+		pending_free(p);
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0 && method == EVHTTP_REQ_GET) {
+		reply(req, 200, "text/plain", "ok\n", 3);
+		pending_free(p);
+	} else if (strcmp(path, "/metrics") == 0 && method == EVHTTP_REQ_GET) {
+		struct ijw_buf b;
+
+		ijw_buf_init(&b, 1u << 20);
+		gw_metrics_render(&b);
+		reply(req, 200, "text/plain; version=0.0.4", ijw_buf_str(&b), b.len);
+		ijw_buf_free(&b);
+		pending_free(p);
+	} else if (strcmp(path, "/v1/berichten") == 0 && method == EVHTTP_REQ_POST) {
+		post_message(s, p);
+	} else if (strcmp(path, "/v1/berichten") == 0 && method == EVHTTP_REQ_GET) {
+		get_inbox(p);
+	} else if (strncmp(path, "/v1/berichten/", 14) == 0 && message_id(path, &id, &rest) &&
+	           !*rest && method == EVHTTP_REQ_GET) {
+		p->job.id = id;
+		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
+		ijw_buf_init(&p->job.body, (size_t)s->cfg->max_message_bytes * 2);
+		submit(p, GW_JOB_GET, get_done);
+	} else if (strncmp(path, "/v1/berichten/", 14) == 0 && message_id(path, &id, &rest) &&
+	           strcmp(rest, "/ack") == 0 && method == EVHTTP_REQ_POST) {
+		p->job.id = id;
+		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
+		submit(p, GW_JOB_ACK, ack_done);
+	} else {
+		bool known = strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||
+		             strcmp(path, "/v1/berichten") == 0 ||
+		             (strncmp(path, "/v1/berichten/", 14) == 0 &&
+		              message_id(path, &id, &rest) && (!*rest || !strcmp(rest, "/ack")));
+
+		if (known)
+			reply_error(req, 405, "method not allowed", "%s does not take this method",
+			            path);
+		else
+			reply_error(req, 404, "not found", "no such resource: %s", path);
+		pending_free(p);
+	}
+}
+
+/* ---- TLS connections ---- */
+
+static struct bufferevent *
+new_connection(struct event_base *base, void *arg)
+{
+	SSL *ssl = SSL_new(arg);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	                                     BEV_OPT_CLOSE_ON_FREE);
+	if (bev)
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* ---- signals ---- */
+
+static void
+on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	gw_server *s = arg;
+
+	(void)what;
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u", (int)sig, s->inflight);
+	if (s->sock) {
+		evhttp_del_accept_socket(s->http, s->sock);
+		s->sock = NULL;
+	}
+	if (s->inflight == 0)
+		event_base_loopexit(s->base, NULL);
+}
+
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	gw_server *s = arg;
+	struct gw_config *c, *old;
+	SSL_CTX *ctx;
+	char err[1024], quoted[1100];
+
+	(void)sig;
+	(void)what;
+	if (!gw_config_load(s->cfg->file, &c, err, sizeof err)) {
+		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
+		       gw_log_quote(err, quoted, sizeof quoted));
+		return;
+	}
+	if (!(ctx = gw_tls_server_ctx(c, err, sizeof err))) {
+		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
+		       gw_log_quote(err, quoted, sizeof quoted));
+		gw_config_free(c);
+		return;
+	}
+	if (strcmp(c->listen, s->cfg->listen) || c->port != s->cfg->port ||
+	    strcmp(c->store, s->cfg->store))
+		gw_log(GW_LOG_WARN, "reload_partial",
+		       "what=\"listen, port and store take effect at a restart\"");
+	/* New connections take the new context; established ones keep theirs. */
+	evhttp_set_bevcb(s->http, new_connection, ctx);
+	SSL_CTX_free(s->ssl);
+	s->ssl = ctx;
+	pthread_mutex_lock(&s->cfg_mu);
+	old = s->cfg;
+	s->cfg = c;
+	pthread_mutex_unlock(&s->cfg_mu);
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
+	gw_config_free(old);
+	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
+}
+
+/* ---- life ---- */
+
+gw_server *
+gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err, size_t errlen)
+{
+	gw_server *s = calloc(1, sizeof *s);
+	gw_store *ws = NULL, *ps = NULL;
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	evutil_socket_t fd;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char host[64] = "";
+	unsigned port = c->port;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		gw_config_free(c);
+		SSL_CTX_free(ssl);
+		return NULL;
+	}
+	s->cfg = c;
+	s->ssl = ssl;
+	s->schemas = schemas;
+	pthread_mutex_init(&s->cfg_mu, NULL);
+	evthread_use_pthreads();
+	if (!(s->base = event_base_new()) || !(s->http = evhttp_new(s->base))) {
+		snprintf(err, errlen, "cannot make the event loop");
+		goto fail;
+	}
+	if (!(ws = gw_store_open(c->store, c->base_dir, err, errlen)) ||
+	    !(ps = gw_store_open(c->store, c->base_dir, err, errlen)))
+		goto fail;
+	if (!(s->push = gw_push_start(ps, c, party_for_push, s, err, errlen)))
+		goto fail;
+	ps = NULL;
+	if (!(s->writer = gw_writer_start(ws, s->base, c->batch_max, gw_push_wake, s->push))) {
+		snprintf(err, errlen, "cannot start the store's thread");
+		goto fail;
+	}
+	ws = NULL;
+	evhttp_set_bevcb(s->http, new_connection, s->ssl);
+	evhttp_set_gencb(s->http, on_request, s);
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
+	evhttp_set_max_headers_size(s->http, 16384);
+	evhttp_set_timeout(s->http, IDLE_TIMEOUT);
+	if (!(s->sock = evhttp_bind_socket_with_handle(s->http, c->listen, (ev_uint16_t)c->port))) {
+		snprintf(err, errlen, "cannot listen on %s port %u: %s", c->listen, c->port,
+		         strerror(errno));
+		goto fail;
+	}
+	fd = evhttp_bound_socket_get_fd(s->sock);
+	/*
+	 * Answers leave in a few TLS records; without TCP_NODELAY, which accepted
+	 * sockets inherit from this one, Nagle's algorithm and delayed ACKs hold
+	 * each back for 40 ms.
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET) {
+			evutil_inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
+			                 sizeof host);
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			evutil_inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
+			                 sizeof host);
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		}
+	}
+	for (size_t i = 0; i < 3; i++)
+		if (!(s->signals[i] = evsignal_new(s->base, sigs[i],
+		                                   sigs[i] == SIGHUP ? on_reload : on_stop, s)) ||
+		    evsignal_add(s->signals[i], NULL) != 0) {
+			snprintf(err, errlen, "cannot handle signals");
+			goto fail;
+		}
+	signal(SIGPIPE, SIG_IGN);
+	gw_metrics_start((int64_t)time(NULL));
+	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu", host, port, c->nparties);
+	return s;
+fail:
+	gw_store_close(ws);
+	gw_store_close(ps);
+	gw_server_free(s);
+	return NULL;
+}
+
+int
+gw_server_run(gw_server *s)
+{
+	event_base_dispatch(s->base);
+	gw_log(GW_LOG_INFO, "stopped", NULL);
+	return 0;
+}
+
+void
+gw_server_free(gw_server *s)
+{
+	if (!s)
+		return;
+	if (s->writer)
+		gw_writer_stop(s->writer);
+	if (s->push)
+		gw_push_stop(s->push);
+	for (size_t i = 0; i < 3; i++)
+		if (s->signals[i])
+			event_free(s->signals[i]);
+	if (s->http)
+		evhttp_free(s->http);
+	if (s->base)
+		event_base_free(s->base);
+	SSL_CTX_free(s->ssl);
+	gw_config_free(s->cfg);
+	pthread_mutex_destroy(&s->cfg_mu);
+	free(s);
+}

@@ -1,0 +1,34 @@
+/*
+ * gw_tls.h: TLS contexts and who a client certificate belongs to.
+ */
+#ifndef GW_TLS_H
+#define GW_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "gw_config.h"
+
+/*
+ * A server context for the configuration: TLS 1.2 and 1.3 only, the server
+ * certificate and key, and a client certificate required and verified
+ * against client_ca. NULL with the reason in err. Free with SSL_CTX_free.
+ */
+SSL_CTX *gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen);
+
+/* The SHA-256 fingerprint of cert in lowercase hex (65 bytes with the NUL). */
+void gw_tls_fingerprint(X509 *cert, char out[65]);
+
+/*
+ * The party of c whose certificate setting cert fulfils, or NULL. The
+ * certificate has been verified against client_ca by the handshake.
+ */
+const struct gw_party *gw_tls_party(const struct gw_config *c, X509 *cert);
+
+/* The last OpenSSL error as text, in buf; returns buf. */
+const char *gw_tls_error(char *buf, size_t size);
+
+#endif

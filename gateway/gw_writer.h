@@ -1,0 +1,63 @@
+/*
+ * gw_writer.h: the store's own thread.
+ *
+ * The event loop never waits for the disk. It hands jobs to the writer,
+ * which owns a store handle: every put that is waiting when the writer comes
+ * round goes into one transaction (group commit: one fsync for a burst), then
+ * the reads are answered. Each finished job's done() runs back in the event
+ * loop's thread.
+ */
+#ifndef GW_WRITER_H
+#define GW_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "gw_store.h"
+#include "ijw_buf.h"
+
+enum gw_job_kind { GW_JOB_PUT, GW_JOB_INBOX, GW_JOB_GET, GW_JOB_ACK, GW_JOB_AUDIT };
+
+struct gw_job {
+	enum gw_job_kind kind;
+	/* in: PUT */
+	struct gw_put *items; /* owned by the job's maker; `after` counts within the job */
+	size_t nitems;
+	/* in: INBOX, GET, ACK (party), AUDIT (party, cert, remote, action, id, detail) */
+	int64_t id;
+	char party[9];
+	size_t limit;
+	char cert[65], remote[64], action[32], detail[256];
+	/* out */
+	enum gw_store_rc rc;
+	char error[256];     /* when rc is GW_STORE_ERROR */
+	struct gw_msg msg;   /* GET */
+	struct ijw_buf body; /* GET; initialised by the maker with its cap */
+	struct gw_msg *list; /* INBOX: malloc'd by the writer, freed by the maker */
+	size_t nlist;
+	/* back in the event loop; may free the job */
+	void (*done)(struct gw_job *job);
+	void *ctx;
+	struct gw_job *next; /* the writer's queues */
+};
+
+typedef struct gw_writer gw_writer;
+
+/*
+ * Starts the writer on store (which it then owns and closes) for the event
+ * loop base; at most batch_max messages go in one transaction. pushed(ctx)
+ * is called from the writer's thread after a transaction that stored
+ * messages to push. NULL when the thread cannot be started.
+ */
+gw_writer *gw_writer_start(gw_store *store, struct event_base *base, size_t batch_max,
+                           void (*pushed)(void *ctx), void *ctx);
+
+/* Queues job; from the event loop's thread. */
+void gw_writer_submit(gw_writer *w, struct gw_job *job);
+
+/* Finishes every queued job, stops the thread, closes the store, frees w. */
+void gw_writer_stop(gw_writer *w);
+
+#endif

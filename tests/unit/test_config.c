@@ -1,0 +1,214 @@
+/*
+ * test_config.c: reading gateway.ini, and what it says of each mistake.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "gw_config.h"
+
+static char dir[] = "/tmp/test_config.XXXXXX";
+static char path[256];
+
+static const char good[] = "; a comment\n"
+                           "[gateway]\n"
+                           "port = 9443\n"
+                           "certificate = server.pem\n"
+                           "private_key = /etc/keys/server.key\n"
+                           "client_ca = ca.pem\n"
+                           "push_certificate = gw.pem\n"
+                           "push_private_key = gw.key\n"
+                           "push_ca = ca.pem\n"
+                           "\n"
+                           "[party 0384]\n"
+                           "kind = gemeente\n"
+                           "name = Gemeente Diemen\n"
+                           "certificate_cn = 0384\n"
+                           "\n"
+                           "[party 42420001]\n"
+                           "kind = aanbieder\n"
+                           "certificate_sha256 = AB:cd:01\n"
+                           "delivery = push\n"
+                           "push_url = https://aanbieder.example/ijw\n"
+                           "retour = auto\n";
+
+static void
+write_file(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Loads text; returns the error ("" on success). */
+static const char *
+load(const char *text, struct gw_config **c)
+{
+	static char err[1024];
+
+	write_file(text);
+	if (gw_config_load(path, c, err, sizeof err))
+		return "";
+	assert_null(*c);
+	return err;
+}
+
+/* good with the first occurrence of from replaced by to. */
+static char *
+edited(const char *from, const char *to)
+{
+	static char buf[4096];
+	const char *at = strstr(good, from);
+
+	assert_non_null(at);
+	snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	return buf;
+}
+
+static void
+expect_error(const char *text, unsigned line, const char *needle)
+{
+	struct gw_config *c = NULL;
+	const char *err = load(text, &c);
+	char where[512];
+
+	snprintf(where, sizeof where, "%s:%u: ", path, line);
+	if (strncmp(err, where, strlen(where)) != 0 || !strstr(err, needle))
+		fail_msg("wanted '%s%s', got '%s'", where, needle, err);
+}
+
+static void
+a_good_file(void **state)
+{
+	struct gw_config *c = NULL;
+	const struct gw_party *p;
+	char expect[512];
+
+	(void)state;
+	assert_string_equal(load(good, &c), "");
+	assert_non_null(c);
+	assert_int_equal(c->port, 9443);
+	assert_string_equal(c->listen, "127.0.0.1"); /* a default */
+	snprintf(expect, sizeof expect, "%s/server.pem", dir);
+	assert_string_equal(c->certificate, expect); /* relative to the file */
+	assert_string_equal(c->private_key, "/etc/keys/server.key");
+	assert_int_equal(c->max_message_bytes, 33554432);
+	assert_int_equal(c->retry_initial, 5);
+	assert_int_equal(c->nparties, 2);
+	p = gw_config_party(c, "0384");
+	assert_non_null(p);
+	assert_int_equal(p->kind, IJW_GEMEENTE);
+	assert_string_equal(p->name, "Gemeente Diemen");
+	assert_int_equal(p->match, GW_MATCH_CN);
+	assert_string_equal(p->cert_id, "0384");
+	assert_int_equal(p->delivery, GW_DELIVERY_INBOX);
+	assert_int_equal(p->retour, GW_RETOUR_RELAY);
+	assert_int_equal(p->line, 11);
+	p = gw_config_party(c, "42420001");
+	assert_int_equal(p->match, GW_MATCH_SHA256);
+	assert_int_equal(p->delivery, GW_DELIVERY_PUSH);
+	assert_string_equal(p->push_url, "https://aanbieder.example/ijw");
+	assert_int_equal(p->retour, GW_RETOUR_AUTO);
+	assert_null(gw_config_party(c, "0363"));
+	gw_config_free(c);
+}
+
+static void
+mistakes_name_their_line(void **state)
+{
+	(void)state;
+	expect_error(edited("port = 9443", "port = 70000"), 3, "port wants a whole number");
+	expect_error(edited("port = 9443", "port = 9443\nport = 9444"), 4, "port is given twice");
+	expect_error(edited("port = 9443", "colour = blue"), 3, "unknown setting 'colour'");
+	expect_error(edited("kind = gemeente", "kind = provincie"), 12,
+	             "kind is gemeente or aanbieder, not 'provincie'");
+	expect_error(edited("retour = auto", "retour = maybe"), 21,
+	             "retour is relay or auto, not 'maybe'");
+	expect_error(edited("[party 0384]", "[party 384]"), 11, "4-digit gemeentecode");
+	expect_error(edited("[party 0384]", "[partij 0384]"), 11, "unknown section [partij 0384]");
+	expect_error(edited("[party 42420001]", "[party 0384]"), 16, "[party 0384] appears twice");
+	expect_error(edited("kind = gemeente", "kind = aanbieder"), 11,
+	             "[party 0384]: an aanbieder has an 8-digit code");
+	expect_error(edited("certificate_cn = 0384", "name2 = x"), 14, "unknown setting");
+	expect_error(edited("certificate_sha256 = AB:cd:01", "certificate_cn = x\n"
+	                                                     "certificate_serial = y"),
+	             16, "exactly one of certificate_cn");
+	expect_error(edited("push_url = https://aanbieder.example/ijw", "push_url = http://x"), 16,
+	             "push_url that starts with https://");
+	expect_error(edited("client_ca = ca.pem\n", ""), 2, "[gateway] lacks client_ca");
+	expect_error("port = 1\n", 1, "port is outside a section");
+	expect_error(edited("; a comment", "this is not ini"), 1, "not a setting");
+}
+
+static void
+whole_file_mistakes(void **state)
+{
+	struct gw_config *c = NULL;
+	char err[1024];
+
+	(void)state;
+	expect_error("[gateway]\ncertificate = a\nprivate_key = b\nclient_ca = c\n", 4,
+	             "no [party CODE] section");
+	expect_error(edited("push_certificate = gw.pem\n", ""), 15,
+	             "needs push_certificate, push_private_key and push_ca");
+	assert_false(gw_config_load("/nonexistent/gateway.ini", &c, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/gateway.ini: No such file"));
+}
+
+static void
+settings_are_described(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	gw_config_describe(f);
+	fclose(f);
+	assert_non_null(strstr(text, "[gateway]\n"));
+	assert_non_null(strstr(text, "[party CODE]\n"));
+	assert_non_null(strstr(text, "client_ca "));
+	assert_non_null(strstr(text, "(required)"));
+	assert_non_null(strstr(text, "(default 8443)"));
+	free(text);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/gateway.ini", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(a_good_file),
+	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(whole_file_mistakes),
+	        cmocka_unit_test(settings_are_described),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
