@@ -18,6 +18,7 @@ enum {
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_pki(int argc, char **argv);
+int gw_cmd_replay(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
 int gw_cmd_serve(int argc, char **argv);

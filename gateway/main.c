@@ -20,6 +20,7 @@ static const struct command {
         {"rules", gw_cmd_rules, "list the in-message rules of the standard"},
         {"serve", gw_cmd_serve, "run the gateway: HTTPS with client certificates"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
+        {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},
 };
 
 void

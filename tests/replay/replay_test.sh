@@ -1,0 +1,250 @@
+#!/bin/sh
+# replay_test.sh: `ijw-gateway replay` against a fake gateway (fake_gateway.py)
+# over mutual TLS, with a CA and certificates made here with openssl.
+#
+#	replay_test.sh BINARY SOURCE_DIR
+set -u
+bin=$1
+src=$2
+python=${PYTHON:-python3}
+for tool in openssl xmllint "$python"; do
+	command -v "$tool" >/dev/null || {
+		echo "SKIP: $tool is not installed" >&2
+		exit 77
+	}
+done
+tmp=$(mktemp -d)
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# expect STATUS CMD...: runs CMD, keeps its output in $tmp/out and $tmp/err.
+expect() {
+	want=$1
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" -eq "$want" ] ||
+		fail "'$*' exited $got, expected $want: $(head -c 600 "$tmp/out" "$tmp/err")"
+}
+
+# has FILE PATTERN: FILE has a line matching the extended regular expression.
+has() {
+	grep -Eq -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"
+}
+
+hasnt() {
+	! grep -Eq -- "$2" "$1" || fail "$1 has /$2/: $(grep -E -- "$2" "$1" | head -3)"
+}
+
+# ---- a PKI: a CA, a server certificate for localhost, client certificates ----
+
+pki=$tmp/pki
+mkdir "$pki"
+# cert NAME SUBJECT EXTENSIONS [CA]: a P-256 key and certificate, signed by CA (ca by default).
+cert() {
+	printf '%s\n' "$3" >"$pki/$1.ext"
+	if ! openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$2" \
+		-keyout "$pki/$1.key" -out "$pki/$1.csr" 2>>"$pki/log" ||
+		! openssl x509 -req -days 2 -in "$pki/$1.csr" -CA "$pki/${4:-ca}.pem" \
+			-CAkey "$pki/${4:-ca}.key" -CAcreateserial -extfile "$pki/$1.ext" \
+			-out "$pki/$1.pem" 2>>"$pki/log"; then
+		echo "FAIL: cannot make certificate $1: $(cat "$pki/log")" >&2
+		exit 1
+	fi
+}
+for ca in ca otherca; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=ijw-gateway replay test $ca" -keyout "$pki/$ca.key" -out "$pki/$ca.pem" \
+		-addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign 2>>"$pki/log" || {
+		echo "FAIL: cannot make the CA: $(cat "$pki/log")" >&2
+		exit 1
+	}
+done
+cert server /CN=localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth"
+cert 0384 /CN=0384 extendedKeyUsage=clientAuth
+cert 42420001 /CN=42420001 extendedKeyUsage=clientAuth
+# a provider known by the serialNumber of its subject
+cert aanbieder "/CN=Jeugdhulp Test B.V./serialNumber=42420001" extendedKeyUsage=clientAuth
+
+# ---- the fake gateway ----
+
+"$python" "$src/tests/replay/fake_gateway.py" --bin "$bin" --cert "$pki/server.pem" \
+	--key "$pki/server.key" --cacert "$pki/ca.pem" --port-file "$tmp/port" \
+	--max-bytes 3000000 --log "$tmp/log" 2>"$tmp/server.err" &
+server=$!
+i=0
+while [ ! -s "$tmp/port" ]; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$server" 2>/dev/null; then
+		echo "FAIL: the fake gateway did not start: $(cat "$tmp/server.err")" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+url=https://127.0.0.1:$(cat "$tmp/port")
+
+# replay ARGS...: the binary with the URL and the CA.
+replay() {
+	"$bin" replay --url "$url" --cacert "$pki/ca.pem" "$@"
+}
+
+# as_gemeente ARGS..., as_both ARGS...: replay as 0384, or as 0384 and 42420001.
+as_gemeente() {
+	replay --cert "$pki/0384.pem" --key "$pki/0384.key" "$@"
+}
+
+as_both() {
+	as_gemeente --cert "$pki/42420001.pem" --key "$pki/42420001.key" "$@"
+}
+
+# connections: how many TLS connections the fake gateway has accepted so far.
+connections() {
+	grep -c '^connection ' "$tmp/log"
+}
+
+# ---- usage ----
+
+expect 0 "$bin" replay --help
+has "$tmp/out" '^usage: ijw-gateway replay'
+expect 2 "$bin" replay
+expect 2 "$bin" replay --bogus
+expect 2 as_gemeente
+has "$tmp/err" 'which samples'
+expect 2 replay --cert "$pki/0384.pem" "$src/samples"
+has "$tmp/err" 'come in pairs'
+expect 2 "$bin" replay --url "http://127.0.0.1:1" --cacert "$pki/ca.pem" \
+	--cert "$pki/0384.pem" --key "$pki/0384.key" "$src/samples"
+has "$tmp/err" 'https://'
+expect 2 as_gemeente "$tmp/nonexistent"
+has "$tmp/err" 'nonexistent: No such file'
+expect 2 replay --cert "$pki/0384.pem" --key "$pki/42420001.key" "$src/samples"
+has "$tmp/err" 'is not the key of'
+expect 2 replay --cert "$pki/0384.key" --key "$pki/0384.key" "$src/samples"
+has "$tmp/err" 'not a PEM certificate'
+[ "$(connections)" -eq 0 ] || fail "a usage error made a connection"
+
+# ---- every sample, both parties ----
+
+nsamples=$(find "$src/samples" -maxdepth 1 -name '*.xml' | wc -l)
+expect 0 as_both --junit "$tmp/all.xml" "$src/samples"
+has "$tmp/out" "^replay: $nsamples samples: $nsamples as expected, 0 mismatches, 0 skipped\$"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "a clean run printed more than the summary"
+[ "$(connections)" -eq 2 ] || fail "one run made $(connections) connections, not one per party"
+grep -q '^answer 201 0384$' "$tmp/log" || fail "the gemeente sent nothing that was accepted"
+grep -q '^answer 201 42420001$' "$tmp/log" || fail "the aanbieder sent nothing that was accepted"
+grep -q '^answer 422 ' "$tmp/log" || fail "no sample was rejected"
+hasnt "$tmp/log" '^answer (403|500) '
+xmllint --noout "$tmp/all.xml" || fail "the JUnit report is not well-formed"
+[ "$(grep -c '<testcase ' "$tmp/all.xml")" -eq "$nsamples" ] ||
+	fail "the JUnit report does not have a testcase per sample"
+has "$tmp/all.xml" '<testsuite name="ijw-gateway replay" tests="'"$nsamples"'" failures="0"'
+has "$tmp/all.xml" "<testcase classname=\"JW323\" name=\"$src/samples/JW323-valid-1.xml\""
+has "$tmp/all.xml" "<testcase classname=\"unknown\" name=\"$src/samples/JW319-hostile-external-entity.xml\""
+hasnt "$tmp/all.xml" '<failure|<skipped'
+
+# the same again: the gateway answers 200 for bytes it has seen, which matches too
+expect 0 as_both "$src/samples/"
+has "$tmp/out" "^replay: $nsamples samples: $nsamples as expected"
+grep -q '^answer 200 ' "$tmp/log" || fail "the second run got no 200"
+
+# single files, the provider known by the serialNumber of its certificate
+expect 0 as_gemeente --cert "$pki/aanbieder.pem" --key "$pki/aanbieder.key" \
+	"$src/samples/JW323-valid-2.xml" "$src/samples/JW301-valid-2.xml"
+has "$tmp/out" '^replay: 2 samples: 2 as expected, 0 mismatches, 0 skipped$'
+
+# ---- a wrong manifest ----
+
+mkdir "$tmp/wrong"
+cp "$src/samples/JW301-TR002-invalid.xml" "$src/samples/JW301-valid-1.xml" \
+	"$src/samples/JW305-valid-1.xml" "$src/samples/JW306-valid-1.xml" "$tmp/wrong/"
+# a name that needs escaping in XML
+cp "$src/samples/JW307-valid-1.xml" "$tmp/wrong/a&b<\"c\">.xml"
+printf '# a manifest with mistakes\nfile\toutcome\ttype\tretourcode\trules\tnote\n%s\n%s\n%s\n' \
+	"$(printf 'JW301-TR002-invalid.xml\trejected\tJW301\t0001\tTR006\twrong rule')" \
+	"$(printf 'JW301-valid-1.xml\trejected\tJW301\t0001\tTR002\twrong outcome')" \
+	"$(printf 'JW306-valid-1.xml\taccepted\tJW306\t0200\t-\tright')" >"$tmp/wrong/expected.tsv"
+expect 1 as_both --junit "$tmp/wrong.xml" "$tmp/wrong"
+has "$tmp/out" "^$tmp/wrong/JW301-TR002-invalid.xml: expected rejected TR006 0001, got 422 TR002 0001: "
+has "$tmp/out" "^$tmp/wrong/JW301-valid-1.xml: expected rejected TR002 0001, got 20[01]\$"
+has "$tmp/out" "^$tmp/wrong/JW305-valid-1.xml: no expectation in $tmp/wrong/expected.tsv, got 20[01]\$"
+hasnt "$tmp/out" 'JW306-valid-1.xml'
+has "$tmp/out" "^$tmp/wrong/a&b<\"c\">.xml: no expectation in "
+has "$tmp/out" '^replay: 5 samples: 1 as expected, 4 mismatches, 0 skipped$'
+xmllint --noout "$tmp/wrong.xml" || fail "the JUnit report of mismatches is not well-formed"
+[ "$(grep -c '<failure ' "$tmp/wrong.xml")" -eq 4 ] || fail "the JUnit report lacks failures"
+has "$tmp/wrong.xml" 'name="[^"]*/wrong/a&amp;b&lt;&quot;c&quot;&gt;.xml"'
+has "$tmp/wrong.xml" '<failure type="mismatch" message="expected rejected TR006 0001, got 422 TR002 0001: [^"]+">0001 TR002 /jw301:Bericht/'
+
+# a manifest that is not one stops the run before anything is sent
+printf 'file\toutcome\ttype\tretourcode\trules\tnote\nJW301-valid-1.xml\tmaybe\tJW301\t0200\t-\tx\n' \
+	>"$tmp/wrong/expected.tsv"
+before=$(connections)
+expect 2 as_gemeente "$tmp/wrong/JW301-valid-1.xml"
+has "$tmp/err" "$tmp/wrong/expected.tsv:2: the outcome is accepted or rejected, not 'maybe'"
+[ "$(connections)" -eq "$before" ] || fail "a bad manifest did not stop the run"
+
+# ---- the other outcomes: a conflict, too large, large and accepted ----
+
+mkdir "$tmp/more"
+# the identification of a stored message with other bytes
+sed 's/<\/jw301:Bericht>/<\/jw301:Bericht><!-- changed -->/' "$src/samples/JW301-valid-2.xml" \
+	>"$tmp/more/conflict.xml"
+"$bin" generate JW323 --seed 7001 --clients 1000 --gemeente 0384 --aanbieder 42420001 \
+	-o "$tmp/more/large.xml" || fail "cannot generate a large declaration"
+"$bin" generate JW323 --seed 7002 --clients 2000 --gemeente 0384 --aanbieder 42420001 \
+	-o "$tmp/more/too-large.xml" || fail "cannot generate a declaration too large"
+{
+	printf 'file\toutcome\ttype\tretourcode\trules\tnote\n'
+	printf 'conflict.xml\trejected\tJW301\t9056\tTR056\tJW301-valid-2 changed\n'
+	printf 'large.xml\taccepted\tJW323\t0200\t-\tunder the limit of 3000000 bytes\n'
+	printf 'too-large.xml\trejected\tJW323\t0001\tXML\tover it\n'
+} >"$tmp/more/expected.tsv"
+expect 0 as_both "$tmp/more"
+has "$tmp/out" '^replay: 3 samples: 3 as expected, 0 mismatches, 0 skipped$'
+for s in 409 413 201; do
+	grep -q "^answer $s " "$tmp/log" || fail "the fake gateway never answered $s"
+done
+
+# ---- a party without a certificate: its samples are skipped ----
+
+expect 0 as_gemeente --junit "$tmp/skip.xml" "$src/samples"
+has "$tmp/out" '^[^ ]*/JW305-valid-1.xml: skipped: no certificate for party 42420001$'
+hasnt "$tmp/out" 'JW301-valid-1.xml'
+has "$tmp/out" "^replay: $nsamples samples: [1-9][0-9]* as expected, 0 mismatches, [1-9][0-9]* skipped\$"
+xmllint --noout "$tmp/skip.xml" || fail "the JUnit report with skips is not well-formed"
+has "$tmp/skip.xml" '<skipped message="no certificate for party 42420001"/>'
+# nothing at all sent: exit 1
+expect 1 as_gemeente "$src/samples/JW305-valid-1.xml"
+has "$tmp/out" '^replay: 1 sample: 0 as expected, 0 mismatches, 1 skipped$'
+
+# ---- a gateway that cannot be reached ----
+
+expect 2 "$bin" replay --url "https://127.0.0.1:1" --cacert "$pki/ca.pem" \
+	--cert "$pki/0384.pem" --key "$pki/0384.key" "$src/samples"
+has "$tmp/err" '^ijw-gateway: replay: cannot reach the gateway at https://127.0.0.1:1/v1/berichten: .*(onnect|refused)'
+hasnt "$tmp/out" 'replay: [0-9]+ samples'
+# a gateway whose certificate the CA does not vouch for
+expect 2 "$bin" replay --url "$url" --cacert "$pki/otherca.pem" \
+	--cert "$pki/0384.pem" --key "$pki/0384.key" "$src/samples"
+has "$tmp/err" 'cannot reach the gateway at .*certificate'
+# a client certificate the gateway does not trust
+cert stranger /CN=0384 extendedKeyUsage=clientAuth otherca
+expect 2 replay --cert "$pki/stranger.pem" --key "$pki/stranger.key" "$src/samples"
+has "$tmp/err" 'cannot reach the gateway at '
+
+[ -s "$tmp/server.err" ] && grep -q Traceback "$tmp/server.err" &&
+	fail "the fake gateway failed: $(grep -v '^ssl' "$tmp/server.err" | head -20)"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failures" >&2
+	exit 1
+fi
+echo "replay: all checks passed"
