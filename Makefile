@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make run   build, then validate every sample message
+#   make run   build, then run a development gateway on loopback
 #   make test  install what is missing, build, run the test suite, run it again
 #              under AddressSanitizer and UndefinedBehaviorSanitizer, and fuzz
 #              the parser for a minute
@@ -26,10 +26,16 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# Every sample is judged; the invalid and hostile ones are meant to be rejected
-# (exit status 1), so only a usage or I/O error (2) fails the target.
+# A development gateway on loopback: a PKI and configuration in $(STATE) the
+# first time, then the daemon in the foreground.
+STATE = state
+PORT  = 8443
+
 run: build
-	$(BIN) validate samples/*.xml || [ $$? -eq 1 ]
+	@[ -f $(STATE)/gateway.ini ] || $(BIN) pki init $(STATE) \
+		--party gemeente:0384 --party aanbieder:42420001 --port $(PORT)
+	@tools/howto.sh $(STATE) $(PORT)
+	$(BIN) serve -c $(STATE)/gateway.ini
 
 unit: build
 	meson test -C $(BUILD) --print-errorlogs
