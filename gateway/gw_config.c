@@ -41,7 +41,8 @@ static const struct setting {
 } settings[] = {
         {"gateway", "listen", K_STRING, GW(listen), "127.0.0.1", 0, 0, NULL,
          "the address to listen on (an IPv4 or IPv6 address)"},
-        {"gateway", "port", K_NUMBER, GW(port), "8443", 1, 65535, NULL, "the TCP port"},
+        {"gateway", "port", K_NUMBER, GW(port), "8443", 0, 65535, NULL,
+         "the TCP port; 0 takes a free one, which the 'listening' log line names"},
         {"gateway", "certificate", K_PATH, GW(certificate), NULL, 0, 0, NULL,
          "the gateway's server certificate (PEM, with its chain)"},
         {"gateway", "private_key", K_PATH, GW(private_key), NULL, 0, 0, NULL,
