@@ -107,6 +107,81 @@ looks_utf8(const unsigned char *p, size_t len)
 	return memchr(p, '\0', len) == NULL;
 }
 
+/* Skips from p past the first occurrence of end, or to e when there is none. */
+static const char *
+skip_past(const char *p, const char *e, const char *end)
+{
+	size_t n = strlen(end);
+
+	for (; p + n <= e; p++)
+		if (memcmp(p, end, n) == 0)
+			return p + n;
+	return e;
+}
+
+/*
+ * The start tag with the most attributes, counted as '=' outside quoted
+ * values, in one pass. libxml2 looks for duplicate attributes by comparing
+ * each with every other, so an element with a hundred thousand attributes
+ * would hold a thread for minutes; such an element is refused before the
+ * parser sees it. Comments, CDATA sections, processing instructions and
+ * declarations are skipped: their text holds no tags.
+ */
+static size_t
+most_attributes(const char *p, size_t len, size_t *where)
+{
+	const char *e = p + len, *s = p;
+	size_t most = 0;
+
+	*where = 0;
+	while ((p = memchr(p, '<', (size_t)(e - p)))) {
+		const char *tag = p;
+		size_t n = 0;
+		char quote = 0;
+
+		p++;
+		if (p < e && *p == '!') {
+			if ((size_t)(e - p) >= 3 && memcmp(p, "!--", 3) == 0)
+				p = skip_past(p + 3, e, "-->");
+			else if ((size_t)(e - p) >= 8 && memcmp(p, "![CDATA[", 8) == 0)
+				p = skip_past(p + 8, e, "]]>");
+			else
+				p = skip_past(p, e, ">");
+			continue;
+		}
+		if (p < e && *p == '?') {
+			p = skip_past(p, e, "?>");
+			continue;
+		}
+		for (; p < e && (quote || *p != '>'); p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == '=') {
+				n++;
+			}
+		}
+		if (n > most) {
+			most = n;
+			*where = (size_t)(tag - s);
+		}
+	}
+	return most;
+}
+
+/* The line of the byte at offset off, counting from 1. */
+static unsigned
+line_at(const char *p, size_t off)
+{
+	unsigned line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += p[i] == '\n';
+	return line;
+}
+
 static bool
 is_space(char c)
 {
@@ -514,6 +589,7 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 	ijw_rc rc;
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr xml;
+	size_t most, where;
 
 	*out = NULL;
 	pthread_once(&rows_once, index_rows);
@@ -532,6 +608,10 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 		return ijw_findings_add(f, "XML", "0001", "/", 1,
 		                        "the message is not UTF-8 (a byte order mark of UTF-16 "
 		                        "or a NUL byte); iJw messages are UTF-8");
+	if ((most = most_attributes(buf, len, &where)) > lim->max_attributes)
+		return ijw_findings_add(f, "XML", "0001", "/", line_at(buf, where),
+		                        "an element has %zu attributes; the limit is %u", most,
+		                        lim->max_attributes);
 
 	if (!(ctxt = xmlNewParserCtxt()))
 		return IJW_ENOMEM;

@@ -26,14 +26,18 @@
 #include "ijw_value.h"
 
 struct ijw_limits {
-	size_t max_bytes;   /* the largest message accepted */
-	unsigned max_depth; /* the deepest element nesting accepted */
+	size_t max_bytes;        /* the largest message accepted */
+	unsigned max_depth;      /* the deepest element nesting accepted */
+	unsigned max_attributes; /* the most attributes (xmlns included) on one element */
 };
 
-/* 32 MiB and 32 levels: an iJw message is at most 9 levels deep. */
+/*
+ * 32 MiB, 32 levels and 32 attributes: an iJw message is at most 9 levels
+ * deep, and its elements carry no attributes but namespace declarations.
+ */
 #define IJW_LIMITS_DEFAULT                                                                         \
 	{                                                                                          \
-		32u << 20, 32                                                                      \
+		32u << 20, 32, 32                                                                  \
 	}
 
 /*

@@ -124,7 +124,7 @@ static void
 size_limit(void **state)
 {
 	static const char msg[] = "<b:Bericht xmlns:b=\"" NS301 "\"><b:Header/></b:Bericht>";
-	struct ijw_limits lim = {sizeof msg - 1, 32};
+	struct ijw_limits lim = {sizeof msg - 1, 32, 32};
 	ijw_findings *f = ijw_findings_new();
 	ijw_doc *doc;
 
@@ -157,6 +157,46 @@ nesting_depth(void **state)
 	        strlen("<b:Bericht xmlns:b=\"" NS301 "\"><b:H><b:C><b:D/></b:C></b:H></b:Bericht>"),
 	        &lim, "XML", "deeper than 3");
 	free(deep);
+}
+
+/*
+ * An element with many attributes is refused before the parser, whose
+ * duplicate check compares each attribute with every other: 200,000 would
+ * hold a thread for minutes. Quoted '=' and '>' do not count, nor do
+ * comments, CDATA sections and processing instructions.
+ */
+static void
+attribute_count(void **state)
+{
+	struct ijw_limits lim = IJW_LIMITS_DEFAULT;
+	size_t n = 200000, len = 0, size = n * 16 + 200;
+	char *many = malloc(size);
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc;
+
+	(void)state;
+	len += (size_t)snprintf(many, 200, "<b:Bericht xmlns:b=\"" NS301 "\">\n<b:Header");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(many + len, size - len, " a%zu=\"1\"", i);
+	len += (size_t)snprintf(many + len, size - len, "/></b:Bericht>");
+	refused(many, len, NULL, "XML", "an element has 200000 attributes; the limit is 32");
+	assert_null(parse(many, len, NULL, f));
+	assert_int_equal(ijw_findings_get(f, 0)->line, 2);
+	free(many);
+
+	lim.max_attributes = 3;
+	refused("<b:Bericht xmlns:b=\"" NS301
+	        "\"><b:H\n a=\"1\" b='2' c=\"3\" d=\"4\"/></b:Bericht>",
+	        strlen("<b:Bericht xmlns:b=\"" NS301
+	               "\"><b:H\n a=\"1\" b='2' c=\"3\" d=\"4\"/></b:Bericht>"),
+	        &lim, "XML", "an element has 4 attributes; the limit is 3");
+	static const char quiet[] = "<?p a=1 b=2 c=3 d=4?><!-- <x a=1 b=2 c=3 d=4> -->"
+	                            "<b:Bericht xmlns:b=\"" NS301 "\" x=\"a=b=c=d>\">"
+	                            "<b:H><![CDATA[<y a=1 b=2 c=3 d=4>]]></b:H></b:Bericht>";
+	doc = parse(quiet, sizeof quiet - 1, &lim, f);
+	assert_non_null(doc);
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
 }
 
 static void
@@ -288,6 +328,7 @@ main(void)
 	        cmocka_unit_test_setup(undeclared_entity_and_xinclude_load_nothing, setup),
 	        cmocka_unit_test_setup(size_limit, setup),
 	        cmocka_unit_test_setup(nesting_depth, setup),
+	        cmocka_unit_test_setup(attribute_count, setup),
 	        cmocka_unit_test_setup(encodings, setup),
 	        cmocka_unit_test_setup(not_well_formed, setup),
 	        cmocka_unit_test_setup(unknown_message_types, setup),
