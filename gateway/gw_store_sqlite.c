@@ -76,6 +76,10 @@ static const char *const migrations[] = {
         "CREATE INDEX audit_party ON audit(party, at);"
         "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
         "PRAGMA user_version = 1;",
+        /* 2: the gateway's own retours are found by identity too: one per heen message */
+        "CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
+        " WHERE generated = 1;"
+        "PRAGMA user_version = 2;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -89,6 +93,7 @@ enum stmt {
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_FIND,
+	ST_FIND_GENERATED,
 	ST_INSERT_MESSAGE,
 	ST_INSERT_DELIVERY,
 	ST_INSERT_AUDIT,
@@ -109,6 +114,9 @@ static const char *const statements[ST_COUNT] = {
         [ST_ROLLBACK] = "ROLLBACK",
         [ST_FIND] = "SELECT id, sha256 FROM messages"
                     " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3 AND generated = 0",
+        [ST_FIND_GENERATED] = "SELECT id, sha256 FROM messages"
+                              " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3"
+                              " AND generated = 1",
         [ST_INSERT_MESSAGE] =
                 "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
                 " generated, sha256, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -477,11 +485,16 @@ insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const c
 	return run(st);
 }
 
-/* Finds the earlier message with p's identity and says whether it is the same. */
+/*
+ * Finds the earlier message with p's identity and says whether it is the
+ * same. The gateway's own retour is the same as an earlier one with its
+ * identity whatever its bytes (its Dagtekening may be another day's): a
+ * rejected message sent again is answered by the retour it already has.
+ */
 static int
 find_repeat(struct sq *h, struct gw_put *p, bool *found)
 {
-	sqlite3_stmt *st = h->st[ST_FIND];
+	sqlite3_stmt *st = h->st[p->msg.generated ? ST_FIND_GENERATED : ST_FIND];
 	const struct gw_msg *m = &p->msg;
 	int rc;
 
@@ -492,13 +505,12 @@ find_repeat(struct sq *h, struct gw_put *p, bool *found)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *sha = sqlite3_column_blob(st, 1);
+		bool same = sha && sqlite3_column_bytes(st, 1) == (int)sizeof m->sha256 &&
+		            memcmp(sha, m->sha256, sizeof m->sha256) == 0;
 
 		*found = true;
 		p->msg.id = sqlite3_column_int64(st, 0);
-		p->outcome = sha && sqlite3_column_bytes(st, 1) == (int)sizeof m->sha256 &&
-		                             memcmp(sha, m->sha256, sizeof m->sha256) == 0
-		                     ? GW_PUT_SAME
-		                     : GW_PUT_CONFLICT;
+		p->outcome = same || m->generated ? GW_PUT_SAME : GW_PUT_CONFLICT;
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
@@ -566,7 +578,7 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
 		}
 		if (p->after >= 0)
 			p->msg.answers = items[p->after].msg.id;
-		if (!p->msg.generated && find_repeat(h, p, &found))
+		if (find_repeat(h, p, &found))
 			return rollback(h, "put: looking up an earlier message");
 		if (found)
 			continue;

@@ -277,22 +277,34 @@ migrations(void **state)
 	sqlite3 *db;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "PRAGMA user_version"), 1);
+	assert_int_equal(query(f, "PRAGMA user_version"), 2);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
 	                          " name IN ('messages', 'deliveries', 'attempts', 'audit')"),
 	                 4);
-	/* opening again migrates nothing; an open store writes ahead to its log */
+	/* a store of version 1 is taken to version 2 */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX messages_generated; PRAGMA user_version = 1",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	/* opening migrates what is due, then nothing; an open store writes ahead to its log */
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 1);
+	assert_int_equal(query(f, "PRAGMA user_version"), 2);
+	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
+	                          " name = 'messages_generated'"),
+	                 1);
+	gw_store_close(s);
+	s = open_store(f);
+	assert_int_equal(query(f, "PRAGMA user_version"), 2);
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
 	gw_store_close(s);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 2, newer than"));
+	assert_non_null(strstr(err, "schema version 3, newer than"));
 }
 
 static void
@@ -306,11 +318,11 @@ put_batch(void **state)
 	struct list l;
 
 	item(&p[0], "JW301", "0384", "42420001", "A", a, sizeof a);
-	item(&p[1], "JW302", "42420001", "0384", "R", ra, sizeof ra);
+	item(&p[1], "JW302", "42420001", "0384", "RA", ra, sizeof ra);
 	p[1].msg.generated = true;
 	p[1].after = 0;
 	item(&p[2], "JW301", "0384", "42420001", "B", b, sizeof b);
-	item(&p[3], "JW302", "42420001", "0384", "R", rb, sizeof rb);
+	item(&p[3], "JW302", "42420001", "0384", "RB", rb, sizeof rb);
 	p[3].msg.generated = true;
 	p[3].after = 2;
 	put(s, p, 4, 100);
@@ -325,21 +337,21 @@ put_batch(void **state)
 	assert_int_equal(inbox(s, "0384", 10, &l), 2);
 	assert_int_equal(l.m[0].answers, p[0].msg.id);
 	assert_true(l.m[0].generated);
-	assert_string_equal(l.m[1].identificatie, "R");
+	assert_string_equal(l.m[1].identificatie, "RB");
 
 	/* the same again, other bytes under a known identification, and a new one */
 	int64_t ida = p[0].msg.id, idb = p[2].msg.id;
 
 	item(&p[0], "JW301", "0384", "42420001", "A", a, sizeof a);
-	item(&p[1], "JW302", "42420001", "0384", "R", ra, sizeof ra);
+	item(&p[1], "JW302", "42420001", "0384", "RA", ra, sizeof ra);
 	p[1].msg.generated = true;
 	p[1].after = 0;
 	item(&p[2], "JW301", "0384", "42420001", "B", other, sizeof other);
-	item(&p[3], "JW302", "42420001", "0384", "R2", rb, sizeof rb);
+	item(&p[3], "JW302", "42420001", "0384", "RB2", rb, sizeof rb);
 	p[3].msg.generated = true;
 	p[3].after = 2;
 	item(&p[4], "JW301", "0384", "42420001", "C", c, sizeof c);
-	item(&p[5], "JW302", "42420001", "0384", "R", rb, sizeof rb);
+	item(&p[5], "JW302", "42420001", "0384", "RC", rb, sizeof rb);
 	p[5].msg.generated = true;
 	p[5].after = 4;
 	put(s, p, 6, 200);
@@ -353,11 +365,18 @@ put_batch(void **state)
 	assert_true(p[4].msg.id > idb);
 	assert_int_equal(p[5].outcome, GW_PUT_NEW);
 	assert_int_equal(p[5].msg.answers, p[4].msg.id);
-	/* the generated retours of A, B and C share identification R */
-	assert_int_equal(
-	        query(f, "SELECT count(*) FROM messages WHERE identificatie = 'R' AND generated"),
-	        3);
 	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 6);
+
+	/*
+	 * The gateway's own retour again (a rejected message sent once more,
+	 * answered on another day): the one it has, whatever its bytes.
+	 */
+	item(&p[0], "JW302", "42420001", "0384", "RA", rb, sizeof rb);
+	p[0].msg.generated = true;
+	put(s, p, 1, 250);
+	assert_int_equal(p[0].outcome, GW_PUT_SAME);
+	assert_int_equal(p[0].msg.id, l.m[0].id);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE identificatie = 'RA'"), 1);
 
 	/* the same identification from another sender, or of another type, is new */
 	item(&p[0], "JW301", "0385", "42420001", "A", a, sizeof a);
