@@ -43,7 +43,7 @@ parse_port(const char *s, unsigned *port)
 	if (*s < '0' || *s > '9')
 		return false;
 	n = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 65535)
+	if (errno != 0 || *end != '\0' || n > 65535)
 		return false;
 	*port = (unsigned)n;
 	return true;
@@ -83,7 +83,8 @@ gw_cmd_pki(int argc, char **argv)
 			break;
 		case 'P':
 			if (!parse_port(optarg, &o.port)) {
-				gw_warnx("pki: --port wants a number from 1 to 65535, not '%s'",
+				gw_warnx("pki: --port wants a number from 0 to 65535 (0: any free "
+				         "port), not '%s'",
 				         optarg);
 				goto out;
 			}

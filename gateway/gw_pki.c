@@ -143,8 +143,8 @@ parse_opts(struct pki *p, const struct gw_pki_opts *o, struct party *parties)
 
 	if (!o->dir || !*o->dir)
 		return seterr(p, GW_PKI_EINVAL, "no folder to write into");
-	if (o->port < 1 || o->port > 65535)
-		return seterr(p, GW_PKI_EINVAL, "port %u is not from 1 to 65535", o->port);
+	if (o->port > 65535)
+		return seterr(p, GW_PKI_EINVAL, "port %u is not from 0 to 65535", o->port);
 	if (o->nparties == 0)
 		return seterr(p, GW_PKI_EINVAL,
 		              "at least one party is needed (gemeente:CODE or aanbieder:CODE)");

@@ -53,7 +53,7 @@ struct gw_pki_opts {
 	 */
 	const char *const *parties;
 	size_t nparties;
-	/* The port the configuration listens on, 1 to 65535. */
+	/* The port the configuration listens on, 0 to 65535 (0: a free port). */
 	unsigned port;
 	/* Overwrite files that exist instead of refusing. */
 	bool force;

@@ -203,8 +203,11 @@ expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --party gemeente:03
 has "$tmp/err" 'code 0384 is given twice'
 expect 2 "$bin" pki init "$tmp/pki/no"
 has "$tmp/err" 'at least one --party'
-expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --port 0
 expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --port 65536
+has "$tmp/err" "wants a number from 0 to 65535 \\(0: any free port\\), not '65536'"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --port -1
+expect 0 "$bin" pki init "$tmp/pki/zero" --party gemeente:0384 --port 0
+has "$tmp/pki/zero/gateway.ini" '^port = 0$'
 expect 2 "$bin" pki init --party gemeente:0384
 expect 2 "$bin" pki frobnicate "$tmp/pki/no" --party gemeente:0384
 has "$tmp/err" "unknown subcommand 'frobnicate'"
