@@ -2,6 +2,7 @@
  * gw_push.c: posting due deliveries with libcurl.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct gw_push {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool woken, stopping;
+	atomic_bool quit; /* stopping, read by curl's progress callback without the lock */
 	uint64_t rng;
 	struct gw_due due[DUE_BATCH];
 	size_t ndue;
@@ -65,6 +67,19 @@ backoff(gw_push *p, unsigned attempts)
 	return (int64_t)(wait + jitter(p, wait / 4 + 1));
 }
 
+/* curl asks now and then whether to go on: not when the gateway stops. */
+static int
+keep_going(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	gw_push *p = ctx;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&p->quit) ? 1 : 0;
+}
+
 static size_t
 discard(char *ptr, size_t size, size_t n, void *ctx)
 {
@@ -75,14 +90,17 @@ discard(char *ptr, size_t size, size_t n, void *ctx)
 
 /* One POST; the HTTP status, 0 when none came (err then says why). */
 static long
-post(gw_push *p, const char *url, const struct ijw_buf *body, char *err, size_t errlen)
+post(gw_push *p, const char *url, int64_t id, const struct ijw_buf *body, char *err, size_t errlen)
 {
-	char curl_err[CURL_ERROR_SIZE] = "";
+	char curl_err[CURL_ERROR_SIZE] = "", idh[64];
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/xml");
 	CURL *h = curl_easy_init();
 	long status = 0;
 	CURLcode rc;
 
+	snprintf(idh, sizeof idh, "Ijw-Message-Id: %lld", (long long)id);
+	if (headers)
+		headers = curl_slist_append(headers, idh);
 	if (!h || !headers) {
 		snprintf(err, errlen, "out of memory");
 		curl_slist_free_all(headers);
@@ -104,6 +122,9 @@ post(gw_push *p, const char *url, const struct ijw_buf *body, char *err, size_t 
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, keep_going);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, p);
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -131,10 +152,17 @@ deliver(gw_push *p, const struct gw_due *d)
 		         d->receiver);
 	else if (gw_store_get(p->store, d->message, d->receiver, &m, &body) != GW_STORE_OK)
 		snprintf(err, sizeof err, "%s", gw_store_error(p->store));
-	else if ((status = post(p, party.push_url, &body, err, sizeof err)) &&
+	else if ((status = post(p, party.push_url, d->message, &body, err, sizeof err)) &&
 	         (status < 200 || status > 299))
 		snprintf(err, sizeof err, "the receiver answered %ld", status);
 	ok = !err[0];
+	if (!ok && atomic_load(&p->quit)) {
+		/* cut short by the stop: not an attempt; it is made again after a start */
+		gw_log(GW_LOG_INFO, "push_interrupted", "id=%lld to=%s", (long long)d->message,
+		       d->receiver);
+		ijw_buf_free(&body);
+		return;
+	}
 	give_up = !ok && now - d->created >= (int64_t)p->give_up_after;
 	next = now + backoff(p, d->attempts + 1);
 	if (gw_store_attempt(p->store, d->delivery, now, (int)status, ok ? NULL : err, ok, next,
@@ -247,6 +275,7 @@ gw_push_stop(gw_push *p)
 {
 	pthread_mutex_lock(&p->mu);
 	p->stopping = true;
+	atomic_store(&p->quit, true);
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);

@@ -38,7 +38,7 @@ gw_push *gw_push_start(gw_store *store, const struct gw_config *c, gw_push_party
 /* Wakes the worker: there may be something to deliver. Any thread. */
 void gw_push_wake(void *push);
 
-/* Stops after the attempt in progress; joins the thread, closes the store, frees. */
+/* Stops, cutting short an attempt in progress; joins the thread, closes the store, frees. */
 void gw_push_stop(gw_push *p);
 
 #endif

@@ -48,6 +48,7 @@
 #define INBOX_DEFAULT 100
 #define INBOX_MAX 1000
 #define IDLE_TIMEOUT 120
+#define STOP_GRACE 10 /* seconds */
 
 struct gw_server {
 	struct event_base *base;
@@ -60,7 +61,9 @@ struct gw_server {
 	gw_writer *writer;
 	gw_push *push;
 	struct event *signals[3];
-	unsigned inflight;
+	struct event *grace; /* the longest a stop waits for answers to be written */
+	unsigned inflight;   /* requests waiting for the store */
+	unsigned unsent;     /* requests whose answer is not yet written out */
 	bool stopping;
 };
 
@@ -263,6 +266,25 @@ submit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
 	gw_writer_submit(p->srv->writer, &p->job);
 }
 
+/* A stopping server ends its loop once every answer is written out. */
+static void
+maybe_exit(gw_server *s)
+{
+	if (s->stopping && s->inflight == 0 && s->unsent == 0)
+		event_base_loopexit(s->base, NULL);
+}
+
+/* libevent has written the whole answer to request req. */
+static void
+on_sent(struct evhttp_request *req, void *arg)
+{
+	gw_server *s = arg;
+
+	(void)req;
+	s->unsent--;
+	maybe_exit(s);
+}
+
 /* After the answer to a submitted job: the server may be stopping. */
 static void
 settle(struct pending *p)
@@ -272,8 +294,7 @@ settle(struct pending *p)
 	s->inflight--;
 	gw_metrics_inflight(-1);
 	pending_free(p);
-	if (s->stopping && s->inflight == 0)
-		event_base_loopexit(s->base, NULL);
+	maybe_exit(s);
 }
 
 static void
@@ -491,6 +512,15 @@ post_message(gw_server *s, struct pending *p)
 		pending_free(p);
 		return;
 	}
+	if (def->retour && p->caller.retour == GW_RETOUR_AUTO) {
+		reply_error(p->req, 422, "retour not accepted",
+		            "the gateway answers messages for %s (retour = auto), so it does not "
+		            "take a %s from it",
+		            p->caller.code, def->name);
+		audit(s, p, "retour_refused", def->name);
+		pending_free(p);
+		return;
+	}
 	receiver_known = route.to[0] && party_copy(s, route.to, &to);
 	if (ijw_findings_count(p->findings) || !receiver_known) {
 		if (!receiver_known && !ijw_findings_count(p->findings)) {
@@ -691,6 +721,8 @@ on_request(struct evhttp_request *req, void *arg)
 
 	if (!path)
 		path = "";
+	s->unsent++;
+	evhttp_request_set_on_complete_cb(req, on_sent, s);
 	if (s->stopping) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 		reply_error(req, 503, "shutting down", "the gateway is stopping; try again soon");
@@ -765,9 +797,21 @@ new_connection(struct event_base *base, void *arg)
 /* ---- signals ---- */
 
 static void
+on_grace(evutil_socket_t fd, short what, void *arg)
+{
+	gw_server *s = arg;
+
+	(void)fd;
+	(void)what;
+	gw_log(GW_LOG_WARN, "stop_grace_over", "in_flight=%u unsent=%u", s->inflight, s->unsent);
+	event_base_loopexit(s->base, NULL);
+}
+
+static void
 on_stop(evutil_socket_t sig, short what, void *arg)
 {
 	gw_server *s = arg;
+	const struct timeval grace = {STOP_GRACE, 0};
 
 	(void)what;
 	if (s->stopping)
@@ -778,8 +822,10 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
 	}
-	if (s->inflight == 0)
-		event_base_loopexit(s->base, NULL);
+	/* An answer whose connection broke is never written; do not wait for it forever. */
+	if ((s->grace = evtimer_new(s->base, on_grace, s)))
+		evtimer_add(s->grace, &grace);
+	maybe_exit(s);
 }
 
 static void
@@ -862,7 +908,13 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	ws = NULL;
 	evhttp_set_bevcb(s->http, new_connection, s->ssl);
 	evhttp_set_gencb(s->http, on_request, s);
-	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	/* Every method reaches the handler, which answers 405 where it does not fit. */
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	/* Read what a refused body still sends, so that the client sees the 413. */
+	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
 	evhttp_set_max_headers_size(s->http, 16384);
 	evhttp_set_timeout(s->http, IDLE_TIMEOUT);
@@ -911,6 +963,11 @@ int
 gw_server_run(gw_server *s)
 {
 	event_base_dispatch(s->base);
+	/* The store's queue is empty by now; the delivery thread ends its attempt. */
+	gw_writer_stop(s->writer);
+	s->writer = NULL;
+	gw_push_stop(s->push);
+	s->push = NULL;
 	gw_log(GW_LOG_INFO, "stopped", NULL);
 	return 0;
 }
@@ -927,6 +984,8 @@ gw_server_free(gw_server *s)
 	for (size_t i = 0; i < 3; i++)
 		if (s->signals[i])
 			event_free(s->signals[i]);
+	if (s->grace)
+		event_free(s->grace);
 	if (s->http)
 		evhttp_free(s->http);
 	if (s->base)

@@ -1,0 +1,709 @@
+"""gateway.py: the harness of the integration tests.
+
+Each test program starts the real daemon (`ijw-gateway serve -c FILE`) on
+127.0.0.1, port 0, with a PKI made for the run by `ijw-gateway pki init`
+(and, for the certificates pki does not make, by the openssl command line),
+talks to it over mutual TLS with http.client, and judges what it sees. A
+program is called as
+
+    PROGRAM BINARY SOURCE_DIR SHARED_DIR
+
+and exits 0 when every check passed, 1 when one failed, 77 (meson's skip)
+when it could not run at all. Each check prints one line, "ok - ..." or
+"FAIL - ...", so that a failing run says what went wrong. IJW_KEEP_TMP=1
+keeps the files of a failed run (PKI, configuration, store, the daemon's logs).
+
+Standard library only.
+"""
+import datetime
+import hashlib
+import http.client
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+SKIP = 77
+PARTIES = ("gemeente:0384", "aanbieder:42420001")
+GEMEENTE = "0384"
+AANBIEDER = "42420001"
+
+# Lines of a sanitizer's report in the daemon's standard error.
+SANITIZER = re.compile(
+    r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|LeakSanitizer|"
+    r"runtime error:|ThreadSanitizer|SUMMARY: UndefinedBehaviorSanitizer")
+
+# A TLS handshake the daemon refuses shows up as one of these, at connect or
+# at the first request (TLS 1.3 judges the client certificate after the
+# client's side of the handshake is done).
+REFUSED = (ssl.SSLError, ConnectionError, http.client.RemoteDisconnected,
+           http.client.BadStatusLine, BrokenPipeError, EOFError, socket.timeout)
+
+
+class Skip(Exception):
+    """The program cannot run here (a tool is missing)."""
+
+
+# ---- checks ----
+
+class Checks:
+    """Counts checks; every check prints a line."""
+
+    def __init__(self, name):
+        self.name = name
+        self.failed = []
+        self.passed = 0
+        self.t0 = time.monotonic()
+
+    def say(self, line):
+        print("[%6.2fs] %s" % (time.monotonic() - self.t0, line), flush=True)
+
+    def check(self, cond, what, detail=""):
+        if cond:
+            self.passed += 1
+            self.say("ok - " + what)
+        else:
+            self.failed.append(what)
+            self.say("FAIL - " + what + (": " + detail if detail else ""))
+        return bool(cond)
+
+    def equal(self, got, want, what):
+        return self.check(got == want, what, "got %r, expected %r" % (clip(got), clip(want)))
+
+    def info(self, line):
+        self.say("# " + line)
+
+    def skip(self, what, why):
+        self.say("skip - %s: %s" % (what, why))
+
+    def finish(self):
+        self.say("%s: %d passed, %d failed" % (self.name, self.passed, len(self.failed)))
+        for what in self.failed:
+            self.say("  failed: " + what)
+        return 1 if self.failed else 0
+
+
+def clip(v, n=300):
+    s = repr(v)
+    return v if len(s) <= n else s[:n] + "..."
+
+
+class Context:
+    """What a test program gets: its arguments, a scratch folder, its checks."""
+
+    def __init__(self, name, argv):
+        if len(argv) != 4:
+            sys.exit("usage: %s BINARY SOURCE_DIR SHARED_DIR" % argv[0])
+        self.binary = os.path.abspath(argv[1])
+        self.src = os.path.abspath(argv[2])
+        self.shared = os.path.abspath(argv[3])
+        self.tmp = tempfile.mkdtemp(prefix="ijw-it-%s-" % name)
+        self.checks = Checks(name)
+        self.daemons = []
+
+    @property
+    def xsd_dir(self):
+        d = os.path.join(self.shared, "reference", "ijw-3.2", "xsd")
+        return d if os.path.isdir(d) else None
+
+    def sample(self, name):
+        with open(os.path.join(self.src, "samples", name), "rb") as f:
+            return f.read()
+
+    def generate(self, kind, seed, gemeente=GEMEENTE, aanbieder=AANBIEDER, clients=None):
+        cmd = [self.binary, "generate", kind, "--seed", str(seed), "--gemeente", gemeente,
+               "--aanbieder", aanbieder]
+        if clients:
+            cmd += ["--clients", str(clients)]
+        return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, timeout=120).stdout
+
+    def pki(self, name="pki", parties=PARTIES):
+        return Pki(self, os.path.join(self.tmp, name), parties)
+
+    def daemon(self, pki, name="gateway"):
+        d = Daemon(self, pki, name)
+        self.daemons.append(d)
+        return d
+
+
+def run(name, body):
+    """Runs body(ctx) as the test program name; exits with its verdict."""
+    ctx = Context(name, sys.argv)
+    status = 0
+    try:
+        for tool in ("openssl",):
+            if not shutil.which(tool):
+                raise Skip("%s is not installed" % tool)
+        body(ctx)
+    except Skip as e:
+        ctx.checks.say("SKIP: %s" % e)
+        status = SKIP
+    except Exception:  # a broken harness or an unexpected answer: a failure, with its story
+        ctx.checks.check(False, "the test ran to its end", traceback.format_exc())
+        for d in ctx.daemons:
+            if d.logs:
+                ctx.checks.say("the end of the log of the daemon %s:\n%s"
+                               % (d.name, d.log()[-3000:]))
+    finally:
+        for d in ctx.daemons:
+            d.kill()
+    if status != SKIP:
+        status = ctx.checks.finish()
+    if status == 1 and os.environ.get("IJW_KEEP_TMP"):
+        ctx.checks.say("the run's files (PKI, configuration, store, daemon logs) are kept in "
+                       + ctx.tmp)
+    else:
+        shutil.rmtree(ctx.tmp, ignore_errors=True)
+        if status == 1:
+            ctx.checks.say("IJW_KEEP_TMP=1 keeps the run's files (PKI, configuration, store, "
+                           "daemon logs) of a failed run")
+    sys.exit(status)
+
+
+# ---- messages ----
+
+def sha(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def set_identificatie(body, ident):
+    """body with the BerichtIdentificatie's Identificatie set to ident (at most 12 chars)."""
+    out, n = re.subn(rb"(<(?:\w+:)?BerichtIdentificatie>\s*<(?:\w+:)?Identificatie>)[^<]*(<)",
+                     lambda m: m.group(1) + ident.encode() + m.group(2), body, count=1)
+    assert n == 1, "no BerichtIdentificatie"
+    return out
+
+
+def identificatie(body):
+    m = re.search(rb"<(?:\w+:)?BerichtIdentificatie>\s*<(?:\w+:)?Identificatie>([^<]*)<", body)
+    return m.group(1).decode() if m else None
+
+
+def header_retourcodes(body):
+    """The RetourCode values of the Header of a retour message."""
+    m = re.search(rb"<(?:\w+:)?Header>(.*?)</(?:\w+:)?Header>", body, re.S)
+    if not m:
+        return []
+    return [c.decode() for c in re.findall(rb"<(?:\w+:)?RetourCode>\s*([^<\s]*)\s*<", m.group(1))]
+
+
+def bsns(body):
+    return {b.decode() for b in re.findall(rb"<(?:\w+:)?Bsn>\s*(\d+)\s*<", body)}
+
+
+def reserve_port():
+    """A socket bound to a free port of 127.0.0.1, not listening: connecting
+    to it is refused, and no one else takes the port. A Receiver can listen
+    on it later."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    return s
+
+
+# ---- configuration ----
+
+class Ini:
+    """An INI file kept as sections of (name, value) pairs, in order."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sections = []  # [name, {key: value}]
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line or line[0] in ";#":
+                    continue
+                if line.startswith("["):
+                    cur = {}
+                    self.sections.append([line[1:-1], cur])
+                else:
+                    k, v = line.split("=", 1)
+                    cur[k.strip()] = v.strip()
+
+    def section(self, name):
+        for n, s in self.sections:
+            if n == name:
+                return s
+        s = {}
+        self.sections.append([name, s])
+        return s
+
+    def set(self, section, key, value):
+        self.section(section)[key] = str(value)
+        return self
+
+    def text(self):
+        return "".join("[%s]\n%s\n" % (n, "".join("%s = %s\n" % kv for kv in s.items()))
+                       for n, s in self.sections)
+
+    def save(self, path=None):
+        with open(path or self.path, "w", encoding="utf-8") as f:
+            f.write(self.text())
+
+
+# ---- certificates ----
+
+def _openssl(*args, cwd=None):
+    r = subprocess.run(["openssl"] + list(args), cwd=cwd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    if r.returncode:
+        raise RuntimeError("openssl %s: %s" % (" ".join(args), r.stderr.decode(errors="replace")))
+
+
+def _asn1(t):
+    return t.strftime("%Y%m%d%H%M%SZ")
+
+
+class CA:
+    """A CA key and certificate, and certificates issued with `openssl ca`."""
+
+    def __init__(self, directory, cert, key):
+        self.dir = directory
+        self.cert = cert
+        self.key = key
+        self.work = os.path.join(directory, "openssl-ca")
+        os.makedirs(os.path.join(self.work, "new"), exist_ok=True)
+        self.conf = os.path.join(self.work, "ca.cnf")
+        if not os.path.exists(self.conf):
+            open(os.path.join(self.work, "index.txt"), "w").close()
+            with open(os.path.join(self.work, "serial"), "w") as f:
+                f.write("%016X\n" % int.from_bytes(os.urandom(7), "big"))
+            with open(self.conf, "w") as f:
+                f.write("[ca]\ndefault_ca = ca_here\n"
+                        "[ca_here]\ndatabase = {w}/index.txt\nnew_certs_dir = {w}/new\n"
+                        "serial = {w}/serial\ndefault_md = sha256\npolicy = any\n"
+                        "unique_subject = no\ncopy_extensions = none\n"
+                        "[any]\ncommonName = supplied\norganizationName = optional\n"
+                        "serialNumber = optional\n"
+                        "[client]\nbasicConstraints = critical,CA:FALSE\n"
+                        "keyUsage = critical,digitalSignature\n"
+                        "extendedKeyUsage = clientAuth\n"
+                        "[server]\nbasicConstraints = critical,CA:FALSE\n"
+                        "keyUsage = critical,digitalSignature\n"
+                        "extendedKeyUsage = serverAuth\n"
+                        "subjectAltName = DNS:localhost,IP:127.0.0.1\n".format(w=self.work))
+
+    @classmethod
+    def new(cls, directory, cn="another CA"):
+        """A fresh self-signed CA in directory."""
+        os.makedirs(directory, exist_ok=True)
+        cert, key = os.path.join(directory, "ca.pem"), os.path.join(directory, "ca.key")
+        _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                 "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=" + cn, "-days", "30",
+                 "-addext", "basicConstraints=critical,CA:TRUE",
+                 "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        return cls(directory, cert, key)
+
+    def issue(self, name, cn, not_before=None, not_after=None, kind="client", org=None):
+        """DIR/name.pem and .key for subject CN=cn; by default valid from a day ago for 30 days."""
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        not_before = not_before or now - datetime.timedelta(days=1)
+        not_after = not_after or now + datetime.timedelta(days=30)
+        pem = os.path.join(self.dir, name + ".pem")
+        key = os.path.join(self.dir, name + ".key")
+        csr = os.path.join(self.work, name + ".csr")
+        subj = ("/O=%s" % org if org else "") + "/CN=" + cn
+        _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                 "-nodes", "-keyout", key, "-out", csr, "-subj", subj)
+        _openssl("ca", "-batch", "-notext", "-config", self.conf, "-cert", self.cert,
+                 "-keyfile", self.key, "-in", csr, "-out", pem, "-extensions", kind,
+                 "-startdate", _asn1(not_before), "-enddate", _asn1(not_after))
+        return pem, key
+
+
+class Pki:
+    """`ijw-gateway pki init DIR`: the CA, the certificates, gateway.ini (port 0)."""
+
+    def __init__(self, ctx, directory, parties=PARTIES):
+        self.ctx = ctx
+        self.dir = directory
+        cmd = [ctx.binary, "pki", "init", directory]
+        for p in parties:
+            cmd += ["--party", p]
+        # port 0: the daemon listens on a free port and names it in its log
+        r = subprocess.run(cmd + ["--port", "0"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        if r.returncode:
+            raise RuntimeError("pki init: " + r.stderr.decode(errors="replace"))
+        self.ini_path = os.path.join(directory, "gateway.ini")
+        self.ca = CA(directory, self.path("ca.pem"), self.path("ca.key"))
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def ini(self):
+        return Ini(self.ini_path)
+
+    def cert(self, party):
+        """(certificate, key) of a party made by pki init."""
+        return self.path(party + ".pem"), self.path(party + ".key")
+
+    @property
+    def store(self):
+        return self.path(self.ini().section("gateway").get("store", "gateway.db"))
+
+
+# ---- the daemon ----
+
+class Daemon:
+    """`ijw-gateway serve -c DIR/gateway.ini`, its standard error in a file."""
+
+    def __init__(self, ctx, pki, name):
+        self.ctx = ctx
+        self.pki = pki
+        self.name = name
+        self.proc = None
+        self.port = None
+        self.runs = 0
+        self.logs = []
+
+    @property
+    def log_path(self):
+        return os.path.join(self.ctx.tmp, "%s-%d.log" % (self.name, self.runs))
+
+    def start(self, timeout=60):
+        self.runs += 1
+        self.logs.append(self.log_path)
+        self.log_file = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([self.ctx.binary, "serve", "-c", self.pki.ini_path],
+                                     stdin=subprocess.DEVNULL, stdout=self.log_file,
+                                     stderr=self.log_file)
+        m = self.wait_log(r" info listening address=\S+ port=(\d+) ", timeout=timeout)
+        if not m:
+            self.kill()
+            raise RuntimeError("the daemon did not say it listens:\n" + self.log())
+        self.port = int(m.group(1))
+        return self
+
+    def log(self, run=None):
+        with open(self.logs[-1] if run is None else self.logs[run], "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def all_logs(self):
+        out = ""
+        for p in self.logs:
+            with open(p, "rb") as f:
+                out += f.read().decode("utf-8", "replace")
+        return out
+
+    def log_size(self):
+        return os.path.getsize(self.logs[-1])
+
+    def wait_log(self, pattern, timeout=20, since=0):
+        """The first match of pattern in this run's log after byte since, or None."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        while True:
+            with open(self.logs[-1], "rb") as f:
+                f.seek(since)
+                m = rx.search(f.read().decode("utf-8", "replace"))
+            if m:
+                return m
+            if self.proc.poll() is not None or time.monotonic() > end:
+                return None
+            time.sleep(0.02)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def rss_kb(self):
+        with open("/proc/%d/status" % self.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def main_thread_cpu(self):
+        """CPU seconds of the daemon's main thread, the one of the event loop."""
+        with open("/proc/%d/task/%d/stat" % (self.pid, self.pid)) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_busy(self, cpu=0.1, window=0.15, timeout=20):
+        """Waits until the event loop's thread has run for cpu seconds of the
+        last window seconds: it is judging a message, not waiting for bytes.
+        False on timeout."""
+        samples = []
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and self.alive():
+            now = time.monotonic()
+            samples.append((now, self.main_thread_cpu()))
+            old = [x for x in samples if now - x[0] >= window]
+            if old and samples[-1][1] - old[-1][1] >= cpu:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, checks=None, timeout=60, what=None):
+        """SIGTERM, then the exit status must be 0 and the log free of sanitizer reports."""
+        what = what or "the daemon (%s, run %d)" % (self.name, self.runs)
+        if not self.alive():
+            rc = self.proc.poll()
+        else:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                rc = None
+                self.proc.kill()
+                self.proc.wait()
+        self.log_file.close()
+        if checks:
+            log = self.log()
+            checks.check(rc == 0, what + " exits with status 0 after SIGTERM",
+                         "status %r; its log ends:\n%s" % (rc, log[-3000:]))
+            bad = [l for l in log.splitlines() if SANITIZER.search(l)]
+            checks.check(not bad, what + " has no sanitizer report in its log",
+                         "\n".join(bad[:5]) + "\n" + log[-4000:])
+        return rc
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.log_file.close()
+
+    def kill(self):
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait()
+
+    def client(self, party=None, cert=None, key=None, ca=None, timeout=60):
+        if party:
+            cert, key = self.pki.cert(party)
+        return Client(self.port, ca or self.pki.path("ca.pem"), cert, key, timeout)
+
+
+class Client:
+    """One keep-alive HTTPS connection to the gateway with a client certificate (or none)."""
+
+    def __init__(self, port, ca, cert=None, key=None, timeout=60):
+        self.ctx = ssl.create_default_context(cafile=ca)
+        if cert:
+            self.ctx.load_cert_chain(cert, key)
+        self.port = port
+        self.timeout = timeout
+        self.conn = None
+
+    def connect(self):
+        self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx,
+                                                timeout=self.timeout)
+        self.conn.connect()
+        return self
+
+    def local_port(self):
+        """The local port of the open connection, or None: tells whether it is the same one."""
+        s = self.conn.sock if self.conn else None
+        return s.getsockname()[1] if s else None
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, body bytes); raises on a transport failure (the connection is dropped)."""
+        if self.conn is None:
+            self.connect()
+        h = {"Content-Type": "application/xml"} if body is not None else {}
+        h.update(headers or {})
+        try:
+            self.conn.request(method, path, body=body, headers=h)
+            r = self.conn.getresponse()
+            data = r.read()
+        except BaseException:
+            self.close()
+            raise
+        if r.getheader("Connection", "").lower() == "close":
+            self.close()
+        return r.status, data
+
+    def jrequest(self, method, path, body=None):
+        status, data = self.request(method, path, body)
+        try:
+            return status, json.loads(data)
+        except ValueError:
+            return status, data
+
+    def post(self, body):
+        return self.jrequest("POST", "/v1/berichten", body)
+
+    def inbox(self, limit=None):
+        return self.jrequest("GET", "/v1/berichten" + ("?limit=%d" % limit if limit else ""))
+
+    def inbox_ids(self, limit=1000):
+        status, j = self.inbox(limit)
+        assert status == 200, "inbox: %r %r" % (status, j)
+        return [m["id"] for m in j["berichten"]]
+
+    def get(self, mid):
+        return self.request("GET", "/v1/berichten/%s" % mid)
+
+    def ack(self, mid):
+        return self.jrequest("POST", "/v1/berichten/%s/ack" % mid, b"")
+
+    def healthz(self):
+        return self.request("GET", "/healthz")
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+        self.conn = None
+
+
+def refused(fn):
+    """None when fn() raised as a refused TLS connection does, else what it returned."""
+    try:
+        return fn()
+    except REFUSED:
+        return None
+
+
+# ---- a push receiver ----
+
+class Receiver:
+    """An HTTPS server for push deliveries on 127.0.0.1:port.
+
+    Its certificate is issued by ca (the test's CA); it demands a client
+    certificate from that CA. Every POST is recorded (path, Ijw-Message-Id
+    header, body, status answered); a body is answered 500 while
+    fail[sha256] is above 0, else 200. unique() gives the bodies without
+    repeats (the receiver's own deduplication by body hash).
+    """
+
+    def __init__(self, ca, cert, key, port=0, sock=None):
+        """On sock (from reserve_port) when given, else on port (0: any)."""
+        self.ca = ca
+        self.port = port
+        self.sock = sock
+        self.cert, self.key = cert, key
+        self.lock = threading.Lock()
+        self.posts = []  # (path, message id header, body, status)
+        self.fail = {}   # sha256 -> how many more times to answer 500
+        self.peers = set()
+        self.server = None
+
+    def start(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cert, self.key)
+        ctx.load_verify_locations(self.ca)
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # headers and body in one write: else Nagle holds the body back
+            # for the client's delayed ACK, 40 ms a post
+            wbufsize = 1 << 16
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                h = sha(body)
+                peer = dict(x[0] for x in (self.connection.getpeercert() or {}).get(
+                    "subject", ()))
+                with receiver.lock:
+                    status = 200
+                    if receiver.fail.get(h, 0) > 0:
+                        receiver.fail[h] -= 1
+                        status = 500
+                    receiver.peers.add(peer.get("commonName", ""))
+                    receiver.posts.append((self.path, self.headers.get("Ijw-Message-Id"),
+                                           body, status))
+                out = b'{"ok":true}\n' if status == 200 else b'{"error":"try later"}\n'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+                self.wfile.flush()
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+            def get_request(self):
+                sock, addr = self.socket.accept()
+                # the handshake's last flight and the answer go at once
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return ctx.wrap_socket(sock, server_side=True,
+                                       do_handshake_on_connect=False), addr
+
+            def finish_request(self, request, client_address):
+                try:
+                    request.settimeout(30)
+                    request.do_handshake()
+                except (ssl.SSLError, OSError):
+                    return
+                super().finish_request(request, client_address)
+
+            def handle_error(self, request, client_address):
+                pass
+
+        self.server = Server(("127.0.0.1", self.port), Handler, bind_and_activate=False)
+        if self.sock:
+            self.server.socket.close()
+            self.server.socket = self.sock
+            self.sock = None
+        else:
+            self.server.server_bind()
+        self.server.server_activate()
+        self.port = self.server.socket.getsockname()[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def bodies(self):
+        with self.lock:
+            return [p[2] for p in self.posts]
+
+    def unique(self):
+        """sha256 -> body, of the bodies answered 200 (deduplicated)."""
+        with self.lock:
+            return {sha(p[2]): p[2] for p in self.posts if p[3] == 200}
+
+    def count(self, body):
+        h = sha(body)
+        with self.lock:
+            return sum(1 for p in self.posts if sha(p[2]) == h)
+
+    def wait_for(self, shas, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if set(shas) <= set(self.unique()):
+                return True
+            time.sleep(0.05)
+        return set(shas) <= set(self.unique())
+
+
+# ---- the store, read only ----
+
+def store_query(path, sql, args=()):
+    import sqlite3
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
