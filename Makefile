@@ -55,8 +55,12 @@ fuzz: asan
 
 test: unit asan fuzz
 
+# bench_relay measures the gateway against Debian's nginx, which it installs
+# when it can (as root); without nginx bench_relay says so and measures nothing.
 bench: build
+	-@tools/deps.sh nginx
 	$(BUILD)/tests/bench/bench_validate
+	$(BUILD)/tests/bench/bench_relay
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
