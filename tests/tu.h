@@ -23,4 +23,10 @@ const char *tu_source_dir(void);
 /* The whole file, NUL-terminated, or NULL; free() it. */
 char *tu_read(const char *path, size_t *len);
 
+/* Seconds on the monotonic clock. */
+double tu_now(void);
+
+/* The first child element of n (an xmlNode, or NULL) named name, or NULL. */
+struct _xmlNode *tu_child(struct _xmlNode *n, const char *name);
+
 #endif

@@ -195,15 +195,6 @@ struct answer {
 	bool close;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 on_signal(int sig)
 {
@@ -401,7 +392,7 @@ run_tool(char *const argv[], const char *log)
 static void
 stop_server(struct server *s)
 {
-	double until = now() + STOP_SECONDS;
+	double until = tu_now() + STOP_SECONDS;
 	int status;
 
 	if (s->pid <= 0)
@@ -410,7 +401,7 @@ stop_server(struct server *s)
 		s->hwm_kib = proc_status_kib(s->pid, "VmHWM");
 		kill(s->pid, SIGTERM);
 		while (waitpid(s->pid, &status, WNOHANG) == 0) {
-			if (now() > until) {
+			if (tu_now() > until) {
 				kill(s->pid, SIGKILL);
 				waitpid(s->pid, &status, 0);
 				break;
@@ -501,7 +492,7 @@ start_gateway(struct server *s, const char *gateway, const char *dir, char *err,
 {
 	char ini[PATH_LEN];
 	char *argv[] = {(char *)gateway, "serve", "-c", ini, NULL};
-	double until = now() + START_SECONDS;
+	double until = tu_now() + START_SECONDS;
 
 	snprintf(ini, sizeof ini, "%s/gw/gateway.ini", dir);
 	snprintf(s->log, sizeof s->log, "%s/gateway.log", dir);
@@ -509,7 +500,7 @@ start_gateway(struct server *s, const char *gateway, const char *dir, char *err,
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return false;
 	}
-	while (!(s->port = logged_port(s->log)) && alive(s) && now() < until && !interrupted)
+	while (!(s->port = logged_port(s->log)) && alive(s) && tu_now() < until && !interrupted)
 		usleep(20000);
 	if (!s->port) {
 		char tail[400];
@@ -561,7 +552,7 @@ start_nginx(struct server *s, const char *dir, char *err, size_t errlen)
 {
 	char conf[PATH_LEN], prefix[PATH_LEN];
 	char *argv[] = {NGINX, "-p", prefix, "-c", conf, "-e", s->log, NULL};
-	double until = now() + START_SECONDS;
+	double until = tu_now() + START_SECONDS;
 	struct ijw_buf b;
 	bool ok;
 
@@ -613,7 +604,7 @@ start_nginx(struct server *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return false;
 	}
-	while (!accepts(s->port) && alive(s) && now() < until && !interrupted)
+	while (!accepts(s->port) && alive(s) && tu_now() < until && !interrupted)
 		usleep(20000);
 	if (!alive(s) || !accepts(s->port)) {
 		char tail[400];
@@ -959,7 +950,7 @@ send_next(struct level *l, struct conn *c, double t)
 		l->r->exhausted = true;
 		return true;
 	}
-	c->sent = now();
+	c->sent = tu_now();
 	l->busy++;
 	return write_request(l, c);
 }
@@ -1052,7 +1043,7 @@ on_readable(struct level *l, struct conn *c)
 				return true;
 			if (e == SSL_ERROR_WANT_WRITE)
 				return watch(l, c, EPOLLIN | EPOLLOUT);
-			return reconnect(l, c, now());
+			return reconnect(l, c, tu_now());
 		}
 		c->inlen += (size_t)n;
 		if ((pr = parse_answer(c->in, c->inlen, &a)) == 0 && c->inlen < sizeof c->in)
@@ -1064,7 +1055,7 @@ on_readable(struct level *l, struct conn *c)
 			         c->in);
 			return false;
 		}
-		t = now();
+		t = tu_now();
 		if (!record(l->r, l, c, &a, t)) {
 			snprintf(l->r->error, sizeof l->r->error, "out of memory");
 			return false;
@@ -1082,7 +1073,7 @@ static bool
 on_event(struct level *l, struct conn *c, uint32_t events)
 {
 	if (c->writing)
-		return write_request(l, c) || reconnect(l, c, now());
+		return write_request(l, c) || reconnect(l, c, tu_now());
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		return on_readable(l, c);
 	return watch(l, c, EPOLLIN);
@@ -1093,7 +1084,7 @@ static void
 drive(struct level *l, struct conn *conns, unsigned nconns, pid_t server)
 {
 	struct run *r = l->r;
-	double t = now(), cpu_at = 0, cpu0 = 0, srv0 = 0, main0 = 0, all0 = 0, drain_until = 0;
+	double t = tu_now(), cpu_at = 0, cpu0 = 0, srv0 = 0, main0 = 0, all0 = 0, drain_until = 0;
 	enum { WARMING, MEASURING, DRAINING } phase = WARMING;
 
 	l->warm = t + WARMUP_SECONDS;
@@ -1106,7 +1097,7 @@ drive(struct level *l, struct conn *conns, unsigned nconns, pid_t server)
 		double next;
 		int n;
 
-		t = now();
+		t = tu_now();
 		if (phase == WARMING && t >= l->warm) {
 			phase = MEASURING;
 			cpu_at = t;
@@ -1197,10 +1188,10 @@ run_level(struct run *r, struct server *s, struct pool *pool, bool once, SSL_CTX
 			         SSL_get_cipher_name(c->ssl));
 	}
 	if (opened == r->clients) {
-		double t0 = now();
+		double t0 = tu_now();
 
 		drive(&l, conns, r->clients, s->pid);
-		r->level_seconds = now() - t0;
+		r->level_seconds = tu_now() - t0;
 	}
 	for (unsigned i = 0; i < opened; i++)
 		conn_close(&conns[i]);
@@ -1425,10 +1416,10 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < NLEVELS; i++)
 		npool += (size_t)(RATE_CEILING * (WARMUP_SECONDS + MEASURE_SECONDS)) + levels[i];
 	fprintf(stderr, "bench_relay: generating %zu JW301 messages ...\n", npool);
-	t0 = now();
+	t0 = tu_now();
 	if (!make_pool(&pool, npool, err, sizeof err))
 		goto out;
-	t0 = now() - t0;
+	t0 = tu_now() - t0;
 
 	for (size_t i = 0; i < NLEVELS && !interrupted; i++)
 		for (int s = 0; s < NSERVERS && !interrupted; s++) {

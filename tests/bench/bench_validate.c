@@ -118,15 +118,6 @@ struct phase {
 	struct result *res;            /* where an error is reported */
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Quiets libxml2: the messages are valid, and a verdict is read from results. */
 static void
 ignore_error(void *ctx, xmlErrorPtr err)
@@ -388,7 +379,7 @@ check_all(struct phase *p)
 static double
 run_for(struct phase *p, double secs, size_t *count)
 {
-	double start = now(), elapsed;
+	double start = tu_now(), elapsed;
 
 	do {
 		if (!step(p)) {
@@ -396,7 +387,7 @@ run_for(struct phase *p, double secs, size_t *count)
 			return -1;
 		}
 		++*count;
-	} while ((elapsed = now() - start) < secs);
+	} while ((elapsed = tu_now() - start) < secs);
 	return elapsed;
 }
 

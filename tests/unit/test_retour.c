@@ -67,15 +67,6 @@ answer_free(struct answer *a)
 	ijw_buf_free(&a->text);
 }
 
-static xmlNodePtr
-child(xmlNodePtr n, const char *name)
-{
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
-			return n;
-	return NULL;
-}
-
 /* The codes of the RetourCodes child of n, comma-separated. */
 static const char *
 codes_of(xmlNodePtr n, char *buf, size_t size)
@@ -83,7 +74,7 @@ codes_of(xmlNodePtr n, char *buf, size_t size)
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (xmlNodePtr c = (n = child(n, "RetourCodes")) ? n->children : NULL; c; c = c->next) {
+	for (xmlNodePtr c = (n = tu_child(n, "RetourCodes")) ? n->children : NULL; c; c = c->next) {
 		xmlChar *v;
 
 		if (c->type != XML_ELEMENT_NODE)
@@ -99,15 +90,15 @@ codes_of(xmlNodePtr n, char *buf, size_t size)
 static const char *
 header_codes(const ijw_doc *retour, char *buf, size_t size)
 {
-	return codes_of(child(xmlDocGetRootElement(ijw_doc_xml(retour)), "Header"), buf, size);
+	return codes_of(tu_child(xmlDocGetRootElement(ijw_doc_xml(retour)), "Header"), buf, size);
 }
 
 static long long
 total(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr t = child(n, name);
-	xmlChar *v = xmlNodeGetContent(child(t, "TotaalBedrag"));
-	xmlChar *dc = xmlNodeGetContent(child(t, "DebetCredit"));
+	xmlNodePtr t = tu_child(n, name);
+	xmlChar *v = xmlNodeGetContent(tu_child(t, "TotaalBedrag"));
+	xmlChar *dc = xmlNodeGetContent(tu_child(t, "DebetCredit"));
 	long long x = strtoll((const char *)v, NULL, 10);
 
 	if (strcmp((const char *)dc, "C") == 0)
@@ -231,10 +222,10 @@ declaratie_approved_in_full(void **state)
 	(void)state;
 	answer_sample(&a, "JW323-valid-1.xml");
 	assert_int_equal(ijw_doc_type(a.retour), IJW_JW325);
-	da = child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
+	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"), total(da, "TotaalIngediendBedrag"));
 	assert_int_equal(total(da, "TotaalIngediendBedrag"), ijw_doc_record(a.heen, 0)->bedrag);
-	assert_null(child(da, "Clienten"));
+	assert_null(tu_child(da, "Clienten"));
 	assert_string_equal(codes_of(da, buf, sizeof buf), "8001");
 	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0200");
 	/* The municipality answers: sender and receiver of the declaration swap. */
@@ -251,9 +242,9 @@ declaratie_rejected_as_a_whole(void **state)
 
 	(void)state;
 	answer_sample(&a, "JW323-TR358-invalid.xml");
-	da = child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
+	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"), 0);
-	assert_null(child(da, "Clienten"));
+	assert_null(tu_child(da, "Clienten"));
 	assert_string_equal(codes_of(da, buf, sizeof buf), "0001");
 	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0001");
 	answer_free(&a);
@@ -290,19 +281,19 @@ declaratie_with_one_rejected_prestatie(void **state)
 	if (ijw_findings_count(g))
 		fail_msg("%s: %s", ijw_findings_get(g, 0)->rule, ijw_findings_get(g, 0)->text);
 	assert_string_equal(header_codes(ans, buf, sizeof buf), "0200");
-	da = child(xmlDocGetRootElement(ijw_doc_xml(ans)), "DeclaratieAntwoord");
+	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(ans)), "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"),
 	                 total(da, "TotaalIngediendBedrag") - rejected->bedrag);
 	assert_string_equal(codes_of(da, buf, sizeof buf), "0200");
-	clienten = child(da, "Clienten");
-	client = child(clienten, "Client");
+	clienten = tu_child(da, "Clienten");
+	client = tu_child(clienten, "Client");
 	assert_non_null(client);
-	prestatie = child(child(client, "Prestaties"), "Prestatie");
+	prestatie = tu_child(tu_child(client, "Prestaties"), "Prestatie");
 	assert_string_equal(codes_of(prestatie, buf, sizeof buf), "0611");
 	assert_string_equal(codes_of(client, buf, sizeof buf), "0200");
 	/* One client, one prestatie. */
 	assert_int_equal(xmlChildElementCount(clienten), 1);
-	assert_int_equal(xmlChildElementCount(child(client, "Prestaties")), 1);
+	assert_int_equal(xmlChildElementCount(tu_child(client, "Prestaties")), 1);
 	ijw_doc_free(doc);
 	ijw_doc_free(ans);
 	ijw_findings_free(f);

@@ -227,21 +227,12 @@ manifest_names_known_rules(void **state)
 	}
 }
 
-static xmlNodePtr
-child(xmlNodePtr n, const char *name)
-{
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
-			return n;
-	return NULL;
-}
-
 /* The RetourCodes of the header of doc, comma-separated, in buf. */
 static const char *
 header_codes(const ijw_doc *doc, char *buf, size_t size)
 {
 	xmlNodePtr codes =
-	        child(child(xmlDocGetRootElement(ijw_doc_xml(doc)), "Header"), "RetourCodes");
+	        tu_child(tu_child(xmlDocGetRootElement(ijw_doc_xml(doc)), "Header"), "RetourCodes");
 	size_t len = 0;
 
 	buf[0] = '\0';
