@@ -12,17 +12,13 @@
 #include <libxml/xmlschemas.h>
 
 #include "ijw_buf.h"
+#include "ijw_embedded.h"
 #include "ijw_schema.h"
 
 #define BUILTIN_BASE "ijw-builtin:///schemas/ijw/3.2/"
 #define WITHHELD "'(BSN withheld)'"
 
 /* The project's schemas, compiled into the library (ijw_schemas_data.c). */
-struct ijw_embedded {
-	const char *name;
-	const unsigned char *data;
-	size_t len;
-};
 extern const struct ijw_embedded ijw_schemas_builtin[];
 
 struct compiled {
