@@ -228,5 +228,53 @@ else
 	echo "note: no openssl command; skipping openssl verify of the pki"
 fi
 
+# map: a national code to the region's combination, and back
+expect 0 "$bin" map 45A07
+has "$tmp/out" '^45 45A07: 2P$'
+has "$tmp/out" '^  intensity    P Perspectief$'
+has "$tmp/out" '^  tariff       EUR [0-9]+\.[0-9]{2} per unit 82 \(an example, not a contract\)$'
+expect 0 "$bin" map --json 45 45A07
+has "$tmp/out" '^\{"code":"45A07","category":"45",.*"mapped":true,"regional":false,"combination":"2P",'
+expect 1 "$bin" map 43A57
+has "$tmp/out" '^43 43A57: not mapped: .{10,}'
+expect 1 "$bin" map --json 45Z99
+has "$tmp/out" '"mapped":false,"reason":"the table does not list this code"'
+expect 1 "$bin" map 46 45A07
+has "$tmp/out" '^46 45A07: not mapped: the table of .* does not list this code$'
+expect 0 "$bin" map OP02P
+has "$tmp/out" '^45 OP02P: 2P \(the region.s own product\)$'
+has "$tmp/out" '^  national     45 45A[0-9]{2} \(for parties that read national codes\)$'
+expect 0 "$bin" map --reverse 2p
+has "$tmp/out" '^  legacy codes 45 45A[0-9]{2}, '
+expect 0 "$bin" map --json --reverse 2P
+has "$tmp/out" '"legacy":\[\{"category":"45","code":"45A'
+expect 2 "$bin" map --reverse 11P
+has "$tmp/err" 'the table has no combination 11P'
+expect 2 "$bin" map
+expect 2 "$bin" map --reverse 45 2P
+printf '[region]\nname = R\n[combination 1P]\nsegment = X\n' >"$tmp/bad.ini"
+expect 2 "$bin" map --conf "$tmp/bad.ini" 45A07
+has "$tmp/err" "bad.ini:4: segment is B or C, not 'X'"
+expect 2 "$bin" map --conf "$tmp/none.ini" 45A07
+has "$tmp/err" 'none.ini: No such file'
+expect 0 "$bin" map --conf "$src/conf/products/amsterdam-zaanstreek.ini" 45A07
+if [ -n "$shared" ] && [ -f "$shared/reference/jz21-productcodes.tsv" ]; then
+	# every national code (with its category; a heading, category "-", alone): an
+	# answer, never a crash
+	n=0
+	tail -n +2 "$shared/reference/jz21-productcodes.tsv" | cut -f1,3 >"$tmp/codes"
+	while IFS='	' read -r code cat; do
+		[ "$cat" = - ] && cat=
+		# shellcheck disable=SC2086
+		"$bin" map --json $cat "$code" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		[ "$rc" -le 1 ] || fail "map $cat $code exited $rc: $(head -c 300 "$tmp/err")"
+		grep -q '"mapped":' "$tmp/out" || fail "map $cat $code: $(head -c 300 "$tmp/out")"
+		n=$((n + 1))
+	done <"$tmp/codes"
+	[ "$n" -ge 450 ] || fail "map was run for $n codes only"
+	echo "map answered for $n codes of the national list"
+fi
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"
