@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "gw_config.h"
+#include "gw_products.h"
 
 enum kind {
 	K_STRING, /* text, up to the field's size */
@@ -23,6 +24,7 @@ enum kind {
 
 static const char *const delivery_names[] = {"inbox", "push", NULL};
 static const char *const retour_names[] = {"relay", "auto", NULL};
+static const char *const codes_names[] = {"both", "legacy", "profile", NULL};
 static const char *const kind_names[] = {"gemeente", "aanbieder", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 
@@ -69,6 +71,10 @@ static const struct setting {
          "seconds after which an undelivered push is given up and reported"},
         {"gateway", "batch_max", K_NUMBER, GW(batch_max), "256", 1, 4096, NULL,
          "the most messages stored in one transaction"},
+        {"gateway", "products", K_STRING, GW(products_file), "", 0, 0, NULL,
+         "the region's product table (conf/products/README.md): a file, or built-in for "
+         "the example table of Amsterdam and Zaanstreek; for product_codes and the "
+         "checks on declarations (none when empty)"},
         {"party", "kind", K_CHOICE, PT(kind), NULL, 0, 0, kind_names,
          "gemeente (the section names its 4-digit code) or aanbieder (8-digit AGB code)"},
         {"party", "name", K_STRING, PT(name), "", 0, 0, NULL, "a name for people"},
@@ -85,6 +91,9 @@ static const struct setting {
         {"party", "retour", K_CHOICE, PT(retour), "relay", 0, 0, retour_names,
          "relay (the party sends its own retour messages) or auto (the gateway answers "
          "valid messages to the party itself)"},
+        {"party", "product_codes", K_CHOICE, PT(product_codes), "both", 0, 0, codes_names,
+         "the product codes the party reads: both (any, as sent), legacy (national codes) "
+         "or profile (the region's profile x intensity products); needs products"},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -144,17 +153,29 @@ section_problem(struct reading *r, const char *fmt, ...)
 	return 0;
 }
 
-/* inih reads line by line through here, so that we know the line. */
+static int begin_section(struct reading *r, const char *section);
+
+/*
+ * inih reads line by line through here, so that we know the line. A section
+ * begins here, at its header, so that one without settings is seen too.
+ */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	char *s = fgets(str, num, r->f);
+	const char *name, *close;
+	char section[sizeof r->section];
 
-	if (s) {
-		r->line++;
-		if (s[strspn(s, " \t")] == '[')
-			r->section_line = r->line;
+	if (!s)
+		return NULL;
+	r->line++;
+	name = s + strspn(s, " \t");
+	if (*name == '[' && (close = strchr(name, ']'))) {
+		r->section_line = r->line;
+		snprintf(section, sizeof section, "%.*s", (int)(close - name - 1), name + 1);
+		if (!begin_section(r, section))
+			return NULL;
 	}
 	return s;
 }
@@ -338,10 +359,7 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 	struct reading *r = user;
 	void *base;
 
-	/* A new header, even one repeating the name before, begins a section. */
-	if ((strcmp(section, r->section) != 0 || r->section_line != r->begun) &&
-	    !begin_section(r, section))
-		return 0;
+	/* section is r->section: read_line() began it */
 	if (!name)
 		return 1;
 	if (!r->party && !r->in_gateway)
@@ -362,6 +380,34 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 	               "unknown setting '%s' in [%s]; 'ijw-gateway serve --settings' lists "
 	               "them",
 	               name, section);
+}
+
+/* The product table, and the parties that need one. */
+static void
+load_products(struct reading *r)
+{
+	struct gw_config *c = r->c;
+	char path[GW_PATH_MAX], why[768];
+
+	for (size_t i = 0; i < c->nparties; i++)
+		if (c->parties[i].product_codes != GW_CODES_BOTH && !c->products_file[0]) {
+			r->line = c->parties[i].line;
+			problem(r,
+			        "[party %s] has product_codes = %s, so [gateway] needs products (a "
+			        "product table, or built-in)",
+			        c->parties[i].code, codes_names[c->parties[i].product_codes]);
+			return;
+		}
+	if (!c->products_file[0])
+		return;
+	if (strcmp(c->products_file, "built-in") == 0)
+		c->products = gw_products_load(NULL, why, sizeof why);
+	else if (!join_path(r, c->products_file, path, sizeof path))
+		snprintf(why, sizeof why, "the path is too long");
+	else
+		c->products = gw_products_load(path, why, sizeof why);
+	if (!c->products)
+		snprintf(r->err, r->errlen, "%s: products: %s", c->file, why);
 }
 
 bool
@@ -412,6 +458,8 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 				        c->parties[i].code);
 			}
 	}
+	if (rc == 0 && !err[0])
+		load_products(&r);
 	if (rc > 0 && !err[0]) {
 		r.line = (unsigned)rc;
 		problem(&r, "not a setting (name = value), a [section] or a ; comment");
@@ -430,6 +478,7 @@ gw_config_free(struct gw_config *c)
 	if (!c)
 		return;
 	free(c->parties);
+	ijw_products_free(c->products);
 	free(c);
 }
 

@@ -15,12 +15,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ijw_products.h"
 #include "ijw_registry.h"
 
 /* How a party's client certificate is recognised. */
 enum gw_match { GW_MATCH_CN, GW_MATCH_SERIAL, GW_MATCH_SHA256 };
 enum gw_delivery { GW_DELIVERY_INBOX, GW_DELIVERY_PUSH };
 enum gw_retour { GW_RETOUR_RELAY, GW_RETOUR_AUTO };
+/* The product codes a party reads and writes: any, national ones, or the region's. */
+enum gw_codes { GW_CODES_BOTH, GW_CODES_LEGACY, GW_CODES_PROFILE };
 
 #define GW_PATH_MAX 1024
 
@@ -33,6 +36,7 @@ struct gw_party {
 	enum gw_delivery delivery;
 	char push_url[GW_PATH_MAX];
 	enum gw_retour retour;
+	enum gw_codes product_codes;
 	unsigned line; /* where its section starts */
 };
 
@@ -47,7 +51,9 @@ struct gw_config {
 	int log_level; /* enum gw_log_level */
 	char push_certificate[GW_PATH_MAX], push_private_key[GW_PATH_MAX], push_ca[GW_PATH_MAX];
 	unsigned long retry_initial, retry_max, give_up_after; /* seconds */
-	unsigned long batch_max; /* messages per store transaction at the most */
+	unsigned long batch_max;         /* messages per store transaction at the most */
+	char products_file[GW_PATH_MAX]; /* as written: "", "built-in" or a file */
+	ijw_products *products;          /* the region's product table, or NULL */
 	struct gw_party *parties;
 	size_t nparties;
 };

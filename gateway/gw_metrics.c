@@ -13,15 +13,21 @@ static const int statuses[] = {200, 201, 400, 403, 404, 405, 409, 413, 422, 500,
 static const char *const outcome_names[GW_OUTCOMES] = {"accepted", "rejected", "repeated",
                                                        "conflict"};
 static const char *const push_names[GW_PUSHES] = {"delivered", "failed", "given_up"};
+static const char *const translation_names[GW_TRANSLATIONS] = {"legacy", "profile", "sender"};
 
-/* The layers' own rule names, then the rules of the table. */
-static const char *const layers[] = {"XML", "TYPE", "XSD", "TR056"};
+/* The layers' and the region's checks' own rule names, then the rules of the table. */
+static const char *const layers[] = {"XML", "TYPE", "XSD", "TR056", "TR381", "TR418", "DAGPRIJS"};
 #define NLAYERS (sizeof layers / sizeof layers[0])
 #define MAX_RULES 128
 
 static atomic_uint_fast64_t http[NSTATUS + 1]; /* the last: any other status */
 static atomic_uint_fast64_t messages[IJW_TYPE_END][GW_OUTCOMES];
 static atomic_uint_fast64_t findings[NLAYERS + MAX_RULES];
+/* The region's checks that can be set to advise. */
+static const char *const advisory[] = {"TR418", "DAGPRIJS"};
+#define NADVISORY (sizeof advisory / sizeof advisory[0])
+static atomic_uint_fast64_t advice[NADVISORY];
+static atomic_uint_fast64_t translations[GW_TRANSLATIONS];
 static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
 static atomic_int inflight;
@@ -76,6 +82,20 @@ gw_metrics_finding(const char *rule)
 
 	if (i >= 0)
 		atomic_fetch_add(&findings[i], 1);
+}
+
+void
+gw_metrics_advice(const char *rule)
+{
+	for (size_t i = 0; i < NADVISORY; i++)
+		if (strcmp(advisory[i], rule) == 0)
+			atomic_fetch_add(&advice[i], 1);
+}
+
+void
+gw_metrics_translation(enum gw_translation what)
+{
+	atomic_fetch_add(&translations[what], 1);
 }
 
 void
@@ -136,6 +156,16 @@ gw_metrics_render(struct ijw_buf *b)
 	for (size_t i = 0; i < nfindings; i++)
 		OUT("ijw_findings_total{rule=\"%s\"} %llu\n", rule_name(i),
 		    (unsigned long long)atomic_load(&findings[i]));
+	OUT("# HELP ijw_advice_total Findings of the region's checks on accepted messages "
+	    "(check = advise), by rule.\n# TYPE ijw_advice_total counter\n");
+	for (size_t i = 0; i < NADVISORY; i++)
+		OUT("ijw_advice_total{rule=\"%s\"} %llu\n", advisory[i],
+		    (unsigned long long)atomic_load(&advice[i]));
+	OUT("# HELP ijw_translations_total Messages whose product codes were rewritten for "
+	    "their receiver, by the codes written.\n# TYPE ijw_translations_total counter\n");
+	for (int i = 0; i < GW_TRANSLATIONS; i++)
+		OUT("ijw_translations_total{to=\"%s\"} %llu\n", translation_names[i],
+		    (unsigned long long)atomic_load(&translations[i]));
 	OUT("# HELP ijw_store_transactions_total Store transactions (each one fsync).\n"
 	    "# TYPE ijw_store_transactions_total counter\nijw_store_transactions_total %llu\n",
 	    (unsigned long long)atomic_load(&store_tx));

@@ -15,12 +15,18 @@
 
 enum gw_outcome { GW_ACCEPTED, GW_REJECTED, GW_REPEATED, GW_CONFLICT, GW_OUTCOMES };
 enum gw_delivered { GW_PUSH_DELIVERED, GW_PUSH_FAILED, GW_PUSH_GIVEN_UP, GW_PUSHES };
+/* A message's product codes rewritten for its receiver: into national codes, into the
+ * region's, or a retour back into the codes of the message it answers. */
+enum gw_translation { GW_TO_LEGACY, GW_TO_PROFILE, GW_TO_SENDER, GW_TRANSLATIONS };
 
 void gw_metrics_start(int64_t now);
 void gw_metrics_http(int status);
 void gw_metrics_message(enum ijw_type type, enum gw_outcome outcome);
 /* A finding of rule ("XSD", "TR002", ...) on a rejected message. */
 void gw_metrics_finding(const char *rule);
+/* A finding of a policy check the region only advises on, on an accepted message. */
+void gw_metrics_advice(const char *rule);
+void gw_metrics_translation(enum gw_translation what);
 void gw_metrics_store(unsigned messages, uint64_t micros);
 void gw_metrics_push(enum gw_delivered what);
 void gw_metrics_inflight(int delta);

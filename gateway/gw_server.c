@@ -14,6 +14,11 @@
  * is stored in the same transaction. A repeat of the same identification
  * with the same bytes is answered with the first one's id; with other bytes
  * it is TR056 (409, retour code 9056, and a retour to the caller).
+ *
+ * With a product table (products = ...) a declaration meets the region's
+ * checks, and a message is stored with a copy for its receiver in the
+ * product codes the receiver reads (product_codes); a retour message gets a
+ * copy in the codes of the message it answers, found in the store first.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,6 +48,7 @@
 #include "gw_tls.h"
 #include "gw_writer.h"
 #include "ijw_retour.h"
+#include "ijw_translate.h"
 #include "ijw_validate.h"
 
 #define INBOX_DEFAULT 100
@@ -77,6 +83,12 @@ struct pending {
 	/* POST /v1/berichten */
 	ijw_doc *doc;
 	ijw_findings *findings;
+	ijw_findings *advice;    /* of the region's checks set to advise */
+	char advice_detail[256]; /* "TR418 0611; ...", for the audit log */
+	struct ijw_route route;
+	struct gw_party to;            /* the receiver */
+	struct ijw_buf translated;     /* the receiver's copy, when its codes differ */
+	enum gw_translation rewritten; /* how, when translated.len */
 	struct gw_put items[2];
 	struct ijw_buf retour;
 	const void *body;
@@ -134,11 +146,11 @@ reply_error(struct evhttp_request *req, int status, const char *error, const cha
 	ijw_buf_free(&b);
 }
 
-/* ,"findings":[{...}] */
+/* ,"NAME":[{...}],"more_NAME":N */
 static void
-add_findings(struct ijw_buf *b, const ijw_findings *f)
+add_findings(struct ijw_buf *b, const char *name, const ijw_findings *f)
 {
-	ijw_buf_addstr(b, ",\"findings\":[");
+	ijw_buf_addf(b, ",\"%s\":[", name);
 	for (size_t i = 0; i < ijw_findings_count(f); i++) {
 		const struct ijw_finding *it = ijw_findings_get(f, i);
 
@@ -152,7 +164,7 @@ add_findings(struct ijw_buf *b, const ijw_findings *f)
 		ijw_buf_add_json(b, it->text);
 		ijw_buf_addstr(b, "}");
 	}
-	ijw_buf_addf(b, "],\"more_findings\":%zu", ijw_findings_dropped(f));
+	ijw_buf_addf(b, "],\"more_%s\":%zu", name, ijw_findings_dropped(f));
 }
 
 /* 422 or 409 with the findings, their retour code, and the retour's id when one was stored. */
@@ -174,7 +186,7 @@ reply_rejected(struct pending *p, int status, int64_t retour_id)
 	ijw_buf_add_json(&b, ijw_findings_count(f) ? ijw_findings_get(f, 0)->retourcode : "0001");
 	if (retour_id)
 		ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", retour_id);
-	add_findings(&b, f);
+	add_findings(&b, "findings", f);
 	ijw_buf_addstr(&b, "}\n");
 	reply_json(p->req, status, &b);
 	ijw_buf_free(&b);
@@ -241,6 +253,7 @@ pending_new(gw_server *s, struct evhttp_request *req)
 	p->req = req;
 	p->job.ctx = p;
 	ijw_buf_init(&p->retour, 1u << 30);
+	ijw_buf_init(&p->translated, 1u << 30);
 	return p;
 }
 
@@ -249,21 +262,30 @@ pending_free(struct pending *p)
 {
 	ijw_doc_free(p->doc);
 	ijw_findings_free(p->findings);
+	ijw_findings_free(p->advice);
 	ijw_buf_free(&p->retour);
+	ijw_buf_free(&p->translated);
 	ijw_buf_free(&p->job.body);
 	free(p->job.list);
 	free(p);
 }
 
-/* Hands the job to the writer; its done() answers. */
+/* Hands the job of a request in flight to the writer (again); its done() answers. */
 static void
-submit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
+resubmit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
 {
 	p->job.kind = kind;
 	p->job.done = done;
+	gw_writer_submit(p->srv->writer, &p->job);
+}
+
+/* Hands the job to the writer; the request is in flight until settle(). */
+static void
+submit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
+{
 	p->srv->inflight++;
 	gw_metrics_inflight(1);
-	gw_writer_submit(p->srv->writer, &p->job);
+	resubmit(p, kind, done);
 }
 
 /* A stopping server ends its loop once every answer is written out. */
@@ -368,6 +390,23 @@ make_retour(struct pending *p, int i, const struct ijw_route *route)
 	return true;
 }
 
+static void posted_rejected_done(struct gw_job *job);
+
+/*
+ * Stores the retour of a rejected message, for the caller, then answers;
+ * false when there is no retour to make.
+ */
+static bool
+store_retour(struct pending *p, bool in_flight)
+{
+	if (!make_retour(p, 0, &p->route))
+		return false;
+	p->job.items = p->items;
+	p->job.nitems = 1;
+	(in_flight ? resubmit : submit)(p, GW_JOB_PUT, posted_rejected_done);
+	return true;
+}
+
 static void
 count_findings(const ijw_findings *f)
 {
@@ -396,13 +435,26 @@ log_message(const char *event, const struct gw_put *it)
 	       it->msg.id, it->msg.type, it->msg.sender, it->msg.receiver, it->msg.identificatie);
 }
 
+/* The findings of the region's checks on accepted message id (audited with it): logged, counted. */
+static void
+advised(struct pending *p, int64_t id)
+{
+	for (size_t i = 0; i < ijw_findings_count(p->advice); i++) {
+		const struct ijw_finding *f = ijw_findings_get(p->advice, i);
+
+		gw_metrics_advice(f->rule);
+		gw_log(GW_LOG_INFO, "message_advised",
+		       "id=%" PRId64 " rule=%s retourcode=%s xpath=%s", id, f->rule, f->retourcode,
+		       f->xpath);
+	}
+}
+
 static void
 posted_done(struct gw_job *job)
 {
 	struct pending *p = job->ctx;
 	struct gw_put *it = &p->items[0];
 	enum ijw_type type = ijw_doc_type(p->doc);
-	struct ijw_route route;
 	struct ijw_buf b;
 
 	if (job->rc) {
@@ -421,6 +473,12 @@ posted_done(struct gw_job *job)
 			log_message("retour_generated", &p->items[1]);
 			ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", p->items[1].msg.id);
 		}
+		if (it->translated)
+			gw_metrics_translation(p->rewritten);
+		if (p->advice && ijw_findings_count(p->advice)) {
+			advised(p, it->msg.id);
+			add_findings(&b, "advice", p->advice);
+		}
 		ijw_buf_addstr(&b, "}\n");
 		reply_json(p->req, 201, &b);
 		break;
@@ -438,7 +496,6 @@ posted_done(struct gw_job *job)
 		gw_metrics_finding("TR056");
 		p->first_id = it->msg.id;
 		p->conflict = true;
-		ijw_doc_route(p->doc, &route);
 		ijw_findings_add_node(
 		        p->findings,
 		        ijw_node_at(ijw_doc_root(p->doc), "Header/BerichtIdentificatie"), "TR056",
@@ -446,16 +503,11 @@ posted_done(struct gw_job *job)
 		        "%s %s was already sent by %s (message %" PRId64
 		        ") with other contents; an identification is unique per "
 		        "message type and sender",
-		        ijw_msgdef(type)->name, route.identificatie, route.from, p->first_id);
+		        ijw_msgdef(type)->name, p->route.identificatie, p->route.from, p->first_id);
 		ijw_buf_free(&b);
-		if (make_retour(p, 0, &route)) {
-			/* A second round for the same request: it stays in flight. */
-			p->job.items = p->items;
-			p->job.nitems = 1;
-			p->job.done = posted_rejected_done;
-			gw_writer_submit(p->srv->writer, &p->job);
+		/* A second round for the same request: it stays in flight. */
+		if (store_retour(p, true))
 			return;
-		}
 		reply_rejected(p, 409, 0);
 		settle(p);
 		return;
@@ -464,12 +516,143 @@ posted_done(struct gw_job *job)
 	settle(p);
 }
 
+/* Stores an accepted message, and the gateway's own retour for an auto receiver. */
+static void
+accept_message(struct pending *p, bool in_flight)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
+	struct gw_put *it = &p->items[0];
+
+	memset(it, 0, sizeof *it);
+	snprintf(it->msg.type, sizeof it->msg.type, "%s", def->name);
+	snprintf(it->msg.sender, sizeof it->msg.sender, "%s", p->route.from);
+	snprintf(it->msg.receiver, sizeof it->msg.receiver, "%s", p->route.to);
+	snprintf(it->msg.identificatie, sizeof it->msg.identificatie, "%s", p->route.identificatie);
+	memcpy(it->msg.sha256, p->sha256, sizeof p->sha256);
+	it->body = p->body;
+	it->len = p->len;
+	if (p->translated.len) {
+		it->translated = p->translated.data;
+		it->translated_len = p->translated.len;
+	}
+	it->cert = p->cert;
+	it->remote = p->remote;
+	if (p->advice && ijw_findings_count(p->advice)) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < ijw_findings_count(p->advice) && n < sizeof p->advice_detail;
+		     i++)
+			n += (size_t)snprintf(p->advice_detail + n, sizeof p->advice_detail - n,
+			                      "%s%s %s", i ? "; " : "",
+			                      ijw_findings_get(p->advice, i)->rule,
+			                      ijw_findings_get(p->advice, i)->retourcode);
+		it->advice = p->advice_detail;
+	}
+	it->push = p->to.delivery == GW_DELIVERY_PUSH;
+	it->after = -1;
+	p->job.items = p->items;
+	p->job.nitems = 1;
+	if (p->to.retour == GW_RETOUR_AUTO && make_retour(p, 1, &p->route)) {
+		p->items[1].after = 0;
+		p->job.nitems = 2;
+	}
+	(in_flight ? resubmit : submit)(p, GW_JOB_PUT, posted_done);
+}
+
+/* Answers a message with findings: 422, and its retour (0001) for the caller. */
+static void
+reject_message(gw_server *s, struct pending *p, bool receiver_known)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
+	const struct ijw_finding *first = ijw_findings_get(p->findings, 0);
+	char detail[128];
+
+	gw_metrics_message(def->type, GW_REJECTED);
+	count_findings(p->findings);
+	snprintf(detail, sizeof detail, "%s %s %s", def->name, first->rule, first->retourcode);
+	audit(s, p, "rejected", detail);
+	gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s", def->name,
+	       p->caller.code, first->rule, first->retourcode);
+	if (receiver_known && store_retour(p, false))
+		return;
+	reply_rejected(p, 422, 0);
+	pending_free(p);
+}
+
+/*
+ * The region's product table at work on a message that passed judging: its
+ * checks on a declaration (enforced findings join p->findings, advised ones
+ * p->advice), then the receiver's copy in the product codes it reads, or a
+ * finding (TR381) where a code has no translation.
+ */
+static ijw_rc
+regional(gw_server *s, struct pending *p)
+{
+	const ijw_products *table = s->cfg->products;
+	enum ijw_type type = ijw_doc_type(p->doc);
+	enum ijw_vocabulary to = p->to.product_codes == GW_CODES_LEGACY ? IJW_LEGACY : IJW_PROFILE;
+	bool changed;
+	ijw_rc rc;
+
+	if (type == IJW_JW323) {
+		if (!(p->advice = ijw_findings_new()))
+			return IJW_ENOMEM;
+		if ((rc = ijw_policy_check(p->doc, table, p->findings, p->advice)))
+			return rc;
+	}
+	if (ijw_msgdef(type)->retour || p->to.product_codes == GW_CODES_BOTH ||
+	    ijw_findings_count(p->findings))
+		return IJW_OK;
+	if ((rc = ijw_translate(p->doc, table, to, &p->translated, p->findings, &changed)))
+		return rc;
+	if (!changed || ijw_findings_count(p->findings))
+		ijw_buf_reset(&p->translated);
+	p->rewritten = to == IJW_LEGACY ? GW_TO_LEGACY : GW_TO_PROFILE;
+	return IJW_OK;
+}
+
+/*
+ * The message a retour answers, as its sender sent it: when the gateway
+ * translated it for its receiver, the retour is translated back for that
+ * sender, so that each side sees only its own product codes.
+ */
+static void
+original_found(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	ijw_findings *f = NULL;
+	ijw_doc *heen = NULL;
+	ijw_rc rc = IJW_OK;
+
+	if (job->rc == GW_STORE_ERROR) {
+		store_failed(p, "original");
+		settle(p);
+		return;
+	}
+	if (job->rc == GW_STORE_OK && job->msg.translated) {
+		if (!(f = ijw_findings_new()))
+			rc = IJW_ENOMEM;
+		else if (!(rc = ijw_doc_parse(job->body.data, job->body.len, NULL, &heen, f)) &&
+		         heen && !(rc = ijw_translate_back(p->doc, heen, &p->translated)))
+			p->rewritten = GW_TO_SENDER;
+		ijw_doc_free(heen);
+		ijw_findings_free(f);
+	}
+	ijw_buf_free(&job->body);
+	if (rc) {
+		reply_error(p->req, 500, "internal error",
+		            "the retour could not be translated back: %s", ijw_strerror(rc));
+		settle(p);
+		return;
+	}
+	accept_message(p, true);
+}
+
 static void
 post_message(gw_server *s, struct pending *p)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(p->req);
 	struct ijw_validate_opts opts;
-	struct gw_party to;
 	struct ijw_route route;
 	const struct ijw_msgdef *def;
 	char detail[128];
@@ -479,6 +662,7 @@ post_message(gw_server *s, struct pending *p)
 	ijw_validate_opts_init(&opts);
 	opts.limits.max_bytes = s->cfg->max_message_bytes;
 	p->len = evbuffer_get_length(in);
+	gw_log(GW_LOG_DEBUG, "message_received", "from=%s bytes=%zu", p->caller.code, p->len);
 	p->body = evbuffer_pullup(in, -1);
 	if (!(p->findings = ijw_findings_new()) || (p->len && !p->body)) {
 		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
@@ -521,56 +705,38 @@ post_message(gw_server *s, struct pending *p)
 		pending_free(p);
 		return;
 	}
-	receiver_known = route.to[0] && party_copy(s, route.to, &to);
-	if (ijw_findings_count(p->findings) || !receiver_known) {
-		if (!receiver_known && !ijw_findings_count(p->findings)) {
-			reply_error(p->req, 422, "unknown receiver",
-			            "the Ontvanger of this %s, %s, is not a party of this gateway",
-			            def->name, route.to);
-			audit(s, p, "unknown_receiver", route.to);
-			pending_free(p);
-			return;
-		}
-		gw_metrics_message(def->type, GW_REJECTED);
-		count_findings(p->findings);
-		snprintf(detail, sizeof detail, "%s %s %s", def->name,
-		         ijw_findings_get(p->findings, 0)->rule,
-		         ijw_findings_get(p->findings, 0)->retourcode);
-		audit(s, p, "rejected", detail);
-		gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s",
-		       def->name, p->caller.code, ijw_findings_get(p->findings, 0)->rule,
-		       ijw_findings_get(p->findings, 0)->retourcode);
-		if (receiver_known && make_retour(p, 0, &route)) {
-			p->job.items = p->items;
-			p->job.nitems = 1;
-			submit(p, GW_JOB_PUT, posted_rejected_done);
-			return;
-		}
-		reply_rejected(p, 422, 0);
+	p->route = route;
+	receiver_known = route.to[0] && party_copy(s, route.to, &p->to);
+	if (!receiver_known && !ijw_findings_count(p->findings)) {
+		reply_error(p->req, 422, "unknown receiver",
+		            "the Ontvanger of this %s, %s, is not a party of this gateway",
+		            def->name, route.to);
+		audit(s, p, "unknown_receiver", route.to);
 		pending_free(p);
 		return;
 	}
-	/* Accepted: the message, and the gateway's own retour for an auto receiver. */
-	memset(&p->items[0], 0, sizeof p->items[0]);
-	snprintf(p->items[0].msg.type, sizeof p->items[0].msg.type, "%s", def->name);
-	snprintf(p->items[0].msg.sender, sizeof p->items[0].msg.sender, "%s", route.from);
-	snprintf(p->items[0].msg.receiver, sizeof p->items[0].msg.receiver, "%s", route.to);
-	snprintf(p->items[0].msg.identificatie, sizeof p->items[0].msg.identificatie, "%s",
-	         route.identificatie);
-	memcpy(p->items[0].msg.sha256, p->sha256, sizeof p->sha256);
-	p->items[0].body = p->body;
-	p->items[0].len = p->len;
-	p->items[0].cert = p->cert;
-	p->items[0].remote = p->remote;
-	p->items[0].push = to.delivery == GW_DELIVERY_PUSH;
-	p->items[0].after = -1;
-	p->job.items = p->items;
-	p->job.nitems = 1;
-	if (to.retour == GW_RETOUR_AUTO && make_retour(p, 1, &route)) {
-		p->items[1].after = 0;
-		p->job.nitems = 2;
+	if (!ijw_findings_count(p->findings) && s->cfg->products && (rc = regional(s, p))) {
+		reply_error(p->req, 500, "internal error",
+		            "the message could not be translated: %s", ijw_strerror(rc));
+		pending_free(p);
+		return;
 	}
-	submit(p, GW_JOB_PUT, posted_done);
+	if (ijw_findings_count(p->findings)) {
+		reject_message(s, p, receiver_known);
+		return;
+	}
+	if (def->retour && s->cfg->products) {
+		/* The heen message: from this one's receiver, its identification in the header. */
+		ijw_buf_init(&p->job.body, 1u << 30);
+		snprintf(p->job.party, sizeof p->job.party, "%s", route.to);
+		snprintf(p->job.type, sizeof p->job.type, "%s", ijw_msgdef(def->pair)->name);
+		ijw_node_text(ijw_node_at(ijw_doc_root(p->doc),
+		                          "Header/BerichtIdentificatie/Identificatie"),
+		              p->job.identificatie, sizeof p->job.identificatie);
+		submit(p, GW_JOB_ORIGINAL, original_found);
+		return;
+	}
+	accept_message(p, false);
 }
 
 /* ---- the inbox ---- */
@@ -612,6 +778,8 @@ inbox_done(struct gw_job *job)
 		ijw_buf_addf(&b, ",\"received\":\"%s\"", when);
 		if (m->answers)
 			ijw_buf_addf(&b, ",\"answers\":\"%" PRId64 "\"", m->answers);
+		if (m->translated)
+			ijw_buf_addstr(&b, ",\"translated\":true");
 		ijw_buf_addstr(&b, m->generated ? ",\"generated\":true}" : "}");
 	}
 	ijw_buf_addstr(&b, "]}\n");

@@ -134,6 +134,13 @@ gw_store_get(gw_store *s, int64_t id, const char *party, struct gw_msg *m, struc
 }
 
 enum gw_store_rc
+gw_store_original(gw_store *s, const char *sender, const char *type, const char *identificatie,
+                  struct gw_msg *m, struct ijw_buf *body)
+{
+	return s->be->original(s->h, sender, type, identificatie, m, body);
+}
+
+enum gw_store_rc
 gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 {
 	return s->be->ack(s->h, id, party, now);

@@ -38,6 +38,7 @@ struct gw_msg {
 	int64_t answers;        /* the message this retour answers, 0 for none */
 	int64_t received;       /* when it was stored, unix seconds */
 	bool generated;         /* made by the gateway (an automatic retour) */
+	bool translated;        /* the receiver gets a copy in its own product codes */
 	unsigned char sha256[32];
 };
 
@@ -47,8 +48,12 @@ struct gw_put {
 	struct gw_msg msg; /* id and received are filled in by the store */
 	const void *body;
 	size_t len;
+	/* the receiver's copy, its product codes translated; NULL when it gets body */
+	const void *translated;
+	size_t translated_len;
 	const char *cert;   /* SHA-256 fingerprint (hex) of the sender's certificate, or "" */
 	const char *remote; /* the sender's address, for the audit log */
+	const char *advice; /* the findings the region advises on, audited with it; or NULL */
 	bool push;          /* deliver by push: make a delivery for the worker */
 	/*
 	 * An index into the same batch: put this one only when that one is put
@@ -89,6 +94,9 @@ struct gw_store_backend {
 	                          void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
 	enum gw_store_rc (*get)(void *h, int64_t id, const char *party, struct gw_msg *m,
 	                        struct ijw_buf *body);
+	enum gw_store_rc (*original)(void *h, const char *sender, const char *type,
+	                             const char *identificatie, struct gw_msg *m,
+	                             struct ijw_buf *body);
 	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
 	enum gw_store_rc (*due)(void *h, int64_t now, size_t limit,
 	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
@@ -113,9 +121,9 @@ void gw_store_close(gw_store *s);
 
 /*
  * Puts n messages in one durable transaction, in order: new ones are stored
- * with a delivery to their receiver and an audit entry; repeats are found by
- * (sender, type, identificatie) and left alone. The whole batch is stored or
- * none of it.
+ * with a delivery to their receiver and an audit entry (and one of their
+ * advice); repeats are found by (sender, type, identificatie) and left
+ * alone. The whole batch is stored or none of it.
  */
 enum gw_store_rc gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now);
 
@@ -123,9 +131,20 @@ enum gw_store_rc gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64
 enum gw_store_rc gw_store_inbox(gw_store *s, const char *party, size_t limit,
                                 void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
 
-/* The message id addressed to party, its bytes appended to body. */
+/*
+ * The message id addressed to party, its bytes appended to body: the
+ * receiver's copy, translated into its product codes when it was.
+ */
 enum gw_store_rc gw_store_get(gw_store *s, int64_t id, const char *party, struct gw_msg *m,
                               struct ijw_buf *body);
+
+/*
+ * The message sender sent with type and identificatie (not one the gateway
+ * made), its bytes as the sender sent them appended to body.
+ */
+enum gw_store_rc gw_store_original(gw_store *s, const char *sender, const char *type,
+                                   const char *identificatie, struct gw_msg *m,
+                                   struct ijw_buf *body);
 
 /* Marks message id, addressed to party, as processed; again is no error. */
 enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now);

@@ -80,13 +80,16 @@ static const char *const migrations[] = {
         "CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
         " WHERE generated = 1;"
         "PRAGMA user_version = 2;",
+        /* 3: the receiver's copy of a message whose product codes were translated */
+        "ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The columns of a struct gw_msg, in the order row_msg() reads them. */
 #define MSG_COLUMNS                                                                                \
-	"id, type, sender, receiver, identificatie, answers, received, generated, sha256"
+	"id, type, sender, receiver, identificatie, answers, received, generated, sha256,"         \
+	" translated IS NOT NULL"
 
 enum stmt {
 	ST_BEGIN,
@@ -94,6 +97,7 @@ enum stmt {
 	ST_ROLLBACK,
 	ST_FIND,
 	ST_FIND_GENERATED,
+	ST_FIND_ORIGINAL,
 	ST_INSERT_MESSAGE,
 	ST_INSERT_DELIVERY,
 	ST_INSERT_AUDIT,
@@ -117,16 +121,21 @@ static const char *const statements[ST_COUNT] = {
         [ST_FIND_GENERATED] = "SELECT id, sha256 FROM messages"
                               " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3"
                               " AND generated = 1",
+        [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body FROM messages"
+                             " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3"
+                             " AND generated = 0",
         [ST_INSERT_MESSAGE] =
                 "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
-                " generated, sha256, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                " generated, sha256, body, translated)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
                                " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
         [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
                      " WHERE receiver = ?1 AND acked IS NULL ORDER BY id LIMIT ?2",
-        [ST_GET] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = ?1 AND receiver = ?2",
+        [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body) FROM messages"
+                   " WHERE id = ?1 AND receiver = ?2",
         [ST_ACKED] = "SELECT acked IS NOT NULL FROM messages WHERE id = ?1 AND receiver = ?2",
         [ST_ACK] = "UPDATE messages SET acked = ?2 WHERE id = ?1",
         [ST_DUE] = "SELECT d.id, d.message, d.receiver, d.attempts, m.received"
@@ -247,6 +256,7 @@ row_msg(sqlite3_stmt *st, struct gw_msg *m)
 	m->generated = sqlite3_column_int(st, 7) != 0;
 	if (sha && sqlite3_column_bytes(st, 8) == (int)sizeof m->sha256)
 		memcpy(m->sha256, sha, sizeof m->sha256);
+	m->translated = sqlite3_column_int(st, 9) != 0;
 }
 
 /*
@@ -523,8 +533,11 @@ insert_message(struct sq *h, struct gw_put *p, int64_t now)
 	const struct gw_msg *m = &p->msg;
 	int brc = p->len ? sqlite3_bind_blob64(st, 9, p->body, p->len, SQLITE_STATIC)
 	                 : sqlite3_bind_zeroblob(st, 9, 0);
+	int trc = p->translated ? sqlite3_bind_blob64(st, 10, p->translated, p->translated_len,
+	                                              SQLITE_STATIC)
+	                        : sqlite3_bind_null(st, 10);
 
-	if (brc || bind_field(st, 1, m->type, sizeof m->type) ||
+	if (brc || trc || bind_field(st, 1, m->type, sizeof m->type) ||
 	    bind_field(st, 2, m->sender, sizeof m->sender) ||
 	    bind_field(st, 3, m->receiver, sizeof m->receiver) ||
 	    bind_field(st, 4, m->identificatie, sizeof m->identificatie) ||
@@ -588,7 +601,10 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
 			return rollback(h, "put: queueing a delivery");
 		if (insert_audit(h, now, p->msg.sender,
 		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
-		                 p->remote, "put", p->msg.id, p->msg.type))
+		                 p->remote, "put", p->msg.id, p->msg.type) ||
+		    (p->advice && insert_audit(h, now, p->msg.sender,
+		                               (int)strnlen(p->msg.sender, sizeof p->msg.sender),
+		                               p->cert, p->remote, "advice", p->msg.id, p->advice)))
 			return rollback(h, "put: writing the audit log");
 	}
 	if (run(h->st[ST_COMMIT]))
@@ -633,35 +649,63 @@ sq_inbox(void *vh, const char *party, size_t limit, void (*each)(void *ctx, cons
 	return GW_STORE_OK;
 }
 
+/*
+ * Steps st, whose row is a message and then its bytes: into m and body.
+ * what names the message in the error.
+ */
+static enum gw_store_rc
+message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *body,
+            const char *what)
+{
+	enum gw_store_rc ret = GW_STORE_OK;
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(st, 10);
+		size_t len = (size_t)sqlite3_column_bytes(st, 10);
+		ijw_rc brc;
+
+		row_msg(st, m);
+		if (len && (brc = ijw_buf_add(body, data, len))) {
+			say(h->err, sizeof h->err, "%s (%zu bytes): %s", what, len,
+			    ijw_strerror(brc));
+			ret = GW_STORE_ERROR;
+		}
+	} else if (rc == SQLITE_DONE) {
+		say(h->err, sizeof h->err, "no %s", what);
+		ret = GW_STORE_NOTFOUND;
+	} else {
+		ret = failed(h, what);
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
 static enum gw_store_rc
 sq_get(void *vh, int64_t id, const char *party, struct gw_msg *m, struct ijw_buf *body)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_GET];
-	enum gw_store_rc ret = GW_STORE_OK;
-	int rc;
+	char what[64];
 
 	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
 		return failed(h, "get");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *data = sqlite3_column_blob(st, 9);
-		size_t len = (size_t)sqlite3_column_bytes(st, 9);
-		ijw_rc brc;
+	snprintf(what, sizeof what, "message %" PRId64 " for %s", id, party);
+	return message_row(h, st, m, body, what);
+}
 
-		row_msg(st, m);
-		if (len && (brc = ijw_buf_add(body, data, len))) {
-			say(h->err, sizeof h->err, "message %" PRId64 " (%zu bytes): %s", id, len,
-			    ijw_strerror(brc));
-			ret = GW_STORE_ERROR;
-		}
-	} else if (rc == SQLITE_DONE) {
-		say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
-		ret = GW_STORE_NOTFOUND;
-	} else {
-		ret = failed(h, "get");
-	}
-	sqlite3_reset(st);
-	return ret;
+static enum gw_store_rc
+sq_original(void *vh, const char *sender, const char *type, const char *identificatie,
+            struct gw_msg *m, struct ijw_buf *body)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_FIND_ORIGINAL];
+	char what[80];
+
+	if (bind_str(st, 1, sender) || bind_str(st, 2, type) || bind_str(st, 3, identificatie))
+		return failed(h, "original");
+	snprintf(what, sizeof what, "%s %s from %s", type, identificatie, sender);
+	return message_row(h, st, m, body, what);
 }
 
 static enum gw_store_rc
@@ -798,6 +842,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .put = sq_put,
         .inbox = sq_inbox,
         .get = sq_get,
+        .original = sq_original,
         .ack = sq_ack,
         .due = sq_due,
         .attempt = sq_attempt,

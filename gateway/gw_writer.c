@@ -125,6 +125,10 @@ run_read(gw_writer *w, struct gw_job *j)
 	case GW_JOB_GET:
 		j->rc = gw_store_get(w->store, j->id, j->party, &j->msg, &j->body);
 		break;
+	case GW_JOB_ORIGINAL:
+		j->rc = gw_store_original(w->store, j->party, j->type, j->identificatie, &j->msg,
+		                          &j->body);
+		break;
 	case GW_JOB_ACK:
 		j->rc = gw_store_ack(w->store, j->id, j->party, now_seconds());
 		break;

@@ -18,23 +18,33 @@
 #include "gw_store.h"
 #include "ijw_buf.h"
 
-enum gw_job_kind { GW_JOB_PUT, GW_JOB_INBOX, GW_JOB_GET, GW_JOB_ACK, GW_JOB_AUDIT };
+enum gw_job_kind {
+	GW_JOB_PUT,
+	GW_JOB_INBOX,
+	GW_JOB_GET,
+	GW_JOB_ORIGINAL,
+	GW_JOB_ACK,
+	GW_JOB_AUDIT
+};
 
 struct gw_job {
 	enum gw_job_kind kind;
 	/* in: PUT */
 	struct gw_put *items; /* owned by the job's maker; `after` counts within the job */
 	size_t nitems;
-	/* in: INBOX, GET, ACK (party), AUDIT (party, cert, remote, action, id, detail) */
+	/*
+	 * in: INBOX, GET, ACK (party), ORIGINAL (party: the sender, type,
+	 * identificatie), AUDIT (party, cert, remote, action, id, detail)
+	 */
 	int64_t id;
-	char party[9];
+	char party[9], type[6], identificatie[13];
 	size_t limit;
 	char cert[65], remote[64], action[32], detail[256];
 	/* out */
 	enum gw_store_rc rc;
 	char error[256];     /* when rc is GW_STORE_ERROR */
-	struct gw_msg msg;   /* GET */
-	struct ijw_buf body; /* GET; initialised by the maker with its cap */
+	struct gw_msg msg;   /* GET, ORIGINAL */
+	struct ijw_buf body; /* GET, ORIGINAL; initialised by the maker with its cap */
 	struct gw_msg *list; /* INBOX: malloc'd by the writer, freed by the maker */
 	size_t nlist;
 	/* back in the event loop; may free the job */

@@ -429,27 +429,6 @@ class Daemon:
                     return int(line.split()[1])
         return 0
 
-    def main_thread_cpu(self):
-        """CPU seconds of the daemon's main thread, the one of the event loop."""
-        with open("/proc/%d/task/%d/stat" % (self.pid, self.pid)) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def wait_busy(self, cpu=0.1, window=0.15, timeout=20):
-        """Waits until the event loop's thread has run for cpu seconds of the
-        last window seconds: it is judging a message, not waiting for bytes.
-        False on timeout."""
-        samples = []
-        end = time.monotonic() + timeout
-        while time.monotonic() < end and self.alive():
-            now = time.monotonic()
-            samples.append((now, self.main_thread_cpu()))
-            old = [x for x in samples if now - x[0] >= window]
-            if old and samples[-1][1] - old[-1][1] >= cpu:
-                return True
-            time.sleep(0.01)
-        return False
-
     def signal(self, sig):
         self.proc.send_signal(sig)
 

@@ -109,6 +109,8 @@ def _without(ini, party):
 def sigterm(ctx):
     ck = ctx.checks
     pki = ctx.pki("pki-term")
+    # debug: the daemon logs each message it has read whole, before judging it
+    pki.ini().set("gateway", "log_level", "debug").save()
     d = ctx.daemon(pki, "term").start()
     base = {t: ctx.generate(t, 1) for t in ("JW301", "JW305")}
     big = ctx.generate("JW323", 2, clients=5000)
@@ -164,8 +166,9 @@ def sigterm(ctx):
     tb.start()
     big_sent.wait(60)
     # SIGTERM while the event loop judges the 9 MB declaration: it has read
-    # all of it, and it will store it and answer.
-    busy = d.wait_busy()
+    # all of it (and said so), and it will store it and answer.
+    busy = d.wait_log(r" debug message_received from=%s bytes=%d\b" % (g.AANBIEDER, len(big)),
+                      timeout=60) is not None
     d.signal(signal.SIGTERM)
     try:
         rc = d.proc.wait(60)

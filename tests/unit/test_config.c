@@ -145,6 +145,8 @@ mistakes_name_their_line(void **state)
 	             "push_url that starts with https://");
 	expect_error(edited("client_ca = ca.pem\n", ""), 2, "[gateway] lacks client_ca");
 	expect_error("port = 1\n", 1, "port is outside a section");
+	expect_error(edited("[party 42420001]", "[party 0363]\n\n[party 42420001]"), 16,
+	             "[party 0363] lacks kind");
 	expect_error(edited("; a comment", "this is not ini"), 1, "not a setting");
 }
 
@@ -161,6 +163,66 @@ whole_file_mistakes(void **state)
 	             "needs push_certificate, push_private_key and push_ca");
 	assert_false(gw_config_load("/nonexistent/gateway.ini", &c, err, sizeof err));
 	assert_non_null(strstr(err, "/nonexistent/gateway.ini: No such file"));
+}
+
+/* products: none, the built-in table, or a file; a party's product_codes need one. */
+static void
+product_tables(void **state)
+{
+	struct gw_config *c = NULL;
+	char table[300], err[1024], text[4096];
+	FILE *f;
+
+	(void)state;
+	assert_string_equal(load(good, &c), "");
+	assert_null(c->products);
+	assert_int_equal(gw_config_party(c, "0384")->product_codes, GW_CODES_BOTH);
+	gw_config_free(c);
+
+	snprintf(text, sizeof text,
+	         "%s\n[party 0363]\nkind = gemeente\ncertificate_cn = 0363\n"
+	         "product_codes = legacy\n",
+	         edited("port = 9443", "port = 9443\nproducts = built-in"));
+	assert_string_equal(load(text, &c), "");
+	assert_int_equal(gw_config_party(c, "0363")->product_codes, GW_CODES_LEGACY);
+	gw_config_free(c);
+	expect_error(edited("kind = gemeente", "kind = gemeente\nproduct_codes = profile"), 11,
+	             "[party 0384] has product_codes = profile, so [gateway] needs products");
+	expect_error(edited("kind = gemeente", "kind = gemeente\nproduct_codes = national"), 13,
+	             "product_codes is both, legacy or profile, not 'national'");
+
+	assert_string_equal(load(edited("port = 9443", "port = 9443\nproducts = built-in"), &c),
+	                    "");
+	assert_non_null(c->products);
+	assert_string_equal(ijw_products_region(c->products),
+	                    "Amsterdam-Amstelland en Zaanstreek-Waterland");
+	gw_config_free(c);
+
+	/* a file, relative to the configuration's folder; its mistakes name its line */
+	snprintf(table, sizeof table, "%s/region.ini", dir);
+	assert_non_null(f = fopen(table, "w"));
+	fputs("[region]\nname = Test\nintensity L = licht\n[profile 1]\nname = Een\n"
+	      "[combination 1L]\nsegment = B\ncategory = 45\ncode = R01L\nunit = 82\n"
+	      "tariff = 1000\n[legacy]\n45 45A07 = 1L\n",
+	      f);
+	fclose(f);
+	assert_string_equal(load(edited("port = 9443", "port = 9443\nproducts = region.ini"), &c),
+	                    "");
+	assert_non_null(ijw_products_legacy(c->products, "45", "45A07"));
+	gw_config_free(c);
+	assert_non_null(f = fopen(table, "a"));
+	fputs("45 45A08 = 9Z\n", f);
+	fclose(f);
+	write_file(edited("port = 9443", "port = 9443\nproducts = region.ini"));
+	assert_false(gw_config_load(path, &c, err, sizeof err));
+	if (!strstr(err, "gateway.ini: products: ") ||
+	    !strstr(err, "/region.ini:14: 45 45A08 maps "
+	                 "to 9Z, which is no [combination]"))
+		fail_msg("got '%s'", err);
+	write_file(edited("port = 9443", "port = 9443\nproducts = missing.ini"));
+	assert_false(gw_config_load(path, &c, err, sizeof err));
+	assert_non_null(strstr(err, "/missing.ini: No such file"));
+	unlink(table);
 }
 
 static void
@@ -207,6 +269,7 @@ main(void)
 	        cmocka_unit_test(a_good_file),
 	        cmocka_unit_test(mistakes_name_their_line),
 	        cmocka_unit_test(whole_file_mistakes),
+	        cmocka_unit_test(product_tables),
 	        cmocka_unit_test(settings_are_described),
 	};
 

@@ -313,7 +313,7 @@ covers_the_national_list(void **state)
 		if (sscanf(line, "%7[^\t]\t%*[^\t]\t%7[^\t]", code, cat) != 2 ||
 		    strspn(cat, "0123456789") != 2)
 			continue; /* the header, and headings of category "-" */
-		c = atoi(cat);
+		c = (int)strtol(cat, NULL, 10);
 		if (c < 40 || c > 55)
 			continue;
 		listed++;

@@ -277,34 +277,40 @@ migrations(void **state)
 	sqlite3 *db;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "PRAGMA user_version"), 2);
+	assert_int_equal(query(f, "PRAGMA user_version"), 3);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
 	                          " name IN ('messages', 'deliveries', 'attempts', 'audit')"),
 	                 4);
-	/* a store of version 1 is taken to version 2 */
+	/* a store of version 1 is taken to version 3 */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP INDEX messages_generated; PRAGMA user_version = 1",
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX messages_generated;"
+	                              " ALTER TABLE messages DROP COLUMN translated;"
+	                              " PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
 	/* opening migrates what is due, then nothing; an open store writes ahead to its log */
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 2);
+	assert_int_equal(query(f, "PRAGMA user_version"), 3);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 	                          " name = 'messages_generated'"),
 	                 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM pragma_table_info('messages') WHERE"
+	                          " name = 'translated'"),
+	                 1);
 	gw_store_close(s);
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 2);
+	assert_int_equal(query(f, "PRAGMA user_version"), 3);
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
 	gw_store_close(s);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 3, newer than"));
+	assert_non_null(strstr(err, "schema version 4, newer than"));
 }
 
 static void
@@ -603,6 +609,62 @@ get_exact_bytes(void **state)
 	gw_store_close(s);
 }
 
+/*
+ * A message with a copy for its receiver: the receiver gets the copy, the
+ * sender's bytes stay for audit and are what gw_store_original returns.
+ */
+static void
+translated_copy(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char sent[] = "<Code>45A07</Code>", copy[] = "<Code>OP02P</Code>";
+	struct gw_put p[2];
+	struct ijw_buf b;
+	struct list l;
+	struct gw_msg m;
+
+	item(&p[0], "JW301", "0384", "42420001", "T1", sent, sizeof sent - 1);
+	p[0].translated = copy;
+	p[0].translated_len = sizeof copy - 1;
+	item(&p[1], "JW301", "0384", "42420001", "T2", sent, sizeof sent - 1);
+	p[1].advice = "TR418 0611; DAGPRIJS 0611";
+	put(s, p, 2, 100);
+	/* its advice is audited with it, in the same transaction */
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE action = 'advice'"), 1);
+	assert_int_equal(query(f, "SELECT message FROM audit WHERE action = 'advice' AND"
+	                          " detail = 'TR418 0611; DAGPRIJS 0611' AND party = '0384'"),
+	                 p[1].msg.id);
+	assert_int_equal(inbox(s, "42420001", 10, &l), 2);
+	assert_true(l.m[0].translated);
+	assert_false(l.m[1].translated);
+
+	ijw_buf_init(&b, 1u << 20);
+	get_body(s, p[0].msg.id, "42420001", &m, &b);
+	assert_true(m.translated);
+	assert_int_equal(b.len, sizeof copy - 1);
+	assert_memory_equal(b.data, copy, b.len);
+	ijw_buf_reset(&b);
+	get_body(s, p[1].msg.id, "42420001", &m, &b);
+	assert_memory_equal(b.data, sent, b.len);
+	ijw_buf_reset(&b);
+
+	assert_int_equal(gw_store_original(s, "0384", "JW301", "T1", &m, &b), GW_STORE_OK);
+	assert_int_equal(m.id, p[0].msg.id);
+	assert_true(m.translated);
+	assert_int_equal(b.len, sizeof sent - 1);
+	assert_memory_equal(b.data, sent, b.len);
+	ijw_buf_reset(&b);
+	/* another sender, another type, an unknown identification: none */
+	assert_int_equal(gw_store_original(s, "42420001", "JW301", "T1", &m, &b),
+	                 GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_original(s, "0384", "JW305", "T1", &m, &b), GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_original(s, "0384", "JW301", "T9", &m, &b), GW_STORE_NOTFOUND);
+	assert_non_null(strstr(gw_store_error(s), "no JW301 T9 from 0384"));
+	ijw_buf_free(&b);
+	gw_store_close(s);
+}
+
 static void
 due_and_attempt(void **state)
 {
@@ -846,6 +908,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(durable, setup, teardown),
 	        cmocka_unit_test_setup_teardown(inbox_and_ack, setup, teardown),
 	        cmocka_unit_test_setup_teardown(get_exact_bytes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(translated_copy, setup, teardown),
 	        cmocka_unit_test_setup_teardown(due_and_attempt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(two_threads, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_log, setup, teardown),
