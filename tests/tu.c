@@ -9,6 +9,8 @@
 
 #include <libxml/tree.h>
 
+#include "ijw_doc.h"
+
 #include "tu.h"
 
 static const char *
@@ -93,11 +95,28 @@ tu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-xmlNodePtr
-tu_child(xmlNodePtr n, const char *name)
+const char *
+tu_retourcodes(const void *n, char *buf, size_t size)
 {
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
-			return n;
-	return NULL;
+	const xmlNode *codes = ijw_node_at(n, "RetourCodes");
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (xmlNodePtr c = codes ? codes->children : NULL; c && len < size; c = c->next) {
+		xmlChar *v;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		v = xmlNodeGetContent(c);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+		                        (const char *)v);
+		xmlFree(v);
+	}
+	return buf;
+}
+
+const char *
+tu_header_retourcodes(const ijw_doc *doc, char *buf, size_t size)
+{
+	return tu_retourcodes(ijw_node_at(ijw_doc_root(doc), "Header"), buf, size);
 }

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "ijw_doc.h"
+
 /* Exit status that meson reports as a skipped test. */
 #define TU_SKIP 77
 
@@ -26,7 +28,9 @@ char *tu_read(const char *path, size_t *len);
 /* Seconds on the monotonic clock. */
 double tu_now(void);
 
-/* The first child element of n (an xmlNode, or NULL) named name, or NULL. */
-struct _xmlNode *tu_child(struct _xmlNode *n, const char *name);
+/* The codes of the RetourCodes child of element n (an xmlNode), comma-separated, in buf. */
+const char *tu_retourcodes(const void *n, char *buf, size_t size);
+/* The same of the Header of the message doc. */
+const char *tu_header_retourcodes(const ijw_doc *doc, char *buf, size_t size);
 
 #endif

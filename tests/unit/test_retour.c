@@ -67,38 +67,12 @@ answer_free(struct answer *a)
 	ijw_buf_free(&a->text);
 }
 
-/* The codes of the RetourCodes child of n, comma-separated. */
-static const char *
-codes_of(xmlNodePtr n, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (xmlNodePtr c = (n = tu_child(n, "RetourCodes")) ? n->children : NULL; c; c = c->next) {
-		xmlChar *v;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		v = xmlNodeGetContent(c);
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "",
-		                        (const char *)v);
-		xmlFree(v);
-	}
-	return buf;
-}
-
-static const char *
-header_codes(const ijw_doc *retour, char *buf, size_t size)
-{
-	return codes_of(tu_child(xmlDocGetRootElement(ijw_doc_xml(retour)), "Header"), buf, size);
-}
-
 static long long
 total(xmlNodePtr n, const char *name)
 {
-	xmlNodePtr t = tu_child(n, name);
-	xmlChar *v = xmlNodeGetContent(tu_child(t, "TotaalBedrag"));
-	xmlChar *dc = xmlNodeGetContent(tu_child(t, "DebetCredit"));
+	xmlNodePtr t = (xmlNodePtr)ijw_node_at(n, name);
+	xmlChar *v = xmlNodeGetContent((xmlNodePtr)ijw_node_at(t, "TotaalBedrag"));
+	xmlChar *dc = xmlNodeGetContent((xmlNodePtr)ijw_node_at(t, "DebetCredit"));
 	long long x = strtoll((const char *)v, NULL, 10);
 
 	if (strcmp((const char *)dc, "C") == 0)
@@ -117,7 +91,7 @@ accepted_message_echoed_with_0200(void **state)
 	(void)state;
 	answer_sample(&a, "JW305-valid-1.xml");
 	assert_int_equal(ijw_doc_type(a.retour), IJW_JW306);
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0200");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "0200");
 	assert_int_equal(ijw_doc_nrecords(a.retour), ijw_doc_nrecords(a.heen));
 	for (size_t i = 0; i < ijw_doc_nrecords(a.retour); i++) {
 		const struct ijw_record *h = ijw_doc_record(a.heen, i);
@@ -127,7 +101,7 @@ accepted_message_echoed_with_0200(void **state)
 		assert_string_equal(r->bsn, h->bsn);
 		assert_string_equal(r->productcode, h->productcode);
 		assert_string_equal(r->begindatum, h->begindatum);
-		assert_string_equal(codes_of(r->node, buf, sizeof buf), "0200");
+		assert_string_equal(tu_retourcodes(r->node, buf, sizeof buf), "0200");
 	}
 	/* The header is the heen header's, with the retour's own fields after it. */
 	assert_string_equal(ijw_doc_header(a.retour)->identificatie,
@@ -168,10 +142,10 @@ record_rejection_marks_the_record(void **state)
 
 	(void)state;
 	answer_sample(&a, "JW301-TR302-invalid.xml");
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0001");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "0001");
 	assert_int_equal(ijw_doc_nrecords(a.retour), ijw_doc_nrecords(a.heen));
 	for (size_t i = 0; i < ijw_doc_nrecords(a.retour); i++) {
-		codes_of(ijw_doc_record(a.retour, i)->node, buf, sizeof buf);
+		tu_retourcodes(ijw_doc_record(a.retour, i)->node, buf, sizeof buf);
 		if (strcmp(buf, "0001") == 0) {
 			rejected++;
 			assert_string_equal(ijw_doc_record(a.retour, i)->level,
@@ -194,7 +168,7 @@ schema_rejection_answers_with_the_header(void **state)
 
 	(void)state;
 	answer_sample(&a, "JW301-invalid-xsd-date.xml");
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0001");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "0001");
 	assert_int_equal(ijw_doc_nrecords(a.retour), 0);
 	answer_free(&a);
 }
@@ -207,7 +181,7 @@ future_dagtekening_answered_with_8848(void **state)
 
 	(void)state;
 	answer_sample(&a, "JW305-TR135-invalid.xml");
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "8848");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "8848");
 	assert_int_equal(ijw_doc_nrecords(a.retour), 0);
 	answer_free(&a);
 }
@@ -222,12 +196,13 @@ declaratie_approved_in_full(void **state)
 	(void)state;
 	answer_sample(&a, "JW323-valid-1.xml");
 	assert_int_equal(ijw_doc_type(a.retour), IJW_JW325);
-	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
+	da = (xmlNodePtr)ijw_node_at(xmlDocGetRootElement(ijw_doc_xml(a.retour)),
+	                             "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"), total(da, "TotaalIngediendBedrag"));
 	assert_int_equal(total(da, "TotaalIngediendBedrag"), ijw_doc_record(a.heen, 0)->bedrag);
-	assert_null(tu_child(da, "Clienten"));
-	assert_string_equal(codes_of(da, buf, sizeof buf), "8001");
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0200");
+	assert_null(ijw_node_at(da, "Clienten"));
+	assert_string_equal(tu_retourcodes(da, buf, sizeof buf), "8001");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "0200");
 	/* The municipality answers: sender and receiver of the declaration swap. */
 	assert_string_equal(ijw_doc_header(a.retour)->afzender, ijw_doc_header(a.heen)->ontvanger);
 	answer_free(&a);
@@ -242,11 +217,12 @@ declaratie_rejected_as_a_whole(void **state)
 
 	(void)state;
 	answer_sample(&a, "JW323-TR358-invalid.xml");
-	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(a.retour)), "DeclaratieAntwoord");
+	da = (xmlNodePtr)ijw_node_at(xmlDocGetRootElement(ijw_doc_xml(a.retour)),
+	                             "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"), 0);
-	assert_null(tu_child(da, "Clienten"));
-	assert_string_equal(codes_of(da, buf, sizeof buf), "0001");
-	assert_string_equal(header_codes(a.retour, buf, sizeof buf), "0001");
+	assert_null(ijw_node_at(da, "Clienten"));
+	assert_string_equal(tu_retourcodes(da, buf, sizeof buf), "0001");
+	assert_string_equal(tu_header_retourcodes(a.retour, buf, sizeof buf), "0001");
 	answer_free(&a);
 }
 
@@ -280,20 +256,20 @@ declaratie_with_one_rejected_prestatie(void **state)
 	assert_int_equal(ijw_validate(schemas, out.data, out.len, &opts, &ans, g), IJW_OK);
 	if (ijw_findings_count(g))
 		fail_msg("%s: %s", ijw_findings_get(g, 0)->rule, ijw_findings_get(g, 0)->text);
-	assert_string_equal(header_codes(ans, buf, sizeof buf), "0200");
-	da = tu_child(xmlDocGetRootElement(ijw_doc_xml(ans)), "DeclaratieAntwoord");
+	assert_string_equal(tu_header_retourcodes(ans, buf, sizeof buf), "0200");
+	da = (xmlNodePtr)ijw_node_at(xmlDocGetRootElement(ijw_doc_xml(ans)), "DeclaratieAntwoord");
 	assert_int_equal(total(da, "TotaalToegekendBedrag"),
 	                 total(da, "TotaalIngediendBedrag") - rejected->bedrag);
-	assert_string_equal(codes_of(da, buf, sizeof buf), "0200");
-	clienten = tu_child(da, "Clienten");
-	client = tu_child(clienten, "Client");
+	assert_string_equal(tu_retourcodes(da, buf, sizeof buf), "0200");
+	clienten = (xmlNodePtr)ijw_node_at(da, "Clienten");
+	client = (xmlNodePtr)ijw_node_at(clienten, "Client");
 	assert_non_null(client);
-	prestatie = tu_child(tu_child(client, "Prestaties"), "Prestatie");
-	assert_string_equal(codes_of(prestatie, buf, sizeof buf), "0611");
-	assert_string_equal(codes_of(client, buf, sizeof buf), "0200");
+	prestatie = (xmlNodePtr)ijw_node_at(client, "Prestaties/Prestatie");
+	assert_string_equal(tu_retourcodes(prestatie, buf, sizeof buf), "0611");
+	assert_string_equal(tu_retourcodes(client, buf, sizeof buf), "0200");
 	/* One client, one prestatie. */
 	assert_int_equal(xmlChildElementCount(clienten), 1);
-	assert_int_equal(xmlChildElementCount(tu_child(client, "Prestaties")), 1);
+	assert_int_equal(xmlChildElementCount((xmlNodePtr)ijw_node_at(client, "Prestaties")), 1);
 	ijw_doc_free(doc);
 	ijw_doc_free(ans);
 	ijw_findings_free(f);

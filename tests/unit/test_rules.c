@@ -227,28 +227,6 @@ manifest_names_known_rules(void **state)
 	}
 }
 
-/* The RetourCodes of the header of doc, comma-separated, in buf. */
-static const char *
-header_codes(const ijw_doc *doc, char *buf, size_t size)
-{
-	xmlNodePtr codes =
-	        tu_child(tu_child(xmlDocGetRootElement(ijw_doc_xml(doc)), "Header"), "RetourCodes");
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (xmlNodePtr c = codes ? codes->children : NULL; c && len < size; c = c->next) {
-		xmlChar *v;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		v = xmlNodeGetContent(c);
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "",
-		                        (const char *)v);
-		xmlFree(v);
-	}
-	return buf;
-}
-
 /*
  * Answers text with its retour and checks the answer: valid against the
  * official schema of the retour type (the built-in one without ../shared)
@@ -280,7 +258,7 @@ answer(const char *name, const char *text, size_t len, const char *want)
 		         ijw_findings_get(g, 0)->text, out.data);
 	assert_non_null(ans);
 	assert_int_equal(ijw_doc_type(ans), def->pair);
-	if (want && strcmp(header_codes(ans, codes, sizeof codes), want) != 0)
+	if (want && strcmp(tu_header_retourcodes(ans, codes, sizeof codes), want) != 0)
 		fail_msg("the retour of %s has RetourCodes %s in its header, not %s", name, codes,
 		         want);
 	answered = true;

@@ -43,7 +43,7 @@ elements(xmlNodePtr n, const char *name, xmlNodePtr *out, size_t max)
 static void
 set_text(xmlNodePtr n, const char *name, const char *value)
 {
-	xmlNodePtr c = tu_child(n, name);
+	xmlNodePtr c = (xmlNodePtr)ijw_node_at(n, name);
 
 	assert_non_null(c);
 	xmlNodeSetContent(c, (const xmlChar *)value);
@@ -54,8 +54,10 @@ static void
 product_of(xmlNodePtr n, char *cat, char *code)
 {
 	bool prestatie = strcmp((const char *)n->name, "Prestatie") == 0;
-	xmlChar *a = xmlNodeGetContent(tu_child(n, prestatie ? "ProductCategorie" : "Categorie"));
-	xmlChar *b = xmlNodeGetContent(tu_child(n, prestatie ? "ProductCode" : "Code"));
+	xmlChar *a = xmlNodeGetContent(
+	        (xmlNodePtr)ijw_node_at(n, prestatie ? "ProductCategorie" : "Categorie"));
+	xmlChar *b =
+	        xmlNodeGetContent((xmlNodePtr)ijw_node_at(n, prestatie ? "ProductCode" : "Code"));
 
 	snprintf(cat, 3, "%s", (const char *)a);
 	snprintf(code, 6, "%s", (const char *)b);
@@ -441,8 +443,8 @@ declaration(const char *cat, const char *code, const char *eenheid, const char *
 	set_text(p[0], "Eenheid", eenheid);
 	set_text(p[0], "ProductTarief", tarief);
 	set_text(p[0], "GeleverdVolume", volume);
-	set_text(tu_child(p[0], "IngediendBedrag"), "Bedrag", bedrag);
-	periode = tu_child(p[0], "ProductPeriode");
+	set_text((xmlNodePtr)ijw_node_at(p[0], "IngediendBedrag"), "Bedrag", bedrag);
+	periode = (xmlNodePtr)ijw_node_at(p[0], "ProductPeriode");
 	set_text(periode, "Begindatum", begin);
 	set_text(periode, "Einddatum", end);
 	/* the other prestaties: products the region's table does not know */
