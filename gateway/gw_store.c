@@ -20,11 +20,8 @@ struct gw_store {
 	void *h;
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *err, size_t errlen, const char *fmt, ...)
+void
+gw_store_say(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,30 +65,31 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		path += n + 1;
 	} else if (n && (is_scheme(path, n, "postgresql") || is_scheme(path, n, "postgres"))) {
 		/* the rest of the spec may hold a password: it is not repeated */
-		say(err, errlen, "store %.*s:...: this build has no PostgreSQL backend", (int)n,
-		    path);
+		gw_store_say(err, errlen, "store %.*s:...: this build has no PostgreSQL backend",
+		             (int)n, path);
 		return NULL;
 	} else if (n) {
-		say(err, errlen, "unknown store %.*s:...: a store is a file path or sqlite:PATH",
-		    (int)n, path);
+		gw_store_say(err, errlen,
+		             "unknown store %.*s:...: a store is a file path or sqlite:PATH",
+		             (int)n, path);
 		return NULL;
 	}
 	if (!*path) {
-		say(err, errlen, "no store: give the path of its file");
+		gw_store_say(err, errlen, "no store: give the path of its file");
 		return NULL;
 	}
 	if (path[0] != '/' && base_dir && *base_dir) {
 		size_t size = strlen(base_dir) + strlen(path) + 2;
 
 		if (!(full = malloc(size))) {
-			say(err, errlen, "store %s: out of memory", spec);
+			gw_store_say(err, errlen, "store %s: out of memory", spec);
 			return NULL;
 		}
 		snprintf(full, size, "%s/%s", base_dir, path);
 		path = full;
 	}
 	if (!(s = calloc(1, sizeof *s))) {
-		say(err, errlen, "store %s: out of memory", spec);
+		gw_store_say(err, errlen, "store %s: out of memory", spec);
 		free(full);
 		return NULL;
 	}

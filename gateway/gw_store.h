@@ -169,4 +169,8 @@ enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, con
 /* Why the last call failed. */
 const char *gw_store_error(const gw_store *s);
 
+/* For backends: the message fmt into err (errlen bytes), when there is room for one. */
+void gw_store_say(char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,26 +156,11 @@ struct sq {
 	char err[512];
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Records what failed, with SQLite's reason, and returns GW_STORE_ERROR. */
 static enum gw_store_rc
 failed(struct sq *h, const char *what)
 {
-	say(h->err, sizeof h->err, "%s: %s", what, sqlite3_errmsg(h->db));
+	gw_store_say(h->err, sizeof h->err, "%s: %s", what, sqlite3_errmsg(h->db));
 	return GW_STORE_ERROR;
 }
 
@@ -295,10 +279,10 @@ too_new(struct sq *h, const char *path, int v)
 {
 	if (v <= SCHEMA_VERSION)
 		return 0;
-	say(h->err, sizeof h->err,
-	    "%s has schema version %d, newer than the %d this build knows: use a newer "
-	    "ijw-gateway",
-	    path, v, SCHEMA_VERSION);
+	gw_store_say(h->err, sizeof h->err,
+	             "%s has schema version %d, newer than the %d this build knows: use a newer "
+	             "ijw-gateway",
+	             path, v, SCHEMA_VERSION);
 	return -1;
 }
 
@@ -356,7 +340,7 @@ create_file(struct sq *h, const char *path)
 	if (fd < 0 && errno == EEXIST)
 		return 0;
 	if (fd < 0 || fsync(fd) != 0) {
-		say(h->err, sizeof h->err, "%s: %s", path, strerror(errno));
+		gw_store_say(h->err, sizeof h->err, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -364,12 +348,12 @@ create_file(struct sq *h, const char *path)
 	close(fd);
 	slash = strrchr(path, '/');
 	if (!(dir = strndup(slash ? path : ".", slash ? (size_t)(slash - path) + 1 : 1))) {
-		say(h->err, sizeof h->err, "%s: out of memory", path);
+		gw_store_say(h->err, sizeof h->err, "%s: out of memory", path);
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0) {
-		say(h->err, sizeof h->err, "%s: %s", dir, strerror(errno));
+		gw_store_say(h->err, sizeof h->err, "%s: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(dir);
@@ -401,8 +385,8 @@ configure(struct sq *h)
 		const char *mode = (const char *)sqlite3_column_text(st, 0);
 
 		if (!(wal = sqlite3_stricmp(mode, "wal") == 0))
-			say(h->err, sizeof h->err, "%s: the journal stays %s", what,
-			    mode ? mode : "unknown");
+			gw_store_say(h->err, sizeof h->err, "%s: the journal stays %s", what,
+			             mode ? mode : "unknown");
 	} else {
 		failed(h, what);
 	}
@@ -438,7 +422,7 @@ sq_open(const char *path, char *err, size_t errlen)
 	char *name = NULL;
 
 	if (!h) {
-		say(err, errlen, "%s: out of memory", path);
+		gw_store_say(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
 	/* this SQLite takes a name that begins with "file:" as a URI: make it a path */
@@ -446,7 +430,7 @@ sq_open(const char *path, char *err, size_t errlen)
 		size_t size = strlen(path) + 3;
 
 		if (!(name = malloc(size))) {
-			say(h->err, sizeof h->err, "%s: out of memory", path);
+			gw_store_say(h->err, sizeof h->err, "%s: out of memory", path);
 			goto fail;
 		}
 		snprintf(name, size, "./%s", path);
@@ -456,7 +440,7 @@ sq_open(const char *path, char *err, size_t errlen)
 	if (sqlite3_open_v2(name ? name : path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
 		if (!h->db) {
-			say(h->err, sizeof h->err, "%s: out of memory", path);
+			gw_store_say(h->err, sizeof h->err, "%s: out of memory", path);
 			goto fail;
 		}
 		failed(h, path);
@@ -473,7 +457,7 @@ sq_open(const char *path, char *err, size_t errlen)
 	free(name);
 	return h;
 fail:
-	say(err, errlen, "%s", h->err);
+	gw_store_say(err, errlen, "%s", h->err);
 	free(name);
 	sq_close(h);
 	return NULL;
@@ -574,9 +558,10 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
 
 	for (size_t i = 0; i < n; i++)
 		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
-			say(h->err, sizeof h->err,
-			    "put: item %zu comes after item %d, which is not an earlier one", i,
-			    items[i].after);
+			gw_store_say(
+			        h->err, sizeof h->err,
+			        "put: item %zu comes after item %d, which is not an earlier one", i,
+			        items[i].after);
 			return GW_STORE_ERROR;
 		}
 	if (run(h->st[ST_BEGIN]))
@@ -630,7 +615,7 @@ sq_inbox(void *vh, const char *party, size_t limit, void (*each)(void *ctx, cons
 		if (!more) {
 			sqlite3_reset(st);
 			free(rows);
-			say(h->err, sizeof h->err, "inbox of %s: out of memory", party);
+			gw_store_say(h->err, sizeof h->err, "inbox of %s: out of memory", party);
 			return GW_STORE_ERROR;
 		}
 		rows = more;
@@ -667,12 +652,12 @@ message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *bo
 
 		row_msg(st, m);
 		if (len && (brc = ijw_buf_add(body, data, len))) {
-			say(h->err, sizeof h->err, "%s (%zu bytes): %s", what, len,
-			    ijw_strerror(brc));
+			gw_store_say(h->err, sizeof h->err, "%s (%zu bytes): %s", what, len,
+			             ijw_strerror(brc));
 			ret = GW_STORE_ERROR;
 		}
 	} else if (rc == SQLITE_DONE) {
-		say(h->err, sizeof h->err, "no %s", what);
+		gw_store_say(h->err, sizeof h->err, "no %s", what);
 		ret = GW_STORE_NOTFOUND;
 	} else {
 		ret = failed(h, what);
@@ -725,7 +710,7 @@ sq_ack(void *vh, int64_t id, const char *party, int64_t now)
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE) {
 		run(h->st[ST_ROLLBACK]);
-		say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
+		gw_store_say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
 		return GW_STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
@@ -758,7 +743,7 @@ sq_due(void *vh, int64_t now, size_t limit, void (*each)(void *ctx, const struct
 		if (!more) {
 			sqlite3_reset(st);
 			free(rows);
-			say(h->err, sizeof h->err, "due: out of memory");
+			gw_store_say(h->err, sizeof h->err, "due: out of memory");
 			return GW_STORE_ERROR;
 		}
 		rows = more;
@@ -799,7 +784,7 @@ sq_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char 
 		return rollback(h, "attempt: updating the delivery");
 	if (sqlite3_changes(h->db) == 0) {
 		run(h->st[ST_ROLLBACK]);
-		say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
+		gw_store_say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
 		return GW_STORE_NOTFOUND;
 	}
 	st = h->st[ST_INSERT_ATTEMPT];
