@@ -9,26 +9,8 @@ src=$2
 shared=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# expect STATUS CMD...: runs CMD, keeps its output in $tmp/out and $tmp/err.
-expect() {
-	want=$1
-	shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want: $(head -c 300 "$tmp/err")"
-}
-
-# has FILE PATTERN: FILE has a line matching the extended regular expression.
-has() {
-	grep -Eq -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 300 "$1")"
-}
+# shellcheck source=../lib.sh
+. "$src/tests/lib.sh"
 
 lines() {
 	n=$(wc -l <"$1")

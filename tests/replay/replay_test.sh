@@ -16,31 +16,8 @@ done
 tmp=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# expect STATUS CMD...: runs CMD, keeps its output in $tmp/out and $tmp/err.
-expect() {
-	want=$1
-	shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	[ "$got" -eq "$want" ] ||
-		fail "'$*' exited $got, expected $want: $(head -c 600 "$tmp/out" "$tmp/err")"
-}
-
-# has FILE PATTERN: FILE has a line matching the extended regular expression.
-has() {
-	grep -Eq -- "$2" "$1" || fail "$1 lacks /$2/: $(head -c 600 "$1")"
-}
-
-hasnt() {
-	! grep -Eq -- "$2" "$1" || fail "$1 has /$2/: $(grep -E -- "$2" "$1" | head -3)"
-}
+# shellcheck source=../lib.sh
+. "$src/tests/lib.sh"
 
 # ---- a PKI: a CA, a server certificate for localhost, client certificates ----
 
