@@ -86,9 +86,8 @@ struct pending {
 	ijw_findings *advice;    /* of the region's checks set to advise */
 	char advice_detail[256]; /* "TR418 0611; ...", for the audit log */
 	struct ijw_route route;
-	struct gw_party to;            /* the receiver */
-	struct ijw_buf translated;     /* the receiver's copy, when its codes differ */
-	enum gw_translation rewritten; /* how, when translated.len */
+	struct gw_party to;        /* the receiver */
+	struct ijw_buf translated; /* the receiver's copy, when its codes differ */
 	struct gw_put items[2];
 	struct ijw_buf retour;
 	const void *body;
@@ -474,7 +473,10 @@ posted_done(struct gw_job *job)
 			ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", p->items[1].msg.id);
 		}
 		if (it->translated)
-			gw_metrics_translation(p->rewritten);
+			gw_metrics_translation(ijw_msgdef(type)->retour ? GW_TO_SENDER
+			                       : p->to.product_codes == GW_CODES_LEGACY
+			                               ? GW_TO_LEGACY
+			                               : GW_TO_PROFILE);
 		if (p->advice && ijw_findings_count(p->advice)) {
 			advised(p, it->msg.id);
 			add_findings(&b, "advice", p->advice);
@@ -607,7 +609,6 @@ regional(gw_server *s, struct pending *p)
 		return rc;
 	if (!changed || ijw_findings_count(p->findings))
 		ijw_buf_reset(&p->translated);
-	p->rewritten = to == IJW_LEGACY ? GW_TO_LEGACY : GW_TO_PROFILE;
 	return IJW_OK;
 }
 
@@ -633,8 +634,8 @@ original_found(struct gw_job *job)
 		if (!(f = ijw_findings_new()))
 			rc = IJW_ENOMEM;
 		else if (!(rc = ijw_doc_parse(job->body.data, job->body.len, NULL, &heen, f)) &&
-		         heen && !(rc = ijw_translate_back(p->doc, heen, &p->translated)))
-			p->rewritten = GW_TO_SENDER;
+		         heen)
+			rc = ijw_translate_back(p->doc, heen, &p->translated);
 		ijw_doc_free(heen);
 		ijw_findings_free(f);
 	}
