@@ -608,7 +608,7 @@ const struct ijw_combination *
 ijw_products_regional(const ijw_products *p, const char *categorie, const char *code)
 {
 	for (size_t i = 0; i < p->ncombos; i++)
-		if (strcmp(p->combos[i].categorie, categorie) == 0 &&
+		if ((!categorie || strcmp(p->combos[i].categorie, categorie) == 0) &&
 		    strcmp(p->combos[i].code, code) == 0)
 			return &p->combos[i];
 	return NULL;

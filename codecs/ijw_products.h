@@ -73,7 +73,10 @@ size_t ijw_products_ncombinations(const ijw_products *p);
 const struct ijw_combination *ijw_products_combination_at(const ijw_products *p, size_t i);
 /* By id ("2P"), case-insensitive; NULL when none. */
 const struct ijw_combination *ijw_products_combination(const ijw_products *p, const char *id);
-/* The combination whose regional product is (categorie, code); NULL when none. */
+/*
+ * The combination whose regional product is (categorie, code), or with
+ * categorie NULL the first whose code is code; NULL when none.
+ */
 const struct ijw_combination *ijw_products_regional(const ijw_products *p, const char *categorie,
                                                     const char *code);
 

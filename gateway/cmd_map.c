@@ -105,15 +105,10 @@ static int
 map_code(const ijw_products *p, const char *categorie, const char *code, bool json,
          struct ijw_buf *b)
 {
-	const struct ijw_combination *c =
-	        ijw_products_regional(p, categorie ? categorie : "", code);
+	const struct ijw_combination *c = ijw_products_regional(p, categorie, code);
 	const struct ijw_legacy *l = NULL;
 	char cat[3] = "";
 
-	if (!c && !categorie)
-		for (size_t i = 0; i < ijw_products_ncombinations(p) && !c; i++)
-			if (strcmp(ijw_products_combination_at(p, i)->code, code) == 0)
-				c = ijw_products_combination_at(p, i);
 	if (!c) {
 		l = ijw_products_legacy(p, categorie, code);
 		if (l)

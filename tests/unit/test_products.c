@@ -112,6 +112,7 @@ a_good_table(void **state)
 	assert_int_equal(c->line, 15);
 	assert_ptr_equal(ijw_products_regional(p, "45", "RT01L"), c);
 	assert_null(ijw_products_regional(p, "43", "RT01L"));
+	assert_ptr_equal(ijw_products_regional(p, NULL, "RT01L"), c);
 
 	c = ijw_products_combination(p, "2Z");
 	assert_int_equal(c->day_price, 25000);
