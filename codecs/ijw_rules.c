@@ -1514,14 +1514,6 @@ sum_prestaties(const struct run *r)
 	return sum;
 }
 
-static void
-fmt_amount(long long cents, char *out, size_t size)
-{
-	unsigned long long abs = cents < 0 ? (unsigned long long)-cents : (unsigned long long)cents;
-
-	snprintf(out, size, "%s%llu.%02llu", cents < 0 ? "-" : "", abs / 100, abs % 100);
-}
-
 /* TR358: the declared total is the signed sum of the prestaties. */
 static void
 check_total(struct run *r)
@@ -1535,8 +1527,8 @@ check_total(struct run *r)
 		if (!amount(rec->node, "TotaalIngediendBedrag", "TotaalBedrag", &total) ||
 		    total == sum)
 			continue;
-		fmt_amount(total, ts, sizeof ts);
-		fmt_amount(sum, ss, sizeof ss);
+		ijw_cents_format(total, ts, sizeof ts);
+		ijw_cents_format(sum, ss, sizeof ss);
 		report(r, at(rec->node, "TotaalIngediendBedrag"),
 		       "the TotaalIngediendBedrag is %s euro but its prestaties add up to %s euro "
 		       "(debit minus credit)",
@@ -1579,8 +1571,8 @@ check_answer_sum(struct run *r)
 			continue;
 		}
 		if (sum != ingediend - toegekend) {
-			fmt_amount(ingediend - toegekend, want, sizeof want);
-			fmt_amount(sum, got, sizeof got);
+			ijw_cents_format(ingediend - toegekend, want, sizeof want);
+			ijw_cents_format(sum, got, sizeof got);
 			report(r, at(rec->node, "TotaalToegekendBedrag"),
 			       "the rejected prestaties listed add up to %s euro, but the "
 			       "difference "

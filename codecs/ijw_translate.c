@@ -249,7 +249,10 @@ number_at(const void *rec, const char *path)
 static void
 euro(long long cents, char *out, size_t size)
 {
-	snprintf(out, size, "EUR %lld.%02lld", cents / 100, cents % 100);
+	char v[24];
+
+	ijw_cents_format(cents, v, sizeof v);
+	snprintf(out, size, "EUR %s", v);
 }
 
 static bool
@@ -289,8 +292,8 @@ ijw_policy_check(const ijw_doc *doc, const ijw_products *p, ijw_findings *enforc
 		if (!c)
 			continue;
 		tarief = number_at(r->node, "ProductTarief");
-		volume = number_at(r->node, "GeleverdVolume");
-		bedrag = number_at(r->node, "IngediendBedrag/Bedrag");
+		volume = r->volume[0] ? strtoll(r->volume, NULL, 10) : -1;
+		bedrag = r->has_bedrag ? llabs(r->bedrag) : -1;
 		ijw_node_text(ijw_node_at(r->node, "Eenheid"), eenheid, sizeof eenheid);
 		if (c->day_price >= 0 && day != IJW_CHECK_OFF) {
 			ijw_findings *to = day == IJW_CHECK_ENFORCE ? enforced : advised;

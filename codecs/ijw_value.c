@@ -113,3 +113,12 @@ ijw_today(void)
 {
 	return (ijw_day)((time(NULL) + 2 * 3600) / 86400);
 }
+
+void
+ijw_cents_format(long long cents, char *out, size_t size)
+{
+	unsigned long long abs =
+	        cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;
+
+	snprintf(out, size, "%s%llu.%02llu", cents < 0 ? "-" : "", abs / 100, abs % 100);
+}

@@ -47,4 +47,7 @@ ijw_day ijw_today(void);
  */
 bool ijw_bsn_valid(const char *bsn);
 
+/* Writes an amount in cents as euros, "1234.05" or "-0.50", into out (24 bytes hold any). */
+void ijw_cents_format(long long cents, char *out, size_t size);
+
 #endif

@@ -1,7 +1,6 @@
 /*
  * cmd_map.c: ijw-gateway map [--conf FILE] [--json] [--reverse] [CATEGORY] CODE
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "gw_cli.h"
 #include "gw_products.h"
 #include "ijw_buf.h"
+#include "ijw_value.h"
 
 static void
 usage(FILE *out)
@@ -31,7 +31,10 @@ usage(FILE *out)
 static void
 money(struct ijw_buf *b, long cents)
 {
-	ijw_buf_addf(b, "%ld.%02ld", cents / 100, cents % 100);
+	char v[24];
+
+	ijw_cents_format(cents, v, sizeof v);
+	ijw_buf_addstr(b, v);
 }
 
 /* The combination c, as text lines or as JSON members. */

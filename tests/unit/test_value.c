@@ -1,6 +1,7 @@
 /*
  * test_value.c: dates and the 11-proef.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,13 +92,31 @@ bsn_elfproef(void **state)
 	assert_false(ijw_bsn_valid("99990000a"));
 }
 
+/* Cents as euros, with the sign in front and always two decimals. */
+static void
+cents(void **state)
+{
+	static const struct {
+		long long cents;
+		const char *text;
+	} rows[] = {{0, "0.00"},         {5, "0.05"},     {-50, "-0.50"},
+	            {123405, "1234.05"}, {-100, "-1.00"}, {LLONG_MIN, "-92233720368547758.08"}};
+	char out[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		ijw_cents_format(rows[i].cents, out, sizeof out);
+		assert_string_equal(out, rows[i].text);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(dates_that_exist),    cmocka_unit_test(dates_that_do_not),
 	        cmocka_unit_test(dates_of_xml_schema), cmocka_unit_test(round_trip_over_centuries),
-	        cmocka_unit_test(bsn_elfproef),
+	        cmocka_unit_test(bsn_elfproef),        cmocka_unit_test(cents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
