@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "gw_config.h"
+#include "gw_log.h"
 #include "gw_products.h"
 
 enum kind {
@@ -26,7 +27,6 @@ static const char *const delivery_names[] = {"inbox", "push", NULL};
 static const char *const retour_names[] = {"relay", "auto", NULL};
 static const char *const codes_names[] = {"both", "legacy", "profile", NULL};
 static const char *const kind_names[] = {"gemeente", "aanbieder", NULL};
-static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 
 #define GW(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
 #define PT(field) offsetof(struct gw_party, field), sizeof(((struct gw_party *)0)->field)
@@ -55,7 +55,7 @@ static const struct setting {
          "the store: an SQLite database file"},
         {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
          1073741824, NULL, "the largest message accepted, in bytes"},
-        {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, level_names,
+        {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, gw_log_level_names,
          "what the log shows: debug, info, warn or error"},
         {"gateway", "push_certificate", K_PATH, GW(push_certificate), "", 0, 0, NULL,
          "the client certificate the gateway presents when it pushes a message"},

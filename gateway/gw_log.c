@@ -12,7 +12,7 @@
 
 static enum gw_log_level threshold = GW_LOG_INFO;
 
-static const char *const names[] = {"debug", "info", "warn", "error"};
+const char *const gw_log_level_names[] = {"debug", "info", "warn", "error", NULL};
 
 static void
 from_libevent(int severity, const char *msg)
@@ -33,17 +33,6 @@ gw_log_init(enum gw_log_level level)
 	event_set_log_callback(from_libevent);
 }
 
-bool
-gw_log_level_parse(const char *name, enum gw_log_level *level)
-{
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(names[i], name) == 0) {
-			*level = (enum gw_log_level)i;
-			return true;
-		}
-	return false;
-}
-
 void
 gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
 {
@@ -58,7 +47,8 @@ gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = (size_t)snprintf(line, sizeof line, "%s %s %s", stamp, names[level], event);
+	n = (size_t)snprintf(line, sizeof line, "%s %s %s", stamp, gw_log_level_names[level],
+	                     event);
 	if (fields && n < sizeof line - 2) {
 		line[n++] = ' ';
 		va_start(ap, fields);

@@ -13,15 +13,14 @@
 #ifndef GW_LOG_H
 #define GW_LOG_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 enum gw_log_level { GW_LOG_DEBUG, GW_LOG_INFO, GW_LOG_WARN, GW_LOG_ERROR };
 
 /* Logs at level and above; routes libevent's messages. */
 void gw_log_init(enum gw_log_level level);
-/* Parses "debug", "info", "warn" or "error". */
-bool gw_log_level_parse(const char *name, enum gw_log_level *level);
+/* The levels' names, by level, then NULL. */
+extern const char *const gw_log_level_names[];
 
 /* Writes one event line; fields is printf-style and may be NULL. Thread-safe. */
 void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
