@@ -143,10 +143,11 @@ assert_valid(const struct ijw_buf *b)
 	ijw_validate_opts_init(&o);
 	o.rules = false;
 	for (size_t i = 0; i < 2; i++) {
-		ijw_findings *f = ijw_findings_new();
+		ijw_findings *f;
 
 		if (!sets[i])
 			continue;
+		f = ijw_findings_new();
 		assert_int_equal(ijw_validate(sets[i], b->data, b->len, &o, NULL, f), IJW_OK);
 		if (ijw_findings_count(f))
 			fail_msg("%s schemas: %s %s", i ? "official" : "our",
