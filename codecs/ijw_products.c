@@ -30,6 +30,15 @@ struct ijw_products {
 	char region[128];
 	bool example;
 	enum ijw_check check_tariff, check_day_price;
+	struct ijw_policy policy;
+	char agreement[64];
+	struct ceiling {
+		char aanbieder[9];
+		int year;
+		unsigned profile; /* 0: the provider's total */
+		long cents;
+	} *ceilings;
+	size_t nceilings;
 	char *intensity[MAX_INTENSITIES]; /* by letter */
 	char *profile[MAX_PROFILES + 1];  /* by number */
 	unsigned profile_line[MAX_PROFILES + 1];
@@ -208,10 +217,32 @@ on_region(struct reading *r, const char *key, const char *value)
 		if (strcmp(value, "example") && strcmp(value, "contract"))
 			return PROBLEM(r, "tariffs is example or contract, not '%s'", value);
 		p->example = strcmp(value, "example") == 0;
-	} else if (strcmp(key, "check_tariff") == 0 || strcmp(key, "check_day_price") == 0) {
-		if (!check_of(value, strcmp(key, "check_tariff") == 0 ? &p->check_tariff
-		                                                      : &p->check_day_price))
+	} else if (strcmp(key, "check_tariff") == 0 || strcmp(key, "check_day_price") == 0 ||
+	           strcmp(key, "check_stacking") == 0 || strcmp(key, "check_ceiling") == 0 ||
+	           strcmp(key, "check_invoice_days") == 0) {
+		enum ijw_check *c = strcmp(key, "check_tariff") == 0      ? &p->check_tariff
+		                    : strcmp(key, "check_day_price") == 0 ? &p->check_day_price
+		                    : strcmp(key, "check_stacking") == 0  ? &p->policy.stacking
+		                    : strcmp(key, "check_ceiling") == 0   ? &p->policy.ceiling
+		                                                          : &p->policy.invoice;
+
+		if (!check_of(value, c))
 			return PROBLEM(r, "%s is enforce, advise or off, not '%s'", key, value);
+	} else if (strcmp(key, "acute") == 0 || strcmp(key, "durable") == 0) {
+		if (strlen(value) != 1 || *value < 'A' || *value > 'Z')
+			return PROBLEM(r, "%s names an intensity by its letter, not '%s'", key, value);
+		*(strcmp(key, "acute") == 0 ? &p->policy.acute : &p->policy.durable) = *value;
+	} else if (strcmp(key, "acute_max_days") == 0 || strcmp(key, "invoice_days") == 0) {
+		if (!digits(value, 1, 4))
+			return PROBLEM(r, "%s is a number of days, not '%s'", key, value);
+		*(strcmp(key, "acute_max_days") == 0 ? &p->policy.acute_max_days
+		                                     : &p->policy.invoice_days) =
+		        (unsigned)strtoul(value, NULL, 10);
+	} else if (strcmp(key, "agreement") == 0) {
+		if (strlen(value) >= sizeof p->agreement)
+			return PROBLEM(r, "agreement is at most %zu characters",
+			               sizeof p->agreement - 1);
+		snprintf(p->agreement, sizeof p->agreement, "%s", value);
 	} else {
 		return PROBLEM(r, "unknown setting '%s' in [region]", key);
 	}
@@ -347,6 +378,14 @@ begin_section(struct reading *r, const char *section)
 	}
 	if (strcmp(section, "legacy") == 0)
 		return 1;
+	if (strncmp(section, "ceiling ", 8) == 0) {
+		if (!digits(section + 8, 8, 8))
+			return problem_at(r, r->section_line,
+			                  "[%s]: a ceiling section names a provider by its AGB code, "
+			                  "such as [ceiling 42420001]",
+			                  section);
+		return 1;
+	}
 	if (strncmp(section, "profile ", 8) == 0) {
 		const char *nr = section + 8;
 		unsigned n;
@@ -386,8 +425,38 @@ begin_section(struct reading *r, const char *section)
 	}
 	return problem_at(r, r->section_line,
 	                  "unknown section [%s]: the sections are [region], [profile N], "
-	                  "[combination NI] and [legacy]",
+	                  "[combination NI], [legacy] and [ceiling AGB]",
 	                  section);
+}
+
+/* [ceiling AGB]: "2026 = cents" for the provider's year, "2026 profile 5 = cents" per profile. */
+static int
+on_ceiling(struct reading *r, const char *key, const char *value)
+{
+	ijw_products *p = r->p;
+	struct ceiling *c;
+	char year[8], word[8], nr[4], extra[2];
+	int n = sscanf(key, "%7s %7s %3s %1s", year, word, nr, extra);
+	long cents_v;
+
+	if (!digits(r->section + 8, 8, 8))
+		return PROBLEM(r, "%s is outside a [ceiling AGB] section", key);
+	if (!(n == 1 || (n == 3 && strcmp(word, "profile") == 0 && digits(nr, 1, 2))) ||
+	    !digits(year, 4, 4))
+		return PROBLEM(r, "a ceiling is 'YEAR = cents' or 'YEAR profile N = cents', not '%s'",
+		               key);
+	if (!cents(value, &cents_v))
+		return PROBLEM(r, "a ceiling is an amount in cents, not '%s'", value);
+	c = realloc(p->ceilings, (p->nceilings + 1) * sizeof *c);
+	if (!c)
+		return PROBLEM(r, "out of memory");
+	p->ceilings = c;
+	c = &c[p->nceilings++];
+	snprintf(c->aanbieder, sizeof c->aanbieder, "%s", r->section + 8);
+	c->year = atoi(year);
+	c->profile = n == 3 ? (unsigned)atoi(nr) : 0;
+	c->cents = cents_v;
+	return 1;
 }
 
 static int
@@ -406,6 +475,8 @@ on_entry(void *user, const char *section, const char *key, const char *value)
 		return on_legacy(r, key, value);
 	if (r->combo)
 		return on_combination(r, key, value);
+	if (strncmp(section, "ceiling ", 8) == 0)
+		return on_ceiling(r, key, value);
 	if (strcmp(key, "name") != 0)
 		return PROBLEM(r, "unknown setting '%s' in [%s]", key, section);
 	{
@@ -515,6 +586,8 @@ ijw_products_parse(const char *text, size_t len, const char *name, ijw_products 
 	if (!(r.p = calloc(1, sizeof *r.p)))
 		return IJW_ENOMEM;
 	r.p->check_tariff = r.p->check_day_price = IJW_CHECK_ADVISE;
+	r.p->policy.agreement = r.p->agreement;
+	r.p->policy.acute_max_days = 14;
 	rc = ini_parse_stream(read_line, &r, on_entry, &r);
 	if (rc > 0 && !err[0])
 		problem_at(&r, (unsigned)rc,
@@ -544,6 +617,7 @@ ijw_products_free(ijw_products *p)
 		free((char *)p->legacy[i].l.reason);
 	free(p->legacy);
 	free(p->combos);
+	free(p->ceilings);
 	free(p);
 }
 
@@ -581,6 +655,22 @@ enum ijw_check
 ijw_products_check_day_price(const ijw_products *p)
 {
 	return p->check_day_price;
+}
+
+const struct ijw_policy *
+ijw_products_policy(const ijw_products *p)
+{
+	return &p->policy;
+}
+
+long
+ijw_products_ceiling(const ijw_products *p, const char *aanbieder, int year, unsigned profile)
+{
+	for (size_t i = 0; i < p->nceilings; i++)
+		if (p->ceilings[i].year == year && p->ceilings[i].profile == profile &&
+		    strcmp(p->ceilings[i].aanbieder, aanbieder) == 0)
+			return p->ceilings[i].cents;
+	return -1;
 }
 
 size_t

@@ -69,6 +69,31 @@ const char *ijw_products_profile(const ijw_products *p, unsigned nr);
 enum ijw_check ijw_products_check_tariff(const ijw_products *p);
 enum ijw_check ijw_products_check_day_price(const ijw_products *p);
 
+/*
+ * The region's policy over time, judged against the ledger (ijw_ledger.h):
+ * no stacking of two combinations for one client at one provider, except the
+ * acute intensity for at most acute_max_days days and the durable one when
+ * its assignment's Commentaar holds the agreement text (the regisseur
+ * agreed); budget ceilings per provider and per profile per calendar year;
+ * prestaties declared at most invoice_days days after their ProductPeriode
+ * ended. Every check is off unless the table turns it on.
+ */
+struct ijw_policy {
+	enum ijw_check stacking, ceiling, invoice;
+	char acute, durable;     /* intensity letters; 0 for none */
+	unsigned acute_max_days; /* 14 unless the table says otherwise */
+	unsigned invoice_days;
+	const char *agreement; /* "" for none */
+};
+
+const struct ijw_policy *ijw_products_policy(const ijw_products *p);
+/*
+ * The ceiling in cents for provider aanbieder in year: of a profile, or of
+ * all its declarations for profile 0; -1 when the table sets none.
+ */
+long ijw_products_ceiling(const ijw_products *p, const char *aanbieder, int year,
+                          unsigned profile);
+
 size_t ijw_products_ncombinations(const ijw_products *p);
 const struct ijw_combination *ijw_products_combination_at(const ijw_products *p, size_t i);
 /* By id ("2P"), case-insensitive; NULL when none. */

@@ -28,6 +28,12 @@ struct ijw_rule {
 	uint32_t types;         /* bit (1u << type) for each message it applies to */
 	const char *where;      /* the elements it checks */
 	const char *summary;    /* what it requires, in one English sentence */
+	/*
+	 * Judged against the ledger of earlier messages (ijw_ledger.h), not by
+	 * ijw_rules_check(): the standard's cross-message rules and the region's
+	 * policy over time.
+	 */
+	bool cross;
 };
 
 /* The number of rules, and the i-th (in the order of the table). */
@@ -42,7 +48,8 @@ bool ijw_rule_applies(const struct ijw_rule *rule, enum ijw_type type);
  * every rule that applies to it, and adds a finding per violation: the rule's
  * code and retour code, the XPath and line of the offending element and a text
  * that says what to correct. today is the system date for TR135. IJW_OK when
- * the document was judged, whatever the verdict.
+ * the document was judged, whatever the verdict. Cross-message rules are not
+ * judged here.
  */
 ijw_rc ijw_rules_check(const ijw_doc *doc, ijw_day today, ijw_findings *f);
 

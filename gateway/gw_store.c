@@ -13,11 +13,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "gw_store.h"
 
 struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
+	unsigned char key[64];
+	size_t keylen;
+	const ijw_products *products;
 };
 
 void
@@ -108,14 +115,135 @@ gw_store_close(gw_store *s)
 {
 	if (!s)
 		return;
+	OPENSSL_cleanse(s->key, sizeof s->key);
 	s->be->close(s->h);
 	free(s);
+}
+
+/* ---- the ledger ---- */
+
+static int
+l_get(void *h, const char *k, struct ijw_buf *out)
+{
+	gw_store *s = h;
+
+	return s->be->ledger_get(s->h, k, out);
+}
+
+static int
+l_put(void *h, const char *k, const char *v, int64_t msg)
+{
+	gw_store *s = h;
+
+	return s->be->ledger_put(s->h, k, v, msg);
+}
+
+static int
+l_del(void *h, const char *k)
+{
+	gw_store *s = h;
+
+	return s->be->ledger_del(s->h, k);
+}
+
+static int
+l_scan(void *h, const char *prefix, int (*each)(void *, const char *, const char *), void *ctx)
+{
+	gw_store *s = h;
+
+	return s->be->ledger_scan(s->h, prefix, each, ctx);
+}
+
+static int
+l_client(void *h, const char *bsn, char out[IJW_CLIENT_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	gw_store *s = h;
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (!s->keylen || !HMAC(EVP_sha256(), s->key, (int)s->keylen, (const unsigned char *)bsn,
+	                        strlen(bsn), mac, &len) ||
+	    len < 16)
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[32] = '\0';
+	return 0;
+}
+
+static const struct ijw_ledger_ops ledger_ops = {l_get, l_put, l_del, l_scan, l_client};
+
+int
+gw_store_set_ledger_key(gw_store *s, const void *key, size_t len)
+{
+	if (len == 0 || len > sizeof s->key)
+		return -1;
+	memcpy(s->key, key, len);
+	s->keylen = len;
+	return 0;
+}
+
+bool
+gw_store_has_ledger(const gw_store *s)
+{
+	return s->keylen > 0;
+}
+
+void
+gw_store_ledger(gw_store *s, struct ijw_ledger *out)
+{
+	out->ops = &ledger_ops;
+	out->h = s;
+}
+
+void
+gw_store_set_products(gw_store *s, const ijw_products *p)
+{
+	s->products = p;
+}
+
+static int
+hook_judge(void *ctx, struct gw_put *items, size_t n, size_t i)
+{
+	gw_store *s = ctx;
+
+	return items[i].judge ? items[i].judge(items[i].judge_ctx, s, items, n, i) : 0;
+}
+
+static int
+hook_applied(void *ctx, const struct gw_put *p)
+{
+	gw_store *s = ctx;
+	struct ijw_ledger l;
+	struct ijw_ledger_opts o = {.products = s->products, .today = ijw_today()};
+
+	if (!p->doc || !s->keylen)
+		return 0;
+	gw_store_ledger(s, &l);
+	return ijw_ledger_apply(&l, p->doc, p->msg.id, &o) ? -1 : 0;
 }
 
 enum gw_store_rc
 gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 {
-	return s->be->put(s->h, items, n, now);
+	const struct gw_put_hooks hk = {hook_judge, hook_applied, s};
+
+	return s->be->put(s->h, items, n, now, &hk);
+}
+
+enum gw_store_rc
+gw_store_begin(gw_store *s)
+{
+	return s->be->begin(s->h);
+}
+
+enum gw_store_rc
+gw_store_commit(gw_store *s)
+{
+	return s->be->commit(s->h);
 }
 
 enum gw_store_rc

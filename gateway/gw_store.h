@@ -19,6 +19,8 @@
 #include <stdint.h>
 
 #include "ijw_buf.h"
+#include "ijw_doc.h"
+#include "ijw_ledger.h"
 
 typedef struct gw_store gw_store;
 
@@ -55,6 +57,17 @@ struct gw_put {
 	const char *remote; /* the sender's address, for the audit log */
 	const char *advice; /* the findings the region advises on, audited with it; or NULL */
 	bool push;          /* deliver by push: make a delivery for the worker */
+	bool imported;      /* history loaded by `ledger import`: never delivered */
+	/* the parsed message, for the ledger; NULL when it does not change the ledger */
+	const ijw_doc *doc;
+	/*
+	 * Called inside the transaction, after the repeat check and before a new
+	 * message is stored: judges items[i] against the ledger (gw_store_ledger
+	 * on store) and may set its outcome to GW_PUT_REFUSED, or change the
+	 * items that come after it. Non-zero when it fails. NULL for none.
+	 */
+	int (*judge)(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i);
+	void *judge_ctx;
 	/*
 	 * An index into the same batch: put this one only when that one is put
 	 * anew (an automatic retour goes with its heen message); -1 for none.
@@ -69,6 +82,7 @@ struct gw_put {
 		GW_PUT_CONFLICT, /* ... the same identification with other bytes (TR056):
 		                    msg.id is the earlier message's id */
 		GW_PUT_SKIPPED,  /* its `after` was not put anew */
+		GW_PUT_REFUSED,  /* its judge refused it: not stored */
 	} outcome;
 };
 
@@ -81,6 +95,15 @@ struct gw_due {
 	int64_t created;   /* when the message was stored */
 };
 
+/* What a backend's put calls for each item, inside its transaction. */
+struct gw_put_hooks {
+	/* before storing items[i], when it is not a repeat; non-zero to fail the put */
+	int (*judge)(void *ctx, struct gw_put *items, size_t n, size_t i);
+	/* after storing p anew; non-zero to fail the put */
+	int (*applied)(void *ctx, const struct gw_put *p);
+	void *ctx;
+};
+
 /*
  * A backend: each function works on the backend's own handle h and is
  * called through the gw_store_* functions below, which say what it does.
@@ -89,7 +112,16 @@ struct gw_store_backend {
 	const char *name;
 	void *(*open)(const char *path, char *err, size_t errlen);
 	void (*close)(void *h);
-	enum gw_store_rc (*put)(void *h, struct gw_put *items, size_t n, int64_t now);
+	enum gw_store_rc (*put)(void *h, struct gw_put *items, size_t n, int64_t now,
+	                        const struct gw_put_hooks *hk);
+	enum gw_store_rc (*begin)(void *h);
+	enum gw_store_rc (*commit)(void *h);
+	/* the ledger's keys and values, as struct ijw_ledger_ops says */
+	int (*ledger_get)(void *h, const char *key, struct ijw_buf *out);
+	int (*ledger_put)(void *h, const char *key, const char *value, int64_t msg);
+	int (*ledger_del)(void *h, const char *key);
+	int (*ledger_scan)(void *h, const char *prefix,
+	                   int (*each)(void *ctx, const char *key, const char *value), void *ctx);
 	enum gw_store_rc (*inbox)(void *h, const char *party, size_t limit,
 	                          void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
 	enum gw_store_rc (*get)(void *h, int64_t id, const char *party, struct gw_msg *m,
@@ -123,7 +155,9 @@ void gw_store_close(gw_store *s);
  * Puts n messages in one durable transaction, in order: new ones are stored
  * with a delivery to their receiver and an audit entry (and one of their
  * advice); repeats are found by (sender, type, identificatie) and left
- * alone. The whole batch is stored or none of it.
+ * alone. A new message with a doc is judged by its judge, if it has one,
+ * and then written into the ledger (when the store has a ledger key), in the
+ * same transaction. The whole batch is stored or none of it.
  */
 enum gw_store_rc gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now);
 
@@ -165,6 +199,23 @@ enum gw_store_rc gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, in
 enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert,
                                 const char *remote, const char *action, int64_t message,
                                 const char *detail);
+
+/*
+ * The ledger's client keys are HMAC-SHA256 of the BSN under key (len bytes,
+ * copied), cut to 128 bits. Without a key the store keeps no ledger.
+ */
+int gw_store_set_ledger_key(gw_store *s, const void *key, size_t len);
+/* Whether the store keeps a ledger. */
+bool gw_store_has_ledger(const gw_store *s);
+/*
+ * The ledger in the store, for ijw_ledger.h, valid as long as s. The region's
+ * product table for the ledger's policy, or NULL; owned by the caller.
+ */
+void gw_store_ledger(gw_store *s, struct ijw_ledger *out);
+void gw_store_set_products(gw_store *s, const ijw_products *p);
+/* A transaction of the caller's, for many ledger writes at once. */
+enum gw_store_rc gw_store_begin(gw_store *s);
+enum gw_store_rc gw_store_commit(gw_store *s);
 
 /* Why the last call failed. */
 const char *gw_store_error(const gw_store *s);

@@ -81,6 +81,10 @@ static const char *const migrations[] = {
         "PRAGMA user_version = 2;",
         /* 3: the receiver's copy of a message whose product codes were translated */
         "ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;",
+        /* 4: the care ledger: keys and values of ijw_ledger.c, and the message that wrote each */
+        "CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
+        " WITHOUT ROWID;"
+        "PRAGMA user_version = 4;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -108,6 +112,10 @@ enum stmt {
 	ST_UPDATE_DELIVERY,
 	ST_ACK_DELIVERED,
 	ST_INSERT_ATTEMPT,
+	ST_LEDGER_GET,
+	ST_LEDGER_PUT,
+	ST_LEDGER_DEL,
+	ST_LEDGER_SCAN,
 	ST_COUNT
 };
 
@@ -125,8 +133,8 @@ static const char *const statements[ST_COUNT] = {
                              " AND generated = 0",
         [ST_INSERT_MESSAGE] =
                 "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
-                " generated, sha256, body, translated)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                " generated, sha256, body, translated, acked)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
                                " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
         [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
@@ -148,6 +156,12 @@ static const char *const statements[ST_COUNT] = {
                              " AND acked IS NULL",
         [ST_INSERT_ATTEMPT] = "INSERT INTO attempts (delivery, at, http_status, error, delivered)"
                               " VALUES (?1, ?2, ?3, ?4, ?5)",
+        [ST_LEDGER_GET] = "SELECT v FROM ledger WHERE k = ?1",
+        [ST_LEDGER_PUT] = "INSERT OR REPLACE INTO ledger (k, v, message) VALUES (?1, ?2, ?3)",
+        [ST_LEDGER_DEL] = "DELETE FROM ledger WHERE k = ?1",
+        /* the keys from ?1 up to ?1 followed by a byte no UTF-8 text holds */
+        [ST_LEDGER_SCAN] = "SELECT k, v FROM ledger WHERE k >= ?1 AND k < ?1 || x'ff'"
+                           " ORDER BY k",
 };
 
 struct sq {
@@ -384,7 +398,8 @@ configure(struct sq *h)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *mode = (const char *)sqlite3_column_text(st, 0);
 
-		if (!(wal = sqlite3_stricmp(mode, "wal") == 0))
+		/* an in-memory database keeps its journal in memory */
+		if (!(wal = sqlite3_stricmp(mode, "wal") == 0 || sqlite3_stricmp(mode, "memory") == 0))
 			gw_store_say(h->err, sizeof h->err, "%s: the journal stays %s", what,
 			             mode ? mode : "unknown");
 	} else {
@@ -435,7 +450,7 @@ sq_open(const char *path, char *err, size_t errlen)
 		}
 		snprintf(name, size, "./%s", path);
 	}
-	if (create_file(h, path))
+	if (strcmp(path, ":memory:") != 0 && create_file(h, path))
 		goto fail;
 	if (sqlite3_open_v2(name ? name : path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
@@ -527,7 +542,8 @@ insert_message(struct sq *h, struct gw_put *p, int64_t now)
 	    bind_field(st, 4, m->identificatie, sizeof m->identificatie) ||
 	    bind_id(st, 5, m->answers) || sqlite3_bind_int64(st, 6, now) ||
 	    sqlite3_bind_int(st, 7, m->generated) ||
-	    sqlite3_bind_blob(st, 8, m->sha256, sizeof m->sha256, SQLITE_STATIC) || run(st)) {
+	    sqlite3_bind_blob(st, 8, m->sha256, sizeof m->sha256, SQLITE_STATIC) ||
+	    bind_id(st, 11, p->imported ? now : 0) || run(st)) {
 		sqlite3_clear_bindings(st);
 		return -1;
 	}
@@ -552,7 +568,7 @@ insert_delivery(struct sq *h, const struct gw_put *p, int64_t now)
 }
 
 static enum gw_store_rc
-sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
+sq_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_put_hooks *hk)
 {
 	struct sq *h = vh;
 
@@ -580,17 +596,23 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now)
 			return rollback(h, "put: looking up an earlier message");
 		if (found)
 			continue;
+		if (hk && hk->judge(hk->ctx, items, n, i))
+			return rollback(h, "put: judging against the ledger");
+		if (p->outcome == GW_PUT_REFUSED)
+			continue;
 		if (insert_message(h, p, now))
 			return rollback(h, "put: storing a message");
 		if (p->push && insert_delivery(h, p, now))
 			return rollback(h, "put: queueing a delivery");
 		if (insert_audit(h, now, p->msg.sender,
 		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
-		                 p->remote, "put", p->msg.id, p->msg.type) ||
+		                 p->remote, p->imported ? "import" : "put", p->msg.id, p->msg.type) ||
 		    (p->advice && insert_audit(h, now, p->msg.sender,
 		                               (int)strnlen(p->msg.sender, sizeof p->msg.sender),
 		                               p->cert, p->remote, "advice", p->msg.id, p->advice)))
 			return rollback(h, "put: writing the audit log");
+		if (hk && hk->applied(hk->ctx, p))
+			return rollback(h, "put: writing the ledger");
 	}
 	if (run(h->st[ST_COMMIT]))
 		return rollback(h, "put: committing");
@@ -820,11 +842,103 @@ sq_error(const void *vh)
 	return h->err[0] ? h->err : "no error";
 }
 
+/* ---- the ledger's keys and values ---- */
+
+static int
+sq_ledger_get(void *vh, const char *k, struct ijw_buf *out)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_LEDGER_GET];
+	int rc, ret = -1;
+
+	if (bind_str(st, 1, k))
+		return failed(h, "ledger"), -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = ijw_buf_add(out, sqlite3_column_text(st, 0),
+		                  (size_t)sqlite3_column_bytes(st, 0)) ||
+		                      ijw_buf_addstr(out, "")
+		              ? -1
+		              : 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		failed(h, "ledger");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_ledger_put(void *vh, const char *k, const char *v, int64_t msg)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_LEDGER_PUT];
+
+	if (bind_str(st, 1, k) || bind_str(st, 2, v) || bind_id(st, 3, msg) || run(st))
+		return failed(h, "ledger"), -1;
+	return 0;
+}
+
+static int
+sq_ledger_del(void *vh, const char *k)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_LEDGER_DEL];
+
+	if (bind_str(st, 1, k) || run(st))
+		return failed(h, "ledger"), -1;
+	return 0;
+}
+
+static int
+sq_ledger_scan(void *vh, const char *prefix,
+               int (*each)(void *ctx, const char *k, const char *v), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_LEDGER_SCAN];
+	int rc;
+
+	if (bind_str(st, 1, prefix))
+		return failed(h, "ledger"), -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (each(ctx, (const char *)sqlite3_column_text(st, 0),
+		         (const char *)sqlite3_column_text(st, 1)))
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		failed(h, "ledger");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static enum gw_store_rc
+sq_begin(void *vh)
+{
+	struct sq *h = vh;
+
+	return run(h->st[ST_BEGIN]) ? rollback(h, "beginning a transaction") : GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_commit(void *vh)
+{
+	struct sq *h = vh;
+
+	return run(h->st[ST_COMMIT]) ? rollback(h, "committing") : GW_STORE_OK;
+}
+
 const struct gw_store_backend gw_store_sqlite = {
         .name = "sqlite",
         .open = sq_open,
         .close = sq_close,
         .put = sq_put,
+        .begin = sq_begin,
+        .commit = sq_commit,
+        .ledger_get = sq_ledger_get,
+        .ledger_put = sq_ledger_put,
+        .ledger_del = sq_ledger_del,
+        .ledger_scan = sq_ledger_scan,
         .inbox = sq_inbox,
         .get = sq_get,
         .original = sq_original,
