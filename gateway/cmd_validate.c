@@ -8,14 +8,20 @@
 
 #include "gw_cli.h"
 #include "gw_file.h"
+#include "gw_history.h"
+#include "gw_products.h"
+#include "ijw_ledger.h"
+#include "ijw_translate.h"
 #include "ijw_validate.h"
+
+#define MAX_HISTORY 64
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: ijw-gateway validate [--schemas DIR] [--json] [--xsd-only] [--today DATE] "
-	        "FILE...\n\n"
+	        "usage: ijw-gateway validate [--schemas DIR] [--json] [--xsd-only] [--today DATE]\n"
+	        "                            [--history DIR]... [--products FILE|built-in] FILE...\n\n"
 	        "Judges each FILE (- for standard input) as an iJw 3.2 message: well-formed\n"
 	        "XML, the schema of its type and the in-message rules of the standard\n"
 	        "('ijw-gateway rules' lists them). Prints\n"
@@ -28,22 +34,39 @@ usage(FILE *out)
 	        "  --json         one JSON object per file per line instead\n"
 	        "  --xsd-only     judge well-formedness and the schema, not the rules\n"
 	        "  --today DATE   judge as if today were DATE (YYYY-MM-DD), for TR135\n"
+	        "  --history DIR  the earlier messages in DIR (a folder or a file; may be given\n"
+	        "                 more than once) make a ledger, in order of Dagtekening and file\n"
+	        "                 name; each FILE is judged against it by the cross-message rules\n"
+	        "                 too, in the order given, and an accepted FILE joins it\n"
+	        "  --products T   the region's product table T (a file, or built-in): its checks\n"
+	        "                 on declarations, and with --history its policy over time;\n"
+	        "                 advice prints as FILE: advice JW323 RETOURCODE RULE XPATH: TEXT\n"
 	        "  -h, --help     this text\n\n"
 	        "Exit status: 0 all accepted, 1 any rejected, 2 usage or I/O error.\n");
 }
 
 struct run {
 	ijw_schemas *schemas;
-	ijw_findings *findings;
+	ijw_findings *findings, *advice;
 	struct ijw_validate_opts opts;
 	bool json;
+	ijw_products *products;
+	gw_store *store; /* the ledger of --history, or NULL */
+	struct ijw_ledger ledger;
+	int64_t applied; /* messages in the ledger */
 };
 
 static void
-print_text(const char *file, const char *type, const ijw_findings *f)
+print_text(const char *file, const char *type, const ijw_findings *f, const ijw_findings *advice)
 {
 	size_t n = ijw_findings_count(f);
 
+	for (size_t i = 0; advice && i < ijw_findings_count(advice); i++) {
+		const struct ijw_finding *it = ijw_findings_get(advice, i);
+
+		printf("%s: advice %s %s %s %s: %s\n", file, type, it->retourcode, it->rule,
+		       it->xpath, it->text);
+	}
 	if (n == 0) {
 		printf("%s: accepted %s\n", file, type);
 		return;
@@ -59,7 +82,37 @@ print_text(const char *file, const char *type, const ijw_findings *f)
 }
 
 static ijw_rc
-print_json(const char *file, const char *type, const ijw_findings *f, const char *error)
+add_list(struct ijw_buf *b, const char *name, const ijw_findings *f)
+{
+	ijw_rc rc = ijw_buf_addf(b, ",\"%s\":[", name);
+
+	for (size_t i = 0; i < ijw_findings_count(f) && !rc; i++) {
+		const struct ijw_finding *it = ijw_findings_get(f, i);
+
+		rc = ijw_buf_addf(b, "%s{\"retourcode\":", i ? "," : "");
+		if (!rc)
+			rc = ijw_buf_add_json(b, it->retourcode);
+		if (!rc)
+			rc = ijw_buf_addstr(b, ",\"rule\":");
+		if (!rc)
+			rc = ijw_buf_add_json(b, it->rule);
+		if (!rc)
+			rc = ijw_buf_addstr(b, ",\"xpath\":");
+		if (!rc)
+			rc = ijw_buf_add_json(b, it->xpath);
+		if (!rc)
+			rc = ijw_buf_addf(b, ",\"line\":%u,\"text\":", it->line);
+		if (!rc)
+			rc = ijw_buf_add_json(b, it->text);
+		if (!rc)
+			rc = ijw_buf_addstr(b, "}");
+	}
+	return rc ? rc : ijw_buf_addstr(b, "]");
+}
+
+static ijw_rc
+print_json(const char *file, const char *type, const ijw_findings *f, const ijw_findings *advice,
+           const char *error)
 {
 	struct ijw_buf b;
 	size_t n = ijw_findings_count(f);
@@ -77,30 +130,11 @@ print_json(const char *file, const char *type, const ijw_findings *f, const char
 		if (!rc)
 			rc = type ? ijw_buf_add_json(&b, type) : ijw_buf_addstr(&b, "null");
 		if (!rc)
-			rc = ijw_buf_addstr(&b, ",\"findings\":[");
-		for (size_t i = 0; i < n && !rc; i++) {
-			const struct ijw_finding *it = ijw_findings_get(f, i);
-
-			rc = ijw_buf_addf(&b, "%s{\"retourcode\":", i ? "," : "");
-			if (!rc)
-				rc = ijw_buf_add_json(&b, it->retourcode);
-			if (!rc)
-				rc = ijw_buf_addstr(&b, ",\"rule\":");
-			if (!rc)
-				rc = ijw_buf_add_json(&b, it->rule);
-			if (!rc)
-				rc = ijw_buf_addstr(&b, ",\"xpath\":");
-			if (!rc)
-				rc = ijw_buf_add_json(&b, it->xpath);
-			if (!rc)
-				rc = ijw_buf_addf(&b, ",\"line\":%u,\"text\":", it->line);
-			if (!rc)
-				rc = ijw_buf_add_json(&b, it->text);
-			if (!rc)
-				rc = ijw_buf_addstr(&b, "}");
-		}
+			rc = add_list(&b, "findings", f);
+		if (!rc && advice && ijw_findings_count(advice))
+			rc = add_list(&b, "advice", advice);
 		if (!rc)
-			rc = ijw_buf_addf(&b, "],\"more_findings\":%zu", ijw_findings_dropped(f));
+			rc = ijw_buf_addf(&b, ",\"more_findings\":%zu", ijw_findings_dropped(f));
 	}
 	if (!rc)
 		rc = ijw_buf_addstr(&b, "}\n");
@@ -108,6 +142,80 @@ print_json(const char *file, const char *type, const ijw_findings *f, const char
 		fwrite(b.data, 1, b.len, stdout);
 	ijw_buf_free(&b);
 	return rc;
+}
+
+/*
+ * What comes after the message's own rules: the region's checks on a
+ * declaration, the cross-message rules against the ledger of --history; an
+ * accepted message joins the ledger.
+ */
+static ijw_rc
+beyond(struct run *r, const ijw_doc *doc)
+{
+	struct ijw_ledger_opts lo = {.products = r->products, .today = r->opts.today};
+	ijw_rc rc = IJW_OK;
+
+	if (r->products && ijw_doc_type(doc) == IJW_JW323 &&
+	    (rc = ijw_policy_check(doc, r->products, r->findings, r->advice)))
+		return rc;
+	if (!r->store)
+		return IJW_OK;
+	if ((rc = ijw_ledger_check(&r->ledger, doc, &lo, r->findings, r->advice)))
+		return rc;
+	if (!ijw_findings_count(r->findings))
+		rc = ijw_ledger_apply(&r->ledger, doc, ++r->applied, &lo);
+	return rc;
+}
+
+/* The ledger of the messages in paths, in order; -1 when one cannot be read. */
+static int
+load_history(struct run *r, const char *const *paths, size_t n)
+{
+	struct ijw_ledger_opts lo = {.products = r->products, .today = r->opts.today};
+	struct gw_history_msg *list;
+	size_t count;
+	char err[512];
+	int ret = 0;
+
+	if (!(r->store = gw_history_store(r->products, err, sizeof err)) ||
+	    gw_history_list(paths, n, &list, &count, err, sizeof err)) {
+		gw_warnx("validate: --history: %s", err);
+		return -1;
+	}
+	gw_store_ledger(r->store, &r->ledger);
+	if (gw_store_begin(r->store)) {
+		gw_warnx("validate: --history: %s", gw_store_error(r->store));
+		gw_history_free(list, count);
+		return -1;
+	}
+	for (size_t i = 0; i < count && !ret; i++) {
+		struct ijw_buf in;
+		ijw_doc *doc = NULL;
+		ijw_rc rc;
+
+		ijw_findings_clear(r->findings);
+		ijw_buf_init(&in, r->opts.limits.max_bytes + 1);
+		if ((rc = gw_read_file(list[i].path, &in)) == IJW_OK)
+			rc = ijw_validate(r->schemas, in.data, in.len, &r->opts, &doc, r->findings);
+		ijw_buf_free(&in);
+		if (rc) {
+			gw_warnx("validate: --history: %s: %s", list[i].path,
+			         rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));
+			ret = -1;
+		} else if (!doc || ijw_findings_count(r->findings)) {
+			const struct ijw_finding *f = ijw_findings_get(r->findings, 0);
+
+			gw_warnx("validate: --history: %s is left out: %s %s", list[i].path,
+			         f ? f->rule : "", f ? f->text : "");
+		} else if ((rc = ijw_ledger_apply(&r->ledger, doc, ++r->applied, &lo))) {
+			gw_warnx("validate: --history: %s: the ledger: %s", list[i].path,
+			         gw_store_error(r->store));
+			ret = -1;
+		}
+		ijw_doc_free(doc);
+	}
+	gw_history_free(list, count);
+	return ret;
 }
 
 /* Judges one file: GW_EXIT_OK, GW_EXIT_REJECTED or GW_EXIT_USAGE. */
@@ -130,7 +238,7 @@ validate_file(struct run *r, const char *file)
 		         rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));
 		gw_warnx("%s: %s", file, error);
 		if (r->json)
-			print_json(file, NULL, r->findings, error);
+			print_json(file, NULL, r->findings, NULL, error);
 		ijw_buf_free(&in);
 		return GW_EXIT_USAGE;
 	}
@@ -141,17 +249,29 @@ validate_file(struct run *r, const char *file)
 		         rc == IJW_ESCHEMA ? ijw_schemas_error(r->schemas) : ijw_strerror(rc));
 		gw_warnx("%s: %s", file, error);
 		if (r->json)
-			print_json(file, NULL, r->findings, error);
+			print_json(file, NULL, r->findings, NULL, error);
+		ijw_doc_free(doc);
+		return GW_EXIT_USAGE;
+	}
+	ijw_findings_clear(r->advice);
+	if (!rc && doc && !ijw_findings_count(r->findings))
+		rc = beyond(r, doc);
+	if (rc) {
+		snprintf(error, sizeof error, "%s",
+		         rc == IJW_EIO ? gw_store_error(r->store) : ijw_strerror(rc));
+		gw_warnx("%s: the ledger: %s", file, error);
+		if (r->json)
+			print_json(file, NULL, r->findings, NULL, error);
 		ijw_doc_free(doc);
 		return GW_EXIT_USAGE;
 	}
 	type = doc ? ijw_msgdef(ijw_doc_type(doc))->name : NULL;
 	status = ijw_findings_count(r->findings) ? GW_EXIT_REJECTED : GW_EXIT_OK;
 	if (r->json) {
-		if (print_json(file, type, r->findings, NULL))
+		if (print_json(file, type, r->findings, r->advice, NULL))
 			status = GW_EXIT_USAGE;
 	} else {
-		print_text(file, type ? type : "unknown", r->findings);
+		print_text(file, type ? type : "unknown", r->findings, r->advice);
 	}
 	ijw_doc_free(doc);
 	return status;
@@ -163,10 +283,13 @@ gw_cmd_validate(int argc, char **argv)
 	static const struct option opts[] = {
 	        {"schemas", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
 	        {"xsd-only", no_argument, NULL, 'x'},      {"today", required_argument, NULL, 't'},
+	        {"history", required_argument, NULL, 'H'}, {"products", required_argument, NULL, 'P'},
 	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	struct run r = {.json = false};
-	const char *dir = NULL;
+	const char *dir = NULL, *history[MAX_HISTORY], *products = NULL;
+	size_t nhistory = 0;
 	int c, status = GW_EXIT_OK;
+	char err[512];
 
 	ijw_validate_opts_init(&r.opts);
 
@@ -189,6 +312,16 @@ gw_cmd_validate(int argc, char **argv)
 				return GW_EXIT_USAGE;
 			}
 			break;
+		case 'H':
+			if (nhistory == MAX_HISTORY) {
+				gw_warnx("validate: at most %d --history folders", MAX_HISTORY);
+				return GW_EXIT_USAGE;
+			}
+			history[nhistory++] = optarg;
+			break;
+		case 'P':
+			products = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return GW_EXIT_OK;
@@ -201,10 +334,22 @@ gw_cmd_validate(int argc, char **argv)
 		usage(stderr);
 		return GW_EXIT_USAGE;
 	}
-	if (ijw_schemas_new(dir, &r.schemas) || !(r.findings = ijw_findings_new())) {
+	if (ijw_schemas_new(dir, &r.schemas) || !(r.findings = ijw_findings_new()) ||
+	    !(r.advice = ijw_findings_new())) {
 		gw_warnx("validate: %s", ijw_strerror(IJW_ENOMEM));
-		ijw_schemas_free(r.schemas);
-		return GW_EXIT_USAGE;
+		status = GW_EXIT_USAGE;
+		goto done;
+	}
+	if (products &&
+	    !(r.products = gw_products_load(strcmp(products, "built-in") ? products : NULL, err,
+	                                    sizeof err))) {
+		gw_warnx("validate: --products: %s", err);
+		status = GW_EXIT_USAGE;
+		goto done;
+	}
+	if (nhistory && load_history(&r, history, nhistory)) {
+		status = GW_EXIT_USAGE;
+		goto done;
 	}
 	for (int i = optind; i < argc; i++) {
 		int s = validate_file(&r, argv[i]);
@@ -213,6 +358,10 @@ gw_cmd_validate(int argc, char **argv)
 			status = s;
 	}
 	fflush(stdout);
+done:
+	gw_store_close(r.store);
+	ijw_products_free(r.products);
+	ijw_findings_free(r.advice);
 	ijw_findings_free(r.findings);
 	ijw_schemas_free(r.schemas);
 	return status;
