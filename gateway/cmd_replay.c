@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -31,7 +32,6 @@
 #define SAMPLE_MAX_TEXT "64 MiB"
 #define ANSWER_MAX (4u << 20) /* the largest answer read from the gateway */
 #define ANSWER_MAX_TEXT "4 MiB"
-#define JSON_DEPTH 32
 #define LINE_MAX_BYTES (64u << 10) /* a report line */
 #define TEXT_CUT 500               /* bytes of a text from the answer in a report line */
 #define DETAIL_MAX (16u << 10)     /* the findings of a mismatch in the JUnit report */
@@ -106,7 +106,7 @@ struct answer {
 	bool json; /* the body was a JSON object */
 	char *error, *message;
 	struct finding *f;
-	size_t nf, alloc;
+	size_t nf;
 };
 
 struct replay {
@@ -181,60 +181,37 @@ utf8_len(const unsigned char *p, size_t n)
 	return cp >= least[len] && char_ok(cp) ? len : 0;
 }
 
-/* Appends code point cp: a control character as a space, one XML does not allow as '?'. */
+/* Appends the n bytes at s, invalid UTF-8 as '?' and control characters (NUL too) as spaces. */
 static ijw_rc
-add_cp(struct ijw_buf *b, unsigned long cp)
+add_clean(struct ijw_buf *b, const char *s, size_t n)
 {
-	char u[4];
-	size_t n;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	ijw_rc rc = IJW_OK;
 
-	if (cp < 0x20)
-		return ijw_buf_add(b, " ", 1);
-	if (!char_ok(cp))
-		return ijw_buf_add(b, "?", 1);
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
+	while (p < end && !rc) {
+		size_t len = *p < 0x20 ? 0 : utf8_len(p, (size_t)(end - p));
+
+		if (len == 0) {
+			rc = ijw_buf_add(b, *p < 0x20 ? " " : "?", 1);
+			p++;
+		} else {
+			rc = ijw_buf_add(b, p, len);
+			p += len;
+		}
 	}
-	return ijw_buf_add(b, u, n);
+	return rc;
 }
 
-/* Appends s as XML character data, invalid UTF-8 as '?' and control characters as spaces. */
+/* Appends s as XML character data, cleaned by add_clean. */
 static ijw_rc
 add_xml(struct ijw_buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	struct ijw_buf clean;
-	ijw_rc rc = IJW_OK;
+	ijw_rc rc;
 
 	ijw_buf_init(&clean, n);
-	for (const unsigned char *p = (const unsigned char *)s; *p && !rc;) {
-		size_t len =
-		        *p < 0x20 ? 0 : utf8_len(p, n - (size_t)(p - (const unsigned char *)s));
-
-		if (len == 0) {
-			rc = ijw_buf_add(&clean, *p < 0x20 ? " " : "?", 1);
-			p++;
-		} else {
-			rc = ijw_buf_add(&clean, p, len);
-			p += len;
-		}
-	}
+	rc = add_clean(&clean, s, n);
 	if (!rc)
 		rc = ijw_buf_add_xml(b, ijw_buf_str(&clean));
 	ijw_buf_free(&clean);
@@ -243,294 +220,48 @@ add_xml(struct ijw_buf *b, const char *s)
 
 /* ---- reading the gateway's JSON answer ---- */
 
-struct json {
-	const char *p, *end;
-	unsigned depth;
-};
-
-static void
-json_ws(struct json *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-/* Consumes c after white space. */
-static bool
-json_eat(struct json *j, char c)
-{
-	json_ws(j);
-	if (j->p == j->end || *j->p != c)
-		return false;
-	j->p++;
-	return true;
-}
-
-static bool
-json_peek(struct json *j, char c)
-{
-	json_ws(j);
-	return j->p < j->end && *j->p == c;
-}
-
-/* Four hex digits of a \u escape. */
-static bool
-json_hex4(struct json *j, unsigned long *cp)
-{
-	*cp = 0;
-	if (j->end - j->p < 4)
-		return false;
-	for (int i = 0; i < 4; i++) {
-		char c = *j->p++;
-
-		*cp <<= 4;
-		if (c >= '0' && c <= '9')
-			*cp |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*cp |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*cp |= (unsigned long)(c - 'A' + 10);
-		else
-			return false;
-	}
-	return true;
-}
-
-/* One escape after the backslash, as a code point. */
-static bool
-json_escape(struct json *j, unsigned long *cp)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *e;
-
-	if (j->p == j->end)
-		return false;
-	if (*j->p != 'u') {
-		if (*j->p == '\0' || !(e = strchr(from, *j->p)))
-			return false;
-		j->p++;
-		*cp = (unsigned char)to[e - from];
-		return true;
-	}
-	j->p++;
-	if (!json_hex4(j, cp))
-		return false;
-	if (*cp >= 0xd800 && *cp <= 0xdbff && j->end - j->p >= 6 && j->p[0] == '\\' &&
-	    j->p[1] == 'u') {
-		struct json low = {j->p + 2, j->end, 0};
-		unsigned long lo;
-
-		if (json_hex4(&low, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
-			*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
-			j->p = low.p;
-		}
-	}
-	return true;
-}
-
 /*
- * A string, decoded into out (NULL to skip it) as valid UTF-8 without control
- * characters (see add_cp).
+ * The string member key of o as a new string in *dst, cleaned by add_clean;
+ * *dst stays NULL when o has no such member or its value is no string. False
+ * when out of memory.
  */
 static bool
-json_string(struct json *j, struct ijw_buf *out)
+text_get(const json_t *o, const char *key, char **dst)
 {
-	if (!json_eat(j, '"'))
-		return false;
-	while (j->p < j->end && *j->p != '"') {
-		const unsigned char *p = (const unsigned char *)j->p;
-		unsigned long cp;
-		size_t len;
-		ijw_rc rc = IJW_OK;
-
-		if (*p < 0x20)
-			return false;
-		if (*p == '\\') {
-			j->p++;
-			if (!json_escape(j, &cp))
-				return false;
-			if (out)
-				rc = add_cp(out, cp);
-		} else {
-			len = utf8_len(p, (size_t)(j->end - j->p));
-			if (out)
-				rc = len ? ijw_buf_add(out, p, len) : ijw_buf_add(out, "?", 1);
-			j->p += len ? len : 1;
-		}
-		if (rc)
-			return false;
-	}
-	return json_eat(j, '"');
-}
-
-static bool json_skip(struct json *j);
-
-/* Called with the key of an object member; consumes the member's value. */
-typedef bool json_member_fn(struct json *j, const char *key, void *ctx);
-/* Consumes one element of an array. */
-typedef bool json_element_fn(struct json *j, void *ctx);
-
-static bool
-json_object(struct json *j, json_member_fn *member, void *ctx)
-{
-	struct ijw_buf key;
-	bool ok = true;
-
-	if (!json_eat(j, '{') || ++j->depth > JSON_DEPTH)
-		return false;
-	ijw_buf_init(&key, ANSWER_MAX);
-	if (!json_eat(j, '}')) {
-		do {
-			ijw_buf_reset(&key);
-			ok = json_string(j, &key) && json_eat(j, ':') &&
-			     member(j, ijw_buf_str(&key), ctx);
-		} while (ok && json_eat(j, ','));
-		ok = ok && json_eat(j, '}');
-	}
-	ijw_buf_free(&key);
-	j->depth--;
-	return ok;
-}
-
-static bool
-json_array(struct json *j, json_element_fn *element, void *ctx)
-{
-	bool ok = true;
-
-	if (!json_eat(j, '[') || ++j->depth > JSON_DEPTH)
-		return false;
-	if (!json_eat(j, ']')) {
-		do
-			ok = element(j, ctx);
-		while (ok && json_eat(j, ','));
-		ok = ok && json_eat(j, ']');
-	}
-	j->depth--;
-	return ok;
-}
-
-static bool
-skip_member(struct json *j, const char *key, void *ctx)
-{
-	(void)key;
-	(void)ctx;
-	return json_skip(j);
-}
-
-static bool
-skip_element(struct json *j, void *ctx)
-{
-	(void)ctx;
-	return json_skip(j);
-}
-
-static bool
-json_literal(struct json *j, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-		return false;
-	j->p += n;
-	return true;
-}
-
-/* Consumes any value. */
-static bool
-json_skip(struct json *j)
-{
-	size_t n;
-
-	json_ws(j);
-	if (j->p == j->end)
-		return false;
-	switch (*j->p) {
-	case '"':
-		return json_string(j, NULL);
-	case '{':
-		return json_object(j, skip_member, NULL);
-	case '[':
-		return json_array(j, skip_element, NULL);
-	case 't':
-		return json_literal(j, "true");
-	case 'f':
-		return json_literal(j, "false");
-	case 'n':
-		return json_literal(j, "null");
-	default:
-		for (n = 0; j->p + n < j->end && j->p[n] && strchr("0123456789+-.eE", j->p[n]);)
-			n++;
-		j->p += n;
-		return n > 0;
-	}
-}
-
-/* A string value as a new string in *dst; a value of another kind is skipped. */
-static bool
-json_text(struct json *j, char **dst)
-{
+	const json_t *v = json_object_get(o, key);
 	struct ijw_buf s;
 	bool ok;
 
-	if (!json_peek(j, '"'))
-		return json_skip(j);
+	if (!json_is_string(v))
+		return true;
 	ijw_buf_init(&s, ANSWER_MAX);
-	ok = json_string(j, &s);
-	if (ok) {
-		free(*dst);
-		ok = (*dst = strdup(ijw_buf_str(&s))) != NULL;
-	}
+	ok = !add_clean(&s, json_string_value(v), json_string_length(v)) &&
+	     (*dst = strdup(ijw_buf_str(&s))) != NULL;
 	ijw_buf_free(&s);
 	return ok;
 }
 
+/* The findings of an answer from their array; false when one is not an object. */
 static bool
-finding_member(struct json *j, const char *key, void *ctx)
+findings_get(struct answer *a, const json_t *findings)
 {
-	struct finding *f = ctx;
+	size_t n = json_array_size(findings);
 
-	if (strcmp(key, "retourcode") == 0)
-		return json_text(j, &f->retourcode);
-	if (strcmp(key, "rule") == 0)
-		return json_text(j, &f->rule);
-	if (strcmp(key, "xpath") == 0)
-		return json_text(j, &f->xpath);
-	if (strcmp(key, "text") == 0)
-		return json_text(j, &f->text);
-	return json_skip(j);
-}
+	if (n == 0)
+		return true;
+	if (!(a->f = calloc(n, sizeof *a->f)))
+		return false;
+	a->nf = n;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_array_get(findings, i);
+		struct finding *f = &a->f[i];
 
-static bool
-finding_element(struct json *j, void *ctx)
-{
-	struct answer *a = ctx;
-
-	if (a->nf == a->alloc) {
-		size_t alloc = a->alloc ? 2 * a->alloc : 16;
-		struct finding *f = realloc(a->f, alloc * sizeof *f);
-
-		if (!f)
+		if (!json_is_object(o) || !text_get(o, "retourcode", &f->retourcode) ||
+		    !text_get(o, "rule", &f->rule) || !text_get(o, "xpath", &f->xpath) ||
+		    !text_get(o, "text", &f->text))
 			return false;
-		a->f = f;
-		a->alloc = alloc;
 	}
-	memset(&a->f[a->nf], 0, sizeof a->f[a->nf]);
-	a->nf++;
-	return json_object(j, finding_member, &a->f[a->nf - 1]);
-}
-
-static bool
-answer_member(struct json *j, const char *key, void *ctx)
-{
-	struct answer *a = ctx;
-
-	if (strcmp(key, "error") == 0)
-		return json_text(j, &a->error);
-	if (strcmp(key, "message") == 0)
-		return json_text(j, &a->message);
-	if (strcmp(key, "findings") == 0 && json_peek(j, '['))
-		return json_array(j, finding_element, a);
-	return json_skip(j);
+	return true;
 }
 
 static void
@@ -548,16 +279,25 @@ answer_clear(struct answer *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* Reads the body of an answer; a body that is not a JSON object leaves only a->status. */
+/*
+ * Reads the body of an answer; a body that is not a JSON object (one with a
+ * member twice is none) leaves only a->status.
+ */
 static void
 answer_parse(struct answer *a, const struct ijw_buf *body)
 {
-	struct json j = {ijw_buf_str(body), ijw_buf_str(body) + body->len, 0};
+	json_t *root = NULL, *findings;
 	long status = a->status;
 
-	a->json = json_object(&j, answer_member, a);
-	json_ws(&j);
-	if (!a->json || j.p != j.end) {
+	if (body->len <= ANSWER_MAX)
+		root = json_loadb(ijw_buf_str(body), body->len,
+		                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
+	findings = json_object_get(root, "findings");
+	a->json = json_is_object(root) && text_get(root, "error", &a->error) &&
+	          text_get(root, "message", &a->message) &&
+	          (!json_is_array(findings) || findings_get(a, findings));
+	json_decref(root);
+	if (!a->json) {
 		answer_clear(a);
 		a->status = status;
 	}
