@@ -370,6 +370,10 @@ ijw_retour(const ijw_doc *heen, const ijw_findings *f, const struct ijw_retour_o
 	}
 	qsort(v, n, sizeof *v, by_node);
 	assign(&b, f, v, n);
+	if (o && o->refused && !b.rejected && ijw_findings_count(f)) {
+		b.rejected = true;
+		add_code(&b.header, "0001");
+	}
 
 	if (!(b.doc = xmlNewDoc((const xmlChar *)"1.0")) ||
 	    !(root = xmlNewDocNode(b.doc, NULL, (const xmlChar *)"Bericht", NULL))) {

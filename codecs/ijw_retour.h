@@ -43,6 +43,12 @@ struct ijw_retour_opts {
 	const char *identificatie;
 	/* The DagtekeningRetour (for a JW325 its Dagtekening). */
 	ijw_day dagtekening;
+	/*
+	 * The message is refused as a whole for its findings, whatever their
+	 * codes (the gateway enforcing the cross-message rules): the header
+	 * carries 0001 and the records without findings 0233.
+	 */
+	bool refused;
 };
 
 /*

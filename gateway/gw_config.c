@@ -26,6 +26,7 @@ enum kind {
 static const char *const delivery_names[] = {"inbox", "push", NULL};
 static const char *const retour_names[] = {"relay", "auto", NULL};
 static const char *const codes_names[] = {"both", "legacy", "profile", NULL};
+static const char *const cross_names[] = {"default", "off", "advise", "enforce", NULL};
 static const char *const kind_names[] = {"gemeente", "aanbieder", NULL};
 
 #define GW(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
@@ -53,6 +54,10 @@ static const struct setting {
          "the CA certificates that parties' client certificates must chain to"},
         {"gateway", "store", K_STRING, GW(store), "gateway.db", 0, 0, NULL,
          "the store: an SQLite database file"},
+        {"gateway", "ledger_key", K_PATH, GW(ledger_key), "", 0, 0, NULL,
+         "the ledger's secret (64 hex digits, pki init writes one): clients are keyed by "
+         "an HMAC-SHA256 of their BSN under it; without it the gateway keeps no ledger and "
+         "judges no cross-message rule"},
         {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
          1073741824, NULL, "the largest message accepted, in bytes"},
         {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, gw_log_level_names,
@@ -94,6 +99,10 @@ static const struct setting {
         {"party", "product_codes", K_CHOICE, PT(product_codes), "both", 0, 0, codes_names,
          "the product codes the party reads: both (any, as sent), legacy (national codes) "
          "or profile (the region's profile x intensity products); needs products"},
+        {"party", "cross_checks", K_CHOICE, PT(cross_checks), "default", 0, 0, cross_names,
+         "what a finding of the cross-message rules (and of the region's policy over "
+         "time) does to a message to the party: enforce (refused), advise (accepted with "
+         "the advice) or off; default is enforce with retour = auto, advise with relay"},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -398,6 +407,11 @@ load_products(struct reading *r)
 			        c->parties[i].code, codes_names[c->parties[i].product_codes]);
 			return;
 		}
+	for (size_t i = 0; i < c->nparties; i++)
+		if (c->parties[i].cross_checks == GW_CROSS_DEFAULT)
+			c->parties[i].cross_checks = c->parties[i].retour == GW_RETOUR_AUTO
+			                                     ? GW_CROSS_ENFORCE
+			                                     : GW_CROSS_ADVISE;
 	if (!c->products_file[0])
 		return;
 	if (strcmp(c->products_file, "built-in") == 0)

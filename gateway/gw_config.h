@@ -24,6 +24,8 @@ enum gw_delivery { GW_DELIVERY_INBOX, GW_DELIVERY_PUSH };
 enum gw_retour { GW_RETOUR_RELAY, GW_RETOUR_AUTO };
 /* The product codes a party reads and writes: any, national ones, or the region's. */
 enum gw_codes { GW_CODES_BOTH, GW_CODES_LEGACY, GW_CODES_PROFILE };
+/* What a finding of the cross-message rules does to a message for the party. */
+enum gw_cross { GW_CROSS_DEFAULT, GW_CROSS_OFF, GW_CROSS_ADVISE, GW_CROSS_ENFORCE };
 
 #define GW_PATH_MAX 1024
 
@@ -37,6 +39,8 @@ struct gw_party {
 	char push_url[GW_PATH_MAX];
 	enum gw_retour retour;
 	enum gw_codes product_codes;
+	/* for messages to the party; after loading never GW_CROSS_DEFAULT */
+	enum gw_cross cross_checks;
 	unsigned line; /* where its section starts */
 };
 
@@ -46,6 +50,7 @@ struct gw_config {
 	unsigned port;
 	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
 	char store[GW_PATH_MAX]; /* as written: resolved by the store */
+	char ledger_key[GW_PATH_MAX]; /* the ledger's secret, "" for no ledger */
 	char base_dir[GW_PATH_MAX];
 	unsigned long max_message_bytes;
 	int log_level; /* enum gw_log_level */

@@ -30,8 +30,11 @@
 #define CA_YEARS 10
 #define LEAF_YEARS 2
 
-/* The fixed files: ca, server and gateway-client, a .pem and a .key each; then gateway.ini. */
-#define FIXED_FILES 7
+/*
+ * The fixed files: ca, server and gateway-client, a .pem and a .key each; then
+ * ledger.key and gateway.ini.
+ */
+#define FIXED_FILES 8
 
 struct party {
 	const char *kind; /* "gemeente" or "aanbieder" */
@@ -351,6 +354,29 @@ issue(struct pki *p, const struct cert *c)
 	return rc;
 }
 
+/* The ledger's secret: 32 random bytes in hex, readable by the gateway's user only. */
+static gw_pki_rc
+add_ledger_key(struct pki *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char key[32];
+	char text[2 * sizeof key + 2];
+	gw_pki_rc rc;
+
+	if (RAND_bytes(key, sizeof key) != 1)
+		return seterr(p, GW_PKI_ECRYPTO, "ledger.key: no random bytes");
+	for (size_t i = 0; i < sizeof key; i++) {
+		text[2 * i] = hex[key[i] >> 4];
+		text[2 * i + 1] = hex[key[i] & 15];
+	}
+	text[2 * sizeof key] = '\n';
+	text[2 * sizeof key + 1] = '\0';
+	rc = add_file(p, "ledger", ".key", text, 2 * sizeof key + 1, 0600);
+	OPENSSL_cleanse(key, sizeof key);
+	OPENSSL_cleanse(text, sizeof text);
+	return rc;
+}
+
 static gw_pki_rc
 add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 {
@@ -368,6 +394,7 @@ add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 	                   "private_key = server.key\n"
 	                   "client_ca = ca.pem\n"
 	                   "store = gateway.db\n"
+	                   "ledger_key = ledger.key\n"
 	                   "push_certificate = gateway-client.pem\n"
 	                   "push_private_key = gateway-client.key\n"
 	                   "push_ca = ca.pem\n",
@@ -437,6 +464,8 @@ make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties
 		if ((rc = issue(p, &c)))
 			return rc;
 	}
+	if ((rc = add_ledger_key(p)))
+		return rc;
 	return add_ini(p, o, parties);
 }
 

@@ -38,10 +38,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <event2/thread.h>
+#include <libxml/tree.h>
 #include <openssl/sha.h>
 
 #include "gw_log.h"
 #include "gw_metrics.h"
+#include "gw_products.h"
 #include "gw_push.h"
 #include "gw_server.h"
 #include "gw_store.h"
@@ -64,6 +66,7 @@ struct gw_server {
 	pthread_mutex_t cfg_mu; /* cfg is read by the delivery thread too */
 	struct gw_config *cfg;
 	ijw_schemas *schemas;
+	ijw_products *ledger_products; /* the product table the ledger judges by, from the start */
 	gw_writer *writer;
 	gw_push *push;
 	struct event *signals[3];
@@ -95,6 +98,12 @@ struct pending {
 	unsigned char sha256[32];
 	bool conflict; /* the second round: storing the TR056 retour */
 	int64_t first_id;
+	/* the ledger: judged in the store's thread (judge()), read back here */
+	ijw_findings *cross;     /* findings of the cross-message rules */
+	ijw_findings *cross_adv; /* of the region's policy checks set to advise */
+	bool refused;            /* the cross-message findings refused the message */
+	struct ijw_buf answer;   /* an automatic retour made anew with those findings */
+	ijw_doc *answer_doc;     /* ... and parsed, for the ledger */
 };
 
 /* ---- answers ---- */
@@ -253,6 +262,7 @@ pending_new(gw_server *s, struct evhttp_request *req)
 	p->job.ctx = p;
 	ijw_buf_init(&p->retour, 1u << 30);
 	ijw_buf_init(&p->translated, 1u << 30);
+	ijw_buf_init(&p->answer, 1u << 30);
 	return p;
 }
 
@@ -262,6 +272,10 @@ pending_free(struct pending *p)
 	ijw_doc_free(p->doc);
 	ijw_findings_free(p->findings);
 	ijw_findings_free(p->advice);
+	ijw_findings_free(p->cross);
+	ijw_findings_free(p->cross_adv);
+	ijw_doc_free(p->answer_doc);
+	ijw_buf_free(&p->answer);
 	ijw_buf_free(&p->retour);
 	ijw_buf_free(&p->translated);
 	ijw_buf_free(&p->job.body);
@@ -355,7 +369,7 @@ audit(gw_server *s, const struct pending *p, const char *action, const char *det
 static bool
 make_retour(struct pending *p, int i, const struct ijw_route *route)
 {
-	struct ijw_retour_opts ro = {.dagtekening = ijw_today()};
+	struct ijw_retour_opts ro = {.dagtekening = ijw_today(), .refused = p->refused};
 	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
 	struct gw_party caller_now;
 	struct gw_put *it = &p->items[i];
@@ -448,6 +462,148 @@ advised(struct pending *p, int64_t id)
 	}
 }
 
+/* The advice of p (the region's checks, the ledger's when advised), audited with it. */
+static void
+advice_detail(struct pending *p, struct gw_put *it)
+{
+	size_t n = 0;
+
+	if (!p->advice || !ijw_findings_count(p->advice))
+		return;
+	for (size_t i = 0; i < ijw_findings_count(p->advice) && n < sizeof p->advice_detail; i++)
+		n += (size_t)snprintf(p->advice_detail + n, sizeof p->advice_detail - n, "%s%s %s",
+		                      i ? "; " : "", ijw_findings_get(p->advice, i)->rule,
+		                      ijw_findings_get(p->advice, i)->retourcode);
+	it->advice = p->advice_detail;
+}
+
+/* Whether every finding is at a prestatie, so that a JW325 can reject just those. */
+static bool
+prestaties_only(const ijw_findings *f)
+{
+	for (size_t i = 0; i < ijw_findings_count(f); i++) {
+		const xmlNode *n = ijw_findings_get(f, i)->node;
+
+		while (n && !(n->type == XML_ELEMENT_NODE &&
+		              strcmp((const char *)n->name, "Prestatie") == 0))
+			n = n->parent;
+		if (!n)
+			return false;
+	}
+	return true;
+}
+
+/* Parses the gateway's own retour into p->answer_doc; false when it cannot. */
+static bool
+parse_answer(struct pending *p, const void *body, size_t len)
+{
+	ijw_findings *f = ijw_findings_new();
+	bool ok;
+
+	ijw_doc_free(p->answer_doc);
+	p->answer_doc = NULL;
+	ok = f && !ijw_doc_parse(body, len, NULL, &p->answer_doc, f) && p->answer_doc;
+	ijw_findings_free(f);
+	return ok;
+}
+
+/* The automatic retour it made anew with the cross-message findings at their records. */
+static int
+answer_anew(struct pending *p, struct gw_put *it)
+{
+	struct ijw_retour_opts ro = {.dagtekening = ijw_today(), .identificatie = it->msg.identificatie};
+
+	ijw_buf_reset(&p->answer);
+	if (ijw_retour(p->doc, p->cross, &ro, &p->answer))
+		return -1;
+	it->body = p->answer.data;
+	it->len = p->answer.len;
+	SHA256(it->body, it->len, it->msg.sha256);
+	if (!parse_answer(p, it->body, it->len))
+		return -1;
+	it->doc = p->answer_doc;
+	return 0;
+}
+
+/* The ledger refused the message: 422, and the retour (0001, codes at the records) for the caller. */
+static void
+refused(struct pending *p)
+{
+	const struct ijw_finding *first = ijw_findings_get(p->cross, 0);
+	char detail[128];
+
+	for (size_t i = 0; i < ijw_findings_count(p->cross); i++) {
+		const struct ijw_finding *f = ijw_findings_get(p->cross, i);
+
+		ijw_findings_add_node(p->findings, f->node, f->rule, f->retourcode, "%s", f->text);
+	}
+	gw_metrics_message(ijw_doc_type(p->doc), GW_REJECTED);
+	count_findings(p->findings);
+	snprintf(detail, sizeof detail, "%s %s %s", ijw_msgdef(ijw_doc_type(p->doc))->name,
+	         first->rule, first->retourcode);
+	audit(p->srv, p, "rejected", detail);
+	gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s",
+	       ijw_msgdef(ijw_doc_type(p->doc))->name, p->caller.code, first->rule,
+	       first->retourcode);
+	if (store_retour(p, true))
+		return;
+	reply_rejected(p, 422, 0);
+	settle(p);
+}
+
+/*
+ * Judged in the store's thread, inside the transaction that stores the
+ * message: the cross-message rules against the ledger, and what the
+ * receiver's cross_checks make of a finding. Enforced, the message is
+ * refused (refused() answers it), except a declaration the gateway answers
+ * itself: its JW325 rejects the prestaties concerned and awards the rest.
+ * Advised, the findings join the advice, and an automatic retour carries
+ * their codes at the records concerned.
+ */
+static int
+judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
+{
+	struct pending *p = ctx;
+	struct ijw_ledger l;
+	struct ijw_ledger_opts lo = {.products = p->srv->ledger_products, .today = ijw_today()};
+	enum ijw_type type = ijw_doc_type(p->doc);
+	bool enforce = p->to.cross_checks == GW_CROSS_ENFORCE;
+	bool auto_retour = n > i + 1 && items[i + 1].after == (int)i;
+
+	if (!gw_store_has_ledger(store) || p->to.cross_checks == GW_CROSS_OFF)
+		return 0;
+	gw_store_ledger(store, &l);
+	if (ijw_ledger_check(&l, p->doc, &lo, p->cross, p->cross_adv))
+		return -1;
+	for (size_t k = 0; k < ijw_findings_count(p->cross_adv); k++) {
+		const struct ijw_finding *f = ijw_findings_get(p->cross_adv, k);
+
+		if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s", f->text))
+			return -1;
+	}
+	if (!ijw_findings_count(p->cross)) {
+		advice_detail(p, &items[i]);
+		return 0;
+	}
+	if (enforce && !(type == IJW_JW323 && auto_retour && prestaties_only(p->cross))) {
+		items[i].outcome = GW_PUT_REFUSED;
+		p->refused = true;
+		return 0;
+	}
+	if (!enforce)
+		for (size_t k = 0; k < ijw_findings_count(p->cross); k++) {
+			const struct ijw_finding *f = ijw_findings_get(p->cross, k);
+
+			if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s",
+			                          f->text))
+				return -1;
+		}
+	advice_detail(p, &items[i]);
+	if (auto_retour)
+		return answer_anew(p, &items[i + 1]);
+	return 0;
+}
+
 static void
 posted_done(struct gw_job *job)
 {
@@ -459,6 +615,10 @@ posted_done(struct gw_job *job)
 	if (job->rc) {
 		store_failed(p, "put");
 		settle(p);
+		return;
+	}
+	if (it->outcome == GW_PUT_REFUSED) {
+		refused(p);
 		return;
 	}
 	ijw_buf_init(&b, 4096);
@@ -539,24 +699,29 @@ accept_message(struct pending *p, bool in_flight)
 	}
 	it->cert = p->cert;
 	it->remote = p->remote;
-	if (p->advice && ijw_findings_count(p->advice)) {
-		size_t n = 0;
-
-		for (size_t i = 0; i < ijw_findings_count(p->advice) && n < sizeof p->advice_detail;
-		     i++)
-			n += (size_t)snprintf(p->advice_detail + n, sizeof p->advice_detail - n,
-			                      "%s%s %s", i ? "; " : "",
-			                      ijw_findings_get(p->advice, i)->rule,
-			                      ijw_findings_get(p->advice, i)->retourcode);
-		it->advice = p->advice_detail;
-	}
+	advice_detail(p, it);
 	it->push = p->to.delivery == GW_DELIVERY_PUSH;
 	it->after = -1;
+	it->doc = p->doc;
+	it->judge = judge;
+	it->judge_ctx = p;
 	p->job.items = p->items;
 	p->job.nitems = 1;
+	if ((!p->advice && !(p->advice = ijw_findings_new())) || !(p->cross = ijw_findings_new()) ||
+	    !(p->cross_adv = ijw_findings_new())) {
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
+		if (in_flight)
+			settle(p);
+		else
+			pending_free(p);
+		return;
+	}
 	if (p->to.retour == GW_RETOUR_AUTO && make_retour(p, 1, &p->route)) {
 		p->items[1].after = 0;
 		p->job.nitems = 2;
+		/* the ledger links the answer, and a JW325's award, to the message */
+		if (parse_answer(p, p->items[1].body, p->items[1].len))
+			p->items[1].doc = p->answer_doc;
 	}
 	(in_flight ? resubmit : submit)(p, GW_JOB_PUT, posted_done);
 }
@@ -1037,6 +1202,24 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 
 /* ---- life ---- */
 
+static ijw_products *
+ledger_table(const struct gw_config *c, char *err, size_t errlen)
+{
+	char path[GW_PATH_MAX * 2 + 2], why[512];
+	ijw_products *t;
+
+	if (strcmp(c->products_file, "built-in") == 0)
+		t = gw_products_load(NULL, why, sizeof why);
+	else {
+		snprintf(path, sizeof path, "%s%s%s", c->products_file[0] == '/' ? "" : c->base_dir,
+		         c->products_file[0] == '/' ? "" : "/", c->products_file);
+		t = gw_products_load(path, why, sizeof why);
+	}
+	if (!t)
+		snprintf(err, errlen, "products: %s", why);
+	return t;
+}
+
 gw_server *
 gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err, size_t errlen)
 {
@@ -1067,6 +1250,15 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	if (!(ws = gw_store_open(c->store, c->base_dir, err, errlen)) ||
 	    !(ps = gw_store_open(c->store, c->base_dir, err, errlen)))
 		goto fail;
+	if (c->ledger_key[0] && gw_store_load_ledger_key(ws, c->ledger_key, err, errlen))
+		goto fail;
+	if (!c->ledger_key[0])
+		gw_log(GW_LOG_WARN, "no_ledger",
+		       "what=\"no ledger_key: the cross-message rules are not judged\"");
+	/* the ledger judges by the table of the start; a reload does not change it */
+	if (c->products_file[0] && !(s->ledger_products = ledger_table(c, err, errlen)))
+		goto fail;
+	gw_store_set_products(ws, s->ledger_products);
 	if (!(s->push = gw_push_start(ps, c, party_for_push, s, err, errlen)))
 		goto fail;
 	ps = NULL;
@@ -1161,6 +1353,7 @@ gw_server_free(gw_server *s)
 		event_base_free(s->base);
 	SSL_CTX_free(s->ssl);
 	gw_config_free(s->cfg);
+	ijw_products_free(s->ledger_products);
 	pthread_mutex_destroy(&s->cfg_mu);
 	free(s);
 }

@@ -7,6 +7,7 @@
  * scheme ("postgresql:", ...) is refused with a reason.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,46 @@ gw_store_set_ledger_key(gw_store *s, const void *key, size_t len)
 		return -1;
 	memcpy(s->key, key, len);
 	s->keylen = len;
+	return 0;
+}
+
+int
+gw_store_load_ledger_key(gw_store *s, const char *path, char *err, size_t errlen)
+{
+	unsigned char key[32];
+	char text[80] = "";
+	size_t n;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		gw_store_say(err, errlen, "ledger_key %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	while (n && isspace((unsigned char)text[n - 1]))
+		n--;
+	text[n] = '\0';
+	for (size_t i = 0; n == 2 * sizeof key && i < sizeof key; i++) {
+		unsigned v;
+
+		if (!isxdigit((unsigned char)text[2 * i]) || !isxdigit((unsigned char)text[2 * i + 1]) ||
+		    sscanf(text + 2 * i, "%2x", &v) != 1) {
+			n = 0;
+			break;
+		}
+		key[i] = (unsigned char)v;
+	}
+	OPENSSL_cleanse(text, sizeof text);
+	if (n != 2 * sizeof key) {
+		gw_store_say(err, errlen,
+		             "ledger_key %s: not a key of 64 hex digits (make one with: openssl rand "
+		             "-hex 32 > %s)",
+		             path, path);
+		return -1;
+	}
+	gw_store_set_ledger_key(s, key, sizeof key);
+	OPENSSL_cleanse(key, sizeof key);
 	return 0;
 }
 

@@ -205,6 +205,8 @@ enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, con
  * copied), cut to 128 bits. Without a key the store keeps no ledger.
  */
 int gw_store_set_ledger_key(gw_store *s, const void *key, size_t len);
+/* The key from a file of 64 hex digits (pki init writes one); -1 with the reason in err. */
+int gw_store_load_ledger_key(gw_store *s, const char *path, char *err, size_t errlen);
 /* Whether the store keeps a ledger. */
 bool gw_store_has_ledger(const gw_store *s);
 /*

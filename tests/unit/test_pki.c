@@ -36,6 +36,7 @@ static const char *const all_files[] = {
         "0384.key",
         "42420001.pem",
         "42420001.key",
+        "ledger.key",
         "gateway.ini",
 };
 #define NFILES (sizeof all_files / sizeof all_files[0])
@@ -49,6 +50,7 @@ static const char expected_ini[] =
         "private_key = server.key\n"
         "client_ca = ca.pem\n"
         "store = gateway.db\n"
+        "ledger_key = ledger.key\n"
         "push_certificate = gateway-client.pem\n"
         "push_private_key = gateway-client.key\n"
         "push_ca = ca.pem\n"
