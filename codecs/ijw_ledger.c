@@ -79,6 +79,13 @@ bsn_of(const ijw_doc *doc, const struct ijw_record *r)
 
 /* ---- values ---- */
 
+/* A number the ledger wrote; 0 for "". */
+static long long
+num(const char *s)
+{
+	return strtoll(s, NULL, 10);
+}
+
 struct val {
 	char *f[MAXF];
 	size_t n;
@@ -221,8 +228,7 @@ client_of(struct ctx *c, const char *bsn, char out[IJW_CLIENT_SIZE])
 }
 
 /* Adds a finding of rule code at node. */
-static void
-finding(struct ctx *c, const void *node, const char *code, const char *fmt, ...)
+static void finding(struct ctx *c, const void *node, const char *code, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
 static void
@@ -245,13 +251,28 @@ static bool agreed(struct ctx *c, const char *comment);
 
 /* ---- assignments ---- */
 
-enum { A_AANBIEDER, A_CLIENT, A_CAT, A_CODE, A_INGANG, A_EIND, A_VOLUME, A_EENHEID, A_FREQ,
-       A_BUDGET, A_REDEN, A_REF, A_VERSION, A_AKKOORD, A_DATUM };
+enum {
+	A_AANBIEDER,
+	A_CLIENT,
+	A_CAT,
+	A_CODE,
+	A_INGANG,
+	A_EIND,
+	A_VOLUME,
+	A_EENHEID,
+	A_FREQ,
+	A_BUDGET,
+	A_REDEN,
+	A_REF,
+	A_VERSION,
+	A_AKKOORD,
+	A_DATUM
+};
 
 struct assignment {
 	bool found;
-	char aanbieder[9], client[IJW_CLIENT_SIZE], cat[3], code[6], eenheid[3], freq[2],
-	        reden[3], ref[37];
+	char aanbieder[9], client[IJW_CLIENT_SIZE], cat[3], code[6], eenheid[3], freq[2], reden[3],
+	        ref[37];
 	ijw_day ingang, eind;
 	long long volume, budget; /* -1 when absent */
 	int version;
@@ -283,13 +304,13 @@ assignment_get(struct ctx *c, const char *nr, struct assignment *as)
 		copy(as->code, sizeof as->code, v.f[A_CODE]);
 		as->ingang = day_of(v.f[A_INGANG], 0);
 		as->eind = day_of(v.f[A_EIND], IJW_DAY_MAX);
-		as->volume = *v.f[A_VOLUME] ? atoll(v.f[A_VOLUME]) : -1;
+		as->volume = *v.f[A_VOLUME] ? num(v.f[A_VOLUME]) : -1;
 		copy(as->eenheid, sizeof as->eenheid, v.f[A_EENHEID]);
 		copy(as->freq, sizeof as->freq, v.f[A_FREQ]);
-		as->budget = *v.f[A_BUDGET] ? atoll(v.f[A_BUDGET]) : -1;
+		as->budget = *v.f[A_BUDGET] ? num(v.f[A_BUDGET]) : -1;
 		copy(as->reden, sizeof as->reden, v.f[A_REDEN]);
 		copy(as->ref, sizeof as->ref, v.f[A_REF]);
-		as->version = atoi(v.f[A_VERSION]);
+		as->version = (int)strtol(v.f[A_VERSION], NULL, 10);
 		as->akkoord = v.f[A_AKKOORD][0] == '1';
 	}
 	ijw_buf_free(&v.b);
@@ -411,12 +432,11 @@ check_toewijzing(struct ctx *c, const struct ijw_record *r)
 		        "ToewijzingNummer %s of municipality %s is already assignment %s%s%s%s; a "
 		        "number is unique per municipality: a change keeps provider, client and "
 		        "product",
-		        r->toewijzingnummer, c->g,
-		        strcmp(as.aanbieder, c->a) ? "of provider " : "",
+		        r->toewijzingnummer, c->g, strcmp(as.aanbieder, c->a) ? "of provider " : "",
 		        strcmp(as.aanbieder, c->a) ? as.aanbieder : "",
-		        strcmp(as.aanbieder, c->a) ? ""
+		        strcmp(as.aanbieder, c->a)  ? ""
 		        : strcmp(as.client, client) ? "of another client"
-		                                   : "of another product",
+		                                    : "of another product",
 		        "");
 	txt(n, "ReferentieAanbieder", ref, sizeof ref);
 	if (*ref) {
@@ -425,13 +445,14 @@ check_toewijzing(struct ctx *c, const struct ijw_record *r)
 		val_init(&v);
 		if (key(c, k, "R", c->a, ref, NULL) && get(c, k, &v) == 0)
 			finding(c, ijw_node_at(n, "ReferentieAanbieder"), "TR379",
-			        "ReferentieAanbieder %s is not that of a request (JW315 or JW317) of "
+			        "ReferentieAanbieder %s is not that of a request (JW315 or JW317) "
+			        "of "
 			        "provider %s; leave it empty unless the assignment honours one",
 			        ref, c->a);
 		else if (v.n && (strcmp(v.f[0], c->g) != 0 || strcmp(v.f[1], client) != 0))
 			finding(c, ijw_node_at(n, "ReferentieAanbieder"), "TR379",
-			        "ReferentieAanbieder %s is a request of provider %s for another %s", ref,
-			        c->a, strcmp(v.f[0], c->g) ? "municipality" : "client");
+			        "ReferentieAanbieder %s is a request of provider %s for another %s",
+			        ref, c->a, strcmp(v.f[0], c->g) ? "municipality" : "client");
 		ijw_buf_free(&v.b);
 	}
 	txt(n, "RedenWijziging", reden, sizeof reden);
@@ -440,9 +461,10 @@ check_toewijzing(struct ctx *c, const struct ijw_record *r)
 
 		val_init(&v);
 		if (key(c, k, "G", c->g, c->a, r->toewijzingnummer, NULL) && get(c, k, &v) == 1 &&
-		    atoll(v.f[2]) > 0)
+		    num(v.f[2]) > 0)
 			finding(c, ijw_node_at(n, "RedenWijziging"), "TR385",
-			        "assignment %s has %s approved prestaties that are not credited: it "
+			        "assignment %s has %s approved prestaties that are not credited: "
+			        "it "
 			        "cannot be removed (RedenWijziging 13); credit them first",
 			        r->toewijzingnummer, v.f[2]);
 		ijw_buf_free(&v.b);
@@ -504,16 +526,17 @@ check_assigned(struct ctx *c, const struct ijw_record *r, const char *client)
 	if (assignment_ours(c, &as, client) && !removed(&as))
 		return true;
 	finding(c, ijw_node_at(r->node, "ToewijzingNummer"), "TR019",
-	        "ToewijzingNummer %s is %s of municipality %s to provider %s for this client", 
-	        r->toewijzingnummer, as.found && removed(&as) ? "a removed assignment, not a live one" : "not an assignment",
+	        "ToewijzingNummer %s is %s of municipality %s to provider %s for this client",
+	        r->toewijzingnummer,
+	        as.found && removed(&as) ? "a removed assignment, not a live one"
+	                                 : "not an assignment",
 	        c->g, c->a);
 	return false;
 }
 
 /* The stops (not deleted) of a delivery that began on begin. */
 static int
-stops_of(struct ctx *c, const char *client, const char *nr, const char *begin,
-         struct collect *cl)
+stops_of(struct ctx *c, const char *client, const char *nr, const char *begin, struct collect *cl)
 {
 	char k[KEY_MAX];
 
@@ -548,7 +571,8 @@ check_start(struct ctx *c, const struct ijw_record *r)
 	if (strcmp(status, "3") == 0) {
 		if (!found) {
 			finding(c, st, "TR063",
-			        "there is no start of assignment %s from %s for this client to delete: "
+			        "there is no start of assignment %s from %s for this client to "
+			        "delete: "
 			        "StatusAanlevering 3 needs an earlier start with the same "
 			        "ToewijzingNummer, Product and Begindatum",
 			        r->toewijzingnummer, r->begindatum);
@@ -569,8 +593,7 @@ check_start(struct ctx *c, const struct ijw_record *r)
 		        "a start of assignment %s from %s with this product was sent before; "
 		        "StatusAanlevering 1 is for a first delivery",
 		        r->toewijzingnummer, r->begindatum);
-	if (!key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, NULL) ||
-	    scan(c, k, &starts))
+	if (!key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, NULL) || scan(c, k, &starts))
 		return;
 	for (size_t i = 0; i < starts.n; i++) {
 		char begin[IJW_DATE_SIZE];
@@ -679,8 +702,8 @@ check_stop(struct ctx *c, const struct ijw_record *r)
 			        "(RedenBeeindiging %s, %s): delete it (StatusAanlevering 3) to "
 			        "correct it",
 			        r->toewijzingnummer, r->begindatum, sreden, seind);
-		if (atoll(stops.vals[i]) > latest) {
-			latest = atoll(stops.vals[i]);
+		if (num(stops.vals[i]) > latest) {
+			latest = num(stops.vals[i]);
 			copy(latest_eind, sizeof latest_eind, seind);
 		}
 	}
@@ -836,8 +859,10 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		if (assignment_get(c, r->toewijzingnummer, &as) < 0)
 			break;
 		if (!assignment_ours(c, &as, client) || !actual(&as, c->dag)) {
-			finding(c, ijw_node_at(r->node, "ToewijzingNummer"), wijzig ? "TR351" : "TR350",
-			        "ToewijzingNummer %s is not an actual assignment of this client from "
+			finding(c, ijw_node_at(r->node, "ToewijzingNummer"),
+			        wijzig ? "TR351" : "TR350",
+			        "ToewijzingNummer %s is not an actual assignment of this client "
+			        "from "
 			        "municipality %s to provider %s",
 			        r->toewijzingnummer, c->g, c->a);
 			continue;
@@ -849,36 +874,41 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		sp->node = r->node;
 		if (wijzig) {
 			char g[IJW_DATE_SIZE], e[IJW_DATE_SIZE], vol[16], freq[2], budget[16];
-			ijw_day gewenst = day_of(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
+			ijw_day gewenst =
+			        day_of(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
 			bool has_omvang = ijw_node_at(r->node, "Omvang") != NULL;
 
 			sp->begin = gewenst;
 			sp->end = day_of(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
 			if (gewenst <= c->dag && gewenst != as.ingang)
 				finding(c, ijw_node_at(r->node, "GewensteIngangsdatum"), "TR357",
-				        "GewensteIngangsdatum %s is not after the Dagtekening, so it is "
+				        "GewensteIngangsdatum %s is not after the Dagtekening, so "
+				        "it is "
 				        "the Ingangsdatum of assignment %s",
 				        g, r->toewijzingnummer);
 			txt(r->node, "Budget", budget, sizeof budget);
 			txt(r->node, "Omvang/Volume", vol, sizeof vol);
 			txt(r->node, "Omvang/Frequentie", freq, sizeof freq);
 			if (gewenst != as.ingang &&
-			    ((*budget && atoll(budget) != as.budget) ||
-			     (*vol && strcmp(freq, "6") == 0 && atoll(vol) != as.volume)))
+			    ((*budget && num(budget) != as.budget) ||
+			     (*vol && strcmp(freq, "6") == 0 && num(vol) != as.volume)))
 				finding(c, ijw_node_at(r->node, "GewensteIngangsdatum"), "TR373",
-				        "a change of the %s of assignment %s is for its whole period: "
+				        "a change of the %s of assignment %s is for its whole "
+				        "period: "
 				        "GewensteIngangsdatum is its Ingangsdatum",
 				        *budget ? "Budget" : "total Omvang", r->toewijzingnummer);
-			bool late = as.eind == IJW_DAY_MAX ||
-			            as.eind > ijw_date_from_ymd(2020, 12, 31);
+			bool late =
+			        as.eind == IJW_DAY_MAX || as.eind > ijw_date_from_ymd(2020, 12, 31);
 
 			if (as.code[0] && !has_omvang)
 				finding(c, r->node, "TR411",
-				        "assignment %s has a product code: the change gives its Omvang",
+				        "assignment %s has a product code: the change gives its "
+				        "Omvang",
 				        r->toewijzingnummer);
 			else if (!as.code[0] && as.cat[0] && late && has_omvang)
 				finding(c, ijw_node_at(r->node, "Omvang"), "TR412",
-				        "assignment %s has a category without a product code: the change "
+				        "assignment %s has a category without a product code: the "
+				        "change "
 				        "gives no Omvang",
 				        r->toewijzingnummer);
 			else if (!as.cat[0] && late && has_omvang)
@@ -898,7 +928,8 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		if (strcmp(p->cat, q->cat) == 0 && strcmp(p->code, q->code) == 0 &&
 		    q->begin <= p->end)
 			finding(c, q->node, "TR361",
-			        "product %s %s is asked for in periods that overlap", q->cat, q->code);
+			        "product %s %s is asked for in periods that overlap", q->cat,
+			        q->code);
 	}
 	/* TR349: every actual assignment of the client is in the request */
 	if (!key(c, k, "C", c->g, c->a, client, NULL) || scan(c, k, &cl))
@@ -920,7 +951,8 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		}
 		if (!listed)
 			finding(c, vz->node, "TR349",
-			        "actual assignment %s of this client is not in the request: list it as "
+			        "actual assignment %s of this client is not in the request: list "
+			        "it as "
 			        "OngewijzigdProduct or TeWijzigenProduct",
 			        nr);
 	}
@@ -983,8 +1015,24 @@ apply_antwoord(struct ctx *c, const struct ijw_record *r)
 
 /* ---- declarations: JW323, JW325 ---- */
 
-enum { N_GEMEENTE, N_DECL, N_CLIENT, N_NR, N_CAT, N_CODE, N_BEGIN, N_END, N_VOLUME, N_EENHEID,
-       N_TARIEF, N_BEDRAG, N_VORIG, N_STATE, N_CREDITED, N_NORM };
+enum {
+	N_GEMEENTE,
+	N_DECL,
+	N_CLIENT,
+	N_NR,
+	N_CAT,
+	N_CODE,
+	N_BEGIN,
+	N_END,
+	N_VOLUME,
+	N_EENHEID,
+	N_TARIEF,
+	N_BEDRAG,
+	N_VORIG,
+	N_STATE,
+	N_CREDITED,
+	N_NORM
+};
 enum { D_GEMEENTE, D_IDENT, D_BEGIN, D_END, D_XSDB, D_XSDM, D_ANSWERED };
 enum { G_VOLUME, G_AMOUNT, G_APPROVED };
 
@@ -1087,8 +1135,8 @@ decl_assignment(struct ctx *c, struct decl *d, const char *nr)
 		return -1;
 	val_init(&v);
 	if (key(c, k, "G", c->g, c->a, nr, NULL) && (r = get(c, k, &v)) == 1) {
-		d->g_volume = atoll(v.f[G_VOLUME]);
-		d->g_amount = atoll(v.f[G_AMOUNT]);
+		d->g_volume = num(v.f[G_VOLUME]);
+		d->g_amount = num(v.f[G_AMOUNT]);
 	}
 	ijw_buf_free(&v.b);
 	return c->rc ? -1 : 0;
@@ -1109,8 +1157,8 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 	val_init(&v);
 	if (key(c, k, "N", c->a, p.ref, NULL) && get(c, k, &v) == 1)
 		finding(c, ijw_node_at(n, "ProductReferentie/ReferentieNummer"), "TR314",
-		        "ReferentieNummer %s was declared before by provider %s: it is unique", p.ref,
-		        c->a);
+		        "ReferentieNummer %s was declared before by provider %s: it is unique",
+		        p.ref, c->a);
 	if (p.begin > decl_end)
 		finding(c, ijw_node_at(n, "ProductPeriode"), "TR319",
 		        "the ProductPeriode begins after the DeclaratiePeriode: declare it in its "
@@ -1119,23 +1167,26 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 		int found = key(c, k, "N", c->a, p.vorig, NULL) ? get(c, k, &v) : -1;
 
 		if (found == 1 && *v.f[N_CREDITED])
-			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"), "TR390",
-			        "prestatie %s was credited already (by %s)", p.vorig, v.f[N_CREDITED]);
-		else if (found == 0 || (found == 1 && (strcmp(v.f[N_GEMEENTE], c->g) != 0 ||
-		                                       strcmp(v.f[N_STATE], "a") != 0 ||
-		                                       strcmp(v.f[N_BEDRAG], "0") < 0 ||
-		                                       v.f[N_BEDRAG][0] == '-' ||
-		                                       strcmp(v.f[N_NR], r->toewijzingnummer) != 0 ||
-		                                       strcmp(v.f[N_CAT], r->categorie) != 0 ||
-		                                       strcmp(v.f[N_CODE], r->productcode) != 0 ||
-		                                       strcmp(v.f[N_BEGIN], r->begindatum) != 0 ||
-		                                       strcmp(v.f[N_END], r->einddatum) != 0)))
-			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"), "TR323",
+			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"),
+			        "TR390", "prestatie %s was credited already (by %s)", p.vorig,
+			        v.f[N_CREDITED]);
+		else if (found == 0 ||
+		         (found == 1 &&
+		          (strcmp(v.f[N_GEMEENTE], c->g) != 0 || strcmp(v.f[N_STATE], "a") != 0 ||
+		           strcmp(v.f[N_BEDRAG], "0") < 0 || v.f[N_BEDRAG][0] == '-' ||
+		           strcmp(v.f[N_NR], r->toewijzingnummer) != 0 ||
+		           strcmp(v.f[N_CAT], r->categorie) != 0 ||
+		           strcmp(v.f[N_CODE], r->productcode) != 0 ||
+		           strcmp(v.f[N_BEGIN], r->begindatum) != 0 ||
+		           strcmp(v.f[N_END], r->einddatum) != 0)))
+			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"),
+			        "TR323",
 			        "VorigReferentieNummer %s is not %s of provider %s with this "
 			        "ToewijzingNummer, product and ProductPeriode",
 			        p.vorig,
 			        found == 1 && strcmp(v.f[N_STATE], "a") != 0
-			                ? "an approved debit prestatie (its declaration is not answered, "
+			                ? "an approved debit prestatie (its declaration is not "
+			                  "answered, "
 			                  "or the answer rejected it)"
 			                : "a debit prestatie",
 			        c->a);
@@ -1152,7 +1203,8 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 		return;
 	if (!assignment_ours(c, as, client)) {
 		finding(c, ijw_node_at(n, "ToewijzingNummer"), "TR338",
-		        "ToewijzingNummer %s is not an assignment of municipality %s to provider %s "
+		        "ToewijzingNummer %s is not an assignment of municipality %s to provider "
+		        "%s "
 		        "for this client",
 		        r->toewijzingnummer, c->g, c->a);
 		return;
@@ -1163,8 +1215,8 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 		        r->toewijzingnummer);
 	if (as->cat[0] && strcmp(as->cat, r->categorie) != 0)
 		finding(c, ijw_node_at(n, "ProductCategorie"), "TR339",
-		        "ProductCategorie %s is not %s, the category of assignment %s", r->categorie,
-		        as->cat, r->toewijzingnummer);
+		        "ProductCategorie %s is not %s, the category of assignment %s",
+		        r->categorie, as->cat, r->toewijzingnummer);
 	if (as->code[0] && strcmp(as->code, r->productcode) != 0)
 		finding(c, ijw_node_at(n, "ProductCode"), "TR340",
 		        "ProductCode %s is not %s, the product of assignment %s", r->productcode,
@@ -1174,8 +1226,8 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 
 	if (!units)
 		finding(c, ijw_node_at(n, "Eenheid"), "TR341",
-		        "Eenheid %s does not fit Eenheid %s of the Omvang of assignment %s", p.eenheid,
-		        as->eenheid, r->toewijzingnummer);
+		        "Eenheid %s does not fit Eenheid %s of the Omvang of assignment %s",
+		        p.eenheid, as->eenheid, r->toewijzingnummer);
 	if (p.begin < as->ingang)
 		finding(c, ijw_node_at(n, "ProductPeriode"), "TR307",
 		        "the ProductPeriode begins before the Ingangsdatum of assignment %s",
@@ -1193,19 +1245,21 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 	if (p.begin >= as->ingang && p.begin != want_begin) {
 		ijw_date_format(want_begin, want);
 		finding(c, ijw_node_at(n, "ProductPeriode"), "TR387",
-		        "the ProductPeriode begins on %s, not on %s: the first day of the month, or "
+		        "the ProductPeriode begins on %s, not on %s: the first day of the month, "
+		        "or "
 		        "the Ingangsdatum later in it",
 		        r->begindatum, want);
 	}
 	if (p.end <= as->eind && p.end != want_end) {
 		ijw_date_format(want_end, want);
 		finding(c, ijw_node_at(n, "ProductPeriode"), "TR388",
-		        "the ProductPeriode ends on %s, not on %s: the last day of the month, or the "
+		        "the ProductPeriode ends on %s, not on %s: the last day of the month, or "
+		        "the "
 		        "assignment's Einddatum earlier in it",
 		        r->einddatum, want);
 	}
 	struct acc *acc = acc_of(d, r->toewijzingnummer);
-	long long vol = units && as->volume >= 0 ? normal_volume(as, p.eenheid, atoll(p.volume)) : 0;
+	long long vol = units && as->volume >= 0 ? normal_volume(as, p.eenheid, num(p.volume)) : 0;
 	bool credit = strcmp(p.dc, "C") == 0;
 
 	acc->volume += credit ? -vol : vol;
@@ -1216,12 +1270,14 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 
 		if (max >= 0 && vol > max)
 			finding(c, ijw_node_at(n, "GeleverdVolume"), "TR321",
-			        "GeleverdVolume %s is more than the Omvang of assignment %s allows in "
+			        "GeleverdVolume %s is more than the Omvang of assignment %s allows "
+			        "in "
 			        "the ProductPeriode",
 			        p.volume, r->toewijzingnummer);
 		if (total >= 0 && d->g_volume + acc->volume > total)
 			finding(c, ijw_node_at(n, "GeleverdVolume"), "TR322",
-			        "with this prestatie the declared volume of assignment %s is more than "
+			        "with this prestatie the declared volume of assignment %s is more "
+			        "than "
 			        "its Omvang over its whole period",
 			        r->toewijzingnummer);
 	}
@@ -1256,13 +1312,16 @@ check_declaratie(struct ctx *c)
 			decl_end = day_of(r->einddatum, IJW_DAY_MAX);
 			if (key(c, k, "D", c->a, nr, NULL) && get(c, k, &v) == 1)
 				finding(c, ijw_node_at(r->node, "DeclaratieNummer"), "TR333",
-				        "DeclaratieNummer %s was used before by provider %s", nr, c->a);
+				        "DeclaratieNummer %s was used before by provider %s", nr,
+				        c->a);
 			if (key(c, k, "L", c->g, c->a, NULL) && get(c, k, &v) == 1)
 				copy(last, sizeof last, v.f[0]);
 			if (*last && day_of(r->begindatum, 0) <= day_of(last, 0))
 				finding(c, ijw_node_at(r->node, "DeclaratiePeriode"), "TR318",
-				        "the DeclaratiePeriode begins on %s, not after %s, the period "
-				        "of the previous declaration of provider %s to municipality %s",
+				        "the DeclaratiePeriode begins on %s, not after %s, the "
+				        "period "
+				        "of the previous declaration of provider %s to "
+				        "municipality %s",
 				        r->begindatum, last, c->a, c->g);
 		} else if (strcmp(r->level, "Client") == 0) {
 			if (client_of(c, r->bsn, client))
@@ -1284,9 +1343,9 @@ add_sums(struct ctx *c, const char *nr, long long volume, long long amount, long
 
 	val_init(&v);
 	if (key(c, k, "G", c->g, c->a, nr, NULL) && get(c, k, &v) >= 0) {
-		snprintf(a, sizeof a, "%lld", (v.n ? atoll(v.f[G_VOLUME]) : 0) + volume);
-		snprintf(b, sizeof b, "%lld", (v.n ? atoll(v.f[G_AMOUNT]) : 0) + amount);
-		snprintf(e, sizeof e, "%lld", (v.n ? atoll(v.f[G_APPROVED]) : 0) + approved);
+		snprintf(a, sizeof a, "%lld", (v.n ? num(v.f[G_VOLUME]) : 0) + volume);
+		snprintf(b, sizeof b, "%lld", (v.n ? num(v.f[G_AMOUNT]) : 0) + amount);
+		snprintf(e, sizeof e, "%lld", (v.n ? num(v.f[G_APPROVED]) : 0) + approved);
 		put(c, k, a, b, e, NULL);
 	}
 	ijw_buf_free(&v.b);
@@ -1315,13 +1374,14 @@ apply_declaratie(struct ctx *c)
 			txt(root, "Header/XsdVersie/BasisschemaXsdVersie", basis, sizeof basis);
 			txt(root, "Header/XsdVersie/BerichtXsdVersie", bericht, sizeof bericht);
 			if (key(c, k, "D", c->a, declnr, NULL))
-				put(c, k, c->g, c->route.identificatie, r->begindatum, r->einddatum, basis,
-				    bericht, "0", NULL);
+				put(c, k, c->g, c->route.identificatie, r->begindatum, r->einddatum,
+				    basis, bericht, "0", NULL);
 			if (key(c, k, "I", c->a, c->g, c->route.identificatie, NULL))
 				put(c, k, declnr, NULL);
 			if (key(c, k, "L", c->g, c->a, NULL) && get(c, k, &v) == 1)
 				copy(last, sizeof last, v.f[0]);
-			if (day_of(r->begindatum, 0) > day_of(last, 0) && key(c, k, "L", c->g, c->a, NULL))
+			if (day_of(r->begindatum, 0) > day_of(last, 0) &&
+			    key(c, k, "L", c->g, c->a, NULL))
 				put(c, k, r->begindatum, NULL);
 		} else if (strcmp(r->level, "Client") == 0) {
 			client_of(c, r->bsn, client);
@@ -1335,13 +1395,15 @@ apply_declaratie(struct ctx *c)
 			credit = strcmp(p.dc, "C") == 0;
 			if (assignment_get(c, r->toewijzingnummer, &as) < 0)
 				break;
-			vol = as.found && as.volume >= 0 ? normal_volume(&as, p.eenheid, atoll(p.volume)) : 0;
+			vol = as.found && as.volume >= 0
+			              ? normal_volume(&as, p.eenheid, num(p.volume))
+			              : 0;
 			snprintf(bedrag, sizeof bedrag, "%lld", r->bedrag);
 			snprintf(norm, sizeof norm, "%lld", vol);
 			if (key(c, k, "N", c->a, p.ref, NULL))
 				put(c, k, c->g, declnr, client, r->toewijzingnummer, r->categorie,
-				    r->productcode, r->begindatum, r->einddatum, p.volume, p.eenheid,
-				    p.tarief, bedrag, p.vorig, "s", "", norm, NULL);
+				    r->productcode, r->begindatum, r->einddatum, p.volume,
+				    p.eenheid, p.tarief, bedrag, p.vorig, "s", "", norm, NULL);
 			if (key(c, k, "E", c->a, declnr, p.ref, NULL))
 				put(c, k, "", NULL);
 			add_sums(c, r->toewijzingnummer, credit ? -vol : vol, r->bedrag, 0);
@@ -1357,14 +1419,14 @@ apply_declaratie(struct ctx *c)
 				continue;
 			bool approved = strcmp(v.f[N_STATE], "a") == 0;
 
-			put(c, k, v.f[N_GEMEENTE], v.f[N_DECL], v.f[N_CLIENT], v.f[N_NR], v.f[N_CAT],
-			    v.f[N_CODE], v.f[N_BEGIN], v.f[N_END], v.f[N_VOLUME], v.f[N_EENHEID],
-			    v.f[N_TARIEF], v.f[N_BEDRAG], v.f[N_VORIG], v.f[N_STATE], p.ref,
-			    v.f[N_NORM], NULL);
+			put(c, k, v.f[N_GEMEENTE], v.f[N_DECL], v.f[N_CLIENT], v.f[N_NR],
+			    v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN], v.f[N_END], v.f[N_VOLUME],
+			    v.f[N_EENHEID], v.f[N_TARIEF], v.f[N_BEDRAG], v.f[N_VORIG],
+			    v.f[N_STATE], p.ref, v.f[N_NORM], NULL);
 			if (approved)
 				add_sums(c, v.f[N_NR], 0, 0, -1);
-			if (key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN],
-			        v.f[N_END], NULL))
+			if (key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
+			        v.f[N_BEGIN], v.f[N_END], NULL))
 				del(c, k);
 		}
 	}
@@ -1408,9 +1470,11 @@ check_antwoord_declaratie(struct ctx *c)
 		char ident[16];
 
 		finding(c, ijw_node_at(root, "Header/DeclaratieIdentificatie"), "TR337",
-		        "DeclaratieIdentificatie %s is not the BerichtIdentificatie of a declaration "
+		        "DeclaratieIdentificatie %s is not the BerichtIdentificatie of a "
+		        "declaration "
 		        "(JW323) of provider %s to municipality %s",
-		        txt(root, "Header/DeclaratieIdentificatie/Identificatie", ident, sizeof ident),
+		        txt(root, "Header/DeclaratieIdentificatie/Identificatie", ident,
+		            sizeof ident),
 		        c->a, c->g);
 		goto done;
 	}
@@ -1448,10 +1512,9 @@ check_antwoord_declaratie(struct ctx *c)
 			continue;
 		}
 		snprintf(bedrag, sizeof bedrag, "%lld", rec->bedrag);
-		const char *what = strcmp(v.f[N_CLIENT], client) ? "Bsn"
-		                   : strcmp(v.f[N_NR], rec->toewijzingnummer) ? "ToewijzingNummer"
-		                   : strcmp(v.f[N_CAT], rec->categorie)       ? "ProductCategorie"
-		                   : strcmp(v.f[N_CODE], rec->productcode)    ? "ProductCode"
+		const char *what = strcmp(v.f[N_NR], rec->toewijzingnummer) ? "ToewijzingNummer"
+		                   : strcmp(v.f[N_CAT], rec->categorie)     ? "ProductCategorie"
+		                   : strcmp(v.f[N_CODE], rec->productcode)  ? "ProductCode"
 		                   : strcmp(v.f[N_BEGIN], rec->begindatum) ||
 		                                   strcmp(v.f[N_END], rec->einddatum)
 		                           ? "ProductPeriode"
@@ -1462,7 +1525,7 @@ check_antwoord_declaratie(struct ctx *c)
 		                                                       : NULL;
 
 		if (what)
-			finding(c, ijw_node_at(rec->node, strcmp(what, "Bsn") ? what : ""), "TR367",
+			finding(c, ijw_node_at(rec->node, what), "TR367",
 			        "the %s of prestatie %s is not the one declared", what, p.ref);
 	}
 done:
@@ -1480,7 +1543,8 @@ apply_antwoord_declaratie(struct ctx *c)
 
 	val_init(&d);
 	val_init(&v);
-	if (answered_declaration(c, declnr, sizeof declnr, &d) != 1 || strcmp(d.f[D_ANSWERED], "1") == 0)
+	if (answered_declaration(c, declnr, sizeof declnr, &d) != 1 ||
+	    strcmp(d.f[D_ANSWERED], "1") == 0)
 		goto done;
 	if (!key(c, k, "E", c->a, declnr, NULL) || scan(c, k, &all))
 		goto done;
@@ -1502,7 +1566,7 @@ apply_antwoord_declaratie(struct ctx *c)
 		    strcmp(v.f[N_STATE], "s") != 0)
 			continue;
 		bool credit = v.f[N_BEDRAG][0] == '-';
-		long long amount = atoll(v.f[N_BEDRAG]), norm = atoll(v.f[N_NORM]);
+		long long amount = num(v.f[N_BEDRAG]), norm = num(v.f[N_NORM]);
 
 		put(c, k, v.f[N_GEMEENTE], v.f[N_DECL], v.f[N_CLIENT], v.f[N_NR], v.f[N_CAT],
 		    v.f[N_CODE], v.f[N_BEGIN], v.f[N_END], v.f[N_VOLUME], v.f[N_EENHEID],
@@ -1534,7 +1598,8 @@ done:
 static bool
 agreed(struct ctx *c, const char *comment)
 {
-	const char *mark = c->o && c->o->products ? ijw_products_policy(c->o->products)->agreement : "";
+	const char *mark =
+	        c->o && c->o->products ? ijw_products_policy(c->o->products)->agreement : "";
 
 	return *mark && strstr(comment, mark) != NULL;
 }
@@ -1571,10 +1636,11 @@ policy_amount(struct ctx *c, const char *cat, const char *code, ijw_day begin, l
 	for (int i = 0; i < 2 && !c->rc; i++) {
 		if (i == 1 && !k)
 			break;
-		if (!(i ? key(c, yk, "Y", c->a, year, profile, NULL) : key(c, yk, "Y", c->a, year, NULL)) ||
+		if (!(i ? key(c, yk, "Y", c->a, year, profile, NULL)
+		        : key(c, yk, "Y", c->a, year, NULL)) ||
 		    get(c, yk, &v) < 0)
 			break;
-		snprintf(sum, sizeof sum, "%lld", (v.n ? atoll(v.f[0]) : 0) + amount);
+		snprintf(sum, sizeof sum, "%lld", (v.n ? num(v.f[0]) : 0) + amount);
 		put(c, yk, sum, NULL);
 	}
 	ijw_buf_free(&v.b);
@@ -1605,8 +1671,8 @@ policy_finding(struct ctx *c, enum ijw_check how, const void *node, const char *
 
 /* Whether an assignment of combination k over [begin, end] may stand beside another. */
 static bool
-may_stack(const struct ijw_policy *pol, const struct ijw_combination *k, ijw_day begin,
-          ijw_day end, bool akkoord)
+may_stack(const struct ijw_policy *pol, const struct ijw_combination *k, ijw_day begin, ijw_day end,
+          bool akkoord)
 {
 	if (pol->acute && k->intensity == pol->acute && end != IJW_DAY_MAX &&
 	    end - begin + 1 <= (ijw_day)pol->acute_max_days)
@@ -1640,15 +1706,15 @@ check_stacking(struct ctx *c, const struct ijw_policy *pol, const struct ijw_rec
 		if (may_stack(pol, k, begin, end, agreed(c, comment)) ||
 		    may_stack(pol, k2, as.ingang, as.eind, as.akkoord))
 			continue;
-		policy_finding(c, pol->stacking, ijw_node_at(r->node, "Product"), "STAPELING",
-		               "combination %s overlaps combination %s of assignment %s for this "
-		               "client at provider %s: no stacking, except %s for at most %u days "
-		               "and %s with the regisseur's agreement",
-		               k->id, k2->id, nr, c->a,
-		               pol->acute ? ijw_products_intensity(c->o->products, pol->acute) : "-",
-		               pol->acute_max_days,
-		               pol->durable ? ijw_products_intensity(c->o->products, pol->durable)
-		                            : "-");
+		policy_finding(
+		        c, pol->stacking, ijw_node_at(r->node, "Product"), "STAPELING",
+		        "combination %s overlaps combination %s of assignment %s for this "
+		        "client at provider %s: no stacking, except %s for at most %u days "
+		        "and %s with the regisseur's agreement",
+		        k->id, k2->id, nr, c->a,
+		        pol->acute ? ijw_products_intensity(c->o->products, pol->acute) : "-",
+		        pol->acute_max_days,
+		        pol->durable ? ijw_products_intensity(c->o->products, pol->durable) : "-");
 		break;
 	}
 	collect_free(&cl);
@@ -1673,7 +1739,7 @@ year_amount(struct ctx *c, int year, unsigned profile)
 	val_init(&v);
 	if ((profile ? key(c, k, "Y", c->a, ys, ps, NULL) : key(c, k, "Y", c->a, ys, NULL)) &&
 	    get(c, k, &v) == 1)
-		amount = atoll(v.f[0]);
+		amount = num(v.f[0]);
 	ijw_buf_free(&v.b);
 	return amount;
 }
@@ -1697,18 +1763,20 @@ check_declaratie_policy(struct ctx *c, const struct ijw_policy *pol)
 		char decl[IJW_DATE_SIZE];
 
 		if (strcmp(r->level, "Declaratie") == 0) {
-			dag = day_of(txt(r->node, "DeclaratieDagtekening", decl, sizeof decl), c->dag);
+			dag = day_of(txt(r->node, "DeclaratieDagtekening", decl, sizeof decl),
+			             c->dag);
 			continue;
 		}
 		if (strcmp(r->level, "Prestatie") != 0)
 			continue;
 		if (pol->invoice && pol->invoice_days &&
 		    day_of(r->einddatum, dag) + (ijw_day)pol->invoice_days < dag)
-			policy_finding(c, pol->invoice, ijw_node_at(r->node, "ProductPeriode"), "TERMIJN",
-			               "the ProductPeriode ended on %s, more than %u days before the "
-			               "declaration of %s: the invoice is late",
-			               r->einddatum, pol->invoice_days,
-			               (ijw_date_format(dag, decl), decl));
+			policy_finding(
+			        c, pol->invoice, ijw_node_at(r->node, "ProductPeriode"), "TERMIJN",
+			        "the ProductPeriode ended on %s, more than %u days before the "
+			        "declaration of %s: the invoice is late",
+			        r->einddatum, pol->invoice_days,
+			        (ijw_date_format(dag, decl), decl));
 		if (!pol->ceiling)
 			continue;
 		k = combination_of(c, r->categorie, r->productcode);
@@ -1735,12 +1803,14 @@ check_declaratie_policy(struct ctx *c, const struct ijw_policy *pol)
 
 				ijw_cents_format(s->amount, was, sizeof was);
 				ijw_cents_format(ceiling, max, sizeof max);
-				policy_finding(c, pol->ceiling, ijw_node_at(r->node, "IngediendBedrag"),
-				               "PLAFOND",
-				               "with this prestatie provider %s has declared %s euro in %d%s%s, "
+				policy_finding(c, pol->ceiling,
+				               ijw_node_at(r->node, "IngediendBedrag"), "PLAFOND",
+				               "with this prestatie provider %s has declared %s "
+				               "euro in %d%s%s, "
 				               "over its ceiling of %s euro",
 				               c->a, was, y, pr ? " for profile " : "",
-				               pr ? ijw_products_profile(c->o->products, pr) : "", max);
+				               pr ? ijw_products_profile(c->o->products, pr) : "",
+				               max);
 			}
 		}
 	}
@@ -1924,11 +1994,13 @@ ijw_ledger_apply(const struct ijw_ledger *l, const ijw_doc *doc, int64_t msg,
 			apply_stop(&c, r);
 		else if (c.type == IJW_JW315 && strcmp(r->level, "AangevraagdProduct") == 0 &&
 		         client_of(&c, bsn_of(doc, r), client))
-			apply_request(&c, client, txt(r->node, "ReferentieAanbieder", ref, sizeof ref),
+			apply_request(&c, client,
+			              txt(r->node, "ReferentieAanbieder", ref, sizeof ref),
 			              "JW315");
 		else if (c.type == IJW_JW317 && strcmp(r->level, "Verzoek") == 0 &&
 		         client_of(&c, bsn_of(doc, r), client))
-			apply_request(&c, client, txt(r->node, "ReferentieAanbieder", ref, sizeof ref),
+			apply_request(&c, client,
+			              txt(r->node, "ReferentieAanbieder", ref, sizeof ref),
 			              "JW317");
 		else if (c.type == IJW_JW319 && strcmp(r->level, "Antwoord") == 0)
 			apply_antwoord(&c, r);
@@ -1987,8 +2059,8 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 			field(cl.keys[i], 5, begin, sizeof begin);
 			field(cl.keys[i], 6, cat, sizeof cat);
 			field(cl.keys[i], 7, code, sizeof code);
-			ijw_buf_addf(out, "start: %s, product %s %s, message %s\n", begin, cat, code,
-			             cl.vals[i]);
+			ijw_buf_addf(out, "start: %s, product %s %s, message %s\n", begin, cat,
+			             code, cl.vals[i]);
 		}
 		collect_free(&cl);
 	}
@@ -1999,8 +2071,9 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 			field(cl.keys[i], 5, begin, sizeof begin);
 			field(cl.keys[i], 6, reden, sizeof reden);
 			field(cl.keys[i], 7, eind, sizeof eind);
-			ijw_buf_addf(out, "stop: delivery from %s ended %s, RedenBeeindiging %s%s, "
-			                  "message %s\n",
+			ijw_buf_addf(out,
+			             "stop: delivery from %s ended %s, RedenBeeindiging %s%s, "
+			             "message %s\n",
 			             begin, eind, reden, strcmp(reden, "20") ? "" : " (temporary)",
 			             cl.vals[i]);
 		}
@@ -2010,9 +2083,9 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 	char euros[24];
 
 	if (key(&c, k, "G", gemeente, aanbieder, nummer, NULL) && (r = get(&c, k, &v)) == 1) {
-		volume = atoll(v.f[G_VOLUME]);
-		amount = atoll(v.f[G_AMOUNT]);
-		approved = atoll(v.f[G_APPROVED]);
+		volume = num(v.f[G_VOLUME]);
+		amount = num(v.f[G_AMOUNT]);
+		approved = num(v.f[G_APPROVED]);
 	}
 	ijw_cents_format(amount, euros, sizeof euros);
 	ijw_buf_addf(out, "declared: %s euro, %lld approved debit prestaties not credited\n", euros,
@@ -2022,10 +2095,11 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 		const char *unit = strcmp(as.eenheid, "04") == 0 ? " minutes" : "";
 
 		if (total >= 0)
-			ijw_buf_addf(out, "Omvang: %lld%s declared of %lld, %lld left\n", volume, unit,
-			             total, total - volume);
+			ijw_buf_addf(out, "Omvang: %lld%s declared of %lld, %lld left\n", volume,
+			             unit, total, total - volume);
 		else
-			ijw_buf_addf(out, "Omvang: %lld%s declared (the assignment is open-ended)\n",
+			ijw_buf_addf(out,
+			             "Omvang: %lld%s declared (the assignment is open-ended)\n",
 			             volume, unit);
 	}
 	if (as.budget >= 0) {
@@ -2048,8 +2122,10 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 				continue;
 			ijw_cents_format(year_amount(&c, y, pr), was, sizeof was);
 			ijw_cents_format(ceiling - year_amount(&c, y, pr), left, sizeof left);
-			ijw_buf_addf(out, "ceiling %d%s%s of provider %s: %s euro declared, %s euro left\n",
-			             y, pr ? " profile " : "", pr ? kb->id : "", aanbieder, was, left);
+			ijw_buf_addf(
+			        out,
+			        "ceiling %d%s%s of provider %s: %s euro declared, %s euro left\n",
+			        y, pr ? " profile " : "", pr ? kb->id : "", aanbieder, was, left);
 		}
 	}
 	ijw_buf_free(&v.b);

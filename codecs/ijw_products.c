@@ -37,7 +37,7 @@ struct ijw_products {
 		int year;
 		unsigned profile; /* 0: the provider's total */
 		long cents;
-	} *ceilings;
+	} * ceilings;
 	size_t nceilings;
 	char *intensity[MAX_INTENSITIES]; /* by letter */
 	char *profile[MAX_PROFILES + 1];  /* by number */
@@ -230,7 +230,8 @@ on_region(struct reading *r, const char *key, const char *value)
 			return PROBLEM(r, "%s is enforce, advise or off, not '%s'", key, value);
 	} else if (strcmp(key, "acute") == 0 || strcmp(key, "durable") == 0) {
 		if (strlen(value) != 1 || *value < 'A' || *value > 'Z')
-			return PROBLEM(r, "%s names an intensity by its letter, not '%s'", key, value);
+			return PROBLEM(r, "%s names an intensity by its letter, not '%s'", key,
+			               value);
 		*(strcmp(key, "acute") == 0 ? &p->policy.acute : &p->policy.durable) = *value;
 	} else if (strcmp(key, "acute_max_days") == 0 || strcmp(key, "invoice_days") == 0) {
 		if (!digits(value, 1, 4))
@@ -380,10 +381,11 @@ begin_section(struct reading *r, const char *section)
 		return 1;
 	if (strncmp(section, "ceiling ", 8) == 0) {
 		if (!digits(section + 8, 8, 8))
-			return problem_at(r, r->section_line,
-			                  "[%s]: a ceiling section names a provider by its AGB code, "
-			                  "such as [ceiling 42420001]",
-			                  section);
+			return problem_at(
+			        r, r->section_line,
+			        "[%s]: a ceiling section names a provider by its AGB code, "
+			        "such as [ceiling 42420001]",
+			        section);
 		return 1;
 	}
 	if (strncmp(section, "profile ", 8) == 0) {
@@ -443,7 +445,8 @@ on_ceiling(struct reading *r, const char *key, const char *value)
 		return PROBLEM(r, "%s is outside a [ceiling AGB] section", key);
 	if (!(n == 1 || (n == 3 && strcmp(word, "profile") == 0 && digits(nr, 1, 2))) ||
 	    !digits(year, 4, 4))
-		return PROBLEM(r, "a ceiling is 'YEAR = cents' or 'YEAR profile N = cents', not '%s'",
+		return PROBLEM(r,
+		               "a ceiling is 'YEAR = cents' or 'YEAR profile N = cents', not '%s'",
 		               key);
 	if (!cents(value, &cents_v))
 		return PROBLEM(r, "a ceiling is an amount in cents, not '%s'", value);
@@ -453,8 +456,8 @@ on_ceiling(struct reading *r, const char *key, const char *value)
 	p->ceilings = c;
 	c = &c[p->nceilings++];
 	snprintf(c->aanbieder, sizeof c->aanbieder, "%s", r->section + 8);
-	c->year = atoi(year);
-	c->profile = n == 3 ? (unsigned)atoi(nr) : 0;
+	c->year = (int)strtol(year, NULL, 10);
+	c->profile = n == 3 ? (unsigned)strtoul(nr, NULL, 10) : 0;
 	c->cents = cents_v;
 	return 1;
 }

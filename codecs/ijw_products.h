@@ -91,8 +91,7 @@ const struct ijw_policy *ijw_products_policy(const ijw_products *p);
  * The ceiling in cents for provider aanbieder in year: of a profile, or of
  * all its declarations for profile 0; -1 when the table sets none.
  */
-long ijw_products_ceiling(const ijw_products *p, const char *aanbieder, int year,
-                          unsigned profile);
+long ijw_products_ceiling(const ijw_products *p, const char *aanbieder, int year, unsigned profile);
 
 size_t ijw_products_ncombinations(const ijw_products *p);
 const struct ijw_combination *ijw_products_combination_at(const ijw_products *p, size_t i);

@@ -1596,12 +1596,16 @@ struct rule_entry {
 #define ALL_SHAPES PRODUCT_SHAPES ", TeWijzigenProduct (JW317)"
 
 /* A cross-message rule: in the table, judged by ijw_ledger.c. */
-#define X(code, rc, types, where, summary) {{code, rc, types, where, summary, true}, NULL}
+#define X(code, rc, types, where, summary)                                                         \
+	{                                                                                          \
+		{code, rc, types, where, summary, true}, NULL                                      \
+	}
 
 static const struct rule_entry table[] = {
         {{"TR002", "0001", HEEN_CLIENT_TYPES, "Client and Relatie: Geboortedatum",
           "a birth date lies at most 120 years before the Dagtekening, unless it is unknown "
-          "(1900-01-01 with DatumGebruik 3)", false},
+          "(1900-01-01 with DatumGebruik 3)",
+          false},
          check_birth_120_years},
         {{"TR006", "0001", T(JW301), "Contact",
           "a Contact has a Telefoon, or an Adres with Huis and Postcode", false},
@@ -1610,7 +1614,8 @@ static const struct rule_entry table[] = {
           "the Einddatum of a stop is not before its Begindatum", false},
          check_stop_end},
         {{"TR061", "0001", T(JW301), "Client: Contactgegevens",
-          "the client has a Contact of Soort 01 (BRP), 02 (correspondence) or 03 (residence)", false},
+          "the client has a Contact of Soort 01 (BRP), 02 (correspondence) or 03 (residence)",
+          false},
          check_client_address},
         {{"TR101", "0001", CLIENTS_ALL, "every record level: its logical key",
           "no two records of one level under the same parent have the same logical key", false},
@@ -1639,11 +1644,13 @@ static const struct rule_entry table[] = {
          check_no_credit_in_same_message},
         {{"TR335", "0001", T(JW323), "Prestatie: ProductPeriode Einddatum",
           "nothing is declared that ended more than five years before the "
-          "DeclaratieDagtekening", false},
+          "DeclaratieDagtekening",
+          false},
          check_five_years},
         {{"TR342", "0001", T(JW325), "DeclaratieAntwoord",
           "the answer lists exactly the rejected prestaties: their sum is the "
-          "TotaalIngediendBedrag minus the TotaalToegekendBedrag", false},
+          "TotaalIngediendBedrag minus the TotaalToegekendBedrag",
+          false},
          check_answer_sum},
         {{"TR352", "0001", T(JW317), "Verzoek",
           "a request for change lists at least one OngewijzigdProduct or TeWijzigenProduct", false},
@@ -1670,7 +1677,8 @@ static const struct rule_entry table[] = {
           "the Woonplaatsbeginsel is only given with RedenAfwijzingVerzoek 8", false},
          check_woonplaatsbeginsel},
         {{"TR410", "0001", T(JW317), "NieuwProduct",
-          "one new product is asked for more than once only for periods that do not overlap", false},
+          "one new product is asked for more than once only for periods that do not overlap",
+          false},
          check_overlap},
         {{"TR416", "0001", T(JW323), "Prestatie",
           "one debit prestatie per ToewijzingNummer, product and ProductPeriode", false},
@@ -1684,7 +1692,8 @@ static const struct rule_entry table[] = {
         {{"CD009", "0001", T(JW301), "Contact: Periode",
           "only a temporary address (Soort 04) has a Periode", false},
          check_periode_temporary},
-        {{"CD025", "0001", T(JW301), "Contact: Adres/Huis", "an Adres with LandCode NL has a Huis", false},
+        {{"CD025", "0001", T(JW301), "Contact: Adres/Huis", "an Adres with LandCode NL has a Huis",
+          false},
          check_dutch_house},
         {{"CD034", "0001", T(JW301), "Contact: Adres/Postcode",
           "a Contact of Soort 01 (BRP) or 03 (residence) has an Adres with a Postcode", false},
@@ -1740,7 +1749,8 @@ static const struct rule_entry table[] = {
         {{"CD096", "0001", T(JW317), "NieuwProduct: Omvang",
           "a product given by category only, ending after 2020 or open, has no Omvang", false},
          check_no_omvang_without_code},
-        {{"CS002", "0001", CLIENTS_ALL, "Client: Bsn", "the BSN passes the 11-proef", false}, check_bsn},
+        {{"CS002", "0001", CLIENTS_ALL, "Client: Bsn", "the BSN passes the 11-proef", false},
+         check_bsn},
         {{"CS003", "0001", T(JW301) | T(JW315) | T(JW317),
           ALL_SHAPES ": end date; JW301 Contact: Periode",
           "an end date is on or after the start of its period", false},

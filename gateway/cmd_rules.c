@@ -12,9 +12,12 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: ijw-gateway rules [--json] [JW3xx]\n\n"
-	             "Lists the in-message rules that 'validate' judges: code, retour code, the\n"
-	             "messages it applies to, the elements it checks and what it requires. With a\n"
-	             "message type, only the rules for that type.\n\n"
+	             "Lists the rules that 'validate' judges: code, retour code, the messages it\n"
+	             "applies to, the elements it checks and what it requires. The rules marked\n"
+	             "(cross-message) are judged against the ledger of earlier messages: by the\n"
+	             "gateway, and by 'validate --history'; STAPELING, PLAFOND and TERMIJN are\n"
+	             "the region's policy, judged with a product table. With a message type, only\n"
+	             "the rules for that type.\n\n"
 	             "  --json       one JSON object per rule per line\n"
 	             "  -h, --help   this text\n");
 }
@@ -44,7 +47,7 @@ print_json(const struct ijw_rule *r, const char *types)
 	ijw_buf_add_json(&b, r->where);
 	ijw_buf_addstr(&b, ",\"summary\":");
 	ijw_buf_add_json(&b, r->summary);
-	ijw_buf_addstr(&b, "}\n");
+	ijw_buf_addf(&b, ",\"cross\":%s}\n", r->cross ? "true" : "false");
 	fputs(ijw_buf_str(&b), stdout);
 	ijw_buf_free(&b);
 }
@@ -93,8 +96,9 @@ gw_cmd_rules(int argc, char **argv)
 		if (json)
 			print_json(r, ijw_buf_str(&types));
 		else
-			printf("%-6s %s  %s\n       %s: %s\n", r->code, r->retourcode,
-			       ijw_buf_str(&types), r->where, r->summary);
+			printf("%-6s %s  %s%s\n       %s: %s\n", r->code, r->retourcode,
+			       ijw_buf_str(&types), r->cross ? "  (cross-message)" : "", r->where,
+			       r->summary);
 		ijw_buf_free(&types);
 	}
 	return GW_EXIT_OK;

@@ -21,7 +21,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: ijw-gateway validate [--schemas DIR] [--json] [--xsd-only] [--today DATE]\n"
-	        "                            [--history DIR]... [--products FILE|built-in] FILE...\n\n"
+	        "                            [--history DIR]... [--products FILE|built-in] "
+	        "FILE...\n\n"
 	        "Judges each FILE (- for standard input) as an iJw 3.2 message: well-formed\n"
 	        "XML, the schema of its type and the in-message rules of the standard\n"
 	        "('ijw-gateway rules' lists them). Prints\n"
@@ -280,11 +281,14 @@ validate_file(struct run *r, const char *file)
 int
 gw_cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"schemas", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
-	        {"xsd-only", no_argument, NULL, 'x'},      {"today", required_argument, NULL, 't'},
-	        {"history", required_argument, NULL, 'H'}, {"products", required_argument, NULL, 'P'},
-	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"schemas", required_argument, NULL, 'S'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"xsd-only", no_argument, NULL, 'x'},
+	                                     {"today", required_argument, NULL, 't'},
+	                                     {"history", required_argument, NULL, 'H'},
+	                                     {"products", required_argument, NULL, 'P'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct run r = {.json = false};
 	const char *dir = NULL, *history[MAX_HISTORY], *products = NULL;
 	size_t nhistory = 0;

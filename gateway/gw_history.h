@@ -26,8 +26,8 @@ struct gw_history_msg {
  * free with gw_history_free. -1 with the reason in err when a path cannot
  * be read.
  */
-int gw_history_list(const char *const *paths, size_t npaths, struct gw_history_msg **out,
-                    size_t *n, char *err, size_t errlen);
+int gw_history_list(const char *const *paths, size_t npaths, struct gw_history_msg **out, size_t *n,
+                    char *err, size_t errlen);
 void gw_history_free(struct gw_history_msg *list, size_t n);
 
 /*

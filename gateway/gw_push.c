@@ -90,17 +90,21 @@ discard(char *ptr, size_t size, size_t n, void *ctx)
 
 /* One POST; the HTTP status, 0 when none came (err then says why). */
 static long
-post(gw_push *p, const char *url, int64_t id, const struct ijw_buf *body, char *err, size_t errlen)
+post(gw_push *p, const char *url, const struct gw_msg *m, const struct ijw_buf *body, char *err,
+     size_t errlen)
 {
-	char curl_err[CURL_ERROR_SIZE] = "", idh[64];
+	char curl_err[CURL_ERROR_SIZE] = "", idh[64], adh[300];
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/xml");
 	CURL *h = curl_easy_init();
 	long status = 0;
 	CURLcode rc;
 
-	snprintf(idh, sizeof idh, "Ijw-Message-Id: %lld", (long long)id);
+	snprintf(idh, sizeof idh, "Ijw-Message-Id: %lld", (long long)m->id);
+	snprintf(adh, sizeof adh, "Ijw-Advice: %s", m->advice);
 	if (headers)
 		headers = curl_slist_append(headers, idh);
+	if (headers && m->advice[0])
+		headers = curl_slist_append(headers, adh);
 	if (!h || !headers) {
 		snprintf(err, errlen, "out of memory");
 		curl_slist_free_all(headers);
@@ -152,7 +156,7 @@ deliver(gw_push *p, const struct gw_due *d)
 		         d->receiver);
 	else if (gw_store_get(p->store, d->message, d->receiver, &m, &body) != GW_STORE_OK)
 		snprintf(err, sizeof err, "%s", gw_store_error(p->store));
-	else if ((status = post(p, party.push_url, d->message, &body, err, sizeof err)) &&
+	else if ((status = post(p, party.push_url, &m, &body, err, sizeof err)) &&
 	         (status < 200 || status > 299))
 		snprintf(err, sizeof err, "the receiver answered %ld", status);
 	ok = !err[0];

@@ -511,7 +511,8 @@ parse_answer(struct pending *p, const void *body, size_t len)
 static int
 answer_anew(struct pending *p, struct gw_put *it)
 {
-	struct ijw_retour_opts ro = {.dagtekening = ijw_today(), .identificatie = it->msg.identificatie};
+	struct ijw_retour_opts ro = {.dagtekening = ijw_today(),
+	                             .identificatie = it->msg.identificatie};
 
 	ijw_buf_reset(&p->answer);
 	if (ijw_retour(p->doc, p->cross, &ro, &p->answer))
@@ -525,7 +526,8 @@ answer_anew(struct pending *p, struct gw_put *it)
 	return 0;
 }
 
-/* The ledger refused the message: 422, and the retour (0001, codes at the records) for the caller. */
+/* The ledger refused the message: 422, and the retour (0001, codes at the records) for the caller.
+ */
 static void
 refused(struct pending *p)
 {
@@ -578,7 +580,8 @@ judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
 	for (size_t k = 0; k < ijw_findings_count(p->cross_adv); k++) {
 		const struct ijw_finding *f = ijw_findings_get(p->cross_adv, k);
 
-		if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s", f->text))
+		if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s",
+		                          f->text))
 			return -1;
 	}
 	if (!ijw_findings_count(p->cross)) {
@@ -946,6 +949,10 @@ inbox_done(struct gw_job *job)
 			ijw_buf_addf(&b, ",\"answers\":\"%" PRId64 "\"", m->answers);
 		if (m->translated)
 			ijw_buf_addstr(&b, ",\"translated\":true");
+		if (m->advice[0]) {
+			ijw_buf_addstr(&b, ",\"advice\":");
+			ijw_buf_add_json(&b, m->advice);
+		}
 		ijw_buf_addstr(&b, m->generated ? ",\"generated\":true}" : "}");
 	}
 	ijw_buf_addstr(&b, "]}\n");
@@ -994,8 +1001,12 @@ get_done(struct gw_job *job)
 		            job->id, p->caller.code);
 	else if (job->rc)
 		store_failed(p, "get");
-	else
+	else {
+		if (job->msg.advice[0])
+			evhttp_add_header(evhttp_request_get_output_headers(p->req), "Ijw-Advice",
+			                  job->msg.advice);
 		reply(p->req, 200, "application/xml", job->body.data, job->body.len);
+	}
 	settle(p);
 }
 

@@ -163,8 +163,9 @@ l_client(void *h, const char *bsn, char out[IJW_CLIENT_SIZE])
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
-	if (!s->keylen || !HMAC(EVP_sha256(), s->key, (int)s->keylen, (const unsigned char *)bsn,
-	                        strlen(bsn), mac, &len) ||
+	if (!s->keylen ||
+	    !HMAC(EVP_sha256(), s->key, (int)s->keylen, (const unsigned char *)bsn, strlen(bsn),
+	          mac, &len) ||
 	    len < 16)
 		return -1;
 	for (int i = 0; i < 16; i++) {
@@ -207,7 +208,8 @@ gw_store_load_ledger_key(gw_store *s, const char *path, char *err, size_t errlen
 	for (size_t i = 0; n == 2 * sizeof key && i < sizeof key; i++) {
 		unsigned v;
 
-		if (!isxdigit((unsigned char)text[2 * i]) || !isxdigit((unsigned char)text[2 * i + 1]) ||
+		if (!isxdigit((unsigned char)text[2 * i]) ||
+		    !isxdigit((unsigned char)text[2 * i + 1]) ||
 		    sscanf(text + 2 * i, "%2x", &v) != 1) {
 			n = 0;
 			break;
@@ -216,10 +218,11 @@ gw_store_load_ledger_key(gw_store *s, const char *path, char *err, size_t errlen
 	}
 	OPENSSL_cleanse(text, sizeof text);
 	if (n != 2 * sizeof key) {
-		gw_store_say(err, errlen,
-		             "ledger_key %s: not a key of 64 hex digits (make one with: openssl rand "
-		             "-hex 32 > %s)",
-		             path, path);
+		gw_store_say(
+		        err, errlen,
+		        "ledger_key %s: not a key of 64 hex digits (make one with: openssl rand "
+		        "-hex 32 > %s)",
+		        path, path);
 		return -1;
 	}
 	gw_store_set_ledger_key(s, key, sizeof key);

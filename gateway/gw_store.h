@@ -42,6 +42,7 @@ struct gw_msg {
 	bool generated;         /* made by the gateway (an automatic retour) */
 	bool translated;        /* the receiver gets a copy in its own product codes */
 	unsigned char sha256[32];
+	char advice[256]; /* what the gateway advised on it: "TR019 9019; TR418 0611", or "" */
 };
 
 /* One message to put, and what became of it. */

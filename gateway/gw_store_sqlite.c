@@ -85,6 +85,8 @@ static const char *const migrations[] = {
         "CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
         " WITHOUT ROWID;"
         "PRAGMA user_version = 4;",
+        /* 5: what the gateway advised on a message, for its receiver too */
+        "ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -92,7 +94,7 @@ static const char *const migrations[] = {
 /* The columns of a struct gw_msg, in the order row_msg() reads them. */
 #define MSG_COLUMNS                                                                                \
 	"id, type, sender, receiver, identificatie, answers, received, generated, sha256,"         \
-	" translated IS NOT NULL"
+	" translated IS NOT NULL, advice"
 
 enum stmt {
 	ST_BEGIN,
@@ -133,8 +135,8 @@ static const char *const statements[ST_COUNT] = {
                              " AND generated = 0",
         [ST_INSERT_MESSAGE] =
                 "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
-                " generated, sha256, body, translated, acked)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                " generated, sha256, body, translated, acked, advice)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
                                " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
         [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
@@ -255,6 +257,7 @@ row_msg(sqlite3_stmt *st, struct gw_msg *m)
 	if (sha && sqlite3_column_bytes(st, 8) == (int)sizeof m->sha256)
 		memcpy(m->sha256, sha, sizeof m->sha256);
 	m->translated = sqlite3_column_int(st, 9) != 0;
+	column_text(st, 10, m->advice, sizeof m->advice);
 }
 
 /*
@@ -399,7 +402,8 @@ configure(struct sq *h)
 		const char *mode = (const char *)sqlite3_column_text(st, 0);
 
 		/* an in-memory database keeps its journal in memory */
-		if (!(wal = sqlite3_stricmp(mode, "wal") == 0 || sqlite3_stricmp(mode, "memory") == 0))
+		if (!(wal = sqlite3_stricmp(mode, "wal") == 0 ||
+		            sqlite3_stricmp(mode, "memory") == 0))
 			gw_store_say(h->err, sizeof h->err, "%s: the journal stays %s", what,
 			             mode ? mode : "unknown");
 	} else {
@@ -543,7 +547,7 @@ insert_message(struct sq *h, struct gw_put *p, int64_t now)
 	    bind_id(st, 5, m->answers) || sqlite3_bind_int64(st, 6, now) ||
 	    sqlite3_bind_int(st, 7, m->generated) ||
 	    sqlite3_bind_blob(st, 8, m->sha256, sizeof m->sha256, SQLITE_STATIC) ||
-	    bind_id(st, 11, p->imported ? now : 0) || run(st)) {
+	    bind_id(st, 11, p->imported ? now : 0) || bind_str(st, 12, p->advice) || run(st)) {
 		sqlite3_clear_bindings(st);
 		return -1;
 	}
@@ -606,7 +610,8 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_pu
 			return rollback(h, "put: queueing a delivery");
 		if (insert_audit(h, now, p->msg.sender,
 		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
-		                 p->remote, p->imported ? "import" : "put", p->msg.id, p->msg.type) ||
+		                 p->remote, p->imported ? "import" : "put", p->msg.id,
+		                 p->msg.type) ||
 		    (p->advice && insert_audit(h, now, p->msg.sender,
 		                               (int)strnlen(p->msg.sender, sizeof p->msg.sender),
 		                               p->cert, p->remote, "advice", p->msg.id, p->advice)))
@@ -668,8 +673,8 @@ message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *bo
 	int rc;
 
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *data = sqlite3_column_blob(st, 10);
-		size_t len = (size_t)sqlite3_column_bytes(st, 10);
+		const void *data = sqlite3_column_blob(st, 11);
+		size_t len = (size_t)sqlite3_column_bytes(st, 11);
 		ijw_rc brc;
 
 		row_msg(st, m);
@@ -890,8 +895,8 @@ sq_ledger_del(void *vh, const char *k)
 }
 
 static int
-sq_ledger_scan(void *vh, const char *prefix,
-               int (*each)(void *ctx, const char *k, const char *v), void *ctx)
+sq_ledger_scan(void *vh, const char *prefix, int (*each)(void *ctx, const char *k, const char *v),
+               void *ctx)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_LEDGER_SCAN];

@@ -155,8 +155,9 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 11
+lines "$tmp/out" 12
 has "$tmp/out" "^wrote $pki/ca.pem\$"
+has "$tmp/out" "^wrote $pki/ledger.key\$"
 has "$tmp/out" "^wrote $pki/server.key\$"
 has "$tmp/out" "^wrote $pki/gateway-client.pem\$"
 has "$tmp/out" "^wrote $pki/42420001.key\$"

@@ -277,22 +277,26 @@ migrations(void **state)
 	sqlite3 *db;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "PRAGMA user_version"), 3);
-	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-	                          " name IN ('messages', 'deliveries', 'attempts', 'audit')"),
-	                 4);
-	/* a store of version 1 is taken to version 3 */
+	assert_int_equal(query(f, "PRAGMA user_version"), 5);
+	assert_int_equal(
+	        query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+	                 " name IN ('messages', 'deliveries', 'attempts', 'audit', 'ledger')"),
+	        5);
+	/* a store of version 1 is taken to version 5 */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP INDEX messages_generated;"
 	                              " ALTER TABLE messages DROP COLUMN translated;"
+	                              " ALTER TABLE messages DROP COLUMN advice;"
+	                              " DROP TABLE ledger;"
 	                              " PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
 	/* opening migrates what is due, then nothing; an open store writes ahead to its log */
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 3);
+	assert_int_equal(query(f, "PRAGMA user_version"), 5);
+	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger'"), 1);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 	                          " name = 'messages_generated'"),
 	                 1);
@@ -301,16 +305,16 @@ migrations(void **state)
 	                 1);
 	gw_store_close(s);
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 3);
+	assert_int_equal(query(f, "PRAGMA user_version"), 5);
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
 	gw_store_close(s);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 4, newer than"));
+	assert_non_null(strstr(err, "schema version 6, newer than"));
 }
 
 static void
