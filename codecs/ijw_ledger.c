@@ -1917,12 +1917,15 @@ ijw_ledger_check(const struct ijw_ledger *l, const ijw_doc *doc, const struct ij
 	return c.rc;
 }
 
-/* A retour: linked to the message it answers; records it refuses leave the ledger. */
+/*
+ * A retour: linked to the message it answers; the starts and stops of that
+ * message it refuses (a retour code other than 0200) leave the ledger.
+ */
 static void
 apply_retour(struct ctx *c)
 {
 	const struct ijw_msgdef *def = ijw_msgdef(c->type);
-	char ident[16], k[KEY_MAX], msg[24];
+	char ident[16], k[KEY_MAX], msg[24], heen[24] = "";
 	struct val v;
 
 	if (c->type == IJW_JW325)
@@ -1934,10 +1937,12 @@ apply_retour(struct ctx *c)
 	val_init(&v);
 	snprintf(msg, sizeof msg, "%lld", (long long)c->msg);
 	if (key(c, k, "H", c->route.to, ijw_msgdef(def->pair)->name, ident, NULL) &&
-	    get(c, k, &v) == 1 && key(c, k, "W", v.f[0], NULL))
-		put(c, k, msg, NULL);
-	ijw_buf_free(&v.b);
-	for (size_t i = 0; i < ijw_doc_nrecords(c->doc) && !c->rc; i++) {
+	    get(c, k, &v) == 1) {
+		copy(heen, sizeof heen, v.f[0]);
+		if (key(c, k, "W", heen, NULL))
+			put(c, k, msg, NULL);
+	}
+	for (size_t i = 0; i < ijw_doc_nrecords(c->doc) && *heen && !c->rc; i++) {
 		const struct ijw_record *r = ijw_doc_record(c->doc, i);
 		char code[5], client[IJW_CLIENT_SIZE];
 		bool start = strcmp(r->level, "StartProduct") == 0;
@@ -1947,11 +1952,14 @@ apply_retour(struct ctx *c)
 		txt(r->node, "RetourCodes/RetourCode", code, sizeof code);
 		if (!*code || strcmp(code, "0200") == 0 || !client_of(c, bsn_of(c->doc, r), client))
 			continue;
-		if (start ? key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum,
-		                r->categorie, r->productcode, NULL)
-		          : stop_key(c, r, client, k))
+		/* only what that message wrote: an earlier delivery with the same key stays */
+		if ((start ? key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum,
+		                 r->categorie, r->productcode, NULL)
+		           : stop_key(c, r, client, k)) &&
+		    get(c, k, &v) == 1 && strcmp(v.f[0], heen) == 0)
 			del(c, k);
 	}
+	ijw_buf_free(&v.b);
 }
 
 ijw_rc

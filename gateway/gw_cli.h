@@ -17,6 +17,7 @@ enum {
 
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
+int gw_cmd_ledger(int argc, char **argv);
 int gw_cmd_map(int argc, char **argv);
 int gw_cmd_pki(int argc, char **argv);
 int gw_cmd_replay(int argc, char **argv);

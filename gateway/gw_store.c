@@ -279,6 +279,153 @@ gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 }
 
 enum gw_store_rc
+gw_store_messages(gw_store *s,
+                  int (*each)(void *ctx, const struct gw_msg *m, const void *body, size_t len),
+                  void *ctx)
+{
+	return s->be->messages(s->h, each, ctx);
+}
+
+struct replay {
+	gw_store *to;
+	struct ijw_ledger l;
+	struct ijw_ledger_opts o;
+	size_t n;
+};
+
+static int
+replay_one(void *ctx, const struct gw_msg *m, const void *body, size_t len)
+{
+	struct replay *r = ctx;
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc = NULL;
+	ijw_rc rc;
+
+	/* the gateway's refusals (they answer no stored message) never changed the ledger */
+	if (m->generated && !m->answers) {
+		ijw_findings_free(f);
+		return 0;
+	}
+	if (!f)
+		return -1;
+	rc = ijw_doc_parse(body, len, NULL, &doc, f);
+	if (!rc && doc && !(rc = ijw_ledger_apply(&r->l, doc, m->id, &r->o)))
+		r->n++;
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
+	return rc ? -1 : 0;
+}
+
+enum gw_store_rc
+gw_store_replay(gw_store *s, gw_store *to, size_t *n)
+{
+	struct replay r = {.to = to ? to : s, .o = {.products = s->products, .today = ijw_today()}};
+	enum gw_store_rc rc;
+
+	if (!s->keylen)
+		return GW_STORE_ERROR;
+	if (to)
+		gw_store_set_ledger_key(to, s->key, s->keylen);
+	else if ((rc = s->be->ledger_clear(s->h)))
+		return rc;
+	gw_store_ledger(r.to, &r.l);
+	rc = s->be->messages(s->h, replay_one, &r);
+	*n = r.n;
+	return rc;
+}
+
+struct rows {
+	char **k, **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int
+row_each(void *ctx, const char *k, const char *v)
+{
+	struct rows *r = ctx;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 1024;
+		char **nk = realloc(r->k, cap * sizeof *nk), **nv;
+
+		if (nk)
+			r->k = nk;
+		if (!nk || !(nv = realloc(r->v, cap * sizeof *nv))) {
+			r->oom = true;
+			return 1;
+		}
+		r->v = nv;
+		r->cap = cap;
+	}
+	r->k[r->n] = strdup(k);
+	r->v[r->n] = strdup(v);
+	if (!r->k[r->n] || !r->v[r->n]) {
+		free(r->k[r->n]);
+		free(r->v[r->n]);
+		r->oom = true;
+		return 1;
+	}
+	r->n++;
+	return 0;
+}
+
+static void
+rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->k[i]);
+		free(r->v[i]);
+	}
+	free(r->k);
+	free(r->v);
+}
+
+/* A key as text for people: its separators as '/'. */
+static void
+say_key(struct ijw_buf *out, const char *k)
+{
+	for (; *k; k++)
+		ijw_buf_add(out, *k == '\x1f' ? "/" : k, 1);
+}
+
+enum gw_store_rc
+gw_store_ledger_compare(gw_store *a, gw_store *b, size_t *n, size_t *diff, struct ijw_buf *out,
+                        size_t max)
+{
+	struct rows ra = {0}, rb = {0};
+	enum gw_store_rc rc = GW_STORE_OK;
+	size_t i = 0, j = 0;
+
+	*diff = 0;
+	if (a->be->ledger_scan(a->h, "", row_each, &ra) ||
+	    b->be->ledger_scan(b->h, "", row_each, &rb) || ra.oom || rb.oom) {
+		rc = GW_STORE_ERROR;
+		goto done;
+	}
+	*n = ra.n;
+	while (i < ra.n || j < rb.n) {
+		int c = i == ra.n ? 1 : j == rb.n ? -1 : strcmp(ra.k[i], rb.k[j]);
+		const char *what = c < 0                      ? "only in the store: "
+		                   : c > 0                    ? "only in the messages: "
+		                   : strcmp(ra.v[i], rb.v[j]) ? "differs: "
+		                                              : NULL;
+
+		if (what && (*diff)++ < max) {
+			ijw_buf_addstr(out, what);
+			say_key(out, c > 0 ? rb.k[j] : ra.k[i]);
+			ijw_buf_addstr(out, "\n");
+		}
+		i += c <= 0;
+		j += c >= 0;
+	}
+done:
+	rows_free(&ra);
+	rows_free(&rb);
+	return rc;
+}
+
+enum gw_store_rc
 gw_store_begin(gw_store *s)
 {
 	return s->be->begin(s->h);

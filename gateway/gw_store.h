@@ -123,6 +123,11 @@ struct gw_store_backend {
 	int (*ledger_del)(void *h, const char *key);
 	int (*ledger_scan)(void *h, const char *prefix,
 	                   int (*each)(void *ctx, const char *key, const char *value), void *ctx);
+	enum gw_store_rc (*ledger_clear)(void *h);
+	enum gw_store_rc (*messages)(void *h,
+	                             int (*each)(void *ctx, const struct gw_msg *m,
+	                                         const void *body, size_t len),
+	                             void *ctx);
 	enum gw_store_rc (*inbox)(void *h, const char *party, size_t limit,
 	                          void (*each)(void *ctx, const struct gw_msg *m), void *ctx);
 	enum gw_store_rc (*get)(void *h, int64_t id, const char *party, struct gw_msg *m,
@@ -216,6 +221,29 @@ bool gw_store_has_ledger(const gw_store *s);
  */
 void gw_store_ledger(gw_store *s, struct ijw_ledger *out);
 void gw_store_set_products(gw_store *s, const ijw_products *p);
+/*
+ * Calls each for every stored message in the order stored, with its bytes as
+ * its sender sent them, until each returns non-zero (a negative value makes
+ * the call fail).
+ */
+enum gw_store_rc gw_store_messages(gw_store *s,
+                                   int (*each)(void *ctx, const struct gw_msg *m, const void *body,
+                                               size_t len),
+                                   void *ctx);
+/*
+ * Writes the ledger anew from the stored messages, in their order, under
+ * the store's key (within the caller's transaction); into s itself, or into
+ * to (a store in memory, for comparing) when to is not NULL. *n counts the
+ * messages applied.
+ */
+enum gw_store_rc gw_store_replay(gw_store *s, gw_store *to, size_t *n);
+/*
+ * Compares the ledgers of a and b: the number of entries of a in *n, and
+ * up to max differences written to out, one line each; the number of
+ * differences in *diff.
+ */
+enum gw_store_rc gw_store_ledger_compare(gw_store *a, gw_store *b, size_t *n, size_t *diff,
+                                         struct ijw_buf *out, size_t max);
 /* A transaction of the caller's, for many ledger writes at once. */
 enum gw_store_rc gw_store_begin(gw_store *s);
 enum gw_store_rc gw_store_commit(gw_store *s);

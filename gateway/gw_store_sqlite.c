@@ -118,6 +118,8 @@ enum stmt {
 	ST_LEDGER_PUT,
 	ST_LEDGER_DEL,
 	ST_LEDGER_SCAN,
+	ST_LEDGER_CLEAR,
+	ST_MESSAGES,
 	ST_COUNT
 };
 
@@ -162,6 +164,8 @@ static const char *const statements[ST_COUNT] = {
         [ST_LEDGER_PUT] = "INSERT OR REPLACE INTO ledger (k, v, message) VALUES (?1, ?2, ?3)",
         [ST_LEDGER_DEL] = "DELETE FROM ledger WHERE k = ?1",
         /* the keys from ?1 up to ?1 followed by a byte no UTF-8 text holds */
+        [ST_LEDGER_CLEAR] = "DELETE FROM ledger",
+        [ST_MESSAGES] = "SELECT " MSG_COLUMNS ", body FROM messages ORDER BY id",
         [ST_LEDGER_SCAN] = "SELECT k, v FROM ledger WHERE k >= ?1 AND k < ?1 || x'ff'"
                            " ORDER BY k",
 };
@@ -918,6 +922,38 @@ sq_ledger_scan(void *vh, const char *prefix, int (*each)(void *ctx, const char *
 }
 
 static enum gw_store_rc
+sq_ledger_clear(void *vh)
+{
+	struct sq *h = vh;
+
+	return run(h->st[ST_LEDGER_CLEAR]) ? failed(h, "clearing the ledger") : GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_messages(void *vh, int (*each)(void *ctx, const struct gw_msg *m, const void *body, size_t len),
+            void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_MESSAGES];
+	int rc, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gw_msg m;
+
+		row_msg(st, &m);
+		stop = each(ctx, &m, sqlite3_column_blob(st, 11),
+		            (size_t)sqlite3_column_bytes(st, 11));
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		failed(h, "reading the messages");
+		sqlite3_reset(st);
+		return GW_STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return stop < 0 ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
+static enum gw_store_rc
 sq_begin(void *vh)
 {
 	struct sq *h = vh;
@@ -944,6 +980,8 @@ const struct gw_store_backend gw_store_sqlite = {
         .ledger_put = sq_ledger_put,
         .ledger_del = sq_ledger_del,
         .ledger_scan = sq_ledger_scan,
+        .ledger_clear = sq_ledger_clear,
+        .messages = sq_messages,
         .inbox = sq_inbox,
         .get = sq_get,
         .original = sq_original,

@@ -18,6 +18,7 @@ static const struct command {
         {"retour", gw_cmd_retour, "write the retour message that answers a heen message"},
         {"generate", gw_cmd_generate, "write a valid synthetic message of a given type"},
         {"rules", gw_cmd_rules, "list the in-message rules of the standard"},
+        {"ledger", gw_cmd_ledger, "the ledger of earlier messages: import, show, verify, rebuild"},
         {"map", gw_cmd_map, "map a national product code to the region's combination"},
         {"serve", gw_cmd_serve, "run the gateway: HTTPS with client certificates"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
