@@ -429,15 +429,13 @@ check_toewijzing(struct ctx *c, const struct ijw_record *r)
 	if (as.found && (strcmp(as.aanbieder, c->a) != 0 || strcmp(as.client, client) != 0 ||
 	                 strcmp(as.cat, r->categorie) != 0 || strcmp(as.code, r->productcode) != 0))
 		finding(c, ijw_node_at(n, "ToewijzingNummer"), "TR332",
-		        "ToewijzingNummer %s of municipality %s is already assignment %s%s%s%s; a "
+		        "ToewijzingNummer %s of municipality %s is already an assignment %s; a "
 		        "number is unique per municipality: a change keeps provider, client and "
 		        "product",
-		        r->toewijzingnummer, c->g, strcmp(as.aanbieder, c->a) ? "of provider " : "",
-		        strcmp(as.aanbieder, c->a) ? as.aanbieder : "",
-		        strcmp(as.aanbieder, c->a)  ? ""
+		        r->toewijzingnummer, c->g,
+		        strcmp(as.aanbieder, c->a)  ? "to another provider"
 		        : strcmp(as.client, client) ? "of another client"
-		                                    : "of another product",
-		        "");
+		                                    : "of another product");
 	txt(n, "ReferentieAanbieder", ref, sizeof ref);
 	if (*ref) {
 		struct val v;
@@ -534,6 +532,22 @@ check_assigned(struct ctx *c, const struct ijw_record *r, const char *client)
 	return false;
 }
 
+/*
+ * A start or stop: its client, its StatusAanlevering (and the element) and
+ * TR019; false when the client cannot be keyed.
+ */
+static bool
+delivery_of(struct ctx *c, const struct ijw_record *r, char client[IJW_CLIENT_SIZE], char status[2],
+            const void **st)
+{
+	if (!client_of(c, bsn_of(c->doc, r), client))
+		return false;
+	check_assigned(c, r, client);
+	*st = ijw_node_at(r->node, "StatusAanlevering");
+	txt(r->node, "StatusAanlevering", status, 2);
+	return true;
+}
+
 /* The stops (not deleted) of a delivery that began on begin. */
 static int
 stops_of(struct ctx *c, const char *client, const char *nr, const char *begin, struct collect *cl)
@@ -555,11 +569,8 @@ check_start(struct ctx *c, const struct ijw_record *r)
 	struct collect starts, stops;
 	int found;
 
-	if (!client_of(c, bsn_of(c->doc, r), client))
+	if (!delivery_of(c, r, client, status, &st))
 		return;
-	check_assigned(c, r, client);
-	st = ijw_node_at(r->node, "StatusAanlevering");
-	txt(r->node, "StatusAanlevering", status, sizeof status);
 	if (!key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum, r->categorie,
 	         r->productcode, NULL))
 		return;
@@ -649,11 +660,8 @@ check_stop(struct ctx *c, const struct ijw_record *r)
 	struct collect stops;
 	int found;
 
-	if (!client_of(c, bsn_of(c->doc, r), client))
+	if (!delivery_of(c, r, client, status, &st))
 		return;
-	check_assigned(c, r, client);
-	st = ijw_node_at(r->node, "StatusAanlevering");
-	txt(r->node, "StatusAanlevering", status, sizeof status);
 	txt(r->node, "RedenBeeindiging", reden, sizeof reden);
 	if (!stop_key(c, r, client, k))
 		return;
@@ -1173,8 +1181,7 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 		else if (found == 0 ||
 		         (found == 1 &&
 		          (strcmp(v.f[N_GEMEENTE], c->g) != 0 || strcmp(v.f[N_STATE], "a") != 0 ||
-		           strcmp(v.f[N_BEDRAG], "0") < 0 || v.f[N_BEDRAG][0] == '-' ||
-		           strcmp(v.f[N_NR], r->toewijzingnummer) != 0 ||
+		           v.f[N_BEDRAG][0] == '-' || strcmp(v.f[N_NR], r->toewijzingnummer) != 0 ||
 		           strcmp(v.f[N_CAT], r->categorie) != 0 ||
 		           strcmp(v.f[N_CODE], r->productcode) != 0 ||
 		           strcmp(v.f[N_BEGIN], r->begindatum) != 0 ||
@@ -1351,6 +1358,15 @@ add_sums(struct ctx *c, const char *nr, long long volume, long long amount, long
 	ijw_buf_free(&v.b);
 }
 
+/* Prestatie v written again at k with another state and credit. */
+static void
+put_prestatie(struct ctx *c, const char *k, struct val *v, const char *state, const char *credited)
+{
+	put(c, k, v->f[N_GEMEENTE], v->f[N_DECL], v->f[N_CLIENT], v->f[N_NR], v->f[N_CAT],
+	    v->f[N_CODE], v->f[N_BEGIN], v->f[N_END], v->f[N_VOLUME], v->f[N_EENHEID],
+	    v->f[N_TARIEF], v->f[N_BEDRAG], v->f[N_VORIG], state, credited, v->f[N_NORM], NULL);
+}
+
 static void policy_amount(struct ctx *c, const char *cat, const char *code, ijw_day begin,
                           long long amount);
 
@@ -1419,10 +1435,7 @@ apply_declaratie(struct ctx *c)
 				continue;
 			bool approved = strcmp(v.f[N_STATE], "a") == 0;
 
-			put(c, k, v.f[N_GEMEENTE], v.f[N_DECL], v.f[N_CLIENT], v.f[N_NR],
-			    v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN], v.f[N_END], v.f[N_VOLUME],
-			    v.f[N_EENHEID], v.f[N_TARIEF], v.f[N_BEDRAG], v.f[N_VORIG],
-			    v.f[N_STATE], p.ref, v.f[N_NORM], NULL);
+			put_prestatie(c, k, &v, v.f[N_STATE], p.ref);
 			if (approved)
 				add_sums(c, v.f[N_NR], 0, 0, -1);
 			if (key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
@@ -1533,6 +1546,26 @@ done:
 	ijw_buf_free(&v.b);
 }
 
+/* A rejected credit: the debit it credited stands for its period again. */
+static void
+uncredit(struct ctx *c, const char *ref)
+{
+	char k[KEY_MAX];
+	struct val v;
+
+	val_init(&v);
+	if (key(c, k, "N", c->a, ref, NULL) && get(c, k, &v) == 1 && *v.f[N_CREDITED]) {
+		put_prestatie(c, k, &v, v.f[N_STATE], "");
+		if (strcmp(v.f[N_STATE], "a") == 0)
+			add_sums(c, v.f[N_NR], 0, 0, 1);
+		if (strcmp(v.f[N_STATE], "r") != 0 &&
+		    key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN],
+		        v.f[N_END], NULL))
+			put(c, k, ref, NULL);
+	}
+	ijw_buf_free(&v.b);
+}
+
 /* A JW325 rejects the prestaties it lists and approves the others of the declaration. */
 static void
 apply_antwoord_declaratie(struct ctx *c)
@@ -1568,10 +1601,7 @@ apply_antwoord_declaratie(struct ctx *c)
 		bool credit = v.f[N_BEDRAG][0] == '-';
 		long long amount = num(v.f[N_BEDRAG]), norm = num(v.f[N_NORM]);
 
-		put(c, k, v.f[N_GEMEENTE], v.f[N_DECL], v.f[N_CLIENT], v.f[N_NR], v.f[N_CAT],
-		    v.f[N_CODE], v.f[N_BEGIN], v.f[N_END], v.f[N_VOLUME], v.f[N_EENHEID],
-		    v.f[N_TARIEF], v.f[N_BEDRAG], v.f[N_VORIG], rejected ? "r" : "a",
-		    v.f[N_CREDITED], v.f[N_NORM], NULL);
+		put_prestatie(c, k, &v, rejected ? "r" : "a", v.f[N_CREDITED]);
 		if (!rejected) {
 			if (!credit && !*v.f[N_CREDITED])
 				add_sums(c, v.f[N_NR], 0, 0, 1);
@@ -1583,6 +1613,8 @@ apply_antwoord_declaratie(struct ctx *c)
 		if (!credit && key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
 		                   v.f[N_BEGIN], v.f[N_END], NULL))
 			del(c, k);
+		if (credit)
+			uncredit(c, v.f[N_VORIG]);
 	}
 	collect_free(&all);
 	if (key(c, k, "D", c->a, declnr, NULL))
