@@ -43,7 +43,18 @@ CODES = {
     "TR322": "9322", "TR369": "9369", "TR314": "8021", "TR319": "9319",
     "TR389": "9389", "TR323": "8017", "TR390": "9390", "TR337": "0001",
     "TR371": "0001", "TR376": "0001", "TR366": "9366", "TR367": "9367",
+    # the region's policy, judged only with a product table (products.ini)
+    "STAPELING": "0001", "PLAFOND": "0001", "TERMIJN": "0001",
 }
+
+# the project's product table, the base of a policy scenario's products.ini
+TABLE = os.path.join(HERE, "..", "..", "conf", "products", "amsterdam-zaanstreek.ini")
+# the [region] settings of every policy scenario: all three policy checks enforced,
+# the tariff checks off (the scenarios' tariffs are not the table's)
+POLICY = [("check_tariff", "off"), ("check_day_price", "off"),
+          ("check_stacking", "enforce"), ("check_ceiling", "enforce"),
+          ("check_invoice_days", "enforce"), ("invoice_days", "90"), ("acute", "A"),
+          ("acute_max_days", "14"), ("durable", "D"), ("agreement", "regisseur akkoord")]
 
 SURNAMES = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder",
             "de Boer", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer"]
@@ -184,14 +195,15 @@ def product(cat, code):
 class Assignment:
     """One version of a ToegewezenProduct."""
 
-    def __init__(self, nr, cat, code, ingang, eind, om=None, budget=None, reden=None, ref=None):
+    def __init__(self, nr, cat, code, ingang, eind, om=None, budget=None, reden=None, ref=None,
+                 commentaar=None):
         self.nr, self.cat, self.code = nr, cat, code
         self.ingang, self.eind, self.om, self.budget = ingang, eind, om, budget
-        self.reden, self.ref = reden, ref
+        self.reden, self.ref, self.commentaar = reden, ref, commentaar
 
     def version(self, **kw):
         a = Assignment(self.nr, self.cat, self.code, self.ingang, self.eind, self.om,
-                       self.budget, self.reden, self.ref)
+                       self.budget, self.reden, self.ref, self.commentaar)
         a.reden = None
         a.ref = None
         for k, v in kw.items():
@@ -262,6 +274,7 @@ class Scenario:
         self.ndecl = 0
         self.nprest = 0
         self.last_dag = None
+        self.ceilings = None    # [(key, cents)]: a policy scenario, with a products.ini
         SCENARIOS.append(self)
 
     # unique values
@@ -357,6 +370,8 @@ class Scenario:
                 kids.append(omvang("Omvang", a.om))
             if a.budget is not None:
                 kids.append(("Budget", str(a.budget)))
+            if a.commentaar:
+                kids.append(("Commentaar", a.commentaar))
             prods.append(("ToegewezenProduct", kids))
         body = [("Header", hdr), ("Client", client.head(True) + [
             client.contact(), ("ToegewezenProducten", prods)])]
@@ -508,6 +523,37 @@ class Scenario:
             f.write("file\toutcome\ttype\tretourcode\trules\tnote\n")
             for _, _, row in self.msgs:
                 f.write("\t".join(row) + "\n")
+        if self.ceilings is not None:
+            with open(os.path.join(folder, "products.ini"), "w", encoding="utf-8") as f:
+                f.write(self.products())
+
+    def products(self):
+        """The project's product table with the policy settings in [region] and the
+        aanbieder's ceilings in a [ceiling AGB] section."""
+        with open(TABLE, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        todo = dict(POLICY)
+        out = ["; Scenario %s: the product table conf/products/amsterdam-zaanstreek.ini" % self.name,
+               "; with the region's policy enforced and the ceilings of aanbieder %s." % self.agb,
+               "; Written by tests/scenarios/make.py; do not edit.", ""]
+        section = None
+        for line in lines:
+            t = line.strip()
+            if t.startswith("["):
+                if section == "region":
+                    while out and not out[-1].strip():
+                        out.pop()
+                    out += ["%s = %s" % kv for kv in POLICY if kv[0] in todo] + [""]
+                    todo.clear()
+                section = t[1:t.index("]")]
+            elif section == "region" and "=" in t and not t.startswith(";"):
+                k = t.split("=", 1)[0].strip()
+                if k in todo:
+                    line = "%s = %s" % (k, todo.pop(k))
+            out.append(line)
+        assert not todo, todo
+        out += ["", "[ceiling %s]" % self.agb] + ["%s = %d" % kc for kc in self.ceilings]
+        return "\n".join(out) + "\n"
 
 
 class Declaration:
@@ -1074,12 +1120,19 @@ def declaratie():
          "one day on the deleted assignment, within its last version")
 
     sc, c, a = base("TR339-JW323", "ProductCategorie is the assignment's")
-    decl(sc, c, "januari-borderline", 2026, 1, [whole(sc, a, 2026, 1, 10)])
-    decl(sc, c, "andere-categorie", 2026, 2, [whole(sc, a, 2026, 2, 10, cat="46", code="45A04")], "TR339",
+    b = Assignment(sc.nr(), "45", None, D(2026, 1, 1), D(2026, 6, 30))
+    sc.jw301("toewijzing-categorie", D(2025, 12, 20), c, [b],
+             note="an assignment of category 45 without a code (and so without Omvang)")
+    decl(sc, c, "januari", 2026, 1, [whole(sc, a, 2026, 1, 10)])
+    decl(sc, c, "februari-borderline", 2026, 2, [whole(sc, b, 2026, 2, 40000, code="45A07")],
+         note="borderline: ProductCategorie 45 is the category of an assignment without a "
+              "code; any code of it fits")
+    decl(sc, c, "andere-categorie", 2026, 3, [whole(sc, a, 2026, 3, 10, cat="46", code="45A04")], "TR339",
          "ProductCategorie 46, the code the assignment's")
 
     sc, c, a = base("TR340-JW323", "ProductCode is the assignment's")
-    decl(sc, c, "januari-borderline", 2026, 1, [whole(sc, a, 2026, 1, 10)])
+    decl(sc, c, "januari-borderline", 2026, 1, [whole(sc, a, 2026, 1, 10)],
+         note="borderline: ProductCode 45A04, the code of the assignment")
     decl(sc, c, "andere-code", 2026, 2, [whole(sc, a, 2026, 2, 10, code="45A05")], "TR340",
          "ProductCode 45A05 on a 45A04 assignment")
 
@@ -1231,6 +1284,76 @@ def declaratieantwoord():
              note="the prestatie under a BSN without assignment")
 
 
+def policy():
+    """The region's policy (STAPELING, PLAFOND, TERMIJN): judged only with a product
+    table, so each of these scenarios has a products.ini (see Scenario.products)."""
+    om = (3, "04", "2")
+
+    sc = Scenario("STAPELING-JW301", "no two combinations of the region for a client at one "
+                  "aanbieder at the same time, except Acuut for at most 14 days and Duurzaam "
+                  "with the regisseur's agreement")
+    sc.ceilings = []
+    c = sc.client()
+    p2 = sc.assignment("45", "45A01", D(2026, 1, 1), D(2026, 6, 30), om)
+    sc.jw301("toewijzing-2P", D(2025, 12, 15), c, [p2], note="45A01 = combination 2P, first half of 2026")
+    acuut = sc.assignment("46", "46A01", D(2026, 3, 1), D(2026, 3, 14), (2, "04", "1"))
+    sc.jw301("acuut-14-dagen-borderline", D(2026, 2, 27), c, [acuut],
+             note="borderline: 46A01 = 2A during 2P, Acuut of exactly 14 days")
+    d7 = sc.assignment("41", "41A17", D(2026, 5, 1), D(2026, 9, 30), om,
+                       commentaar="Stapeling met 2P: regisseur akkoord op 2026-04-20")
+    sc.jw301("duurzaam-akkoord-borderline", D(2026, 4, 24), c, [d7],
+             note="borderline: 41A17 = 7D during 2P, 'regisseur akkoord' in its Commentaar")
+    i2 = sc.assignment("45", "45A02", D(2026, 7, 1), D(2026, 12, 31), om)
+    sc.jw301("aansluitend-borderline", D(2026, 6, 15), c, [i2],
+             note="borderline: 45A02 = 2I from 2026-07-01, the day after 2P ends "
+                  "(beside 7D, which has the agreement)")
+    p1 = sc.assignment("45", "45A12", D(2026, 7, 1), D(2026, 8, 31), om)
+    sc.jw301("overlap", D(2026, 6, 20), c, [p1], "STAPELING",
+             "45A12 = 1P overlaps 2I, no exception")
+    a4 = sc.assignment("46", "46A02", D(2026, 10, 1), D(2026, 10, 15), (2, "04", "1"))
+    sc.jw301("acuut-15-dagen", D(2026, 9, 28), c, [a4], "STAPELING",
+             "46A02 = 4A of 15 days during 2I")
+    d7b = sc.assignment("41", "41A18", D(2026, 10, 1), D(2026, 12, 31), om,
+                        commentaar="Stapeling met 2I aangevraagd")
+    sc.jw301("duurzaam-zonder-akkoord", D(2026, 9, 28), c, [d7b], "STAPELING",
+             "41A18 = 7D during 2I, its Commentaar without the agreement")
+
+    sc = Scenario("PLAFOND-JW323", "an aanbieder's declarations of a year stay within its "
+                  "ceiling, and within its ceiling for a profile")
+    sc.ceilings = [("2026", 200000), ("2026 profile 2", 150000)]
+    c, c2 = sc.client(), sc.client()
+    a = sc.assignment("45", "45A04", om=(10, "04", "2"))
+    b = sc.assignment("45", "45A12", om=(10, "04", "2"))
+    sc.jw301("toewijzing-2P", D(2025, 12, 15), c, [a], note="45A04 = 2P (profile 2)")
+    sc.jw301("toewijzing-1P", D(2025, 12, 15), c2, [b], note="45A12 = 1P (profile 1), another client")
+
+    def decl(what, m, cl, ps, verdict=None, note=""):
+        nm = month(2026, m)
+        return sc.jw323(what, month_end(nm) + datetime.timedelta(days=3), nm, [(cl, ps)],
+                        verdict, note)
+
+    decl("januari", 1, c, [whole(sc, a, 2026, 1, 10)], note="750 euros for profile 2")
+    decl("februari-profiel-borderline", 2, c, [whole(sc, a, 2026, 2, 10)],
+         note="borderline: 750 more, exactly the 1500 euros of profile 2")
+    decl("maart-jaar-borderline", 3, c2, [whole(sc, b, 2026, 3, 10, tarief=5000)],
+         note="borderline: 500 euros for profile 1, exactly the 2000 euros of the year")
+    decl("april-jaar", 4, c2, [whole(sc, b, 2026, 4, 1, eenheid="01", tarief=1)], "PLAFOND",
+         "one minute at 1 cent for profile 1: one cent over the year's ceiling")
+    decl("april-profiel", 4, c, [whole(sc, a, 2026, 4, 1, eenheid="01", tarief=1)], "PLAFOND",
+         "one cent for profile 2: over the ceiling of the year and of profile 2")
+
+    sc = Scenario("TERMIJN-JW323", "a prestatie is declared within 90 days after its "
+                  "ProductPeriode")
+    sc.ceilings = [("2026", 10000000)]
+    c = sc.client()
+    a = sc.assignment("45", "45A04")
+    sc.jw301("toewijzing", D(2025, 12, 15), c, [a])
+    sc.jw323("januari-borderline", D(2026, 5, 1), month(2026, 1), [(c, [whole(sc, a, 2026, 1, 10)])],
+             note="borderline: January declared on 2026-05-01, 90 days after its end")
+    sc.jw323("februari", D(2026, 5, 30), month(2026, 2), [(c, [whole(sc, a, 2026, 2, 10)])],
+             "TERMIJN", "February declared on 2026-05-30, 91 days after its end")
+
+
 def define():
     casus()
     flow()
@@ -1240,6 +1363,7 @@ def define():
     antwoord()
     declaratie()
     declaratieantwoord()
+    policy()
 
 
 def main():
