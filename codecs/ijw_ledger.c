@@ -1712,44 +1712,116 @@ may_stack(const struct ijw_policy *pol, const struct ijw_combination *k, ijw_day
 	return pol->durable && k->intensity == pol->durable && akkoord;
 }
 
+/* An assignment a new one is held against for stacking. */
+struct other {
+	char nr[10];
+	const struct ijw_combination *k;
+	ijw_day begin, end;
+	bool akkoord;
+};
+
+/* Whether the message assigns nummer nr itself (then its ledger version is being replaced). */
+static bool
+in_message(struct ctx *c, const char *nr)
+{
+	for (size_t i = 0; i < ijw_doc_nrecords(c->doc); i++) {
+		const struct ijw_record *r = ijw_doc_record(c->doc, i);
+
+		if (strcmp(r->level, "ToegewezenProduct") == 0 &&
+		    strcmp(r->toewijzingnummer, nr) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The live assignments of the client a new one at record index `at` stands
+ * beside: those in the ledger that this message does not change, and those
+ * earlier in this message. Into o (room for the ledger's and the message's).
+ */
+static size_t
+others_of(struct ctx *c, const struct ijw_record *r, size_t at, const char *client,
+          struct other **o)
+{
+	char k[KEY_MAX];
+	struct collect cl;
+	size_t n = 0;
+
+	*o = NULL;
+	if (!key(c, k, "C", c->g, c->a, client, NULL) || scan(c, k, &cl))
+		return 0;
+	if (!(*o = calloc(cl.n + at + 1, sizeof **o))) {
+		c->rc = IJW_ENOMEM;
+		collect_free(&cl);
+		return 0;
+	}
+	for (size_t i = 0; i < cl.n && !c->rc; i++) {
+		struct assignment as;
+		struct other *t = &(*o)[n];
+
+		field(cl.keys[i], 4, t->nr, sizeof t->nr);
+		if (in_message(c, t->nr) || assignment_get(c, t->nr, &as) < 0 || removed(&as) ||
+		    !(t->k = combination_of(c, as.cat, as.code)))
+			continue;
+		t->begin = as.ingang;
+		t->end = as.eind;
+		t->akkoord = as.akkoord;
+		n++;
+	}
+	collect_free(&cl);
+	for (size_t i = 0; i < at; i++) {
+		const struct ijw_record *e = ijw_doc_record(c->doc, i);
+		char reden[3], comment[300];
+		struct other *t = &(*o)[n];
+
+		if (strcmp(e->level, "ToegewezenProduct") != 0 ||
+		    strcmp(bsn_of(c->doc, e), bsn_of(c->doc, r)) != 0 ||
+		    strcmp(txt(e->node, "RedenWijziging", reden, sizeof reden), "13") == 0 ||
+		    !(t->k = combination_of(c, e->categorie, e->productcode)))
+			continue;
+		copy(t->nr, sizeof t->nr, e->toewijzingnummer);
+		t->begin = day_of(e->begindatum, 0);
+		t->end = day_of(e->einddatum, IJW_DAY_MAX);
+		t->akkoord = agreed(c, txt(e->node, "Commentaar", comment, sizeof comment));
+		n++;
+	}
+	return n;
+}
+
 /* STAPELING: a new assignment beside another live one of the client at this provider. */
 static void
-check_stacking(struct ctx *c, const struct ijw_policy *pol, const struct ijw_record *r)
+check_stacking(struct ctx *c, const struct ijw_policy *pol, const struct ijw_record *r, size_t at)
 {
-	const struct ijw_combination *k = combination_of(c, r->categorie, r->productcode), *k2;
-	char client[IJW_CLIENT_SIZE], reden[3], comment[300], k_[KEY_MAX];
+	const struct ijw_combination *k = combination_of(c, r->categorie, r->productcode);
+	char client[IJW_CLIENT_SIZE], reden[3], comment[300];
 	ijw_day begin = day_of(r->begindatum, 0), end = day_of(r->einddatum, IJW_DAY_MAX);
-	struct collect cl;
+	struct other *o;
+	size_t n;
 
 	txt(r->node, "RedenWijziging", reden, sizeof reden);
-	if (!k || strcmp(reden, "13") == 0 || !client_of(c, bsn_of(c->doc, r), client) ||
-	    !key(c, k_, "C", c->g, c->a, client, NULL) || scan(c, k_, &cl))
+	if (!k || strcmp(reden, "13") == 0 || !client_of(c, bsn_of(c->doc, r), client))
 		return;
+	n = others_of(c, r, at, client, &o);
 	txt(r->node, "Commentaar", comment, sizeof comment);
-	for (size_t i = 0; i < cl.n && !c->rc; i++) {
-		char nr[16];
-		struct assignment as;
+	for (size_t i = 0; i < n && !c->rc; i++) {
+		const struct other *t = &o[i];
 
-		field(cl.keys[i], 4, nr, sizeof nr);
-		if (strcmp(nr, r->toewijzingnummer) == 0 || assignment_get(c, nr, &as) < 0 ||
-		    removed(&as) || !(k2 = combination_of(c, as.cat, as.code)) || k2 == k ||
-		    as.ingang > end || as.eind < begin)
-			continue;
-		if (may_stack(pol, k, begin, end, agreed(c, comment)) ||
-		    may_stack(pol, k2, as.ingang, as.eind, as.akkoord))
+		if (t->k == k || t->begin > end || t->end < begin ||
+		    may_stack(pol, k, begin, end, agreed(c, comment)) ||
+		    may_stack(pol, t->k, t->begin, t->end, t->akkoord))
 			continue;
 		policy_finding(
 		        c, pol->stacking, ijw_node_at(r->node, "Product"), "STAPELING",
 		        "combination %s overlaps combination %s of assignment %s for this "
 		        "client at provider %s: no stacking, except %s for at most %u days "
 		        "and %s with the regisseur's agreement",
-		        k->id, k2->id, nr, c->a,
+		        k->id, t->k->id, t->nr, c->a,
 		        pol->acute ? ijw_products_intensity(c->o->products, pol->acute) : "-",
 		        pol->acute_max_days,
 		        pol->durable ? ijw_products_intensity(c->o->products, pol->durable) : "-");
 		break;
 	}
-	collect_free(&cl);
+	free(o);
 }
 
 /* What a declaration adds to a year's amount, for the ceilings. */
@@ -1865,7 +1937,7 @@ check_policy(struct ctx *c)
 		const struct ijw_record *r = ijw_doc_record(c->doc, i);
 
 		if (strcmp(r->level, "ToegewezenProduct") == 0)
-			check_stacking(c, pol, r);
+			check_stacking(c, pol, r, i);
 	}
 }
 

@@ -1317,6 +1317,11 @@ def policy():
                         commentaar="Stapeling met 2I aangevraagd")
     sc.jw301("duurzaam-zonder-akkoord", D(2026, 9, 28), c, [d7b], "STAPELING",
              "41A18 = 7D during 2I, its Commentaar without the agreement")
+    c2 = sc.client()
+    p2b = sc.assignment("45", "45A01", D(2027, 1, 1), D(2027, 6, 30), om)
+    p1b = sc.assignment("45", "45A12", D(2027, 3, 1), D(2027, 4, 30), om)
+    sc.jw301("twee-in-een-bericht", D(2026, 10, 5), c2, [p2b, p1b], "STAPELING",
+             "another client: 2P and 1P overlapping in one message")
 
     sc = Scenario("PLAFOND-JW323", "an aanbieder's declarations of a year stay within its "
                   "ceiling, and within its ceiling for a profile")
