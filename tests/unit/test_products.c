@@ -147,6 +147,79 @@ a_good_table(void **state)
 	ijw_products_free(p);
 }
 
+/* The policy over time: its settings, their defaults, the ceilings, and mistakes by line. */
+static void
+policy_settings(void **state)
+{
+	const char *text = "[region]\n"
+	                   "name = R\n"
+	                   "check_stacking = enforce\n"
+	                   "acute = A\n"
+	                   "acute_max_days = 10\n"
+	                   "durable = D\n"
+	                   "agreement = regisseur akkoord\n"
+	                   "check_ceiling = advise\n"
+	                   "check_invoice_days = enforce\n"
+	                   "invoice_days = 90\n"
+	                   "[ceiling 42420001]\n"
+	                   "2026 = 150000000\n"
+	                   "2026 profile 5 = 40000000\n";
+	const struct {
+		const char *text;
+		const char *says;
+	} bad[] = {
+	        {"[region]\nname = R\nacute = AA\n",
+	         "t.ini:3: acute names an intensity by its letter"},
+	        {"[region]\nname = R\nacute_max_days = two\n",
+	         "t.ini:3: acute_max_days is a number"},
+	        {"[region]\nname = R\ncheck_ceiling = strict\n",
+	         "t.ini:3: check_ceiling is enforce, advise or off, not 'strict'"},
+	        {"[region]\nname = R\n[ceiling 4242]\n",
+	         "t.ini:3: [ceiling 4242]: a ceiling section"},
+	        {"[region]\nname = R\n[ceiling 42420001]\n2026 profile = 5\n",
+	         "t.ini:4: a ceiling is 'YEAR = cents' or 'YEAR profile N = cents'"},
+	        {"[region]\nname = R\n[ceiling 42420001]\n2026 = 12.50\n",
+	         "t.ini:4: a ceiling is an amount in cents, not '12.50'"},
+	};
+	const struct ijw_policy *pol;
+	char err[512];
+	ijw_products *p;
+
+	(void)state;
+	assert_non_null(p = parse(text, err, sizeof err));
+	pol = ijw_products_policy(p);
+	assert_int_equal(pol->stacking, IJW_CHECK_ENFORCE);
+	assert_int_equal(pol->ceiling, IJW_CHECK_ADVISE);
+	assert_int_equal(pol->invoice, IJW_CHECK_ENFORCE);
+	assert_int_equal(pol->acute, 'A');
+	assert_int_equal(pol->durable, 'D');
+	assert_int_equal(pol->acute_max_days, 10);
+	assert_int_equal(pol->invoice_days, 90);
+	assert_string_equal(pol->agreement, "regisseur akkoord");
+	assert_int_equal(ijw_products_ceiling(p, "42420001", 2026, 0), 150000000);
+	assert_int_equal(ijw_products_ceiling(p, "42420001", 2026, 5), 40000000);
+	assert_int_equal(ijw_products_ceiling(p, "42420001", 2026, 4), -1);
+	assert_int_equal(ijw_products_ceiling(p, "42420001", 2027, 0), -1);
+	assert_int_equal(ijw_products_ceiling(p, "42420002", 2026, 0), -1);
+	ijw_products_free(p);
+
+	/* every check off unless the table turns it on; Acuut 14 days */
+	assert_non_null(p = parse("[region]\nname = R\n", err, sizeof err));
+	pol = ijw_products_policy(p);
+	assert_int_equal(pol->stacking, IJW_CHECK_OFF);
+	assert_int_equal(pol->ceiling, IJW_CHECK_OFF);
+	assert_int_equal(pol->invoice, IJW_CHECK_OFF);
+	assert_int_equal(pol->acute_max_days, 14);
+	assert_string_equal(pol->agreement, "");
+	ijw_products_free(p);
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_null(parse(bad[i].text, err, sizeof err));
+		if (!strstr(err, bad[i].says))
+			fail_msg("%s: got '%s', want '%s'", bad[i].text, err, bad[i].says);
+	}
+}
+
 /* good with the first occurrence of from replaced by to. */
 static const char *
 edited(const char *from, const char *to)
@@ -347,6 +420,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(a_good_table),
 	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(policy_settings),
 	        cmocka_unit_test(files),
 	        cmocka_unit_test(covers_the_national_list),
 	};
