@@ -2120,6 +2120,20 @@ ijw_ledger_apply(const struct ijw_ledger *l, const ijw_doc *doc, int64_t msg,
 	return c.rc;
 }
 
+int
+ijw_ledger_product(const struct ijw_ledger *l, const char *gemeente, const char *nummer,
+                   char cat[3], char code[6])
+{
+	struct ctx c = {.l = l, .g = gemeente};
+	struct assignment as;
+
+	if (assignment_get(&c, nummer, &as) < 0)
+		return -1;
+	copy(cat, 3, as.cat);
+	copy(code, 6, as.code);
+	return as.found;
+}
+
 /* ---- the state of one assignment ---- */
 
 static void

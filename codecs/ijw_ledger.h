@@ -94,6 +94,14 @@ ijw_rc ijw_ledger_apply(const struct ijw_ledger *l, const ijw_doc *doc, int64_t 
                         const struct ijw_ledger_opts *o);
 
 /*
+ * The product (Categorie and Code, "" where absent) of the current version of
+ * assignment nummer of municipality gemeente: 1 when the ledger has it, 0
+ * when not, -1 when the holder failed.
+ */
+int ijw_ledger_product(const struct ijw_ledger *l, const char *gemeente, const char *nummer,
+                       char cat[3], char code[6]);
+
+/*
  * The state of one assignment as lines of text (no BSN): its versions,
  * starts and stops, declared prestaties and what is left of its Omvang or
  * Budget, and the provider's budget ceilings when o names a product table.

@@ -51,6 +51,8 @@ dump(xmlDocPtr doc, struct ijw_buf *out)
 struct translation {
 	const ijw_products *p;
 	enum ijw_vocabulary to;
+	const struct ijw_ledger *l;
+	const char *gemeente;
 	ijw_findings *f;
 	bool changed;
 	ijw_rc rc;
@@ -71,6 +73,38 @@ refuse(struct translation *t, xmlNodePtr at, const char *fmt, const char *a, con
 
 	if (rc && !t->rc)
 		t->rc = rc;
+}
+
+/*
+ * The national code (into cv, kv) of the assignment the record of code (a
+ * product element in the copy) names, when the ledger has it and it is one
+ * of combination c.
+ */
+static bool
+assigned_as(struct translation *t, const struct ijw_combination *c, xmlNodePtr code, char *cv,
+            char *kv)
+{
+	xmlNodePtr rec = code->parent;
+	const struct ijw_legacy *l;
+	char nr[16], cat[3], pc[6];
+	int r;
+
+	if (!t->l)
+		return false;
+	/* a Product's record is its parent; a prestatie's product is in the record itself */
+	if (strcmp((const char *)rec->name, "Product") == 0)
+		rec = rec->parent;
+	if (!ijw_node_text(ijw_node_at(rec, "ToewijzingNummer"), nr, sizeof nr) || !*nr)
+		return false;
+	if ((r = ijw_ledger_product(t->l, t->gemeente, nr, cat, pc)) < 0) {
+		t->rc = IJW_EIO;
+		return false;
+	}
+	if (!r || !*pc || !(l = ijw_products_legacy(t->p, cat, pc)) || l->to != c)
+		return false;
+	snprintf(cv, 8, "%s", cat);
+	snprintf(kv, 8, "%s", pc);
+	return true;
 }
 
 /* One product: orig in the original, cat and code in the copy. */
@@ -102,6 +136,11 @@ translate_one(struct translation *t, xmlNodePtr orig, xmlNodePtr cat, xmlNodePtr
 	/* Any code that is not one of the region's own is a national one. */
 	if (!c)
 		return;
+	if (assigned_as(t, c, code, cv, kv)) {
+		rewrite(cat, code, cv, kv);
+		t->changed = true;
+		return;
+	}
 	if (c->legacy_code[0]) {
 		rewrite(cat, code, c->legacy_categorie, c->legacy_code);
 		t->changed = true;
@@ -126,9 +165,16 @@ walk(struct translation *t, xmlNodePtr orig, xmlNodePtr copy)
 
 ijw_rc
 ijw_translate(const ijw_doc *doc, const ijw_products *p, enum ijw_vocabulary to,
-              struct ijw_buf *out, ijw_findings *f, bool *changed)
+              const struct ijw_ledger *l, struct ijw_buf *out, ijw_findings *f, bool *changed)
 {
-	struct translation t = {.p = p, .to = to, .f = f};
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(doc));
+	const struct ijw_header *h = ijw_doc_header(doc);
+	struct translation t = {.p = p,
+	                        .to = to,
+	                        .l = l,
+	                        .gemeente =
+	                                def->afzender == IJW_GEMEENTE ? h->afzender : h->ontvanger,
+	                        .f = f};
 	xmlDocPtr copy = xmlCopyDoc(ijw_doc_xml(doc), 1);
 	ijw_rc rc;
 

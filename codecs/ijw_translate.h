@@ -15,6 +15,7 @@
 #include "ijw_buf.h"
 #include "ijw_doc.h"
 #include "ijw_findings.h"
+#include "ijw_ledger.h"
 #include "ijw_products.h"
 #include "ijw_rc.h"
 
@@ -29,11 +30,18 @@ enum ijw_vocabulary {
  * of the region's products. A code the table cannot translate (into profiles:
  * not listed, or listed as unmapped; into legacy: a combination without a
  * legacy product) is a finding of TR381 with retour code S329 at its product,
- * and stays as it was. *changed
- * tells whether any code was rewritten. IJW_OK also when there are findings.
+ * and stays as it was. *changed tells whether any code was rewritten. IJW_OK
+ * also when there are findings.
+ *
+ * Into legacy, with a ledger l (else NULL), a product of a record that names
+ * an assignment (ToewijzingNummer) becomes the national code of that
+ * assignment when it is one of the same combination: the code the
+ * municipality assigned, rather than the one the table names for the
+ * combination. IJW_EIO when the ledger fails.
  */
 ijw_rc ijw_translate(const ijw_doc *doc, const ijw_products *p, enum ijw_vocabulary to,
-                     struct ijw_buf *out, ijw_findings *f, bool *changed);
+                     const struct ijw_ledger *l, struct ijw_buf *out, ijw_findings *f,
+                     bool *changed);
 
 /*
  * Writes the retour message retour into out with the product codes of the

@@ -103,6 +103,7 @@ struct pending {
 	ijw_findings *cross_adv; /* of the region's policy checks set to advise */
 	bool refused;            /* the cross-message findings refused the message */
 	struct ijw_buf answer;   /* an automatic retour made anew with those findings */
+	struct ijw_buf assigned; /* the receiver's copy in the codes of the assignments */
 	ijw_doc *answer_doc;     /* ... and parsed, for the ledger */
 };
 
@@ -263,6 +264,7 @@ pending_new(gw_server *s, struct evhttp_request *req)
 	ijw_buf_init(&p->retour, 1u << 30);
 	ijw_buf_init(&p->translated, 1u << 30);
 	ijw_buf_init(&p->answer, 1u << 30);
+	ijw_buf_init(&p->assigned, 1u << 30);
 	return p;
 }
 
@@ -276,6 +278,7 @@ pending_free(struct pending *p)
 	ijw_findings_free(p->cross_adv);
 	ijw_doc_free(p->answer_doc);
 	ijw_buf_free(&p->answer);
+	ijw_buf_free(&p->assigned);
 	ijw_buf_free(&p->retour);
 	ijw_buf_free(&p->translated);
 	ijw_buf_free(&p->job.body);
@@ -507,6 +510,31 @@ parse_answer(struct pending *p, const void *body, size_t len)
 	return ok;
 }
 
+/*
+ * The receiver's copy made anew in the national codes of the assignments
+ * the records name (the ledger has them), where the table would name
+ * another code of the same combination. -1 when the ledger fails.
+ */
+static int
+in_assigned_codes(struct pending *p, const struct ijw_ledger *l, struct gw_put *it)
+{
+	ijw_findings *f = ijw_findings_new();
+	bool changed = false;
+	ijw_rc rc;
+
+	if (!f)
+		return -1;
+	ijw_buf_reset(&p->assigned);
+	rc = ijw_translate(p->doc, p->srv->ledger_products, IJW_LEGACY, l, &p->assigned, f,
+	                   &changed);
+	if (!rc && changed && !ijw_findings_count(f)) {
+		it->translated = p->assigned.data;
+		it->translated_len = p->assigned.len;
+	}
+	ijw_findings_free(f);
+	return rc ? -1 : 0;
+}
+
 /* The automatic retour it made anew with the cross-message findings at their records. */
 static int
 answer_anew(struct pending *p, struct gw_put *it)
@@ -572,9 +600,14 @@ judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
 	bool enforce = p->to.cross_checks == GW_CROSS_ENFORCE;
 	bool auto_retour = n > i + 1 && items[i + 1].after == (int)i;
 
-	if (!gw_store_has_ledger(store) || p->to.cross_checks == GW_CROSS_OFF)
+	if (!gw_store_has_ledger(store))
 		return 0;
 	gw_store_ledger(store, &l);
+	if (items[i].translated && p->to.product_codes == GW_CODES_LEGACY && lo.products &&
+	    in_assigned_codes(p, &l, &items[i]))
+		return -1;
+	if (p->to.cross_checks == GW_CROSS_OFF)
+		return 0;
 	if (ijw_ledger_check(&l, p->doc, &lo, p->cross, p->cross_adv))
 		return -1;
 	for (size_t k = 0; k < ijw_findings_count(p->cross_adv); k++) {
@@ -773,7 +806,7 @@ regional(gw_server *s, struct pending *p)
 	if (ijw_msgdef(type)->retour || p->to.product_codes == GW_CODES_BOTH ||
 	    ijw_findings_count(p->findings))
 		return IJW_OK;
-	if ((rc = ijw_translate(p->doc, table, to, &p->translated, p->findings, &changed)))
+	if ((rc = ijw_translate(p->doc, table, to, NULL, &p->translated, p->findings, &changed)))
 		return rc;
 	if (!changed || ijw_findings_count(p->findings))
 		ijw_buf_reset(&p->translated);

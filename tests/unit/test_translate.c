@@ -185,7 +185,7 @@ translate(xmlDocPtr d, enum ijw_vocabulary to, struct ijw_buf *out, ijw_findings
 	bool changed;
 
 	ijw_buf_init(out, 1u << 24);
-	assert_int_equal(ijw_translate(doc, table, to, out, f, &changed), IJW_OK);
+	assert_int_equal(ijw_translate(doc, table, to, NULL, out, f, &changed), IJW_OK);
 	ijw_doc_free(doc);
 	return changed;
 }
