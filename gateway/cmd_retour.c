@@ -8,15 +8,17 @@
 
 #include "gw_cli.h"
 #include "gw_file.h"
+#include "gw_products.h"
 #include "ijw_retour.h"
+#include "ijw_translate.h"
 #include "ijw_validate.h"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: ijw-gateway retour [--schemas DIR] [--today DATE] [--id ID] FILE [-o "
-	        "OUT]\n\n"
+	        "usage: ijw-gateway retour [--schemas DIR] [--today DATE] [--id ID]\n"
+	        "                          [--products FILE|built-in] FILE [-o OUT]\n\n"
 	        "Judges the heen message in FILE (- for standard input) as 'validate' does and\n"
 	        "writes the retour message that answers it: JW302 for a JW301, JW306 for a\n"
 	        "JW305, JW308 for a JW307, JW316 for a JW315, JW318 for a JW317, JW320 for a\n"
@@ -29,6 +31,9 @@ usage(FILE *out)
 	        "derived\n"
 	        "                 from the heen message, so the same message gets the same "
 	        "answer)\n"
+	        "  --products T   the region's product table T (a file, or built-in): a JW323's\n"
+	        "                 prestaties that break a check it enforces are rejected in the\n"
+	        "                 JW325 (the rest is awarded); advice is printed on stderr\n"
 	        "  -o, --output F write to F instead of standard output\n"
 	        "  -h, --help     this text\n\n"
 	        "Exit status: 0 when the retour was written, 1 when FILE cannot be answered\n"
@@ -39,6 +44,7 @@ usage(FILE *out)
 struct job {
 	ijw_schemas *schemas;
 	ijw_findings *findings;
+	ijw_products *products;
 	struct ijw_validate_opts opts;
 	struct ijw_retour_opts retour;
 	const char *file, *output;
@@ -90,6 +96,21 @@ answer(struct job *j)
 		         j->file, ijw_msgdef(ijw_doc_type(doc))->name);
 		goto out;
 	}
+	if (j->products && ijw_doc_type(doc) == IJW_JW323 && !ijw_findings_count(j->findings)) {
+		if (!(check = ijw_findings_new()) ||
+		    (rc = ijw_policy_check(doc, j->products, j->findings, check))) {
+			gw_warnx("retour: %s: %s", j->file, ijw_strerror(check ? rc : IJW_ENOMEM));
+			status = GW_EXIT_USAGE;
+			goto out;
+		}
+		for (size_t i = 0; i < ijw_findings_count(check); i++) {
+			const struct ijw_finding *it = ijw_findings_get(check, i);
+
+			gw_warnx("%s: advice %s %s %s: %s", j->file, it->retourcode, it->rule,
+			         it->xpath, it->text);
+		}
+		ijw_findings_clear(check);
+	}
 	if ((rc = ijw_retour(doc, j->findings, &j->retour, &out))) {
 		gw_warnx("retour: %s: %s", j->file,
 		         rc == IJW_EINVAL ? "the header lacks what a retour message must echo"
@@ -98,7 +119,7 @@ answer(struct job *j)
 		goto out;
 	}
 	/* The answer must itself be valid before anyone sees it. */
-	if (!(check = ijw_findings_new())) {
+	if (!check && !(check = ijw_findings_new())) {
 		status = GW_EXIT_USAGE;
 		goto out;
 	}
@@ -126,12 +147,16 @@ out:
 int
 gw_cmd_retour(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"schemas", required_argument, NULL, 'S'}, {"today", required_argument, NULL, 't'},
-	        {"id", required_argument, NULL, 'i'},      {"output", required_argument, NULL, 'o'},
-	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"schemas", required_argument, NULL, 'S'},
+	                                     {"today", required_argument, NULL, 't'},
+	                                     {"id", required_argument, NULL, 'i'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"products", required_argument, NULL, 'P'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct job j = {.output = "-"};
-	const char *dir = NULL;
+	const char *dir = NULL, *products = NULL;
+	char err[512];
 	int c, status;
 
 	ijw_validate_opts_init(&j.opts);
@@ -158,6 +183,9 @@ gw_cmd_retour(int argc, char **argv)
 		case 'o':
 			j.output = optarg;
 			break;
+		case 'P':
+			products = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return GW_EXIT_OK;
@@ -172,12 +200,18 @@ gw_cmd_retour(int argc, char **argv)
 	}
 	j.file = argv[optind];
 	j.retour.dagtekening = j.opts.today;
+	if (products && !(j.products = gw_products_arg(products, err, sizeof err))) {
+		gw_warnx("retour: --products: %s", err);
+		return GW_EXIT_USAGE;
+	}
 	if (ijw_schemas_new(dir, &j.schemas) || !(j.findings = ijw_findings_new())) {
 		gw_warnx("retour: %s", ijw_strerror(IJW_ENOMEM));
 		ijw_schemas_free(j.schemas);
+		ijw_products_free(j.products);
 		return GW_EXIT_USAGE;
 	}
 	status = answer(&j);
+	ijw_products_free(j.products);
 	ijw_findings_free(j.findings);
 	ijw_schemas_free(j.schemas);
 	return status;

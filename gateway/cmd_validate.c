@@ -344,9 +344,7 @@ gw_cmd_validate(int argc, char **argv)
 		status = GW_EXIT_USAGE;
 		goto done;
 	}
-	if (products &&
-	    !(r.products = gw_products_load(strcmp(products, "built-in") ? products : NULL, err,
-	                                    sizeof err))) {
+	if (products && !(r.products = gw_products_arg(products, err, sizeof err))) {
 		gw_warnx("validate: --products: %s", err);
 		status = GW_EXIT_USAGE;
 		goto done;

@@ -42,3 +42,9 @@ gw_products_load(const char *file, char *err, size_t errlen)
 	ijw_buf_free(&text);
 	return p;
 }
+
+ijw_products *
+gw_products_arg(const char *arg, char *err, size_t errlen)
+{
+	return gw_products_load(strcmp(arg, "built-in") == 0 ? NULL : arg, err, errlen);
+}

@@ -16,4 +16,7 @@
  */
 ijw_products *gw_products_load(const char *file, char *err, size_t errlen);
 
+/* The table a --products argument names: a file, or "built-in". */
+ijw_products *gw_products_arg(const char *arg, char *err, size_t errlen);
+
 #endif

@@ -259,5 +259,78 @@ if [ -n "$shared" ] && [ -f "$shared/reference/jz21-productcodes.tsv" ]; then
 	echo "map answered for $n codes of the national list"
 fi
 
+# the ledger from the command line: validate --history, --products, retour --products, ledger
+sc=$src/tests/scenarios
+expect 2 "$bin" validate --history "$tmp/no-such-dir" "$sc/TR019-JW305/03-JW305-start-borderline.xml"
+has "$tmp/err" 'validate: --history: .*no-such-dir: No such file'
+expect 2 "$bin" validate --products "$tmp/no-such.ini" "$sc/TR019-JW305/03-JW305-start-borderline.xml"
+has "$tmp/err" 'validate: --products: .*no-such.ini: No such file'
+# alone, a start is fine; after its assignment was removed, it breaks TR019
+expect 0 "$bin" validate --today 2026-11-23 "$sc/TR019-JW305/04-JW305-start-verwijderd.xml"
+expect 1 "$bin" validate --today 2026-11-23 --history "$sc/TR019-JW305/01-JW301-toewijzing.xml" \
+	--history "$sc/TR019-JW305/02-JW301-verwijderd.xml" "$sc/TR019-JW305/04-JW305-start-verwijderd.xml"
+has "$tmp/out" '04-JW305-start-verwijderd.xml: rejected JW305 9019 TR019 /jw305:Bericht/jw305:Client/jw305:StartProducten/jw305:StartProduct/jw305:ToewijzingNummer: '
+lines "$tmp/out" 1
+hasnt "$tmp/out" '[0-9]{9}'
+expect 1 "$bin" validate --json --today 2026-11-23 --history "$sc/TR019-JW305/01-JW301-toewijzing.xml" \
+	--history "$sc/TR019-JW305/02-JW301-verwijderd.xml" "$sc/TR019-JW305/04-JW305-start-verwijderd.xml"
+has "$tmp/out" '"verdict":"rejected","type":"JW305","findings":\[\{"retourcode":"9019","rule":"TR019"'
+# each FILE accepted joins the ledger before the next: the same start twice breaks TR074
+expect 1 "$bin" validate --today 2026-11-23 --history "$sc/TR074-JW305/01-JW301-toewijzing.xml" \
+	"$sc/TR074-JW305/02-JW305-start.xml" "$sc/TR074-JW305/02-JW305-start.xml"
+has "$tmp/out" '02-JW305-start.xml: accepted JW305'
+has "$tmp/out" '02-JW305-start.xml: rejected JW305 9074 TR074 '
+# the region's checks: an enforced tariff rejects in validate, and in retour's JW325
+sed 's/^check_tariff = advise/check_tariff = enforce/' \
+	"$src/conf/products/amsterdam-zaanstreek.ini" >"$tmp/strict.ini"
+decl=$sc/PLAFOND-JW323/06-JW323-april-jaar.xml
+expect 0 "$bin" validate --today 2026-11-23 --products built-in "$decl"
+has "$tmp/out" 'april-jaar.xml: advice JW323 0611 TR418 '
+has "$tmp/out" 'april-jaar.xml: accepted JW323'
+expect 1 "$bin" validate --today 2026-11-23 --products "$tmp/strict.ini" "$decl"
+has "$tmp/out" 'april-jaar.xml: rejected JW323 0611 TR418 '
+expect 0 "$bin" retour --today 2026-11-23 --products "$tmp/strict.ini" "$decl" -o "$tmp/jw325.xml"
+expect 0 "$bin" validate --today 2026-11-23 "$tmp/jw325.xml"
+has "$tmp/jw325.xml" '<jw325:RetourCode>0611</jw325:RetourCode>'
+expect 0 "$bin" retour --today 2026-11-23 --products built-in "$decl" -o "$tmp/jw325.xml"
+has "$tmp/err" 'advice 0611 TR418 '
+has "$tmp/jw325.xml" '<jw325:RetourCode>8001</jw325:RetourCode>'
+# rules marks the cross-message rules
+expect 0 "$bin" rules JW305
+has "$tmp/out" '^TR019  9019  JW305 JW307  \(cross-message\)$'
+expect 0 "$bin" rules --json
+has "$tmp/out" '"code":"TR326".*"cross":true'
+has "$tmp/out" '"code":"TR002".*"cross":false'
+# ledger: import, show, verify, rebuild under a new key
+expect 0 "$bin" pki init "$tmp/lg" --party gemeente:0384 --party aanbieder:42421005 --port 9444
+expect 0 "$bin" ledger import -c "$tmp/lg/gateway.ini" "$sc/flow-volledig"
+lines "$tmp/out" 16
+has "$tmp/out" '01-JW315-verzoek.xml: imported JW315 \(message 1\)$'
+expect 0 "$bin" ledger import -c "$tmp/lg/gateway.ini" "$sc/flow-volledig"
+has "$tmp/out" '16-JW325-antwoord-debet.xml: already in the ledger JW325 \(message 16\)$'
+expect 0 "$bin" ledger show -c "$tmp/lg/gateway.ini" --gemeente 0384 --aanbieder 42421005 --toewijzing 7000501
+has "$tmp/out" '^version \(current\) 1: product 45 45A04, 2026-02-01 to 2026-07-31'
+has "$tmp/out" '^stop: delivery from 2026-02-02 ended 2026-05-31, RedenBeeindiging 31'
+hasnt "$tmp/out" '[0-9]{9}'
+expect 1 "$bin" ledger show -c "$tmp/lg/gateway.ini" --gemeente 0384 --aanbieder 42421005 --toewijzing 1
+expect 0 "$bin" ledger verify -c "$tmp/lg/gateway.ini"
+has "$tmp/out" '^the ledger agrees with the 16 stored messages: [0-9]+ entries$'
+# a message the ledger contradicts is not placed: the stop of another scenario
+expect 1 "$bin" ledger import -c "$tmp/lg/gateway.ini" "$sc/TR019-JW307/05-JW307-stop-verwijderd.xml"
+has "$tmp/out" 'not placed JW307 9019 TR019 '
+openssl rand -hex 32 >"$tmp/new.key"
+expect 0 "$bin" ledger rebuild -c "$tmp/lg/gateway.ini" --key "$tmp/new.key"
+has "$tmp/out" 'written anew from 16 stored messages, under the new key'
+expect 1 "$bin" ledger verify -c "$tmp/lg/gateway.ini"
+has "$tmp/out" 'differs from the 16 stored messages'
+sed -i "s|^ledger_key = .*|ledger_key = $tmp/new.key|" "$tmp/lg/gateway.ini"
+expect 0 "$bin" ledger verify -c "$tmp/lg/gateway.ini"
+expect 2 "$bin" ledger
+expect 2 "$bin" ledger frobnicate -c "$tmp/lg/gateway.ini"
+has "$tmp/err" "'frobnicate' is not import, show, verify or rebuild"
+echo 'not a key' >"$tmp/bad.key"
+expect 2 "$bin" ledger rebuild -c "$tmp/lg/gateway.ini" --key "$tmp/bad.key"
+has "$tmp/err" 'not a key of 64 hex digits'
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"
