@@ -23,10 +23,8 @@ static const char *const layers[] = {"XML", "TYPE", "XSD", "TR056", "TR381", "TR
 static atomic_uint_fast64_t http[NSTATUS + 1]; /* the last: any other status */
 static atomic_uint_fast64_t messages[IJW_TYPE_END][GW_OUTCOMES];
 static atomic_uint_fast64_t findings[NLAYERS + MAX_RULES];
-/* The region's checks that can be set to advise. */
-static const char *const advisory[] = {"TR418", "DAGPRIJS"};
-#define NADVISORY (sizeof advisory / sizeof advisory[0])
-static atomic_uint_fast64_t advice[NADVISORY];
+/* By rule as findings are: the region's checks and the cross-message rules can advise. */
+static atomic_uint_fast64_t advice[NLAYERS + MAX_RULES];
 static atomic_uint_fast64_t translations[GW_TRANSLATIONS];
 static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
@@ -87,9 +85,18 @@ gw_metrics_finding(const char *rule)
 void
 gw_metrics_advice(const char *rule)
 {
-	for (size_t i = 0; i < NADVISORY; i++)
-		if (strcmp(advisory[i], rule) == 0)
-			atomic_fetch_add(&advice[i], 1);
+	long i = rule_index(rule);
+
+	if (i >= 0)
+		atomic_fetch_add(&advice[i], 1);
+}
+
+/* Whether findings of the i-th rule can be advice: the region's checks, the ledger's rules. */
+static bool
+advisory(size_t i)
+{
+	return i < NLAYERS ? strcmp(layers[i], "TR418") == 0 || strcmp(layers[i], "DAGPRIJS") == 0
+	                   : ijw_rule_at(i - NLAYERS)->cross;
 }
 
 void
@@ -156,11 +163,12 @@ gw_metrics_render(struct ijw_buf *b)
 	for (size_t i = 0; i < nfindings; i++)
 		OUT("ijw_findings_total{rule=\"%s\"} %llu\n", rule_name(i),
 		    (unsigned long long)atomic_load(&findings[i]));
-	OUT("# HELP ijw_advice_total Findings of the region's checks on accepted messages "
-	    "(check = advise), by rule.\n# TYPE ijw_advice_total counter\n");
-	for (size_t i = 0; i < NADVISORY; i++)
-		OUT("ijw_advice_total{rule=\"%s\"} %llu\n", advisory[i],
-		    (unsigned long long)atomic_load(&advice[i]));
+	OUT("# HELP ijw_advice_total Findings on accepted messages (the region's checks and the "
+	    "cross-message rules set to advise), by rule.\n# TYPE ijw_advice_total counter\n");
+	for (size_t i = 0; i < nfindings; i++)
+		if (advisory(i))
+			OUT("ijw_advice_total{rule=\"%s\"} %llu\n", rule_name(i),
+			    (unsigned long long)atomic_load(&advice[i]));
 	OUT("# HELP ijw_translations_total Messages whose product codes were rewritten for "
 	    "their receiver, by the codes written.\n# TYPE ijw_translations_total counter\n");
 	for (int i = 0; i < GW_TRANSLATIONS; i++)
