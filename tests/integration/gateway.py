@@ -558,8 +558,8 @@ class Receiver:
 
     Its certificate is issued by ca (the test's CA); it demands a client
     certificate from that CA. Every POST is recorded (path, Ijw-Message-Id
-    header, body, status answered); a body is answered 500 while
-    fail[sha256] is above 0, else 200. unique() gives the bodies without
+    header, body, status answered; and all its request headers); a body is
+    answered 500 while fail[sha256] is above 0, else 200. unique() gives the bodies without
     repeats (the receiver's own deduplication by body hash).
     """
 
@@ -571,6 +571,7 @@ class Receiver:
         self.cert, self.key = cert, key
         self.lock = threading.Lock()
         self.posts = []  # (path, message id header, body, status)
+        self.headers = []  # the request headers of each post, in the order of posts
         self.fail = {}   # sha256 -> how many more times to answer 500
         self.peers = set()
         self.server = None
@@ -605,6 +606,7 @@ class Receiver:
                     receiver.peers.add(peer.get("commonName", ""))
                     receiver.posts.append((self.path, self.headers.get("Ijw-Message-Id"),
                                            body, status))
+                    receiver.headers.append(dict(self.headers.items()))
                 out = b'{"ok":true}\n' if status == 200 else b'{"error":"try later"}\n'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -657,6 +659,12 @@ class Receiver:
     def bodies(self):
         with self.lock:
             return [p[2] for p in self.posts]
+
+    def headers_of(self, body):
+        """The request headers of each post of body."""
+        h = sha(body)
+        with self.lock:
+            return [hd for p, hd in zip(self.posts, self.headers) if sha(p[2]) == h]
 
     def unique(self):
         """sha256 -> body, of the bodies answered 200 (deduplicated)."""

@@ -114,6 +114,9 @@ def body(ctx):
      .set("party " + g.GEMEENTE, "product_codes", "legacy")
      .set("party " + g.AANBIEDER, "product_codes", "profile")
      .set("party " + g.AANBIEDER, "retour", "relay")
+     # the messages are generated one by one and form no conversation
+     .set("party " + g.GEMEENTE, "cross_checks", "off")
+     .set("party " + g.AANBIEDER, "cross_checks", "off")
      .save())
     d = ctx.daemon(pki).start()
     gem = d.client(g.GEMEENTE)
