@@ -248,6 +248,22 @@ finding(struct ctx *c, const void *node, const char *code, const char *fmt, ...)
 }
 
 static bool agreed(struct ctx *c, const char *comment);
+static const struct ijw_combination *combination_of(struct ctx *c, const char *cat,
+                                                    const char *code);
+
+/*
+ * Whether two products are one combination of the region's table, written
+ * in either vocabulary: a municipality and a provider that read different
+ * codes name the same product differently.
+ */
+static bool
+one_combination(struct ctx *c, const char *cat1, const char *code1, const char *cat2,
+                const char *code2)
+{
+	const struct ijw_combination *k = combination_of(c, cat1, code1);
+
+	return k && k == combination_of(c, cat2, code2);
+}
 
 /* ---- assignments ---- */
 
@@ -816,6 +832,16 @@ struct span {
 	const void *node;
 };
 
+/* A product for comparing periods (TR361): its combination where the table has one. */
+static void
+span_product(struct ctx *c, struct span *sp, const char *cat, const char *code)
+{
+	const struct ijw_combination *k = combination_of(c, cat, code);
+
+	copy(sp->cat, sizeof sp->cat, k ? "" : cat);
+	copy(sp->code, sizeof sp->code, k ? k->id : code);
+}
+
 static int
 span_cmp(const void *x, const void *y)
 {
@@ -854,12 +880,14 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		if (strcmp(r->level, "NieuwProduct") == 0) {
 			char g[IJW_DATE_SIZE], e[IJW_DATE_SIZE];
 
-			txt(r->node, "Product/Categorie", sp->cat, sizeof sp->cat);
-			txt(r->node, "Product/Code", sp->code, sizeof sp->code);
+			char pc[3], pk[6];
+
+			span_product(c, sp, txt(r->node, "Product/Categorie", pc, sizeof pc),
+			             txt(r->node, "Product/Code", pk, sizeof pk));
 			sp->begin = day_of(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
 			sp->end = day_of(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
 			sp->node = r->node;
-			nspans += sp->cat[0] != '\0';
+			nspans += sp->cat[0] || sp->code[0];
 			continue;
 		}
 		if (!wijzig && strcmp(r->level, "OngewijzigdProduct") != 0)
@@ -875,8 +903,7 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 			        r->toewijzingnummer, c->g, c->a);
 			continue;
 		}
-		copy(sp->cat, sizeof sp->cat, as.cat);
-		copy(sp->code, sizeof sp->code, as.code);
+		span_product(c, sp, as.cat, as.code);
 		sp->begin = as.ingang;
 		sp->end = as.eind;
 		sp->node = r->node;
@@ -1220,11 +1247,13 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 		finding(c, ijw_node_at(n, "ToewijzingNummer"), "TR384",
 		        "assignment %s was removed (RedenWijziging 13): nothing is declared on it",
 		        r->toewijzingnummer);
-	if (as->cat[0] && strcmp(as->cat, r->categorie) != 0)
+	if (as->cat[0] && strcmp(as->cat, r->categorie) != 0 &&
+	    !one_combination(c, as->cat, as->code, r->categorie, r->productcode))
 		finding(c, ijw_node_at(n, "ProductCategorie"), "TR339",
 		        "ProductCategorie %s is not %s, the category of assignment %s",
 		        r->categorie, as->cat, r->toewijzingnummer);
-	if (as->code[0] && strcmp(as->code, r->productcode) != 0)
+	if (as->code[0] && strcmp(as->code, r->productcode) != 0 &&
+	    !one_combination(c, as->cat, as->code, r->categorie, r->productcode))
 		finding(c, ijw_node_at(n, "ProductCode"), "TR340",
 		        "ProductCode %s is not %s, the product of assignment %s", r->productcode,
 		        as->code, r->toewijzingnummer);
@@ -1525,9 +1554,12 @@ check_antwoord_declaratie(struct ctx *c)
 			continue;
 		}
 		snprintf(bedrag, sizeof bedrag, "%lld", rec->bedrag);
+		bool same = one_combination(c, v.f[N_CAT], v.f[N_CODE], rec->categorie,
+		                            rec->productcode);
 		const char *what = strcmp(v.f[N_NR], rec->toewijzingnummer) ? "ToewijzingNummer"
-		                   : strcmp(v.f[N_CAT], rec->categorie)     ? "ProductCategorie"
-		                   : strcmp(v.f[N_CODE], rec->productcode)  ? "ProductCode"
+		                   : !same && strcmp(v.f[N_CAT], rec->categorie)
+		                           ? "ProductCategorie"
+		                   : !same && strcmp(v.f[N_CODE], rec->productcode) ? "ProductCode"
 		                   : strcmp(v.f[N_BEGIN], rec->begindatum) ||
 		                                   strcmp(v.f[N_END], rec->einddatum)
 		                           ? "ProductPeriode"
