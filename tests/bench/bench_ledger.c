@@ -625,6 +625,7 @@ apply_text(gw_store *s, const struct ijw_buf *msg, ijw_findings *f)
 struct judge {
 	ijw_findings *f;
 	struct ijw_ledger_opts o;
+	double spent; /* in ijw_ledger_check */
 	size_t refused;
 	char first[600]; /* the first finding that refused a message */
 };
@@ -636,10 +637,13 @@ judge_ledger(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t 
 	struct ijw_ledger l;
 
 	(void)n;
+	double t0 = tu_now();
+
 	gw_store_ledger(store, &l);
 	ijw_findings_clear(j->f);
 	if (ijw_ledger_check(&l, items[i].doc, &j->o, j->f, NULL))
 		return -1;
+	j->spent += tu_now() - t0;
 	if (ijw_findings_count(j->f)) {
 		const struct ijw_finding *x = ijw_findings_get(j->f, 0);
 
@@ -678,10 +682,34 @@ validate(struct judging *g, const struct ijw_buf *msg)
 	return doc;
 }
 
+/* The bytes this process has handed to write calls so far (wchar of /proc/self/io). */
+static long long
+written(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	long long n = -1;
+
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "wchar:", 6) == 0)
+			n = strtoll(line + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Where the time of the messages of one approach went. */
+struct split {
+	double validate, check, put; /* seconds: ijw_validate, the judge, the rest of the put */
+	long long bytes;             /* handed to write calls */
+};
+
 /* What the gateway does with a message: validate, then one put (one fsync). */
 static void
-put_one(struct judging *g, const struct ijw_buf *msg, bool ledger)
+put_one(struct judging *g, const struct ijw_buf *msg, bool ledger, struct split *sp)
 {
+	double t0 = tu_now(), t1, judged = g->j.spent;
+	long long w0 = sp ? written() : 0;
 	ijw_doc *doc = validate(g, msg);
 	const struct ijw_header *h = ijw_doc_header(doc);
 	struct gw_put p = {.body = msg->data,
@@ -699,8 +727,15 @@ put_one(struct judging *g, const struct ijw_buf *msg, bool ledger)
 	memcpy(p.msg.identificatie, h->identificatie, sizeof p.msg.identificatie);
 	if (!EVP_Digest(msg->data, msg->len, p.msg.sha256, NULL, EVP_sha256(), NULL))
 		die("EVP_Digest failed");
+	t1 = tu_now();
 	if (gw_store_put(g->store, &p, 1, (int64_t)time(NULL)))
 		die("gw_store_put: %s", gw_store_error(g->store));
+	if (sp) {
+		sp->validate += t1 - t0;
+		sp->check += g->j.spent - judged;
+		sp->put += tu_now() - t1 - (g->j.spent - judged);
+		sp->bytes += written() - w0;
+	}
 	if (p.outcome != GW_PUT_NEW && p.outcome != GW_PUT_REFUSED)
 		die("gw_store_put: a message was not new (outcome %d)", (int)p.outcome);
 	ijw_doc_free(doc);
@@ -820,6 +855,7 @@ struct race {
 	double mean[2]; /* messages over time summed over all runs */
 	size_t count[2];
 	double time[2];
+	struct split split[2];
 	size_t bytes;   /* of one message */
 	bool exhausted; /* ran out of fresh messages */
 };
@@ -899,7 +935,7 @@ race(struct judging *g, struct race *r, next_fn next)
 		if (!next(&msg, how == WITH, &state[how]))
 			die("%s: no message to begin with", r->label);
 		r->bytes = msg.len;
-		put_one(g, &msg, how == WITH);
+		put_one(g, &msg, how == WITH, NULL);
 	}
 	if (g->j.refused)
 		die("%s: the ledger refuses the first message: %s", r->label, g->j.first);
@@ -919,7 +955,7 @@ race(struct judging *g, struct race *r, next_fn next)
 					break;
 				}
 				t0 = tu_now();
-				put_one(g, &msg, how == WITH);
+				put_one(g, &msg, how == WITH, &r->split[how]);
 				spent += tu_now() - t0;
 				n++;
 			}
@@ -1142,6 +1178,26 @@ main(int argc, char **argv)
 		       r->best[WITH], r->best[WITHOUT], r->best[WITH] / r->best[WITHOUT],
 		       r->mean[WITH] / r->mean[WITHOUT],
 		       r->exhausted ? "  (ran out of fresh messages)" : "");
+	}
+	printf("\n  where the time went, ms per message (all runs): ijw_validate, ijw_ledger_check "
+	       "(the judge),\n  the rest of the put (with: storing, ijw_ledger_apply, commit and "
+	       "fsync), and the\n  bytes handed to write calls per message (WAL frames and "
+	       "checkpoints)\n\n");
+	printf("  %-6s %-8s %9s %9s %9s %9s %10s\n", "type", "", "validate", "check", "put",
+	       "total", "written");
+	for (int i = 0; i < 2; i++) {
+		struct race *r = i ? &r323 : &r305;
+
+		for (int how = WITH; how <= WITHOUT; how++) {
+			const struct split *sp = &r->split[how];
+			double n = r->count[how] ? (double)r->count[how] : 1;
+
+			printf("  %-6s %-8s %9.3f %9.3f %9.3f %9.3f %10.0f\n", r->label,
+			       how == WITH ? "with" : "without", 1e3 * sp->validate / n,
+			       1e3 * sp->check / n, 1e3 * sp->put / n,
+			       1e3 * (sp->validate + sp->check + sp->put) / n,
+			       (double)sp->bytes / n);
+		}
 	}
 	printf("  refused by the ledger while timed: %zu%s%s\n", g.j.refused,
 	       g.j.refused ? ", the first: " : "", g.j.first);
