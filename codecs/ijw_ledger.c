@@ -1136,6 +1136,12 @@ struct acc {
 struct decl {
 	struct acc *acc;
 	size_t nacc;
+	/*
+	 * acc by ToewijzingNummer: a table of nslot (a power of two) indexes into
+	 * acc plus one, 0 for a free slot, so that a declaration of many
+	 * assignments finds each in constant time.
+	 */
+	size_t *slot, nslot;
 	char nr[10];
 	struct assignment as; /* of nr, read once per run of prestaties */
 	long long g_volume, g_amount;
@@ -1145,11 +1151,16 @@ struct decl {
 static struct acc *
 acc_of(struct decl *d, const char *nr)
 {
-	for (size_t i = 0; i < d->nacc; i++)
-		if (strcmp(d->acc[i].nr, nr) == 0)
-			return &d->acc[i];
+	size_t h = 2166136261u, i;
+
+	for (const char *p = nr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = h & (d->nslot - 1); d->slot[i]; i = (i + 1) & (d->nslot - 1))
+		if (strcmp(d->acc[d->slot[i] - 1].nr, nr) == 0)
+			return &d->acc[d->slot[i] - 1];
 	copy(d->acc[d->nacc].nr, sizeof d->acc[d->nacc].nr, nr);
-	return &d->acc[d->nacc++];
+	d->slot[i] = ++d->nacc;
+	return &d->acc[d->nacc - 1];
 }
 
 static int
@@ -1328,12 +1339,18 @@ static void
 check_declaratie(struct ctx *c)
 {
 	size_t n = ijw_doc_nrecords(c->doc);
-	struct decl d = {.acc = calloc(n ? n : 1, sizeof *d.acc)};
+	struct decl d = {.acc = calloc(n ? n : 1, sizeof *d.acc), .nslot = 2};
 	char client[IJW_CLIENT_SIZE] = "", k[KEY_MAX];
 	ijw_day decl_end = IJW_DAY_MAX;
 	struct val v;
 
-	if (!d.acc) {
+	/* at most one entry per record: the table is at most half full */
+	while (d.nslot < 2 * (n ? n : 1))
+		d.nslot *= 2;
+	d.slot = calloc(d.nslot, sizeof *d.slot);
+	if (!d.acc || !d.slot) {
+		free(d.acc);
+		free(d.slot);
 		c->rc = IJW_ENOMEM;
 		return;
 	}
@@ -1368,6 +1385,7 @@ check_declaratie(struct ctx *c)
 	}
 	ijw_buf_free(&v.b);
 	free(d.acc);
+	free(d.slot);
 }
 
 /* Adds volume and amount to the sums of assignment nr, and approved to its count. */
