@@ -248,6 +248,8 @@ finding(struct ctx *c, const void *node, const char *code, const char *fmt, ...)
 }
 
 static bool agreed(struct ctx *c, const char *comment);
+static bool approved(struct ctx *c, struct val *n);
+static long long approved_debits(struct ctx *c, const char *nr);
 static const struct ijw_combination *combination_of(struct ctx *c, const char *cat,
                                                     const char *code);
 
@@ -471,17 +473,13 @@ check_toewijzing(struct ctx *c, const struct ijw_record *r)
 	}
 	txt(n, "RedenWijziging", reden, sizeof reden);
 	if (strcmp(reden, "13") == 0 && as.found && !removed(&as)) {
-		struct val v;
+		long long n_approved = approved_debits(c, r->toewijzingnummer);
 
-		val_init(&v);
-		if (key(c, k, "G", c->g, c->a, r->toewijzingnummer, NULL) && get(c, k, &v) == 1 &&
-		    num(v.f[2]) > 0)
+		if (n_approved > 0)
 			finding(c, ijw_node_at(n, "RedenWijziging"), "TR385",
-			        "assignment %s has %s approved prestaties that are not credited: "
-			        "it "
-			        "cannot be removed (RedenWijziging 13); credit them first",
-			        r->toewijzingnummer, v.f[2]);
-		ijw_buf_free(&v.b);
+			        "assignment %s has %lld approved prestaties that are not credited: "
+			        "it cannot be removed (RedenWijziging 13); credit them first",
+			        r->toewijzingnummer, n_approved);
 	}
 }
 
@@ -1069,7 +1067,7 @@ enum {
 	N_NORM
 };
 enum { D_GEMEENTE, D_IDENT, D_BEGIN, D_END, D_XSDB, D_XSDM, D_ANSWERED };
-enum { G_VOLUME, G_AMOUNT, G_APPROVED };
+enum { G_VOLUME, G_AMOUNT };
 
 struct prestatie {
 	char ref[21], vorig[21], dc[2], eenheid[3], tarief[16], volume[16];
@@ -1216,25 +1214,29 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"),
 			        "TR390", "prestatie %s was credited already (by %s)", p.vorig,
 			        v.f[N_CREDITED]);
-		else if (found == 0 ||
-		         (found == 1 &&
-		          (strcmp(v.f[N_GEMEENTE], c->g) != 0 || strcmp(v.f[N_STATE], "a") != 0 ||
-		           v.f[N_BEDRAG][0] == '-' || strcmp(v.f[N_NR], r->toewijzingnummer) != 0 ||
-		           strcmp(v.f[N_CAT], r->categorie) != 0 ||
-		           strcmp(v.f[N_CODE], r->productcode) != 0 ||
-		           strcmp(v.f[N_BEGIN], r->begindatum) != 0 ||
-		           strcmp(v.f[N_END], r->einddatum) != 0)))
-			finding(c, ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"),
-			        "TR323",
-			        "VorigReferentieNummer %s is not %s of provider %s with this "
-			        "ToewijzingNummer, product and ProductPeriode",
-			        p.vorig,
-			        found == 1 && strcmp(v.f[N_STATE], "a") != 0
-			                ? "an approved debit prestatie (its declaration is not "
-			                  "answered, "
-			                  "or the answer rejected it)"
-			                : "a debit prestatie",
-			        c->a);
+		else if (found >= 0) {
+			bool debit = found == 1 && strcmp(v.f[N_GEMEENTE], c->g) == 0 &&
+			             v.f[N_BEDRAG][0] != '-' &&
+			             strcmp(v.f[N_NR], r->toewijzingnummer) == 0 &&
+			             strcmp(v.f[N_CAT], r->categorie) == 0 &&
+			             strcmp(v.f[N_CODE], r->productcode) == 0 &&
+			             strcmp(v.f[N_BEGIN], r->begindatum) == 0 &&
+			             strcmp(v.f[N_END], r->einddatum) == 0;
+
+			if (!debit || !approved(c, &v))
+				finding(c,
+				        ijw_node_at(n, "ProductReferentie/VorigReferentieNummer"),
+				        "TR323",
+				        "VorigReferentieNummer %s is not %s of provider %s with "
+				        "this "
+				        "ToewijzingNummer, product and ProductPeriode",
+				        p.vorig,
+				        debit ? "an approved debit prestatie (its declaration is "
+				                "not "
+				                "answered, or the answer rejected it)"
+				              : "a debit prestatie",
+				        c->a);
+		}
 	} else if (key(c, k, "B", c->g, c->a, r->toewijzingnummer, r->categorie, r->productcode,
 	               r->begindatum, r->einddatum, NULL) &&
 	           get(c, k, &v) == 1) {
@@ -1388,21 +1390,60 @@ check_declaratie(struct ctx *c)
 	free(d.slot);
 }
 
-/* Adds volume and amount to the sums of assignment nr, and approved to its count. */
+/* Adds volume and amount to the sums of assignment nr. */
 static void
-add_sums(struct ctx *c, const char *nr, long long volume, long long amount, long long approved)
+add_sums(struct ctx *c, const char *nr, long long volume, long long amount)
 {
-	char k[KEY_MAX], a[24], b[24], e[24];
+	char k[KEY_MAX], a[24], b[24];
 	struct val v;
 
 	val_init(&v);
 	if (key(c, k, "G", c->g, c->a, nr, NULL) && get(c, k, &v) >= 0) {
 		snprintf(a, sizeof a, "%lld", (v.n ? num(v.f[G_VOLUME]) : 0) + volume);
 		snprintf(b, sizeof b, "%lld", (v.n ? num(v.f[G_AMOUNT]) : 0) + amount);
-		snprintf(e, sizeof e, "%lld", (v.n ? num(v.f[G_APPROVED]) : 0) + approved);
-		put(c, k, a, b, e, NULL);
+		put(c, k, a, b, NULL);
 	}
 	ijw_buf_free(&v.b);
+}
+
+/*
+ * Whether prestatie n (a value of an N key) is approved: a JW325 answered its
+ * declaration and did not reject it.
+ */
+static bool
+approved(struct ctx *c, struct val *n)
+{
+	char k[KEY_MAX];
+	struct val d;
+	bool yes = false;
+
+	if (strcmp(n->f[N_STATE], "r") == 0)
+		return false;
+	val_init(&d);
+	if (key(c, k, "D", c->a, n->f[N_DECL], NULL) && get(c, k, &d) == 1)
+		yes = strcmp(d.f[D_ANSWERED], "1") == 0;
+	ijw_buf_free(&d.b);
+	return yes;
+}
+
+/* The approved debit prestaties of assignment nr that no credit took back (TR385). */
+static long long
+approved_debits(struct ctx *c, const char *nr)
+{
+	char k[KEY_MAX];
+	struct collect cl;
+	struct val v;
+	long long n = 0;
+
+	if (!key(c, k, "B", c->g, c->a, nr, NULL) || scan(c, k, &cl))
+		return 0;
+	val_init(&v);
+	for (size_t i = 0; i < cl.n && !c->rc; i++)
+		if (key(c, k, "N", c->a, cl.vals[i], NULL) && get(c, k, &v) == 1 && approved(c, &v))
+			n++;
+	ijw_buf_free(&v.b);
+	collect_free(&cl);
+	return n;
 }
 
 /* Prestatie v written again at k with another state and credit. */
@@ -1467,9 +1508,7 @@ apply_declaratie(struct ctx *c)
 				put(c, k, c->g, declnr, client, r->toewijzingnummer, r->categorie,
 				    r->productcode, r->begindatum, r->einddatum, p.volume,
 				    p.eenheid, p.tarief, bedrag, p.vorig, "s", "", norm, NULL);
-			if (key(c, k, "E", c->a, declnr, p.ref, NULL))
-				put(c, k, "", NULL);
-			add_sums(c, r->toewijzingnummer, credit ? -vol : vol, r->bedrag, 0);
+			add_sums(c, r->toewijzingnummer, credit ? -vol : vol, r->bedrag);
 			policy_amount(c, r->categorie, r->productcode, p.begin, r->bedrag);
 			if (!credit) {
 				if (key(c, k, "B", c->g, c->a, r->toewijzingnummer, r->categorie,
@@ -1480,11 +1519,7 @@ apply_declaratie(struct ctx *c)
 			/* the credit takes the debit's place: it no longer stands for its period */
 			if (!key(c, k, "N", c->a, p.vorig, NULL) || get(c, k, &v) != 1)
 				continue;
-			bool approved = strcmp(v.f[N_STATE], "a") == 0;
-
 			put_prestatie(c, k, &v, v.f[N_STATE], p.ref);
-			if (approved)
-				add_sums(c, v.f[N_NR], 0, 0, -1);
 			if (key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
 			        v.f[N_BEGIN], v.f[N_END], NULL))
 				del(c, k);
@@ -1606,8 +1641,6 @@ uncredit(struct ctx *c, const char *ref)
 	val_init(&v);
 	if (key(c, k, "N", c->a, ref, NULL) && get(c, k, &v) == 1 && *v.f[N_CREDITED]) {
 		put_prestatie(c, k, &v, v.f[N_STATE], "");
-		if (strcmp(v.f[N_STATE], "a") == 0)
-			add_sums(c, v.f[N_NR], 0, 0, 1);
 		if (strcmp(v.f[N_STATE], "r") != 0 &&
 		    key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN],
 		        v.f[N_END], NULL))
@@ -1616,49 +1649,38 @@ uncredit(struct ctx *c, const char *ref)
 	ijw_buf_free(&v.b);
 }
 
-/* A JW325 rejects the prestaties it lists and approves the others of the declaration. */
+/*
+ * A JW325 answers its declaration: the prestaties it lists are rejected,
+ * the others approved (approved() reads that from the declaration).
+ */
 static void
 apply_antwoord_declaratie(struct ctx *c)
 {
 	char declnr[16], k[KEY_MAX];
 	struct val d, v;
-	struct collect all;
 
 	val_init(&d);
 	val_init(&v);
 	if (answered_declaration(c, declnr, sizeof declnr, &d) != 1 ||
 	    strcmp(d.f[D_ANSWERED], "1") == 0)
 		goto done;
-	if (!key(c, k, "E", c->a, declnr, NULL) || scan(c, k, &all))
-		goto done;
-	for (size_t i = 0; i < all.n && !c->rc; i++) {
+	for (size_t i = 0; i < ijw_doc_nrecords(c->doc) && !c->rc; i++) {
+		const struct ijw_record *rec = ijw_doc_record(c->doc, i);
 		char ref[24];
-		bool rejected = false;
 
-		field(all.keys[i], 3, ref, sizeof ref);
-		for (size_t j = 0; j < ijw_doc_nrecords(c->doc) && !rejected; j++) {
-			const struct ijw_record *rec = ijw_doc_record(c->doc, j);
-			char rn[24];
-
-			rejected = strcmp(rec->level, "Prestatie") == 0 &&
-			           strcmp(txt(rec->node, "ProductReferentie/ReferentieNummer", rn,
-			                      sizeof rn),
-			                  ref) == 0;
-		}
-		if (!key(c, k, "N", c->a, ref, NULL) || get(c, k, &v) != 1 ||
+		if (strcmp(rec->level, "Prestatie") != 0 ||
+		    !key(c, k, "N", c->a,
+		         txt(rec->node, "ProductReferentie/ReferentieNummer", ref, sizeof ref),
+		         NULL) ||
+		    get(c, k, &v) != 1 || strcmp(v.f[N_DECL], declnr) != 0 ||
 		    strcmp(v.f[N_STATE], "s") != 0)
 			continue;
 		bool credit = v.f[N_BEDRAG][0] == '-';
 		long long amount = num(v.f[N_BEDRAG]), norm = num(v.f[N_NORM]);
 
-		put_prestatie(c, k, &v, rejected ? "r" : "a", v.f[N_CREDITED]);
-		if (!rejected) {
-			if (!credit && !*v.f[N_CREDITED])
-				add_sums(c, v.f[N_NR], 0, 0, 1);
-			continue;
-		}
 		/* rejected: it no longer counts, nor stands for its period */
-		add_sums(c, v.f[N_NR], credit ? norm : -norm, -amount, 0);
+		put_prestatie(c, k, &v, "r", v.f[N_CREDITED]);
+		add_sums(c, v.f[N_NR], credit ? norm : -norm, -amount);
 		policy_amount(c, v.f[N_CAT], v.f[N_CODE], day_of(v.f[N_BEGIN], 0), -amount);
 		if (!credit && key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
 		                   v.f[N_BEGIN], v.f[N_END], NULL))
@@ -1666,7 +1688,6 @@ apply_antwoord_declaratie(struct ctx *c)
 		if (credit)
 			uncredit(c, v.f[N_VORIG]);
 	}
-	collect_free(&all);
 	if (key(c, k, "D", c->a, declnr, NULL))
 		put(c, k, d.f[D_GEMEENTE], d.f[D_IDENT], d.f[D_BEGIN], d.f[D_END], d.f[D_XSDB],
 		    d.f[D_XSDM], "1", NULL);
@@ -2255,17 +2276,16 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 		}
 		collect_free(&cl);
 	}
-	long long volume = 0, amount = 0, approved = 0;
+	long long volume = 0, amount = 0, n_approved = approved_debits(&c, nummer);
 	char euros[24];
 
 	if (key(&c, k, "G", gemeente, aanbieder, nummer, NULL) && (r = get(&c, k, &v)) == 1) {
 		volume = num(v.f[G_VOLUME]);
 		amount = num(v.f[G_AMOUNT]);
-		approved = num(v.f[G_APPROVED]);
 	}
 	ijw_cents_format(amount, euros, sizeof euros);
 	ijw_buf_addf(out, "declared: %s euro, %lld approved debit prestaties not credited\n", euros,
-	             approved);
+	             n_approved);
 	if (as.volume >= 0) {
 		long long total = omvang_over(&as, as.ingang, as.eind);
 		const char *unit = strcmp(as.eenheid, "04") == 0 ? " minutes" : "";

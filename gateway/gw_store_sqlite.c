@@ -390,6 +390,8 @@ configure(struct sq *h)
 {
 	static const char *const pragmas[] = {
 	        "PRAGMA synchronous = FULL",
+	        /* the ledger's lookups stay in memory: at most 64 MiB of pages */
+	        "PRAGMA cache_size = -65536",
 	        "PRAGMA foreign_keys = ON",
 	        "PRAGMA trusted_schema = OFF",
 	};
