@@ -6,19 +6,22 @@
  * text cannot hold, so no value can forge a key), beginning with a letter
  * that says what the key is:
  *
- *   T g nr            the current version of assignment nr of municipality g
- *   V g nr version    every version, numbered from 1
+ *   A g nr ...        an assignment, nummer nr of municipality g, and what hangs
+ *                     on it, kept together so that one message's work on one
+ *                     assignment touches few pages of the store:
+ *     ... T                              its current version
+ *     ... V version                      every version, numbered from 1
+ *     ... G a                            sums of provider a's prestaties on it
+ *     ... B a cat code begin end         the debit prestatie standing for a period
+ *     ... S a client begin cat code      a start
+ *     ... P a client begin reden eind cat code   a stop
  *   C g a client nr   the assignments of a client at provider a
- *   S g a client nr begin cat code                      a start
- *   P g a client nr begin reden eind cat code           a stop
  *   R a ref           a request (JW315 product, JW317) by its ReferentieAanbieder
  *   Q g a client ref  the requests of a client
- *   D a declnr        a declaration
+ *   D a declnr        a declaration (and whether a JW325 answered it)
  *   I a g ident       a declaration by its BerichtIdentificatie
  *   L g a             the last DeclaratiePeriode declared
  *   N a refnr         a prestatie
- *   B g a nr cat code begin end   the debit prestatie that stands for a period
- *   G g a nr          sums over an assignment's prestaties
  *   Y a year [profile]            the year's declared amounts, for ceilings
  *   H sender type ident           a heen message; W msg: the retour answering it
  *
@@ -311,7 +314,7 @@ assignment_get(struct ctx *c, const char *nr, struct assignment *as)
 	int r;
 
 	memset(as, 0, sizeof *as);
-	if (!key(c, k, "T", c->g, nr, NULL))
+	if (!key(c, k, "A", c->g, nr, "T", NULL))
 		return -1;
 	val_init(&v);
 	if ((r = get(c, k, &v)) == 1) {
@@ -505,11 +508,11 @@ apply_toewijzing(struct ctx *c, const struct ijw_record *r)
 	snprintf(ver, sizeof ver, "%d", as.version + 1);
 	const char *akkoord = agreed(c, comment) ? "1" : "0";
 
-	if (!key(c, k, "T", c->g, r->toewijzingnummer, NULL))
+	if (!key(c, k, "A", c->g, r->toewijzingnummer, "T", NULL))
 		return;
 	put(c, k, c->a, client, r->categorie, r->productcode, r->begindatum, r->einddatum, vol,
 	    eenheid, freq, budget, reden, ref, ver, akkoord, datum, NULL);
-	if (key(c, k, "V", c->g, r->toewijzingnummer, ver, NULL))
+	if (key(c, k, "A", c->g, r->toewijzingnummer, "V", ver, NULL))
 		put(c, k, c->a, client, r->categorie, r->productcode, r->begindatum, r->einddatum,
 		    vol, eenheid, freq, budget, reden, ref, ver, akkoord, datum, NULL);
 	if (key(c, k, "C", c->g, c->a, client, r->toewijzingnummer, NULL))
@@ -569,7 +572,7 @@ stops_of(struct ctx *c, const char *client, const char *nr, const char *begin, s
 	char k[KEY_MAX];
 
 	memset(cl, 0, sizeof *cl);
-	if (!key(c, k, "P", c->g, c->a, client, nr, begin, NULL))
+	if (!key(c, k, "A", c->g, nr, "P", c->a, client, begin, NULL))
 		return -1;
 	return scan(c, k, cl);
 }
@@ -585,8 +588,8 @@ check_start(struct ctx *c, const struct ijw_record *r)
 
 	if (!delivery_of(c, r, client, status, &st))
 		return;
-	if (!key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum, r->categorie,
-	         r->productcode, NULL))
+	if (!key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, r->begindatum,
+	         r->categorie, r->productcode, NULL))
 		return;
 	val_init(&v);
 	found = get(c, k, &v);
@@ -618,12 +621,13 @@ check_start(struct ctx *c, const struct ijw_record *r)
 		        "a start of assignment %s from %s with this product was sent before; "
 		        "StatusAanlevering 1 is for a first delivery",
 		        r->toewijzingnummer, r->begindatum);
-	if (!key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, NULL) || scan(c, k, &starts))
+	if (!key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, NULL) ||
+	    scan(c, k, &starts))
 		return;
 	for (size_t i = 0; i < starts.n; i++) {
 		char begin[IJW_DATE_SIZE];
 
-		field(starts.keys[i], 5, begin, sizeof begin);
+		field(starts.keys[i], 6, begin, sizeof begin);
 		if (stops_of(c, client, r->toewijzingnummer, begin, &stops))
 			break;
 		if (!stops.n)
@@ -644,8 +648,8 @@ apply_start(struct ctx *c, const struct ijw_record *r)
 	char client[IJW_CLIENT_SIZE], status[2], k[KEY_MAX], msg[24];
 
 	if (!client_of(c, bsn_of(c->doc, r), client) ||
-	    !key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum, r->categorie,
-	         r->productcode, NULL))
+	    !key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, r->begindatum,
+	         r->categorie, r->productcode, NULL))
 		return;
 	txt(r->node, "StatusAanlevering", status, sizeof status);
 	snprintf(msg, sizeof msg, "%lld", (long long)c->msg);
@@ -661,7 +665,7 @@ stop_key(struct ctx *c, const struct ijw_record *r, const char *client, char *k)
 	char reden[3];
 
 	txt(r->node, "RedenBeeindiging", reden, sizeof reden);
-	return key(c, k, "P", c->g, c->a, client, r->toewijzingnummer, r->begindatum, reden,
+	return key(c, k, "A", c->g, r->toewijzingnummer, "P", c->a, client, r->begindatum, reden,
 	           r->einddatum, r->categorie, r->productcode, NULL);
 }
 
@@ -696,8 +700,8 @@ check_stop(struct ctx *c, const struct ijw_record *r)
 		        "this stop of assignment %s was sent before; StatusAanlevering 1 is for a "
 		        "first delivery",
 		        r->toewijzingnummer);
-	if (key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum, r->categorie,
-	        r->productcode, NULL) &&
+	if (key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, r->begindatum,
+	        r->categorie, r->productcode, NULL) &&
 	    get(c, k, &v) == 0)
 		finding(c, ijw_node_at(r->node, "Begindatum"), "TR382",
 		        "no start of assignment %s with this product from %s was sent: a stop "
@@ -711,8 +715,8 @@ check_stop(struct ctx *c, const struct ijw_record *r)
 	for (size_t i = 0; i < stops.n; i++) {
 		char sreden[3], seind[IJW_DATE_SIZE];
 
-		field(stops.keys[i], 6, sreden, sizeof sreden);
-		field(stops.keys[i], 7, seind, sizeof seind);
+		field(stops.keys[i], 7, sreden, sizeof sreden);
+		field(stops.keys[i], 8, seind, sizeof seind);
 		if (strcmp(sreden, "20") == 0 && strcmp(reden, "20") == 0)
 			finding(c, ijw_node_at(r->node, "RedenBeeindiging"), "TR413",
 			        "the delivery of assignment %s from %s was stopped temporarily "
@@ -1178,7 +1182,7 @@ decl_assignment(struct ctx *c, struct decl *d, const char *nr)
 	if (assignment_get(c, nr, &d->as) < 0)
 		return -1;
 	val_init(&v);
-	if (key(c, k, "G", c->g, c->a, nr, NULL) && (r = get(c, k, &v)) == 1) {
+	if (key(c, k, "A", c->g, nr, "G", c->a, NULL) && (r = get(c, k, &v)) == 1) {
 		d->g_volume = num(v.f[G_VOLUME]);
 		d->g_amount = num(v.f[G_AMOUNT]);
 	}
@@ -1237,8 +1241,8 @@ check_prestatie(struct ctx *c, struct decl *d, const struct ijw_record *r, const
 				              : "a debit prestatie",
 				        c->a);
 		}
-	} else if (key(c, k, "B", c->g, c->a, r->toewijzingnummer, r->categorie, r->productcode,
-	               r->begindatum, r->einddatum, NULL) &&
+	} else if (key(c, k, "A", c->g, r->toewijzingnummer, "B", c->a, r->categorie,
+	               r->productcode, r->begindatum, r->einddatum, NULL) &&
 	           get(c, k, &v) == 1) {
 		finding(c, n, "TR389",
 		        "prestatie %s declared this ToewijzingNummer, product and ProductPeriode "
@@ -1398,7 +1402,7 @@ add_sums(struct ctx *c, const char *nr, long long volume, long long amount)
 	struct val v;
 
 	val_init(&v);
-	if (key(c, k, "G", c->g, c->a, nr, NULL) && get(c, k, &v) >= 0) {
+	if (key(c, k, "A", c->g, nr, "G", c->a, NULL) && get(c, k, &v) >= 0) {
 		snprintf(a, sizeof a, "%lld", (v.n ? num(v.f[G_VOLUME]) : 0) + volume);
 		snprintf(b, sizeof b, "%lld", (v.n ? num(v.f[G_AMOUNT]) : 0) + amount);
 		put(c, k, a, b, NULL);
@@ -1435,7 +1439,7 @@ approved_debits(struct ctx *c, const char *nr)
 	struct val v;
 	long long n = 0;
 
-	if (!key(c, k, "B", c->g, c->a, nr, NULL) || scan(c, k, &cl))
+	if (!key(c, k, "A", c->g, nr, "B", c->a, NULL) || scan(c, k, &cl))
 		return 0;
 	val_init(&v);
 	for (size_t i = 0; i < cl.n && !c->rc; i++)
@@ -1511,8 +1515,9 @@ apply_declaratie(struct ctx *c)
 			add_sums(c, r->toewijzingnummer, credit ? -vol : vol, r->bedrag);
 			policy_amount(c, r->categorie, r->productcode, p.begin, r->bedrag);
 			if (!credit) {
-				if (key(c, k, "B", c->g, c->a, r->toewijzingnummer, r->categorie,
-				        r->productcode, r->begindatum, r->einddatum, NULL))
+				if (key(c, k, "A", c->g, r->toewijzingnummer, "B", c->a,
+				        r->categorie, r->productcode, r->begindatum, r->einddatum,
+				        NULL))
 					put(c, k, p.ref, NULL);
 				continue;
 			}
@@ -1520,7 +1525,7 @@ apply_declaratie(struct ctx *c)
 			if (!key(c, k, "N", c->a, p.vorig, NULL) || get(c, k, &v) != 1)
 				continue;
 			put_prestatie(c, k, &v, v.f[N_STATE], p.ref);
-			if (key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
+			if (key(c, k, "A", c->g, v.f[N_NR], "B", c->a, v.f[N_CAT], v.f[N_CODE],
 			        v.f[N_BEGIN], v.f[N_END], NULL))
 				del(c, k);
 		}
@@ -1642,8 +1647,8 @@ uncredit(struct ctx *c, const char *ref)
 	if (key(c, k, "N", c->a, ref, NULL) && get(c, k, &v) == 1 && *v.f[N_CREDITED]) {
 		put_prestatie(c, k, &v, v.f[N_STATE], "");
 		if (strcmp(v.f[N_STATE], "r") != 0 &&
-		    key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE], v.f[N_BEGIN],
-		        v.f[N_END], NULL))
+		    key(c, k, "A", c->g, v.f[N_NR], "B", c->a, v.f[N_CAT], v.f[N_CODE],
+		        v.f[N_BEGIN], v.f[N_END], NULL))
 			put(c, k, ref, NULL);
 	}
 	ijw_buf_free(&v.b);
@@ -1682,7 +1687,7 @@ apply_antwoord_declaratie(struct ctx *c)
 		put_prestatie(c, k, &v, "r", v.f[N_CREDITED]);
 		add_sums(c, v.f[N_NR], credit ? norm : -norm, -amount);
 		policy_amount(c, v.f[N_CAT], v.f[N_CODE], day_of(v.f[N_BEGIN], 0), -amount);
-		if (!credit && key(c, k, "B", c->g, c->a, v.f[N_NR], v.f[N_CAT], v.f[N_CODE],
+		if (!credit && key(c, k, "A", c->g, v.f[N_NR], "B", c->a, v.f[N_CAT], v.f[N_CODE],
 		                   v.f[N_BEGIN], v.f[N_END], NULL))
 			del(c, k);
 		if (credit)
@@ -2128,8 +2133,8 @@ apply_retour(struct ctx *c)
 		if (!*code || strcmp(code, "0200") == 0 || !client_of(c, bsn_of(c->doc, r), client))
 			continue;
 		/* only what that message wrote: an earlier delivery with the same key stays */
-		if ((start ? key(c, k, "S", c->g, c->a, client, r->toewijzingnummer, r->begindatum,
-		                 r->categorie, r->productcode, NULL)
+		if ((start ? key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client,
+		                 r->begindatum, r->categorie, r->productcode, NULL)
 		           : stop_key(c, r, client, k)) &&
 		    get(c, k, &v) == 1 && strcmp(v.f[0], heen) == 0)
 			del(c, k);
@@ -2246,28 +2251,30 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 	             aanbieder);
 	for (int i = 1; i <= as.version && !c.rc; i++) {
 		snprintf(ver, sizeof ver, "%d", i);
-		if (key(&c, k, "V", gemeente, nummer, ver, NULL) && get(&c, k, &v) == 1)
+		if (key(&c, k, "A", gemeente, nummer, "V", ver, NULL) && get(&c, k, &v) == 1)
 			show_version(out, i == as.version ? "version (current)" : "version", &v);
 	}
-	if (key(&c, k, "S", gemeente, aanbieder, as.client, nummer, NULL) && !scan(&c, k, &cl)) {
+	if (key(&c, k, "A", gemeente, nummer, "S", aanbieder, as.client, NULL) &&
+	    !scan(&c, k, &cl)) {
 		for (size_t i = 0; i < cl.n; i++) {
 			char begin[IJW_DATE_SIZE], cat[3], code[6];
 
-			field(cl.keys[i], 5, begin, sizeof begin);
-			field(cl.keys[i], 6, cat, sizeof cat);
-			field(cl.keys[i], 7, code, sizeof code);
+			field(cl.keys[i], 6, begin, sizeof begin);
+			field(cl.keys[i], 7, cat, sizeof cat);
+			field(cl.keys[i], 8, code, sizeof code);
 			ijw_buf_addf(out, "start: %s, product %s %s, message %s\n", begin, cat,
 			             code, cl.vals[i]);
 		}
 		collect_free(&cl);
 	}
-	if (key(&c, k, "P", gemeente, aanbieder, as.client, nummer, NULL) && !scan(&c, k, &cl)) {
+	if (key(&c, k, "A", gemeente, nummer, "P", aanbieder, as.client, NULL) &&
+	    !scan(&c, k, &cl)) {
 		for (size_t i = 0; i < cl.n; i++) {
 			char begin[IJW_DATE_SIZE], reden[3], eind[IJW_DATE_SIZE];
 
-			field(cl.keys[i], 5, begin, sizeof begin);
-			field(cl.keys[i], 6, reden, sizeof reden);
-			field(cl.keys[i], 7, eind, sizeof eind);
+			field(cl.keys[i], 6, begin, sizeof begin);
+			field(cl.keys[i], 7, reden, sizeof reden);
+			field(cl.keys[i], 8, eind, sizeof eind);
 			ijw_buf_addf(out,
 			             "stop: delivery from %s ended %s, RedenBeeindiging %s%s, "
 			             "message %s\n",
@@ -2279,7 +2286,7 @@ ijw_ledger_show(const struct ijw_ledger *l, const char *gemeente, const char *aa
 	long long volume = 0, amount = 0, n_approved = approved_debits(&c, nummer);
 	char euros[24];
 
-	if (key(&c, k, "G", gemeente, aanbieder, nummer, NULL) && (r = get(&c, k, &v)) == 1) {
+	if (key(&c, k, "A", gemeente, nummer, "G", aanbieder, NULL) && (r = get(&c, k, &v)) == 1) {
 		volume = num(v.f[G_VOLUME]);
 		amount = num(v.f[G_AMOUNT]);
 	}
