@@ -61,6 +61,7 @@ bench: build
 	-@tools/deps.sh nginx
 	$(BUILD)/tests/bench/bench_validate
 	$(BUILD)/tests/bench/bench_relay
+	$(BUILD)/tests/bench/bench_ledger
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
