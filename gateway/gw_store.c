@@ -334,53 +334,6 @@ gw_store_replay(gw_store *s, gw_store *to, size_t *n)
 	return rc;
 }
 
-struct rows {
-	char **k, **v;
-	size_t n, cap;
-	bool oom;
-};
-
-static int
-row_each(void *ctx, const char *k, const char *v)
-{
-	struct rows *r = ctx;
-
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 1024;
-		char **nk = realloc(r->k, cap * sizeof *nk), **nv;
-
-		if (nk)
-			r->k = nk;
-		if (!nk || !(nv = realloc(r->v, cap * sizeof *nv))) {
-			r->oom = true;
-			return 1;
-		}
-		r->v = nv;
-		r->cap = cap;
-	}
-	r->k[r->n] = strdup(k);
-	r->v[r->n] = strdup(v);
-	if (!r->k[r->n] || !r->v[r->n]) {
-		free(r->k[r->n]);
-		free(r->v[r->n]);
-		r->oom = true;
-		return 1;
-	}
-	r->n++;
-	return 0;
-}
-
-static void
-rows_free(struct rows *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->k[i]);
-		free(r->v[i]);
-	}
-	free(r->k);
-	free(r->v);
-}
-
 /* A key as text for people: its separators as '/'. */
 static void
 say_key(struct ijw_buf *out, const char *k)
@@ -389,39 +342,64 @@ say_key(struct ijw_buf *out, const char *k)
 		ijw_buf_add(out, *k == '\x1f' ? "/" : k, 1);
 }
 
+/* One pass of a comparison: every entry of one store looked up in the other. */
+struct pass {
+	gw_store *other;
+	const char *missing; /* what to call an entry the other lacks */
+	bool values;         /* compare the values too (the first pass) */
+	struct ijw_buf v, *out;
+	size_t n, diff, max;
+	bool failed;
+};
+
+static int
+pass_each(void *ctx, const char *k, const char *v)
+{
+	struct pass *p = ctx;
+	int r;
+
+	p->n++;
+	ijw_buf_reset(&p->v);
+	if ((r = p->other->be->ledger_get(p->other->h, k, &p->v)) < 0) {
+		p->failed = true;
+		return 1;
+	}
+	if (r == 1 && (!p->values || strcmp(ijw_buf_str(&p->v), v) == 0))
+		return 0;
+	if (p->diff++ < p->max) {
+		ijw_buf_addstr(p->out, r ? "differs: " : p->missing);
+		say_key(p->out, k);
+		ijw_buf_addstr(p->out, "\n");
+	}
+	return 0;
+}
+
 enum gw_store_rc
 gw_store_ledger_compare(gw_store *a, gw_store *b, size_t *n, size_t *diff, struct ijw_buf *out,
                         size_t max)
 {
-	struct rows ra = {0}, rb = {0};
+	struct pass p = {.other = b,
+	                 .missing = "only in the store: ",
+	                 .values = true,
+	                 .out = out,
+	                 .max = max};
 	enum gw_store_rc rc = GW_STORE_OK;
-	size_t i = 0, j = 0;
 
-	*diff = 0;
-	if (a->be->ledger_scan(a->h, "", row_each, &ra) ||
-	    b->be->ledger_scan(b->h, "", row_each, &rb) || ra.oom || rb.oom) {
+	ijw_buf_init(&p.v, 1u << 20);
+	if (a->be->ledger_scan(a->h, "", pass_each, &p) || p.failed) {
 		rc = GW_STORE_ERROR;
 		goto done;
 	}
-	*n = ra.n;
-	while (i < ra.n || j < rb.n) {
-		int c = i == ra.n ? 1 : j == rb.n ? -1 : strcmp(ra.k[i], rb.k[j]);
-		const char *what = c < 0                      ? "only in the store: "
-		                   : c > 0                    ? "only in the messages: "
-		                   : strcmp(ra.v[i], rb.v[j]) ? "differs: "
-		                                              : NULL;
-
-		if (what && (*diff)++ < max) {
-			ijw_buf_addstr(out, what);
-			say_key(out, c > 0 ? rb.k[j] : ra.k[i]);
-			ijw_buf_addstr(out, "\n");
-		}
-		i += c <= 0;
-		j += c >= 0;
-	}
+	*n = p.n;
+	/* what only the other has; what differs was told already */
+	p.other = a;
+	p.missing = "only in the messages: ";
+	p.values = false;
+	if (b->be->ledger_scan(b->h, "", pass_each, &p) || p.failed)
+		rc = GW_STORE_ERROR;
+	*diff = p.diff;
 done:
-	rows_free(&ra);
-	rows_free(&rb);
+	ijw_buf_free(&p.v);
 	return rc;
 }
 
