@@ -642,21 +642,29 @@ check_start(struct ctx *c, const struct ijw_record *r)
 	collect_free(&starts);
 }
 
+/* A start or stop at key k: StatusAanlevering 3 deletes it, 1 records it with its message. */
 static void
-apply_start(struct ctx *c, const struct ijw_record *r)
+deliver(struct ctx *c, const struct ijw_record *r, const char *k)
 {
-	char client[IJW_CLIENT_SIZE], status[2], k[KEY_MAX], msg[24];
+	char status[2], msg[24];
 
-	if (!client_of(c, bsn_of(c->doc, r), client) ||
-	    !key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, r->begindatum,
-	         r->categorie, r->productcode, NULL))
-		return;
 	txt(r->node, "StatusAanlevering", status, sizeof status);
 	snprintf(msg, sizeof msg, "%lld", (long long)c->msg);
 	if (strcmp(status, "3") == 0)
 		del(c, k);
 	else
 		put(c, k, msg, NULL);
+}
+
+static void
+apply_start(struct ctx *c, const struct ijw_record *r)
+{
+	char client[IJW_CLIENT_SIZE], k[KEY_MAX];
+
+	if (client_of(c, bsn_of(c->doc, r), client) &&
+	    key(c, k, "A", c->g, r->toewijzingnummer, "S", c->a, client, r->begindatum,
+	        r->categorie, r->productcode, NULL))
+		deliver(c, r, k);
 }
 
 static bool
@@ -746,16 +754,10 @@ done:
 static void
 apply_stop(struct ctx *c, const struct ijw_record *r)
 {
-	char client[IJW_CLIENT_SIZE], status[2], k[KEY_MAX], msg[24];
+	char client[IJW_CLIENT_SIZE], k[KEY_MAX];
 
-	if (!client_of(c, bsn_of(c->doc, r), client) || !stop_key(c, r, client, k))
-		return;
-	txt(r->node, "StatusAanlevering", status, sizeof status);
-	snprintf(msg, sizeof msg, "%lld", (long long)c->msg);
-	if (strcmp(status, "3") == 0)
-		del(c, k);
-	else
-		put(c, k, msg, NULL);
+	if (client_of(c, bsn_of(c->doc, r), client) && stop_key(c, r, client, k))
+		deliver(c, r, k);
 }
 
 /* ---- requests: JW315, JW317, JW319 ---- */
