@@ -859,7 +859,6 @@ build(struct build *r)
 
 /* ---- part 2: messages per second ---- */
 
-
 struct race {
 	const char *label;
 	double best[HOWS];
