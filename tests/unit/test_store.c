@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "gw_store.h"
+#include "tu.h"
 
 struct fx {
 	char dir[256];
@@ -424,6 +425,101 @@ put_all_or_nothing(void **state)
 	assert_int_equal(p[0].outcome, GW_PUT_NEW);
 	assert_int_equal(p[1].outcome, GW_PUT_NEW);
 	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 2);
+	gw_store_close(s);
+}
+
+static int
+failing_judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
+{
+	(void)ctx, (void)store, (void)items, (void)n, (void)i;
+	return -1;
+}
+
+static int
+refusing_judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
+{
+	(void)ctx, (void)store, (void)n;
+	items[i].outcome = GW_PUT_REFUSED;
+	return 0;
+}
+
+/* A message and its ledger entries are stored together or not at all; a refused one neither. */
+static void
+ledger_with_the_message(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const unsigned char key[32] = "a key for the test of the store";
+	char path[1024], sql[128];
+	size_t len, n = 0, diff = 0;
+	char *body;
+	ijw_findings *fs = ijw_findings_new();
+	ijw_doc *doc = NULL;
+	struct gw_put p[2];
+	struct ijw_buf out;
+
+	snprintf(path, sizeof path, "%s/samples/JW301-valid-1.xml", tu_source_dir());
+	assert_non_null(body = tu_read(path, &len));
+	assert_int_equal(ijw_doc_parse(body, len, NULL, &doc, fs), IJW_OK);
+	assert_non_null(doc);
+	assert_int_equal(gw_store_set_ledger_key(s, key, sizeof key), 0);
+	assert_true(gw_store_has_ledger(s));
+
+	/* the second item's judge fails: neither message, nor the first one's entries */
+	item(&p[0], "JW301", "0384", "42420001", "L1", body, len);
+	p[0].doc = doc;
+	item(&p[1], "JW301", "0384", "42420001", "L2", body, len);
+	p[1].judge = failing_judge;
+	assert_int_equal(gw_store_put(s, p, 2, 100), GW_STORE_ERROR);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
+
+	/* refused: not stored, and the ledger unchanged */
+	item(&p[0], "JW301", "0384", "42420001", "L1", body, len);
+	p[0].doc = doc;
+	p[0].judge = refusing_judge;
+	put(s, p, 1, 100);
+	assert_int_equal(p[0].outcome, GW_PUT_REFUSED);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
+
+	/* stored: its three assignments, every entry written by that message */
+	item(&p[0], "JW301", "0384", "42420001", "L1", body, len);
+	p[0].doc = doc;
+	put(s, p, 1, 100);
+	assert_int_equal(p[0].outcome, GW_PUT_NEW);
+	assert_true(query(f, "SELECT count(*) FROM ledger") > 3);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM ledger WHERE message IS NOT %lld",
+	         (long long)p[0].msg.id);
+	assert_int_equal(query(f, sql), 0);
+	/* no BSN in a key or a value (972834370 is the sample's client) */
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger WHERE k LIKE '%972834370%'"
+	                          " OR v LIKE '%972834370%'"),
+	                 0);
+
+	/* the same bytes again: a repeat, nothing applied twice; replaying agrees */
+	item(&p[0], "JW301", "0384", "42420001", "L1", body, len);
+	p[0].doc = doc;
+	put(s, p, 1, 100);
+	assert_int_equal(p[0].outcome, GW_PUT_SAME);
+	{
+		char err[512];
+		gw_store *mem = gw_store_open(":memory:", NULL, err, sizeof err);
+
+		assert_non_null(mem);
+		ijw_buf_init(&out, 1u << 20);
+		assert_int_equal(gw_store_begin(mem), GW_STORE_OK);
+		assert_int_equal(gw_store_replay(s, mem, &n), GW_STORE_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(gw_store_ledger_compare(s, mem, &n, &diff, &out, 10), GW_STORE_OK);
+		assert_int_equal(diff, 0);
+		assert_true(n > 3);
+		ijw_buf_free(&out);
+		gw_store_close(mem);
+	}
+	ijw_doc_free(doc);
+	ijw_findings_free(fs);
+	free(body);
 	gw_store_close(s);
 }
 
@@ -909,6 +1005,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(migrations, setup, teardown),
 	        cmocka_unit_test_setup_teardown(put_batch, setup, teardown),
 	        cmocka_unit_test_setup_teardown(put_all_or_nothing, setup, teardown),
+	        cmocka_unit_test_setup_teardown(ledger_with_the_message, setup, teardown),
 	        cmocka_unit_test_setup_teardown(durable, setup, teardown),
 	        cmocka_unit_test_setup_teardown(inbox_and_ack, setup, teardown),
 	        cmocka_unit_test_setup_teardown(get_exact_bytes, setup, teardown),
