@@ -1057,7 +1057,6 @@ apply_antwoord(struct ctx *c, const struct ijw_record *r)
 enum {
 	N_GEMEENTE,
 	N_DECL,
-	N_CLIENT,
 	N_NR,
 	N_CAT,
 	N_CODE,
@@ -1456,9 +1455,9 @@ approved_debits(struct ctx *c, const char *nr)
 static void
 put_prestatie(struct ctx *c, const char *k, struct val *v, const char *state, const char *credited)
 {
-	put(c, k, v->f[N_GEMEENTE], v->f[N_DECL], v->f[N_CLIENT], v->f[N_NR], v->f[N_CAT],
-	    v->f[N_CODE], v->f[N_BEGIN], v->f[N_END], v->f[N_VOLUME], v->f[N_EENHEID],
-	    v->f[N_TARIEF], v->f[N_BEDRAG], v->f[N_VORIG], state, credited, v->f[N_NORM], NULL);
+	put(c, k, v->f[N_GEMEENTE], v->f[N_DECL], v->f[N_NR], v->f[N_CAT], v->f[N_CODE],
+	    v->f[N_BEGIN], v->f[N_END], v->f[N_VOLUME], v->f[N_EENHEID], v->f[N_TARIEF],
+	    v->f[N_BEDRAG], v->f[N_VORIG], state, credited, v->f[N_NORM], NULL);
 }
 
 static void policy_amount(struct ctx *c, const char *cat, const char *code, ijw_day begin,
@@ -1511,7 +1510,7 @@ apply_declaratie(struct ctx *c)
 			snprintf(bedrag, sizeof bedrag, "%lld", r->bedrag);
 			snprintf(norm, sizeof norm, "%lld", vol);
 			if (key(c, k, "N", c->a, p.ref, NULL))
-				put(c, k, c->g, declnr, client, r->toewijzingnummer, r->categorie,
+				put(c, k, c->g, declnr, r->toewijzingnummer, r->categorie,
 				    r->productcode, r->begindatum, r->einddatum, p.volume,
 				    p.eenheid, p.tarief, bedrag, p.vorig, "s", "", norm, NULL);
 			add_sums(c, r->toewijzingnummer, credit ? -vol : vol, r->bedrag);
@@ -2040,6 +2039,37 @@ ctx_init(struct ctx *c, const struct ijw_ledger *l, const ijw_doc *doc,
 	return *c->g && *c->a;
 }
 
+/*
+ * TR056: the sender used this identification for this message type before.
+ * (The gateway's store finds a repeat before the ledger is asked; this is
+ * for messages judged against a history, and for imports.)
+ */
+static void
+check_identificatie(struct ctx *c)
+{
+	char k[KEY_MAX];
+	struct val v;
+	const char *name = ijw_msgdef(c->type)->name;
+	ijw_rc rc;
+
+	const void *at = ijw_node_at(ijw_doc_root(c->doc),
+	                             ijw_msgdef(c->type)->retour && c->type != IJW_JW325
+	                                     ? "Header/IdentificatieRetour"
+	                                     : "Header/BerichtIdentificatie");
+
+	val_init(&v);
+	if (key(c, k, "H", c->route.from, name, c->route.identificatie, NULL) &&
+	    get(c, k, &v) == 1 &&
+	    (rc = ijw_findings_add_node(
+	             c->f, at ? at : ijw_doc_root(c->doc), "TR056", "9056",
+	             "%s %s was sent by %s before (message %s); an identification is unique per "
+	             "message type and sender",
+	             name, c->route.identificatie, c->route.from, v.f[0])) &&
+	    !c->rc)
+		c->rc = rc;
+	ijw_buf_free(&v.b);
+}
+
 ijw_rc
 ijw_ledger_check(const struct ijw_ledger *l, const ijw_doc *doc, const struct ijw_ledger_opts *o,
                  ijw_findings *f, ijw_findings *advised)
@@ -2051,6 +2081,7 @@ ijw_ledger_check(const struct ijw_ledger *l, const ijw_doc *doc, const struct ij
 		return IJW_OK;
 	c.f = f;
 	c.advised = advised;
+	check_identificatie(&c);
 	if (c.type == IJW_JW323)
 		check_declaratie(&c);
 	else if (c.type == IJW_JW325)

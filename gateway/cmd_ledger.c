@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,12 +28,14 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: ijw-gateway ledger import -c FILE [--today DATE] PATH...\n"
-	        "       ijw-gateway ledger show -c FILE --gemeente G --aanbieder A --toewijzing N\n"
-	        "       ijw-gateway ledger verify -c FILE\n"
-	        "       ijw-gateway ledger rebuild -c FILE [--key KEYFILE]\n\n"
-	        "The gateway's ledger of earlier messages (the store and ledger_key of the\n"
-	        "configuration FILE).\n\n"
+	        "usage: ijw-gateway ledger import [-c FILE] [--today DATE] PATH...\n"
+	        "       ijw-gateway ledger show [-c FILE] --gemeente G --aanbieder A --toewijzing "
+	        "N\n"
+	        "       ijw-gateway ledger verify [-c FILE]\n"
+	        "       ijw-gateway ledger rebuild [-c FILE] [--key KEYFILE]\n\n"
+	        "The gateway's ledger of earlier messages: the store and ledger_key of the\n"
+	        "configuration FILE (by default $IJW_CONFIG, else gateway.ini in the current\n"
+	        "folder).\n\n"
 	        "  import    loads earlier messages (a back office's export: files, or folders of\n"
 	        "            *.xml) into the ledger without delivering them, in order of\n"
 	        "            Dagtekening and then file name; each is judged like a posted one,\n"
@@ -316,7 +319,9 @@ gw_cmd_ledger(int argc, char **argv)
 			return GW_EXIT_USAGE;
 		}
 	}
-	if (!file || (strcmp(what, "import") == 0) != (optind + 1 < argc) ||
+	if (!file && !(file = getenv("IJW_CONFIG")))
+		file = "gateway.ini";
+	if ((strcmp(what, "import") == 0) != (optind + 1 < argc) ||
 	    (strcmp(what, "import") && optind + 1 < argc)) {
 		usage(stderr);
 		return GW_EXIT_USAGE;

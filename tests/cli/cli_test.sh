@@ -280,6 +280,10 @@ expect 1 "$bin" validate --today 2026-11-23 --history "$sc/TR074-JW305/01-JW301-
 	"$sc/TR074-JW305/02-JW305-start.xml" "$sc/TR074-JW305/02-JW305-start.xml"
 has "$tmp/out" '02-JW305-start.xml: accepted JW305'
 has "$tmp/out" '02-JW305-start.xml: rejected JW305 9074 TR074 '
+# an identification sent before is TR056, also against a history
+expect 1 "$bin" validate --today 2026-11-23 --history "$sc/TR074-JW305/01-JW301-toewijzing.xml" \
+	"$sc/TR074-JW305/01-JW301-toewijzing.xml"
+has "$tmp/out" '01-JW301-toewijzing.xml: rejected JW301 9056 TR056 /jw301:Bericht/jw301:Header/jw301:BerichtIdentificatie: '
 # the region's checks: an enforced tariff rejects in validate, and in retour's JW325
 sed 's/^check_tariff = advise/check_tariff = enforce/' \
 	"$src/conf/products/amsterdam-zaanstreek.ini" >"$tmp/strict.ini"
@@ -313,6 +317,21 @@ has "$tmp/out" '^version \(current\) 1: product 45 45A04, 2026-02-01 to 2026-07-
 has "$tmp/out" '^stop: delivery from 2026-02-02 ended 2026-05-31, RedenBeeindiging 31'
 hasnt "$tmp/out" '[0-9]{9}'
 expect 1 "$bin" ledger show -c "$tmp/lg/gateway.ini" --gemeente 0384 --aanbieder 42421005 --toewijzing 1
+# without -c: $IJW_CONFIG, else gateway.ini here
+IJW_CONFIG=$tmp/lg/gateway.ini
+export IJW_CONFIG
+expect 0 "$bin" ledger show --gemeente 0384 --aanbieder 42421005 --toewijzing 7000501
+has "$tmp/out" '^assignment 7000501 of municipality 0384 to provider 42421005$'
+unset IJW_CONFIG
+here=$(pwd)
+cd "$tmp/lg"
+expect 0 "$bin" ledger verify
+has "$tmp/out" 'agrees with the 16 stored messages'
+cd "$tmp"
+expect 2 "$bin" ledger verify
+has "$tmp/err" 'gateway.ini'
+cd "$here"
+
 expect 0 "$bin" ledger verify -c "$tmp/lg/gateway.ini"
 has "$tmp/out" '^the ledger agrees with the 16 stored messages: [0-9]+ entries$'
 # a message the ledger contradicts is not placed: the stop of another scenario
