@@ -4,7 +4,8 @@
 #
 #	cli_test.sh BINARY SOURCE_DIR [SHARED_DIR]
 set -u
-bin=$1
+# absolute, for the checks that run in another folder
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$2
 shared=${3:-}
 tmp=$(mktemp -d)
