@@ -1146,9 +1146,8 @@ struct decl {
 	 */
 	size_t *slot, nslot;
 	char nr[10];
-	struct assignment as; /* of nr, read once per run of prestaties */
-	long long g_volume, g_amount;
-	bool have_g;
+	struct assignment as;         /* of nr, read once per run of prestaties */
+	long long g_volume, g_amount; /* its sums in the ledger */
 };
 
 static struct acc *
@@ -1171,19 +1170,15 @@ decl_assignment(struct ctx *c, struct decl *d, const char *nr)
 {
 	char k[KEY_MAX];
 	struct val v;
-	int r;
 
-	if (d->as.found || d->nr[0]) {
-		if (strcmp(d->nr, nr) == 0)
-			return 0;
-	}
+	if (d->nr[0] && strcmp(d->nr, nr) == 0)
+		return 0;
 	copy(d->nr, sizeof d->nr, nr);
-	d->have_g = false;
 	d->g_volume = d->g_amount = 0;
 	if (assignment_get(c, nr, &d->as) < 0)
 		return -1;
 	val_init(&v);
-	if (key(c, k, "A", c->g, nr, "G", c->a, NULL) && (r = get(c, k, &v)) == 1) {
+	if (key(c, k, "A", c->g, nr, "G", c->a, NULL) && get(c, k, &v) == 1) {
 		d->g_volume = num(v.f[G_VOLUME]);
 		d->g_amount = num(v.f[G_AMOUNT]);
 	}
@@ -1728,31 +1723,49 @@ combination_of(struct ctx *c, const char *cat, const char *code)
 	return lg ? lg->to : NULL;
 }
 
+/* The key of provider c->a's declared amount in year, for one profile or (0) all. */
+static bool
+year_key(struct ctx *c, char *k, int year, unsigned profile)
+{
+	char ys[8], ps[8];
+
+	snprintf(ys, sizeof ys, "%d", year);
+	snprintf(ps, sizeof ps, "%u", profile);
+	return profile ? key(c, k, "Y", c->a, ys, ps, NULL) : key(c, k, "Y", c->a, ys, NULL);
+}
+
+static long long
+year_amount(struct ctx *c, int year, unsigned profile)
+{
+	char k[KEY_MAX];
+	struct val v;
+	long long amount = 0;
+
+	val_init(&v);
+	if (year_key(c, k, year, profile) && get(c, k, &v) == 1)
+		amount = num(v.f[0]);
+	ijw_buf_free(&v.b);
+	return amount;
+}
+
+/* Adds amount to the provider's year of begin, in all and for the product's profile. */
 static void
 policy_amount(struct ctx *c, const char *cat, const char *code, ijw_day begin, long long amount)
 {
 	const struct ijw_combination *k = combination_of(c, cat, code);
-	char yk[KEY_MAX], year[8], profile[8], sum[24];
+	char yk[KEY_MAX], sum[24];
 	int y, m, d;
-	struct val v;
 
 	if (!c->o || !c->o->products)
 		return;
 	ijw_date_to_ymd(begin, &y, &m, &d);
-	snprintf(year, sizeof year, "%d", y);
-	snprintf(profile, sizeof profile, "%u", k ? k->profile : 0);
-	val_init(&v);
-	for (int i = 0; i < 2 && !c->rc; i++) {
-		if (i == 1 && !k)
-			break;
-		if (!(i ? key(c, yk, "Y", c->a, year, profile, NULL)
-		        : key(c, yk, "Y", c->a, year, NULL)) ||
-		    get(c, yk, &v) < 0)
-			break;
-		snprintf(sum, sizeof sum, "%lld", (v.n ? num(v.f[0]) : 0) + amount);
-		put(c, yk, sum, NULL);
+	for (unsigned profile = 0; profile <= (k ? 1u : 0u) && !c->rc; profile++) {
+		unsigned pr = profile ? k->profile : 0;
+
+		snprintf(sum, sizeof sum, "%lld", year_amount(c, y, pr) + amount);
+		if (year_key(c, yk, y, pr))
+			put(c, yk, sum, NULL);
 	}
-	ijw_buf_free(&v.b);
 }
 
 static void policy_finding(struct ctx *c, enum ijw_check how, const void *node, const char *rule,
@@ -1907,23 +1920,6 @@ struct year_sum {
 	unsigned profile;
 	long long amount;
 };
-
-static long long
-year_amount(struct ctx *c, int year, unsigned profile)
-{
-	char k[KEY_MAX], ys[8], ps[8];
-	struct val v;
-	long long amount = 0;
-
-	snprintf(ys, sizeof ys, "%d", year);
-	snprintf(ps, sizeof ps, "%u", profile);
-	val_init(&v);
-	if ((profile ? key(c, k, "Y", c->a, ys, ps, NULL) : key(c, k, "Y", c->a, ys, NULL)) &&
-	    get(c, k, &v) == 1)
-		amount = num(v.f[0]);
-	ijw_buf_free(&v.b);
-	return amount;
-}
 
 /* PLAFOND and TERMIJN on the prestaties of a declaration. */
 static void
