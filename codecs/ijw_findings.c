@@ -132,6 +132,30 @@ ijw_findings_add_node(ijw_findings *f, const void *node, const char *rule, const
 	return rc;
 }
 
+/* One finding of another list, as it is. */
+static ijw_rc
+copy_one(ijw_findings *f, const struct ijw_finding *it, ...)
+{
+	va_list ap;
+	ijw_rc rc;
+
+	va_start(ap, it);
+	rc = add(f, it->node, it->rule, it->retourcode, it->xpath, it->line, "%s", ap);
+	va_end(ap);
+	return rc;
+}
+
+ijw_rc
+ijw_findings_append(ijw_findings *f, const ijw_findings *from)
+{
+	ijw_rc rc = IJW_OK;
+
+	for (size_t i = 0; i < from->count && !rc; i++)
+		rc = copy_one(f, from->items[i], from->items[i]->text);
+	f->dropped += from->dropped;
+	return rc;
+}
+
 size_t
 ijw_findings_count(const ijw_findings *f)
 {

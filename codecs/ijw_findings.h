@@ -55,6 +55,12 @@ ijw_rc ijw_findings_add_node(ijw_findings *f, const void *node, const char *rule
                              const char *retourcode, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 
+/*
+ * Adds every finding of from to f, as it is (rule, retour code, XPath, line,
+ * text and node), and counts the findings from could not hold as dropped.
+ */
+ijw_rc ijw_findings_append(ijw_findings *f, const ijw_findings *from);
+
 size_t ijw_findings_count(const ijw_findings *f);
 /* Findings that did not fit in the list. */
 size_t ijw_findings_dropped(const ijw_findings *f);

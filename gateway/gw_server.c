@@ -562,11 +562,7 @@ refused(struct pending *p)
 	const struct ijw_finding *first = ijw_findings_get(p->cross, 0);
 	char detail[128];
 
-	for (size_t i = 0; i < ijw_findings_count(p->cross); i++) {
-		const struct ijw_finding *f = ijw_findings_get(p->cross, i);
-
-		ijw_findings_add_node(p->findings, f->node, f->rule, f->retourcode, "%s", f->text);
-	}
+	ijw_findings_append(p->findings, p->cross);
 	gw_metrics_message(ijw_doc_type(p->doc), GW_REJECTED);
 	count_findings(p->findings);
 	snprintf(detail, sizeof detail, "%s %s %s", ijw_msgdef(ijw_doc_type(p->doc))->name,
@@ -588,7 +584,8 @@ refused(struct pending *p)
  * refused (refused() answers it), except a declaration the gateway answers
  * itself: its JW325 rejects the prestaties concerned and awards the rest.
  * Advised, the findings join the advice, and an automatic retour carries
- * their codes at the records concerned.
+ * their codes at the records concerned. An automatic retour is parsed here,
+ * for the ledger, and only when there is a ledger.
  */
 static int
 judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
@@ -598,7 +595,7 @@ judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
 	struct ijw_ledger_opts lo = {.products = p->srv->ledger_products, .today = ijw_today()};
 	enum ijw_type type = ijw_doc_type(p->doc);
 	bool enforce = p->to.cross_checks == GW_CROSS_ENFORCE;
-	bool auto_retour = n > i + 1 && items[i + 1].after == (int)i;
+	struct gw_put *answer = n > i + 1 && items[i + 1].after == (int)i ? &items[i + 1] : NULL;
 
 	if (!gw_store_has_ledger(store))
 		return 0;
@@ -606,37 +603,27 @@ judge(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
 	if (items[i].translated && p->to.product_codes == GW_CODES_LEGACY && lo.products &&
 	    in_assigned_codes(p, &l, &items[i]))
 		return -1;
-	if (p->to.cross_checks == GW_CROSS_OFF)
-		return 0;
-	if (ijw_ledger_check(&l, p->doc, &lo, p->cross, p->cross_adv))
-		return -1;
-	for (size_t k = 0; k < ijw_findings_count(p->cross_adv); k++) {
-		const struct ijw_finding *f = ijw_findings_get(p->cross_adv, k);
-
-		if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s",
-		                          f->text))
+	if (p->to.cross_checks != GW_CROSS_OFF) {
+		if (ijw_ledger_check(&l, p->doc, &lo, p->cross, p->cross_adv) ||
+		    ijw_findings_append(p->advice, p->cross_adv))
 			return -1;
-	}
-	if (!ijw_findings_count(p->cross)) {
-		advice_detail(p, &items[i]);
-		return 0;
-	}
-	if (enforce && !(type == IJW_JW323 && auto_retour && prestaties_only(p->cross))) {
-		items[i].outcome = GW_PUT_REFUSED;
-		p->refused = true;
-		return 0;
-	}
-	if (!enforce)
-		for (size_t k = 0; k < ijw_findings_count(p->cross); k++) {
-			const struct ijw_finding *f = ijw_findings_get(p->cross, k);
-
-			if (ijw_findings_add_node(p->advice, f->node, f->rule, f->retourcode, "%s",
-			                          f->text))
-				return -1;
+		if (ijw_findings_count(p->cross) && enforce &&
+		    !(type == IJW_JW323 && answer && prestaties_only(p->cross))) {
+			items[i].outcome = GW_PUT_REFUSED;
+			p->refused = true;
+			return 0;
 		}
-	advice_detail(p, &items[i]);
-	if (auto_retour)
-		return answer_anew(p, &items[i + 1]);
+		if (!enforce && ijw_findings_append(p->advice, p->cross))
+			return -1;
+		advice_detail(p, &items[i]);
+	}
+	if (!answer)
+		return 0;
+	if (ijw_findings_count(p->cross))
+		return answer_anew(p, answer);
+	/* the ledger links the answer, and a JW325's award, to the message */
+	if (parse_answer(p, answer->body, answer->len))
+		answer->doc = p->answer_doc;
 	return 0;
 }
 
@@ -755,9 +742,6 @@ accept_message(struct pending *p, bool in_flight)
 	if (p->to.retour == GW_RETOUR_AUTO && make_retour(p, 1, &p->route)) {
 		p->items[1].after = 0;
 		p->job.nitems = 2;
-		/* the ledger links the answer, and a JW325's award, to the message */
-		if (parse_answer(p, p->items[1].body, p->items[1].len))
-			p->items[1].doc = p->answer_doc;
 	}
 	(in_flight ? resubmit : submit)(p, GW_JOB_PUT, posted_done);
 }
