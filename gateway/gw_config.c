@@ -396,7 +396,7 @@ static void
 load_products(struct reading *r)
 {
 	struct gw_config *c = r->c;
-	char path[GW_PATH_MAX], why[768];
+	char why[768];
 
 	for (size_t i = 0; i < c->nparties; i++)
 		if (c->parties[i].product_codes != GW_CODES_BOTH && !c->products_file[0]) {
@@ -415,11 +415,11 @@ load_products(struct reading *r)
 	if (!c->products_file[0])
 		return;
 	if (strcmp(c->products_file, "built-in") == 0)
-		c->products = gw_products_load(NULL, why, sizeof why);
-	else if (!join_path(r, c->products_file, path, sizeof path))
+		snprintf(c->products_path, sizeof c->products_path, "built-in");
+	else if (!join_path(r, c->products_file, c->products_path, sizeof c->products_path))
 		snprintf(why, sizeof why, "the path is too long");
-	else
-		c->products = gw_products_load(path, why, sizeof why);
+	if (c->products_path[0])
+		c->products = gw_products_arg(c->products_path, why, sizeof why);
 	if (!c->products)
 		snprintf(r->err, r->errlen, "%s: products: %s", c->file, why);
 }

@@ -58,6 +58,7 @@ struct gw_config {
 	unsigned long retry_initial, retry_max, give_up_after; /* seconds */
 	unsigned long batch_max;         /* messages per store transaction at the most */
 	char products_file[GW_PATH_MAX]; /* as written: "", "built-in" or a file */
+	char products_path[GW_PATH_MAX]; /* the same, a file's path resolved; "" for none */
 	ijw_products *products;          /* the region's product table, or NULL */
 	struct gw_party *parties;
 	size_t nparties;

@@ -1230,24 +1230,6 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 
 /* ---- life ---- */
 
-static ijw_products *
-ledger_table(const struct gw_config *c, char *err, size_t errlen)
-{
-	char path[GW_PATH_MAX * 2 + 2], why[512];
-	ijw_products *t;
-
-	if (strcmp(c->products_file, "built-in") == 0)
-		t = gw_products_load(NULL, why, sizeof why);
-	else {
-		snprintf(path, sizeof path, "%s%s%s", c->products_file[0] == '/' ? "" : c->base_dir,
-		         c->products_file[0] == '/' ? "" : "/", c->products_file);
-		t = gw_products_load(path, why, sizeof why);
-	}
-	if (!t)
-		snprintf(err, errlen, "products: %s", why);
-	return t;
-}
-
 gw_server *
 gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err, size_t errlen)
 {
@@ -1257,7 +1239,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	evutil_socket_t fd;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
-	char host[64] = "";
+	char host[64] = "", why[512];
 	unsigned port = c->port;
 
 	if (!s) {
@@ -1284,8 +1266,11 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		gw_log(GW_LOG_WARN, "no_ledger",
 		       "what=\"no ledger_key: the cross-message rules are not judged\"");
 	/* the ledger judges by the table of the start; a reload does not change it */
-	if (c->products_file[0] && !(s->ledger_products = ledger_table(c, err, errlen)))
+	if (c->products_path[0] &&
+	    !(s->ledger_products = gw_products_arg(c->products_path, why, sizeof why))) {
+		snprintf(err, errlen, "products: %s", why);
 		goto fail;
+	}
 	gw_store_set_products(ws, s->ledger_products);
 	if (!(s->push = gw_push_start(ps, c, party_for_push, s, err, errlen)))
 		goto fail;
