@@ -10,7 +10,6 @@
 
 #include <openssl/rand.h>
 
-#include "gw_file.h"
 #include "gw_history.h"
 
 struct list {
@@ -88,26 +87,38 @@ oom:
 	return -1;
 }
 
-/* The Dagtekening of a message, read cheaply: the text of its first Dagtekening element. */
+/*
+ * The Dagtekening of a message, read cheaply: the text of the first
+ * Dagtekening element in the first HEAD_BYTES of the file, where the header
+ * is. The file is judged in full when its turn comes.
+ */
+#define HEAD_BYTES 65536
+
 static void
 dagtekening(struct gw_history_msg *m)
 {
-	struct ijw_buf b;
-	const char *p, *gt;
+	char *head = malloc(HEAD_BYTES + 1);
+	FILE *f = head ? fopen(m->path, "rbe") : NULL;
+	const char *p;
+	size_t n;
 
-	ijw_buf_init(&b, 64u << 20);
-	if (gw_read_file(m->path, &b) == IJW_OK && b.data && !ijw_buf_addstr(&b, "") &&
-	    (p = strstr(b.data, "Dagtekening>")) && (gt = p + strlen("Dagtekening>"))) {
-		size_t len = strcspn(gt, "<");
-		ijw_day d;
+	if (f) {
+		n = fread(head, 1, HEAD_BYTES, f);
+		head[n] = '\0';
+		if ((p = strstr(head, "Dagtekening>"))) {
+			ijw_day d;
 
-		if (len < sizeof m->dagtekening) {
-			snprintf(m->dagtekening, sizeof m->dagtekening, "%.*s", (int)len, gt);
-			if (!ijw_date_parse(m->dagtekening, &d))
-				m->dagtekening[0] = '\0';
+			p += strlen("Dagtekening>");
+			n = strcspn(p, "<");
+			if (n < sizeof m->dagtekening) {
+				snprintf(m->dagtekening, sizeof m->dagtekening, "%.*s", (int)n, p);
+				if (!ijw_date_parse(m->dagtekening, &d))
+					m->dagtekening[0] = '\0';
+			}
 		}
+		fclose(f);
 	}
-	ijw_buf_free(&b);
+	free(head);
 }
 
 static int
