@@ -35,7 +35,8 @@
  * the messages; the "floor" printed above the table is the peak of one that
  * does nothing at all. For (4) it is the peak of the largest xmllint process.
  *
- * Without the official schemas (/work/shared, see tests/tu.h) (1) and (4) use
+ * Without the official schemas (../shared next to the source tree, or
+ * $IJW_SHARED; see tests/tu.h) (1) and (4) use
  * the project's own schemas from the source tree, which are the ones built
  * into libijw; the output says so.
  *
@@ -622,7 +623,8 @@ main(int argc, char **argv)
 	       xmlParserVersion);
 	printf("schemas: (1) and (4) %s\n", xsd_dir);
 	if (!official)
-		printf("         the official schemas were not found (no /work/shared): the "
+		printf("         the official schemas were not found (no ../shared, no "
+		       "$IJW_SHARED): the "
 		       "baseline uses\n         the project's own schemas, the ones built into "
 		       "libijw\n");
 	printf("         (2) and (3) the schemas built into libijw\n");
