@@ -60,6 +60,30 @@ static const struct setting {
          "judges no cross-message rule"},
         {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
          1073741824, NULL, "the largest message accepted, in bytes"},
+        {"gateway", "max_connections", K_NUMBER, GW(max_connections), "4096", 1, 1000000, NULL,
+         "connections open at once at the most (and fewer when the descriptors allow "
+         "fewer); at the cap the oldest connection still waiting for a request makes room"},
+        {"gateway", "max_connections_per_address", K_NUMBER, GW(max_connections_per_address), "128",
+         1, 1000000, NULL, "connections open at once from one IP address"},
+        {"gateway", "header_timeout", K_NUMBER, GW(header_timeout), "10", 1, 3600, NULL,
+         "seconds a connection has for its TLS handshake and request head, and between two "
+         "requests"},
+        {"gateway", "min_body_rate", K_NUMBER, GW(min_body_rate), "16384", 1, 1073741824, NULL,
+         "bytes a second a request body must arrive at: the body has header_timeout seconds "
+         "plus its length at this rate"},
+        {"gateway", "max_requests_in_flight", K_NUMBER, GW(max_requests_in_flight), "256", 1,
+         1000000, NULL,
+         "requests being read, judged, stored or answered at once; over it a 503 with "
+         "Retry-After"},
+        {"gateway", "max_bytes_in_flight", K_NUMBER, GW(max_bytes_in_flight), "67108864", 1024,
+         17179869184, NULL,
+         "the request bodies in flight at once, in bytes, at least max_message_bytes; over "
+         "it a 503 with Retry-After"},
+        {"gateway", "rate_limit", K_NUMBER, GW(rate_limit), "0", 0, 1000000, NULL,
+         "requests a second per party (a token bucket; 0 for no limit); over it a 429 with "
+         "Retry-After"},
+        {"gateway", "rate_burst", K_NUMBER, GW(rate_burst), "0", 0, 1000000, NULL,
+         "requests a party may make at once above rate_limit (0: twice rate_limit)"},
         {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, gw_log_level_names,
          "what the log shows: debug, info, warn or error"},
         {"gateway", "push_certificate", K_PATH, GW(push_certificate), "", 0, 0, NULL,
@@ -471,6 +495,11 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 				        "push_certificate, push_private_key and push_ca",
 				        c->parties[i].code);
 			}
+		if (!err[0] && c->max_bytes_in_flight < c->max_message_bytes)
+			problem(&r,
+			        "max_bytes_in_flight (%lu) is less than max_message_bytes (%lu): "
+			        "the largest message could never be taken",
+			        c->max_bytes_in_flight, c->max_message_bytes);
 	}
 	if (rc == 0 && !err[0])
 		load_products(&r);

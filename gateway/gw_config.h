@@ -53,6 +53,9 @@ struct gw_config {
 	char ledger_key[GW_PATH_MAX]; /* the ledger's secret, "" for no ledger */
 	char base_dir[GW_PATH_MAX];
 	unsigned long max_message_bytes;
+	/* the connection guard (gw_guard.h) */
+	unsigned long max_connections, max_connections_per_address, header_timeout, min_body_rate;
+	unsigned long max_requests_in_flight, max_bytes_in_flight, rate_limit, rate_burst;
 	int log_level; /* enum gw_log_level */
 	char push_certificate[GW_PATH_MAX], push_private_key[GW_PATH_MAX], push_ca[GW_PATH_MAX];
 	unsigned long retry_initial, retry_max, give_up_after; /* seconds */

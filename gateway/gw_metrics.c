@@ -7,13 +7,17 @@
 #include "gw_metrics.h"
 #include "ijw_rules.h"
 
-static const int statuses[] = {200, 201, 400, 403, 404, 405, 409, 413, 422, 500, 503};
+static const int statuses[] = {200, 201, 400, 403, 404, 405, 409,
+                               411, 413, 422, 429, 431, 500, 503};
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
 
 static const char *const outcome_names[GW_OUTCOMES] = {"accepted", "rejected", "repeated",
                                                        "conflict"};
 static const char *const push_names[GW_PUSHES] = {"delivered", "failed", "given_up"};
 static const char *const translation_names[GW_TRANSLATIONS] = {"legacy", "profile", "sender"};
+const char *const gw_refusal_names[GW_REFUSALS] = {
+        "too_many_open_files", "evicted",      "address_cap",       "at_cap",
+        "head_timeout",        "body_timeout", "notices_suppressed"};
 
 /* The layers' and the region's checks' own rule names, then the rules of the table. */
 static const char *const layers[] = {"XML", "TYPE", "XSD", "TR056", "TR381", "TR418", "DAGPRIJS"};
@@ -28,7 +32,8 @@ static atomic_uint_fast64_t advice[NLAYERS + MAX_RULES];
 static atomic_uint_fast64_t translations[GW_TRANSLATIONS];
 static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
-static atomic_int inflight;
+static atomic_int inflight, connections;
+static atomic_uint_fast64_t refusals[GW_REFUSALS];
 static int64_t started;
 
 void
@@ -125,6 +130,18 @@ gw_metrics_inflight(int delta)
 	atomic_fetch_add(&inflight, delta);
 }
 
+void
+gw_metrics_connections(int delta)
+{
+	atomic_fetch_add(&connections, delta);
+}
+
+void
+gw_metrics_refusal(enum gw_refusal what)
+{
+	atomic_fetch_add(&refusals[what], 1);
+}
+
 ijw_rc
 gw_metrics_render(struct ijw_buf *b)
 {
@@ -151,6 +168,15 @@ gw_metrics_render(struct ijw_buf *b)
 	OUT("# HELP ijw_requests_in_flight Requests received and not yet answered.\n"
 	    "# TYPE ijw_requests_in_flight gauge\nijw_requests_in_flight %d\n",
 	    atomic_load(&inflight));
+	OUT("# HELP ijw_connections Connections open.\n"
+	    "# TYPE ijw_connections gauge\nijw_connections %d\n",
+	    atomic_load(&connections));
+	OUT("# HELP ijw_connections_refused_total Connections closed or not taken by the "
+	    "guard, and notices left out of the log, by reason.\n"
+	    "# TYPE ijw_connections_refused_total counter\n");
+	for (int i = 0; i < GW_REFUSALS; i++)
+		OUT("ijw_connections_refused_total{reason=\"%s\"} %llu\n", gw_refusal_names[i],
+		    (unsigned long long)atomic_load(&refusals[i]));
 	OUT("# HELP ijw_messages_total Messages posted, by type and outcome.\n"
 	    "# TYPE ijw_messages_total counter\n");
 	for (enum ijw_type t = IJW_TYPE_NONE + 1; t < IJW_TYPE_END; t++)

@@ -18,6 +18,18 @@ enum gw_delivered { GW_PUSH_DELIVERED, GW_PUSH_FAILED, GW_PUSH_GIVEN_UP, GW_PUSH
 /* A message's product codes rewritten for its receiver: into national codes, into the
  * region's, or a retour back into the codes of the message it answers. */
 enum gw_translation { GW_TO_LEGACY, GW_TO_PROFILE, GW_TO_SENDER, GW_TRANSLATIONS };
+/* Connections the guard closed or would not take, and notices it left out of the log. */
+enum gw_refusal {
+	GW_REFUSED_NO_FILES, /* accept() found no descriptor */
+	GW_REFUSED_EVICTED,  /* closed to make room at max_connections */
+	GW_REFUSED_ADDRESS,  /* over max_connections_per_address */
+	GW_REFUSED_FULL,     /* at max_connections with none to make room */
+	GW_REFUSED_HEAD_TIMEOUT,
+	GW_REFUSED_BODY_TIMEOUT,
+	GW_REFUSED_NOTICES, /* log and audit lines left out over their rate */
+	GW_REFUSALS
+};
+extern const char *const gw_refusal_names[GW_REFUSALS];
 
 void gw_metrics_start(int64_t now);
 void gw_metrics_http(int status);
@@ -30,6 +42,8 @@ void gw_metrics_translation(enum gw_translation what);
 void gw_metrics_store(unsigned messages, uint64_t micros);
 void gw_metrics_push(enum gw_delivered what);
 void gw_metrics_inflight(int delta);
+void gw_metrics_connections(int delta);
+void gw_metrics_refusal(enum gw_refusal what);
 
 /* Appends the text exposition of every metric to out. */
 ijw_rc gw_metrics_render(struct ijw_buf *out);

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/resource.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #include <libxml/tree.h>
 #include <openssl/sha.h>
 
+#include "gw_guard.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
 #include "gw_products.h"
@@ -63,6 +65,7 @@ struct gw_server {
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
 	SSL_CTX *ssl;
+	gw_guard *guard;
 	pthread_mutex_t cfg_mu; /* cfg is read by the delivery thread too */
 	struct gw_config *cfg;
 	ijw_schemas *schemas;
@@ -119,7 +122,6 @@ reply(struct evhttp_request *req, int status, const char *type, const void *data
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (out)
 		evbuffer_add(out, data, len);
-	gw_metrics_http(status);
 	evhttp_send_reply(req, status, NULL, out);
 	if (out)
 		evbuffer_free(out);
@@ -208,8 +210,7 @@ static bool
 caller_of(gw_server *s, struct evhttp_request *req, struct pending *p)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
-	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+	SSL *ssl = gw_guard_ssl(req);
 	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
 	const struct gw_party *party;
 	char *host = NULL;
@@ -304,12 +305,28 @@ submit(struct pending *p, enum gw_job_kind kind, void (*done)(struct gw_job *))
 	resubmit(p, kind, done);
 }
 
-/* A stopping server ends its loop once every answer is written out. */
+static void maybe_exit(gw_server *s);
+
+static void
+on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	maybe_exit(arg);
+}
+
+/* A stopping server ends its loop once every answer is written out, to the socket. */
 static void
 maybe_exit(gw_server *s)
 {
-	if (s->stopping && s->inflight == 0 && s->unsent == 0)
+	const struct timeval soon = {0, 20000};
+
+	if (!s->stopping || s->inflight || s->unsent)
+		return;
+	if (!gw_guard_writing(s->guard))
 		event_base_loopexit(s->base, NULL);
+	else
+		event_base_once(s->base, -1, EV_TIMEOUT, on_drain, s, &soon);
 }
 
 /* libevent has written the whole answer to request req. */
@@ -318,7 +335,7 @@ on_sent(struct evhttp_request *req, void *arg)
 {
 	gw_server *s = arg;
 
-	(void)req;
+	gw_guard_done(req);
 	s->unsent--;
 	maybe_exit(s);
 }
@@ -349,20 +366,27 @@ store_failed(struct pending *p, const char *what)
 /* ---- POST /v1/berichten ---- */
 
 static void
-audit(gw_server *s, const struct pending *p, const char *action, const char *detail)
+audit_as(gw_server *s, const char *party, const char *cert, const char *remote, const char *action,
+         const char *detail)
 {
 	struct gw_job *j = calloc(1, sizeof *j);
 
 	if (!j)
 		return;
 	j->kind = GW_JOB_AUDIT;
-	snprintf(j->party, sizeof j->party, "%s", p->caller.code);
-	snprintf(j->cert, sizeof j->cert, "%s", p->cert);
-	snprintf(j->remote, sizeof j->remote, "%s", p->remote);
+	snprintf(j->party, sizeof j->party, "%s", party);
+	snprintf(j->cert, sizeof j->cert, "%s", cert);
+	snprintf(j->remote, sizeof j->remote, "%s", remote);
 	snprintf(j->action, sizeof j->action, "%s", action);
 	snprintf(j->detail, sizeof j->detail, "%s", detail);
 	j->done = (void (*)(struct gw_job *))free;
 	gw_writer_submit(s->writer, j);
+}
+
+static void
+audit(gw_server *s, const struct pending *p, const char *action, const char *detail)
+{
+	audit_as(s, p->caller.code, p->cert, p->remote, action, detail);
 }
 
 /*
@@ -1077,6 +1101,7 @@ on_request(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	struct gw_guard_verdict verdict;
 	struct pending *p;
 	const char *rest;
 	int64_t id;
@@ -1085,6 +1110,17 @@ on_request(struct evhttp_request *req, void *arg)
 		path = "";
 	s->unsent++;
 	evhttp_request_set_on_complete_cb(req, on_sent, s);
+	if (gw_guard_verdict(req, &verdict)) {
+		char after[16];
+
+		if (verdict.retry_after) {
+			snprintf(after, sizeof after, "%u", verdict.retry_after);
+			evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
+			                  after);
+		}
+		reply_error(req, verdict.status, verdict.error, "%s", verdict.message);
+		return;
+	}
 	if (s->stopping) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 		reply_error(req, 503, "shutting down", "the gateway is stopping; try again soon");
@@ -1144,16 +1180,63 @@ on_request(struct evhttp_request *req, void *arg)
 static struct bufferevent *
 new_connection(struct event_base *base, void *arg)
 {
-	SSL *ssl = SSL_new(arg);
-	struct bufferevent *bev;
+	gw_server *s = arg;
+	SSL *ssl = SSL_new(s->ssl);
 
-	if (!ssl)
-		return NULL;
-	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-	                                     BEV_OPT_CLOSE_ON_FREE);
-	if (bev)
-		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
+	(void)base;
+	return ssl ? gw_guard_connection(s->guard, ssl) : NULL;
+}
+
+/* The guard's view of a certificate: the code of its party. */
+static bool
+guard_party(void *ctx, X509 *cert, char code[9])
+{
+	gw_server *s = ctx;
+	const struct gw_party *party;
+
+	pthread_mutex_lock(&s->cfg_mu);
+	party = gw_tls_party(s->cfg, cert);
+	if (party)
+		memcpy(code, party->code, 9);
+	pthread_mutex_unlock(&s->cfg_mu);
+	return party != NULL;
+}
+
+static void
+guard_notice(void *ctx, const char *action, const char *remote, const char *cert,
+             const char *detail)
+{
+	gw_server *s = ctx;
+	char quoted[300];
+
+	gw_log(GW_LOG_WARN, action, "remote=%s cert=%s detail=%s", remote, cert[0] ? cert : "-",
+	       gw_log_quote(detail, quoted, sizeof quoted));
+	audit_as(s, "", cert, remote, action, detail);
+}
+
+/*
+ * The guard's limits from c. Connections are capped further by the
+ * descriptors the process may open, less some for the store, the log and
+ * pushes, so that accept() does not run out first.
+ */
+static void
+guard_limits(const struct gw_config *c, struct gw_guard_limits *l)
+{
+	struct rlimit rl;
+
+	memset(l, 0, sizeof *l);
+	l->max_connections = (unsigned)c->max_connections;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)l->max_connections + 128)
+		l->max_connections = rl.rlim_cur > 256 ? (unsigned)(rl.rlim_cur - 128) : 128;
+	l->max_per_address = (unsigned)c->max_connections_per_address;
+	l->header_timeout = (unsigned)c->header_timeout;
+	l->min_body_rate = c->min_body_rate;
+	l->max_requests = (unsigned)c->max_requests_in_flight;
+	l->max_bytes = c->max_bytes_in_flight;
+	l->max_body = c->max_message_bytes;
+	l->rate = (double)c->rate_limit;
+	l->burst = (double)c->rate_burst;
 }
 
 /* ---- signals ---- */
@@ -1196,6 +1279,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	gw_server *s = arg;
 	struct gw_config *c, *old;
 	SSL_CTX *ctx;
+	struct gw_guard_limits limits;
 	char err[1024], quoted[1100];
 
 	(void)sig;
@@ -1216,9 +1300,10 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		gw_log(GW_LOG_WARN, "reload_partial",
 		       "what=\"listen, port and store take effect at a restart\"");
 	/* New connections take the new context; established ones keep theirs. */
-	evhttp_set_bevcb(s->http, new_connection, ctx);
 	SSL_CTX_free(s->ssl);
 	s->ssl = ctx;
+	guard_limits(c, &limits);
+	gw_guard_set_limits(s->guard, &limits);
 	pthread_mutex_lock(&s->cfg_mu);
 	old = s->cfg;
 	s->cfg = c;
@@ -1241,6 +1326,8 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	socklen_t sl = sizeof ss;
 	char host[64] = "", why[512];
 	unsigned port = c->port;
+	struct rlimit rl;
+	struct gw_guard_limits limits;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -1253,7 +1340,14 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	s->schemas = schemas;
 	pthread_mutex_init(&s->cfg_mu, NULL);
 	evthread_use_pthreads();
-	if (!(s->base = event_base_new()) || !(s->http = evhttp_new(s->base))) {
+	/* Descriptors are connections: take what the hard limit allows. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	guard_limits(c, &limits);
+	if (!(s->base = event_base_new()) || !(s->http = evhttp_new(s->base)) ||
+	    !(s->guard = gw_guard_new(s->base, &limits, guard_party, guard_notice, s))) {
 		snprintf(err, errlen, "cannot make the event loop");
 		goto fail;
 	}
@@ -1280,15 +1374,13 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		goto fail;
 	}
 	ws = NULL;
-	evhttp_set_bevcb(s->http, new_connection, s->ssl);
+	evhttp_set_bevcb(s->http, new_connection, s);
 	evhttp_set_gencb(s->http, on_request, s);
 	/* Every method reaches the handler, which answers 405 where it does not fit. */
 	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
 	                                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-	/* Read what a refused body still sends, so that the client sees the 413. */
-	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
 	evhttp_set_max_headers_size(s->http, 16384);
 	evhttp_set_timeout(s->http, IDLE_TIMEOUT);
@@ -1297,6 +1389,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		         strerror(errno));
 		goto fail;
 	}
+	gw_guard_listen(s->guard, evhttp_bound_socket_get_listener(s->sock));
 	fd = evhttp_bound_socket_get_fd(s->sock);
 	/*
 	 * Answers leave in a few TLS records; without TCP_NODELAY, which accepted
@@ -1324,7 +1417,8 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		}
 	signal(SIGPIPE, SIG_IGN);
 	gw_metrics_start((int64_t)time(NULL));
-	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu", host, port, c->nparties);
+	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu max_connections=%u", host,
+	       port, c->nparties, limits.max_connections);
 	return s;
 fail:
 	gw_store_close(ws);
@@ -1362,6 +1456,7 @@ gw_server_free(gw_server *s)
 		event_free(s->grace);
 	if (s->http)
 		evhttp_free(s->http);
+	gw_guard_free(s->guard);
 	if (s->base)
 		event_base_free(s->base);
 	SSL_CTX_free(s->ssl);

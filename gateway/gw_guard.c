@@ -1,0 +1,994 @@
+/*
+ * gw_guard.c: the connection guard, a bufferevent filter between TLS and
+ * evhttp.
+ *
+ * Each connection is a filter over its TLS bufferevent. The input side holds
+ * a request's bytes back until its head is complete, judges the head, and
+ * then passes it on with its body (admitted), or passes on a request of no
+ * body in its place and discards the body as it arrives (refused). It reads
+ * no further than one request: the next head waits until the answer to this
+ * one is written. The output side reads the status line of every answer.
+ *
+ * Deadlines are one timer per connection. A connection to be closed is shut
+ * down under libevent's feet (shutdown(2)): evhttp sees the end of the
+ * stream and frees it, and the filter's context goes with it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <netinet/in.h>
+
+#include "gw_guard.h"
+#include "gw_log.h"
+#include "gw_metrics.h"
+#include "gw_tls.h"
+
+#define HEAD_MAX 16384     /* a request head, as evhttp's max_headers_size */
+#define PAUSE_MS 250       /* accepting rests this long when descriptors run out */
+#define SUMMARY_SECONDS 10 /* refusals are logged as counts at most this often */
+#define NOTICES_MAX 20     /* notices per SUMMARY_SECONDS; the rest are counted */
+#define ADDR_BUCKETS 4096
+#define REFUSED_PATH "/-/refused"
+
+enum cstate {
+	C_HEAD,    /* waiting for a request head */
+	C_BODY,    /* passing an admitted body on */
+	C_DISCARD, /* discarding a refused body */
+	C_BUSY     /* the request is with the server */
+};
+
+struct addr {
+	struct addr *next;
+	unsigned char key[16];
+	unsigned n;
+};
+
+struct conn {
+	TAILQ_ENTRY(conn) link;
+	gw_guard *g;
+	struct bufferevent *bev, *tls;
+	struct event *timer;
+	struct event *kick; /* writes out what evhttp added to the output */
+	struct evbuffer_cb_entry *added;
+	struct addr *addr;
+	char remote[64];
+	enum cstate state;
+	bool admitted;  /* counted against the caps */
+	bool answering; /* a request is with evhttp, its answer not yet written */
+	bool closing;   /* shut down */
+	bool requested; /* made a request at all */
+	bool head_req;  /* the request is a HEAD: its answer has no body */
+	uint64_t left;  /* body bytes still to pass on or discard */
+	size_t reserved;
+	bool slot;
+	struct gw_guard_verdict verdict;
+	uint64_t out_left; /* body bytes of the answer being written */
+};
+
+struct bucket {
+	char code[9];
+	double tokens, last;
+};
+
+struct gw_guard {
+	struct event_base *base;
+	struct gw_guard_limits lim;
+	gw_guard_party_fn party;
+	gw_guard_notice_fn notice;
+	void *ctx;
+	TAILQ_HEAD(, conn) conns;
+	unsigned nconns;
+	struct addr *addrs[ADDR_BUCKETS];
+	unsigned requests;
+	size_t bytes;
+	struct bucket *buckets;
+	size_t nbuckets;
+	struct evconnlistener *listener;
+	struct event *resume, *summary;
+	bool paused, freed;               /* freed: let go, and gone with its last connection */
+	unsigned long tally[GW_REFUSALS]; /* since the last summary */
+	unsigned notices;                 /* in this summary interval */
+	char head[HEAD_MAX + 1];
+};
+
+static int ex_index = -1;
+static gw_guard *listening; /* the guard whose listener's errors come to on_accept_error */
+
+static void
+tally(gw_guard *g, enum gw_refusal t)
+{
+	g->tally[t]++;
+	gw_metrics_refusal(t);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+arm(struct conn *c, double seconds)
+{
+	struct timeval tv = {(time_t)seconds,
+	                     (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)};
+
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+notice(gw_guard *g, const char *action, const struct conn *c, const char *detail)
+{
+	char cert[65] = "";
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
+	X509 *x = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+
+	if (g->freed)
+		return;
+	if (g->notices >= NOTICES_MAX) {
+		tally(g, GW_REFUSED_NOTICES);
+		return;
+	}
+	g->notices++;
+	if (x)
+		gw_tls_fingerprint(x, cert);
+	g->notice(g->ctx, action, c->remote, cert, detail);
+}
+
+/* Closes c: evhttp sees the end of its stream and frees it. */
+static void
+kill_conn(struct conn *c)
+{
+	evutil_socket_t fd = bufferevent_getfd(c->tls);
+
+	if (c->closing)
+		return;
+	c->closing = true;
+	evtimer_del(c->timer);
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
+/* ---- accepting ---- */
+
+static void
+pause_accepting(gw_guard *g)
+{
+	const struct timeval tv = {0, PAUSE_MS * 1000};
+
+	if (!g->listener || g->paused)
+		return;
+	evconnlistener_disable(g->listener);
+	g->paused = true;
+	evtimer_add(g->resume, &tv);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	gw_guard *g = arg;
+
+	(void)fd;
+	(void)what;
+	if (g->paused && g->listener)
+		evconnlistener_enable(g->listener);
+	g->paused = false;
+}
+
+static void
+on_accept_error(struct evconnlistener *l, void *arg)
+{
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)l;
+	(void)arg;
+	if (!listening)
+		return;
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM)
+		tally(listening, GW_REFUSED_NO_FILES);
+	else
+		gw_log(GW_LOG_WARN, "accept_failed", "error=\"%s\"", strerror(err));
+	pause_accepting(listening);
+}
+
+static struct addr *
+addr_get(gw_guard *g, const unsigned char key[16])
+{
+	uint32_t h = 2166136261u;
+	struct addr *a;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ key[i]) * 16777619u;
+	for (a = g->addrs[h % ADDR_BUCKETS]; a; a = a->next)
+		if (memcmp(a->key, key, 16) == 0)
+			return a;
+	if (!(a = calloc(1, sizeof *a)))
+		return NULL;
+	memcpy(a->key, key, 16);
+	a->next = g->addrs[h % ADDR_BUCKETS];
+	g->addrs[h % ADDR_BUCKETS] = a;
+	return a;
+}
+
+static void
+addr_put(gw_guard *g, struct addr *a)
+{
+	uint32_t h = 2166136261u;
+	struct addr **pp;
+
+	if (--a->n)
+		return;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a->key[i]) * 16777619u;
+	for (pp = &g->addrs[h % ADDR_BUCKETS]; *pp != a; pp = &(*pp)->next)
+		;
+	*pp = a->next;
+	free(a);
+}
+
+/* The peer's address as a 16-byte key (IPv4 mapped) and as text; false when unknown. */
+static bool
+peer(evutil_socket_t fd, unsigned char key[16], char *text, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return false;
+	memset(key, 0, 16);
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &in->sin_addr, 4);
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		memcpy(key, &in6->sin6_addr, 16);
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+	} else
+		return false;
+	snprintf(text, size, "%s:%u", host, port);
+	return true;
+}
+
+/* Whether c waits for a request head, its last answer all written out. */
+static bool
+idle(const struct conn *c)
+{
+	return c->state == C_HEAD && !c->answering && !c->closing &&
+	       !evbuffer_get_length(bufferevent_get_output(c->tls));
+}
+
+/* The oldest idle connection other than c. */
+static struct conn *
+evictable(gw_guard *g, const struct conn *c)
+{
+	struct conn *o;
+
+	TAILQ_FOREACH(o, &g->conns, link)
+	if (o != c && idle(o))
+		return o;
+	return NULL;
+}
+
+/* Counts the new connection c against the caps, or closes it (or an older one). */
+static void
+admit(struct conn *c)
+{
+	gw_guard *g = c->g;
+	unsigned char key[16];
+	struct conn *old;
+
+	c->admitted = true;
+	if (!peer(bufferevent_getfd(c->tls), key, c->remote, sizeof c->remote)) {
+		kill_conn(c);
+		return;
+	}
+	if ((c->addr = addr_get(g, key)))
+		c->addr->n++;
+	if (c->addr && c->addr->n > g->lim.max_per_address) {
+		tally(g, GW_REFUSED_ADDRESS);
+		kill_conn(c);
+		return;
+	}
+	if (g->nconns > g->lim.max_connections) {
+		if ((old = evictable(g, c))) {
+			tally(g, GW_REFUSED_EVICTED);
+			kill_conn(old);
+		} else {
+			tally(g, GW_REFUSED_FULL);
+			kill_conn(c);
+			pause_accepting(g);
+			return;
+		}
+	}
+	arm(c, g->lim.header_timeout);
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!c->admitted) {
+		admit(c);
+		return;
+	}
+	if (c->state == C_HEAD && !c->answering && !idle(c)) {
+		/* an answer still going out: evhttp's write timeout watches it */
+		arm(c, c->g->lim.header_timeout);
+	} else if (idle(c)) {
+		tally(c->g, GW_REFUSED_HEAD_TIMEOUT);
+		if (!c->requested)
+			notice(c->g, "head_timeout", c,
+			       SSL_is_init_finished(bufferevent_openssl_get_ssl(c->tls))
+			               ? "no request head in time"
+			               : "no TLS handshake in time");
+		kill_conn(c);
+	} else if (c->state == C_BODY || c->state == C_DISCARD) {
+		tally(c->g, GW_REFUSED_BODY_TIMEOUT);
+		kill_conn(c);
+	}
+}
+
+static void
+on_summary(evutil_socket_t fd, short what, void *arg)
+{
+	gw_guard *g = arg;
+	char line[512];
+	size_t n = 0;
+
+	(void)fd;
+	(void)what;
+	for (int i = 0; i < GW_REFUSALS; i++)
+		if (g->tally[i] && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s=%lu", n ? " " : "",
+			                      gw_refusal_names[i], g->tally[i]);
+	if (n)
+		gw_log(GW_LOG_WARN, "connections_refused", "%s open=%u in_flight=%u bytes=%zu",
+		       line, g->nconns, g->requests, g->bytes);
+	memset(g->tally, 0, sizeof g->tally);
+	g->notices = 0;
+}
+
+/* ---- a request's head ---- */
+
+static void
+release(struct conn *c)
+{
+	gw_guard *g = c->g;
+
+	if (c->slot)
+		g->requests--;
+	g->bytes -= c->reserved;
+	c->slot = false;
+	c->reserved = 0;
+}
+
+/* Sets the verdict; false, for judge() to return. */
+static bool refuse(struct gw_guard_verdict *v, int status, const char *error, unsigned retry_after,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static bool
+refuse(struct gw_guard_verdict *v, int status, const char *error, unsigned retry_after,
+       const char *fmt, ...)
+{
+	va_list ap;
+
+	v->status = status;
+	v->retry_after = retry_after;
+	snprintf(v->error, sizeof v->error, "%s", error);
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof v->message, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+struct head {
+	char method[16], version[9];
+	int content_lengths, encodings;
+	bool chunked, bad_length, folded, bad_name, expect, close, keep_alive;
+	uint64_t length;
+};
+
+/* Whether value, a comma list, holds token (any case). */
+static bool
+has_token(const char *value, size_t len, const char *token)
+{
+	size_t t = strlen(token);
+
+	for (size_t i = 0; i + t <= len; i++)
+		if (strncasecmp(value + i, token, t) == 0 &&
+		    (i == 0 || value[i - 1] == ',' || value[i - 1] == ' ' || value[i - 1] == '\t'))
+			return true;
+	return false;
+}
+
+static void
+header_line(struct head *h, const char *line, size_t len)
+{
+	const char *colon = memchr(line, ':', len);
+	const char *v;
+	size_t nlen, vlen;
+
+	if (line[0] == ' ' || line[0] == '\t') {
+		h->folded = true;
+		return;
+	}
+	if (!colon || colon == line) {
+		h->bad_name = true;
+		return;
+	}
+	nlen = (size_t)(colon - line);
+	for (size_t i = 0; i < nlen; i++)
+		if (line[i] <= ' ' || line[i] >= 127)
+			h->bad_name = true;
+	v = colon + 1;
+	vlen = len - nlen - 1;
+	while (vlen && (*v == ' ' || *v == '\t'))
+		v++, vlen--;
+	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+		vlen--;
+	if (nlen == 14 && strncasecmp(line, "Content-Length", 14) == 0) {
+		uint64_t n = 0;
+
+		h->content_lengths++;
+		if (!vlen || vlen > 15)
+			h->bad_length = true;
+		for (size_t i = 0; i < vlen; i++) {
+			if (v[i] < '0' || v[i] > '9')
+				h->bad_length = true;
+			else
+				n = n * 10 + (uint64_t)(v[i] - '0');
+		}
+		h->length = n;
+	} else if (nlen == 17 && strncasecmp(line, "Transfer-Encoding", 17) == 0) {
+		h->encodings++;
+		h->chunked = vlen == 7 && strncasecmp(v, "chunked", 7) == 0;
+	} else if (nlen == 6 && strncasecmp(line, "Expect", 6) == 0) {
+		h->expect = true;
+	} else if (nlen == 10 && strncasecmp(line, "Connection", 10) == 0) {
+		h->close |= has_token(v, vlen, "close");
+		h->keep_alive |= has_token(v, vlen, "keep-alive");
+	}
+}
+
+/* Parses the head buf[0..len) (its blank line included); false when the request line is bad. */
+static bool
+parse_head(const char *buf, size_t len, struct head *h)
+{
+	const char *p = buf, *end = buf + len, *nl, *sp1, *sp2;
+	size_t llen;
+
+	memset(h, 0, sizeof *h);
+	nl = memchr(p, '\n', (size_t)(end - p));
+	llen = (size_t)(nl - p);
+	if (llen && p[llen - 1] == '\r')
+		llen--;
+	sp1 = memchr(p, ' ', llen);
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', llen - (size_t)(sp1 + 1 - p)) : NULL;
+	if (!sp1 || !sp2 || sp1 == p || (size_t)(sp1 - p) >= sizeof h->method ||
+	    p + llen - (sp2 + 1) != 8 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+	    (sp2[8] != '0' && sp2[8] != '1'))
+		return false;
+	memcpy(h->method, p, (size_t)(sp1 - p));
+	memcpy(h->version, sp2 + 1, 8);
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		llen = (size_t)(nl - p);
+		if (llen && p[llen - 1] == '\r')
+			llen--;
+		if (!llen)
+			break;
+		header_line(h, p, llen);
+	}
+	return true;
+}
+
+/* The end of the head in buf[0..len): after its blank line; 0 when it is not there yet. */
+static size_t
+head_end(const char *buf, size_t len)
+{
+	for (size_t i = 1; i < len; i++)
+		if (buf[i] == '\n' &&
+		    (buf[i - 1] == '\n' || (i > 1 && buf[i - 1] == '\r' && buf[i - 2] == '\n')))
+			return i + 1;
+	return 0;
+}
+
+static struct bucket *
+bucket_of(gw_guard *g, const char *code)
+{
+	struct bucket *b;
+
+	for (size_t i = 0; i < g->nbuckets; i++)
+		if (strcmp(g->buckets[i].code, code) == 0)
+			return &g->buckets[i];
+	if (!(b = realloc(g->buckets, (g->nbuckets + 1) * sizeof *b)))
+		return NULL;
+	g->buckets = b;
+	b = &g->buckets[g->nbuckets++];
+	snprintf(b->code, sizeof b->code, "%s", code);
+	b->tokens = g->lim.burst;
+	b->last = now_seconds();
+	return b;
+}
+
+/* Decides on the request whose head is h: admits it (counts it in flight), or refuses it. */
+static bool
+judge(struct conn *c, const struct head *h, struct gw_guard_verdict *v)
+{
+	gw_guard *g = c->g;
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
+	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+	bool bodiless = strcmp(h->method, "HEAD") == 0;
+	char code[9];
+	struct bucket *b;
+	size_t want;
+
+	memset(v, 0, sizeof *v);
+	if (h->folded || h->bad_name)
+		return refuse(v, 400, "bad request", 0, "a header line is folded or has no name");
+	if (h->content_lengths > 1)
+		return refuse(v, 400, "bad request", 0, "Content-Length is given %d times",
+		              h->content_lengths);
+	if (h->bad_length)
+		return refuse(v, 400, "bad request", 0, "Content-Length is not a number of bytes");
+	if (h->encodings > 1 || (h->encodings && !h->chunked))
+		return refuse(v, 400, "bad request", 0,
+		              "the only Transfer-Encoding taken is one chunked");
+	if (h->encodings && h->content_lengths)
+		return refuse(v, 400, "bad request", 0,
+		              "Content-Length and Transfer-Encoding are both given");
+	if (bodiless && (h->encodings || h->length))
+		return refuse(v, 400, "bad request", 0, "a HEAD request has no body");
+	if (h->chunked)
+		return refuse(v, 411, "length required", 0,
+		              "send the message with a Content-Length, not chunked");
+	if (h->length > g->lim.max_body)
+		return refuse(v, 413, "too large", 0,
+		              "the body of %llu bytes is over the limit of %lu bytes",
+		              (unsigned long long)h->length, g->lim.max_body);
+	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK || !g->party(g->ctx, cert, code)) {
+		notice(g, "forbidden", c, "the client certificate names no party");
+		return refuse(v, 403, "forbidden", 0,
+		              "the client certificate is not that of a party of this gateway");
+	}
+	if (g->lim.rate > 0 && (b = bucket_of(g, code))) {
+		double now = now_seconds();
+
+		b->tokens += (now - b->last) * g->lim.rate;
+		if (b->tokens > g->lim.burst)
+			b->tokens = g->lim.burst;
+		b->last = now;
+		if (b->tokens < 1)
+			return refuse(v, 429, "too many requests",
+			              (unsigned)((1 - b->tokens) / g->lim.rate) + 1,
+			              "%s makes more than %g requests a second", code, g->lim.rate);
+		b->tokens -= 1;
+	}
+	want = (size_t)h->length;
+	if (g->requests >= g->lim.max_requests)
+		return refuse(v, 503, "busy", 1, "%u requests are in flight; try again shortly",
+		              g->requests);
+	if (want && g->bytes + want > g->lim.max_bytes)
+		return refuse(v, 503, "busy", 1,
+		              "%zu bytes of messages are in flight; try again shortly", g->bytes);
+	g->requests++;
+	c->slot = true;
+	g->bytes += want;
+	c->reserved = want;
+	return true;
+}
+
+/* The body passed on or discarded: the connection waits for the answer, or the next head. */
+static void
+body_over(struct conn *c)
+{
+	evtimer_del(c->timer);
+	if (c->answering)
+		c->state = C_BUSY;
+	else {
+		c->state = C_HEAD;
+		arm(c, c->g->lim.header_timeout);
+	}
+}
+
+/* Reads a head from src; false when it is not complete yet. */
+static bool
+read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
+          enum bufferevent_flush_mode mode)
+{
+	gw_guard *g = c->g;
+	size_t len = evbuffer_get_length(src), n, end;
+	struct head h;
+	bool body;
+
+	n = len < HEAD_MAX ? len : HEAD_MAX;
+	evbuffer_copyout(src, g->head, n);
+	if (!(end = head_end(g->head, n))) {
+		if (n < HEAD_MAX && mode == BEV_NORMAL)
+			return false;
+		memset(&h, 0, sizeof h);
+		snprintf(h.version, sizeof h.version, "HTTP/1.1");
+		refuse(&c->verdict, n < HEAD_MAX ? 400 : 431, "bad request", 0,
+		       n < HEAD_MAX ? "the request head is cut off"
+		                    : "the request head is over 16384 bytes");
+		h.close = true;
+		end = len;
+	} else if (!parse_head(g->head, end, &h)) {
+		snprintf(h.version, sizeof h.version, "HTTP/1.1");
+		refuse(&c->verdict, 400, "bad request", 0,
+		       "the request line is not METHOD PATH HTTP/1.x");
+		h.close = true;
+	} else
+		judge(c, &h, &c->verdict);
+	c->requested = true;
+	c->answering = true;
+	c->head_req = strcmp(h.method, "HEAD") == 0;
+	evtimer_del(c->timer);
+	if (!c->verdict.status) {
+		evbuffer_remove_buffer(src, dst, end);
+		c->left = h.length;
+		c->state = h.length ? C_BODY : C_BUSY;
+	} else {
+		/* In its place a request of no body, which the server answers with the verdict. */
+		bool close = h.close || h.expect || c->verdict.status == 400 ||
+		             c->verdict.status == 431 || c->verdict.status == 411;
+
+		evbuffer_drain(src, end);
+		evbuffer_add_printf(dst, "GET " REFUSED_PATH " %s\r\n%s\r\n", h.version,
+		                    close          ? "Connection: close\r\n"
+		                    : h.keep_alive ? "Connection: keep-alive\r\n"
+		                                   : "");
+		c->head_req = false;
+		c->left = close ? UINT64_MAX : h.length;
+		c->state = c->left ? C_DISCARD : C_BUSY;
+	}
+	body = c->state == C_BODY || c->state == C_DISCARD;
+	if (body)
+		arm(c, g->lim.header_timeout +
+		               (c->left == UINT64_MAX
+		                        ? 0
+		                        : (double)c->left / (double)g->lim.min_body_rate));
+	return true;
+}
+
+static enum bufferevent_filter_result
+filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+          enum bufferevent_flush_mode mode, void *ctx)
+{
+	struct conn *c = ctx;
+	bool moved = false;
+	size_t len, n;
+
+	(void)limit;
+	while ((len = evbuffer_get_length(src))) {
+		switch (c->state) {
+		case C_HEAD:
+			if (c->closing || !read_head(c, src, dst, mode))
+				return moved ? BEV_OK : BEV_NEED_MORE;
+			break;
+		case C_BODY:
+		case C_DISCARD:
+			n = len < c->left ? len : (size_t)c->left;
+			if (c->state == C_BODY)
+				evbuffer_remove_buffer(src, dst, n);
+			else
+				evbuffer_drain(src, n);
+			if (c->left != UINT64_MAX)
+				c->left -= n;
+			if (!c->left)
+				body_over(c);
+			break;
+		case C_BUSY:
+			return moved ? BEV_OK : BEV_NEED_MORE;
+		}
+		moved = true;
+	}
+	return moved ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* The answers going out: counted by status; evhttp writes each head in one piece. */
+static enum bufferevent_filter_result
+filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+           enum bufferevent_flush_mode mode, void *ctx)
+{
+	struct conn *c = ctx;
+	gw_guard *g = c->g;
+	bool moved = false;
+	size_t len, n;
+	struct evbuffer_ptr end;
+
+	(void)limit;
+	(void)mode;
+	while ((len = evbuffer_get_length(src))) {
+		if (c->out_left) {
+			n = len < c->out_left ? len : (size_t)c->out_left;
+			evbuffer_remove_buffer(src, dst, n);
+			c->out_left -= n;
+		} else {
+			int status = 0;
+			const char *cl;
+
+			end = evbuffer_search(src, "\r\n\r\n", 4, NULL);
+			if (end.pos < 0 || (size_t)end.pos + 4 > HEAD_MAX) {
+				evbuffer_add_buffer(dst, src);
+				return BEV_OK;
+			}
+			n = (size_t)end.pos + 4;
+			evbuffer_copyout(src, g->head, n);
+			g->head[n] = '\0';
+			if (sscanf(g->head, "HTTP/1.%*c %3d", &status) == 1 && status != 100) {
+				gw_metrics_http(status);
+				cl = strstr(g->head, "\r\nContent-Length:");
+				if (cl && !c->head_req)
+					c->out_left = strtoull(cl + 17, NULL, 10);
+			}
+			evbuffer_remove_buffer(src, dst, n);
+		}
+		moved = true;
+	}
+	return moved ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* ---- connections ---- */
+
+/*
+ * A filter passes output on when more is added while writing is enabled,
+ * but evhttp adds an answer first and enables writing after, which passes
+ * nothing on: the next turn of the loop does.
+ */
+static void
+on_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)buf;
+	if (info->n_added)
+		event_active(c->kick, EV_WRITE, 1);
+}
+
+static void
+on_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
+}
+
+static void guard_release(gw_guard *g);
+
+static void
+conn_free(void *arg)
+{
+	struct conn *c = arg;
+	gw_guard *g = c->g;
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
+
+	if (ssl)
+		SSL_set_ex_data(ssl, ex_index, NULL);
+	if (c->admitted && !c->requested && !c->closing && ssl && !SSL_is_init_finished(ssl))
+		notice(g, "handshake_failed", c, "the connection ended in the TLS handshake");
+	release(c);
+	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->added);
+	event_free(c->kick);
+	if (c->addr)
+		addr_put(g, c->addr);
+	TAILQ_REMOVE(&g->conns, c, link);
+	g->nconns--;
+	gw_metrics_connections(-1);
+	event_free(c->timer);
+	free(c);
+	if (g->freed && !g->nconns)
+		guard_release(g);
+}
+
+struct bufferevent *
+gw_guard_connection(gw_guard *g, SSL *ssl)
+{
+	const struct timeval now = {0, 0};
+	struct conn *c = calloc(1, sizeof *c);
+
+	if (!c || !(c->timer = evtimer_new(g->base, on_timer, c)) ||
+	    !(c->kick = event_new(g->base, -1, 0, on_kick, c))) {
+		if (c && c->timer)
+			event_free(c->timer);
+		free(c);
+		SSL_free(ssl);
+		return NULL;
+	}
+	c->tls = bufferevent_openssl_socket_new(g->base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	                                        BEV_OPT_CLOSE_ON_FREE);
+	if (!c->tls) {
+		event_free(c->timer);
+		event_free(c->kick);
+		free(c);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->tls, 1);
+	c->g = g;
+	c->state = C_HEAD;
+	snprintf(c->remote, sizeof c->remote, "?");
+	TAILQ_INSERT_TAIL(&g->conns, c, link);
+	g->nconns++;
+	gw_metrics_connections(1);
+	if (!(c->bev = bufferevent_filter_new(c->tls, filter_in, filter_out, BEV_OPT_CLOSE_ON_FREE,
+	                                      conn_free, c))) {
+		TAILQ_REMOVE(&g->conns, c, link);
+		g->nconns--;
+		gw_metrics_connections(-1);
+		bufferevent_free(c->tls);
+		event_free(c->timer);
+		event_free(c->kick);
+		free(c);
+		return NULL;
+	}
+	c->added = evbuffer_add_cb(bufferevent_get_output(c->bev), on_output, c);
+	SSL_set_ex_data(ssl, ex_index, c);
+	/* Admitted in the next turn of the loop, when evhttp has given the socket. */
+	evtimer_add(c->timer, &now);
+	return c->bev;
+}
+
+static struct conn *
+conn_of(struct evhttp_request *req)
+{
+	SSL *ssl = gw_guard_ssl(req);
+
+	return ssl ? SSL_get_ex_data(ssl, ex_index) : NULL;
+}
+
+SSL *
+gw_guard_ssl(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = req ? evhttp_request_get_connection(req) : NULL;
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	struct bufferevent *tls = bev ? bufferevent_get_underlying(bev) : NULL;
+
+	return tls ? bufferevent_openssl_get_ssl(tls) : NULL;
+}
+
+bool
+gw_guard_verdict(struct evhttp_request *req, struct gw_guard_verdict *out)
+{
+	struct conn *c = conn_of(req);
+
+	if (!c || !c->verdict.status)
+		return false;
+	*out = c->verdict;
+	return true;
+}
+
+void
+gw_guard_done(struct evhttp_request *req)
+{
+	struct conn *c = conn_of(req);
+
+	if (!c)
+		return;
+	release(c);
+	memset(&c->verdict, 0, sizeof c->verdict);
+	c->answering = false;
+	if (c->state != C_BUSY)
+		return;
+	c->state = C_HEAD;
+	arm(c, c->g->lim.header_timeout);
+	/* A head that came early waits in the TLS buffer: read it once evhttp reads again. */
+	if (evbuffer_get_length(bufferevent_get_input(c->tls)))
+		bufferevent_trigger(c->tls, EV_READ,
+		                    BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* ---- the guard ---- */
+
+gw_guard *
+gw_guard_new(struct event_base *base, const struct gw_guard_limits *limits, gw_guard_party_fn party,
+             gw_guard_notice_fn notice_fn, void *ctx)
+{
+	const struct timeval every = {SUMMARY_SECONDS, 0};
+	gw_guard *g = calloc(1, sizeof *g);
+
+	if (ex_index < 0)
+		ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	if (!g || ex_index < 0)
+		goto fail;
+	g->base = base;
+	g->party = party;
+	g->notice = notice_fn;
+	g->ctx = ctx;
+	TAILQ_INIT(&g->conns);
+	gw_guard_set_limits(g, limits);
+	if (!(g->resume = evtimer_new(base, on_resume, g)) ||
+	    !(g->summary = event_new(base, -1, EV_PERSIST, on_summary, g)) ||
+	    event_add(g->summary, &every) != 0)
+		goto fail;
+	return g;
+fail:
+	gw_guard_free(g);
+	return NULL;
+}
+
+void
+gw_guard_set_limits(gw_guard *g, const struct gw_guard_limits *limits)
+{
+	g->lim = *limits;
+	if (g->lim.burst < 1)
+		g->lim.burst = g->lim.rate > 0.5 ? 2 * g->lim.rate : 1;
+	if (!g->lim.min_body_rate)
+		g->lim.min_body_rate = 1;
+}
+
+void
+gw_guard_listen(gw_guard *g, struct evconnlistener *listener)
+{
+	g->listener = listener;
+	listening = g;
+	evconnlistener_set_error_cb(listener, on_accept_error);
+}
+
+bool
+gw_guard_writing(gw_guard *g)
+{
+	struct conn *c;
+
+	TAILQ_FOREACH(c, &g->conns, link)
+	if (!c->closing && evbuffer_get_length(bufferevent_get_output(c->tls)))
+		return true;
+	return false;
+}
+
+/* The guard's memory, once it is let go and its last connection is gone. */
+static void
+guard_release(gw_guard *g)
+{
+	for (size_t i = 0; i < ADDR_BUCKETS; i++)
+		while (g->addrs[i]) {
+			struct addr *a = g->addrs[i];
+
+			g->addrs[i] = a->next;
+			free(a);
+		}
+	free(g->buckets);
+	free(g);
+}
+
+void
+gw_guard_free(gw_guard *g)
+{
+	if (!g)
+		return;
+	if (listening == g)
+		listening = NULL;
+	if (g->resume)
+		event_free(g->resume);
+	if (g->summary)
+		event_free(g->summary);
+	g->resume = g->summary = NULL;
+	g->freed = true;
+	if (!g->nconns)
+		guard_release(g);
+}
