@@ -59,16 +59,17 @@ struct conn {
 	struct bufferevent *bev, *tls;
 	struct event *timer;
 	struct event *kick; /* writes out what evhttp added to the output */
-	struct evbuffer_cb_entry *added;
+	struct evbuffer_cb_entry *added, *drained;
 	struct addr *addr;
 	char remote[64];
 	enum cstate state;
-	bool admitted;  /* counted against the caps */
-	bool answering; /* a request is with evhttp, its answer not yet written */
-	bool closing;   /* shut down */
-	bool requested; /* made a request at all */
-	bool head_req;  /* the request is a HEAD: its answer has no body */
-	uint64_t left;  /* body bytes still to pass on or discard */
+	bool admitted;    /* counted against the caps */
+	bool answering;   /* a request is with evhttp, its answer not yet written */
+	bool closing;     /* shut down */
+	bool requested;   /* made a request at all */
+	bool head_req;    /* the request is a HEAD: its answer has no body */
+	bool close_after; /* closed once the answer is out */
+	uint64_t left;    /* body bytes still to pass on or discard */
 	size_t reserved;
 	bool slot;
 	struct gw_guard_verdict verdict;
@@ -615,6 +616,26 @@ body_over(struct conn *c)
 	}
 }
 
+/* The head buf[0..len) into dst without its Connection headers, kept alive. */
+static void
+keep_alive_head(const char *buf, size_t len, struct evbuffer *dst, bool http10)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t llen;
+
+	nl = memchr(p, '\n', len);
+	evbuffer_add(dst, p, (size_t)(nl + 1 - p));
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		llen = (size_t)(nl - p) - (nl > p && nl[-1] == '\r');
+		if (!llen)
+			break;
+		if (llen < 11 || strncasecmp(p, "Connection:", 11) != 0)
+			evbuffer_add(dst, p, (size_t)(nl + 1 - p));
+	}
+	evbuffer_add_printf(dst, "%s\r\n", http10 ? "Connection: keep-alive\r\n" : "");
+}
+
 /* Reads a head from src; false when it is not complete yet. */
 static bool
 read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
@@ -648,22 +669,28 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	c->answering = true;
 	c->head_req = strcmp(h.method, "HEAD") == 0;
 	evtimer_del(c->timer);
+	/*
+	 * evhttp shuts a connection it means to close before its answer has
+	 * left the TLS layer: it is told to keep every connection, and the
+	 * guard closes the ones to close once their answer is out.
+	 */
+	c->close_after = h.close || (strcmp(h.version, "HTTP/1.0") == 0 && !h.keep_alive);
 	if (!c->verdict.status) {
-		evbuffer_remove_buffer(src, dst, end);
+		keep_alive_head(g->head, end, dst, strcmp(h.version, "HTTP/1.0") == 0);
+		evbuffer_drain(src, end);
 		c->left = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;
 	} else {
 		/* In its place a request of no body, which the server answers with the verdict. */
-		bool close = h.close || h.expect || c->verdict.status == 400 ||
-		             c->verdict.status == 431 || c->verdict.status == 411;
-
+		if (h.expect || c->verdict.status == 400 || c->verdict.status == 431 ||
+		    c->verdict.status == 411)
+			c->close_after = true;
 		evbuffer_drain(src, end);
-		evbuffer_add_printf(dst, "GET " REFUSED_PATH " %s\r\n%s\r\n", h.version,
-		                    close          ? "Connection: close\r\n"
-		                    : h.keep_alive ? "Connection: keep-alive\r\n"
-		                                   : "");
+		evbuffer_add_printf(
+		        dst, "GET " REFUSED_PATH " %s\r\n%s\r\n", h.version,
+		        strcmp(h.version, "HTTP/1.0") == 0 ? "Connection: keep-alive\r\n" : "");
 		c->head_req = false;
-		c->left = close ? UINT64_MAX : h.length;
+		c->left = c->close_after ? UINT64_MAX : h.length;
 		c->state = c->left ? C_DISCARD : C_BUSY;
 	}
 	body = c->state == C_BODY || c->state == C_DISCARD;
@@ -746,7 +773,13 @@ filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 				if (cl && !c->head_req)
 					c->out_left = strtoull(cl + 17, NULL, 10);
 			}
-			evbuffer_remove_buffer(src, dst, n);
+			if (c->close_after && !strstr(g->head, "\r\nConnection:")) {
+				/* the answer says what the guard will do */
+				evbuffer_add(dst, g->head, n - 2);
+				evbuffer_add(dst, "Connection: close\r\n\r\n", 21);
+				evbuffer_drain(src, n);
+			} else
+				evbuffer_remove_buffer(src, dst, n);
 		}
 		moved = true;
 	}
@@ -768,6 +801,16 @@ on_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 	(void)buf;
 	if (info->n_added)
 		event_active(c->kick, EV_WRITE, 1);
+}
+
+/* The TLS layer has written out: a connection to close after its answer is closed. */
+static void
+on_drained(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct conn *c = arg;
+
+	if (info->n_deleted && !evbuffer_get_length(buf) && c->close_after && !c->answering)
+		kill_conn(c);
 }
 
 static void
@@ -795,6 +838,7 @@ conn_free(void *arg)
 		notice(g, "handshake_failed", c, "the connection ended in the TLS handshake");
 	release(c);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->added);
+	evbuffer_remove_cb_entry(bufferevent_get_output(c->tls), c->drained);
 	event_free(c->kick);
 	if (c->addr)
 		addr_put(g, c->addr);
@@ -848,6 +892,7 @@ gw_guard_connection(gw_guard *g, SSL *ssl)
 		return NULL;
 	}
 	c->added = evbuffer_add_cb(bufferevent_get_output(c->bev), on_output, c);
+	c->drained = evbuffer_add_cb(bufferevent_get_output(c->tls), on_drained, c);
 	SSL_set_ex_data(ssl, ex_index, c);
 	/* Admitted in the next turn of the loop, when evhttp has given the socket. */
 	evtimer_add(c->timer, &now);
@@ -884,6 +929,15 @@ gw_guard_verdict(struct evhttp_request *req, struct gw_guard_verdict *out)
 }
 
 void
+gw_guard_close_after(struct evhttp_request *req)
+{
+	struct conn *c = conn_of(req);
+
+	if (c)
+		c->close_after = true;
+}
+
+void
 gw_guard_done(struct evhttp_request *req)
 {
 	struct conn *c = conn_of(req);
@@ -893,6 +947,11 @@ gw_guard_done(struct evhttp_request *req)
 	release(c);
 	memset(&c->verdict, 0, sizeof c->verdict);
 	c->answering = false;
+	if (c->close_after) {
+		if (!evbuffer_get_length(bufferevent_get_output(c->tls)))
+			kill_conn(c);
+		return;
+	}
 	if (c->state != C_BUSY)
 		return;
 	c->state = C_HEAD;

@@ -21,7 +21,9 @@
  *
  * A refused request reaches the server as a request of no body whose
  * verdict gw_guard_verdict() gives; its body is discarded, and the
- * connection stays usable. Every answer written is counted by its status
+ * connection stays usable. Connections are closed by the guard, once their
+ * last answer has left the TLS layer, never by evhttp: it would cut the
+ * answer off. Every answer written is counted by its status
  * as it goes out, libevent's own answers included.
  */
 #ifndef GW_GUARD_H
@@ -87,6 +89,8 @@ void gw_guard_free(gw_guard *g);
 SSL *gw_guard_ssl(struct evhttp_request *req);
 /* The guard's verdict on the request; false when it goes on. */
 bool gw_guard_verdict(struct evhttp_request *req, struct gw_guard_verdict *out);
+/* The request's connection is closed once the answer is out (the connection is not kept). */
+void gw_guard_close_after(struct evhttp_request *req);
 /* The answer to the request is written: its share of what is in flight is free. */
 void gw_guard_done(struct evhttp_request *req);
 

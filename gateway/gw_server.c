@@ -1122,7 +1122,7 @@ on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (s->stopping) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		gw_guard_close_after(req);
 		reply_error(req, 503, "shutting down", "the gateway is stopping; try again soon");
 		return;
 	}

@@ -368,6 +368,7 @@ class Daemon:
         self.port = None
         self.runs = 0
         self.logs = []
+        self.prefix = []  # a command to run the daemon under, e.g. prlimit
 
     @property
     def log_path(self):
@@ -377,7 +378,8 @@ class Daemon:
         self.runs += 1
         self.logs.append(self.log_path)
         self.log_file = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([self.ctx.binary, "serve", "-c", self.pki.ini_path],
+        self.proc = subprocess.Popen(self.prefix + [self.ctx.binary, "serve", "-c",
+                                                    self.pki.ini_path],
                                      stdin=subprocess.DEVNULL, stdout=self.log_file,
                                      stderr=self.log_file)
         m = self.wait_log(r" info listening address=\S+ port=(\d+) ", timeout=timeout)
