@@ -206,8 +206,8 @@ push_main(void *arg)
 		p->woken = false;
 		pthread_mutex_unlock(&p->mu);
 		p->ndue = 0;
-		if (gw_store_due(p->store, (int64_t)time(NULL), DUE_BATCH, keep_due, p) !=
-		    GW_STORE_OK)
+		if (gw_store_due(p->store, (int64_t)time(NULL), DUE_BATCH, DUE_BATCH, keep_due,
+		                 p) != GW_STORE_OK)
 			gw_log(GW_LOG_ERROR, "store_failed", "what=push_due");
 		for (size_t i = 0; i < p->ndue; i++) {
 			pthread_mutex_lock(&p->mu);
