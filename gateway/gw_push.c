@@ -225,6 +225,17 @@ begin(gw_push *p, struct receiver *r, const struct gw_party *party, char *err, s
 		end_attempt(p, r);
 		return false;
 	}
+	/* what the receiver's TLS must meet: a push that libcurl cannot hold to it is not made */
+	if (curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, GW_TLS_CIPHERS_12) != CURLE_OK ||
+	    (party->push_ocsp && curl_easy_setopt(h, CURLOPT_SSL_VERIFYSTATUS, 1L) != CURLE_OK)) {
+		snprintf(err, errlen,
+		         "this libcurl cannot demand TLS 1.2 with the gateway's suites%s",
+		         party->push_ocsp ? " and a stapled OCSP answer" : "");
+		curl_easy_cleanup(h);
+		end_attempt(p, r);
+		return false;
+	}
 	r->curl_err[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, party->push_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
@@ -235,9 +246,6 @@ begin(gw_push *p, struct receiver *r, const struct gw_party *party, char *err, s
 	curl_easy_setopt(h, CURLOPT_SSLCERT, p->cert);
 	curl_easy_setopt(h, CURLOPT_SSLKEY, p->key);
 	curl_easy_setopt(h, CURLOPT_CAINFO, p->ca);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, GW_TLS_CIPHERS_12);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYSTATUS, party->push_ocsp ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->timeout);
 	/* each attempt on a connection of its own: the receiver's certificate is judged anew */
 	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
