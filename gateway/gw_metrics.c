@@ -202,7 +202,8 @@ gw_metrics_render(struct ijw_buf *b)
 	    "breaker (open, or waiting for the answer to a trial push).\n"
 	    "# TYPE ijw_push_breakers_open gauge\nijw_push_breakers_open %d\n",
 	    atomic_load(&breakers_open));
-	OUT("# HELP ijw_push_breaker_opened_total Times a receiver's circuit breaker opened.\n"
+	OUT("# HELP ijw_push_breaker_opened_total Times a receiver's closed circuit breaker "
+	    "opened.\n"
 	    "# TYPE ijw_push_breaker_opened_total counter\nijw_push_breaker_opened_total %llu\n",
 	    (unsigned long long)atomic_load(&breakers_opened));
 #undef OUT
