@@ -28,6 +28,7 @@ static const char *const retour_names[] = {"relay", "auto", NULL};
 static const char *const codes_names[] = {"both", "legacy", "profile", NULL};
 static const char *const cross_names[] = {"default", "off", "advise", "enforce", NULL};
 static const char *const kind_names[] = {"gemeente", "aanbieder", NULL};
+static const char *const yes_no_names[] = {"no", "yes", NULL};
 
 #define GW(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
 #define PT(field) offsetof(struct gw_party, field), sizeof(((struct gw_party *)0)->field)
@@ -97,7 +98,20 @@ static const struct setting {
         {"gateway", "retry_max", K_NUMBER, GW(retry_max), "600", 1, 86400, NULL,
          "the longest wait between two attempts, in seconds"},
         {"gateway", "give_up_after", K_NUMBER, GW(give_up_after), "172800", 1, 31536000, NULL,
-         "seconds after which an undelivered push is given up and reported"},
+         "seconds after the first attempt at a push after which it is given up and reported, "
+         "once min_attempts were made"},
+        {"gateway", "min_attempts", K_NUMBER, GW(min_attempts), "3", 1, 1000, NULL,
+         "the fewest attempts at a push before it is given up"},
+        {"gateway", "push_timeout", K_NUMBER, GW(push_timeout), "30", 1, 3600, NULL,
+         "seconds an attempt at a push may take, from connecting to the answer"},
+        {"gateway", "push_breaker_failures", K_NUMBER, GW(push_breaker_failures), "5", 1, 1000,
+         NULL,
+         "failed pushes in a row to one receiver after which its pushes pause "
+         "(the circuit breaker opens)"},
+        {"gateway", "push_breaker_seconds", K_NUMBER, GW(push_breaker_seconds), "60", 1, 86400,
+         NULL,
+         "how long an open breaker pauses a receiver's pushes; then one trial push "
+         "closes it again or keeps it open"},
         {"gateway", "batch_max", K_NUMBER, GW(batch_max), "256", 1, 4096, NULL,
          "the most messages stored in one transaction"},
         {"gateway", "products", K_STRING, GW(products_file), "", 0, 0, NULL,
@@ -117,6 +131,9 @@ static const struct setting {
          "inbox (the party fetches its messages) or push (the gateway posts them)"},
         {"party", "push_url", K_STRING, PT(push_url), "", 0, 0, NULL,
          "with delivery = push: the https:// URL messages are posted to"},
+        {"party", "push_ocsp", K_CHOICE, PT(push_ocsp), "no", 0, 0, yes_no_names,
+         "with delivery = push: yes refuses a push_url whose server does not staple a good "
+         "OCSP answer to its certificate"},
         {"party", "retour", K_CHOICE, PT(retour), "relay", 0, 0, retour_names,
          "relay (the party sends its own retour messages) or auto (the gateway answers "
          "valid messages to the party itself)"},
@@ -547,7 +564,7 @@ gw_config_describe(FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "",
 			        strcmp(section, "party") == 0 ? "party CODE" : section);
 		}
-		fprintf(out, "%-20s %s", s->name, s->doc);
+		fprintf(out, "%-21s %s", s->name, s->doc);
 		if (s->dflt && *s->dflt)
 			fprintf(out, " (default %s)", s->dflt);
 		else if (!s->dflt)

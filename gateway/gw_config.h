@@ -37,6 +37,7 @@ struct gw_party {
 	char cert_id[128]; /* the CN, the subject serialNumber, or the SHA-256 in hex */
 	enum gw_delivery delivery;
 	char push_url[GW_PATH_MAX];
+	int push_ocsp; /* 1: the push_url's server must staple a good OCSP answer */
 	enum gw_retour retour;
 	enum gw_codes product_codes;
 	/* for messages to the party; after loading never GW_CROSS_DEFAULT */
@@ -59,6 +60,10 @@ struct gw_config {
 	int log_level; /* enum gw_log_level */
 	char push_certificate[GW_PATH_MAX], push_private_key[GW_PATH_MAX], push_ca[GW_PATH_MAX];
 	unsigned long retry_initial, retry_max, give_up_after; /* seconds */
+	unsigned long min_attempts;                            /* before giving up */
+	unsigned long push_timeout;                            /* seconds per attempt */
+	/* failures in a row that pause a receiver's pushes, and for how many seconds */
+	unsigned long push_breaker_failures, push_breaker_seconds;
 	unsigned long batch_max;         /* messages per store transaction at the most */
 	char products_file[GW_PATH_MAX]; /* as written: "", "built-in" or a file */
 	char products_path[GW_PATH_MAX]; /* the same, a file's path resolved; "" for none */

@@ -32,6 +32,8 @@ static atomic_uint_fast64_t advice[NLAYERS + MAX_RULES];
 static atomic_uint_fast64_t translations[GW_TRANSLATIONS];
 static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
+static atomic_uint_fast64_t breakers_opened;
+static atomic_int breakers_open;
 static atomic_int inflight, connections;
 static atomic_uint_fast64_t refusals[GW_REFUSALS];
 static int64_t started;
@@ -125,6 +127,14 @@ gw_metrics_push(enum gw_delivered what)
 }
 
 void
+gw_metrics_breaker(bool open)
+{
+	if (open)
+		atomic_fetch_add(&breakers_opened, 1);
+	atomic_fetch_add(&breakers_open, open ? 1 : -1);
+}
+
+void
 gw_metrics_inflight(int delta)
 {
 	atomic_fetch_add(&inflight, delta);
@@ -214,6 +224,14 @@ gw_metrics_render(struct ijw_buf *b)
 	for (int i = 0; i < GW_PUSHES; i++)
 		OUT("ijw_push_attempts_total{outcome=\"%s\"} %llu\n", push_names[i],
 		    (unsigned long long)atomic_load(&pushes[i]));
+	OUT("# HELP ijw_push_breakers_open Receivers whose pushes are paused by their circuit "
+	    "breaker (open, or waiting for the answer to a trial push).\n"
+	    "# TYPE ijw_push_breakers_open gauge\nijw_push_breakers_open %d\n",
+	    atomic_load(&breakers_open));
+	OUT("# HELP ijw_push_breaker_opened_total Times a receiver's closed circuit breaker "
+	    "opened.\n"
+	    "# TYPE ijw_push_breaker_opened_total counter\nijw_push_breaker_opened_total %llu\n",
+	    (unsigned long long)atomic_load(&breakers_opened));
 #undef OUT
 	return rc;
 }

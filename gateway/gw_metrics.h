@@ -7,6 +7,7 @@
 #ifndef GW_METRICS_H
 #define GW_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ijw_buf.h"
@@ -41,6 +42,8 @@ void gw_metrics_advice(const char *rule);
 void gw_metrics_translation(enum gw_translation what);
 void gw_metrics_store(unsigned messages, uint64_t micros);
 void gw_metrics_push(enum gw_delivered what);
+/* A receiver's circuit breaker opened (true), or closed again (false). */
+void gw_metrics_breaker(bool open);
 void gw_metrics_inflight(int delta);
 void gw_metrics_connections(int delta);
 void gw_metrics_refusal(enum gw_refusal what);

@@ -1,8 +1,14 @@
 /*
- * gw_push.c: posting due deliveries with libcurl.
+ * gw_push.c: posting due deliveries with libcurl's multi interface.
+ *
+ * One thread and one store handle; each receiver has a slot for one attempt
+ * and a circuit breaker of its own, and the attempts of all receivers run
+ * side by side in one multi handle. The thread lists what is due when it is
+ * woken, when an attempt ends and else once a second, at most one delivery
+ * per receiver, and starts an attempt for each receiver whose slot is free
+ * and whose breaker lets it.
  */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,36 +19,47 @@
 #include "gw_log.h"
 #include "gw_metrics.h"
 #include "gw_push.h"
+#include "gw_tls.h"
 
-#define DUE_BATCH 32
-#define IDLE_SECONDS 1
-#define ATTEMPT_SECONDS 30
+#define IDLE_MS 1000
+#define DUE_MAX 4096 /* receivers looked at in one listing */
 #define BODY_MAX (1u << 30)
+
+enum breaker {
+	BREAKER_CLOSED, /* attempts are made */
+	BREAKER_OPEN,   /* none until open_until */
+	BREAKER_TRIAL,  /* one attempt, whose outcome closes or opens it again */
+};
+
+/* A receiver: its attempt under way, if any, and its breaker. */
+struct receiver {
+	char code[9];
+	CURL *h; /* the attempt under way, or NULL */
+	struct curl_slist *headers;
+	struct ijw_buf body;
+	struct gw_due due; /* what h delivers */
+	int64_t started;   /* when h began */
+	char curl_err[CURL_ERROR_SIZE];
+	enum breaker breaker;
+	unsigned failures; /* failed attempts in a row */
+	int64_t open_until;
+};
 
 struct gw_push {
 	gw_store *store;
 	gw_push_party_fn party;
 	void *party_ctx;
 	char cert[GW_PATH_MAX], key[GW_PATH_MAX], ca[GW_PATH_MAX];
-	unsigned long retry_initial, retry_max, give_up_after;
+	unsigned long retry_initial, retry_max, give_up_after, min_attempts, timeout;
+	unsigned long breaker_failures, breaker_seconds;
+	CURLM *multi;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	bool woken, stopping;
-	atomic_bool quit; /* stopping, read by curl's progress callback without the lock */
 	uint64_t rng;
-	struct gw_due due[DUE_BATCH];
-	size_t ndue;
+	struct receiver **rx; /* every receiver seen since the start */
+	size_t nrx, caprx;
 };
-
-static void
-keep_due(void *ctx, const struct gw_due *d)
-{
-	gw_push *p = ctx;
-
-	if (p->ndue < DUE_BATCH)
-		p->due[p->ndue++] = *d;
-}
 
 /* A number in [0, n), from xorshift: jitter needs no more. */
 static uint64_t
@@ -67,19 +84,6 @@ backoff(gw_push *p, unsigned attempts)
 	return (int64_t)(wait + jitter(p, wait / 4 + 1));
 }
 
-/* curl asks now and then whether to go on: not when the gateway stops. */
-static int
-keep_going(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
-{
-	gw_push *p = ctx;
-
-	(void)dltotal;
-	(void)dlnow;
-	(void)ultotal;
-	(void)ulnow;
-	return atomic_load(&p->quit) ? 1 : 0;
-}
-
 static size_t
 discard(char *ptr, size_t size, size_t n, void *ctx)
 {
@@ -88,88 +92,75 @@ discard(char *ptr, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-/* One POST; the HTTP status, 0 when none came (err then says why). */
-static long
-post(gw_push *p, const char *url, const struct gw_msg *m, const struct ijw_buf *body, char *err,
-     size_t errlen)
+/* The receiver with code, made when it is new; NULL when out of memory. */
+static struct receiver *
+receiver_of(gw_push *p, const char *code)
 {
-	char curl_err[CURL_ERROR_SIZE] = "", idh[64], adh[300];
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/xml");
-	CURL *h = curl_easy_init();
-	long status = 0;
-	CURLcode rc;
+	struct receiver *r;
 
-	snprintf(idh, sizeof idh, "Ijw-Message-Id: %lld", (long long)m->id);
-	snprintf(adh, sizeof adh, "Ijw-Advice: %s", m->advice);
-	if (headers)
-		headers = curl_slist_append(headers, idh);
-	if (headers && m->advice[0])
-		headers = curl_slist_append(headers, adh);
-	if (!h || !headers) {
-		snprintf(err, errlen, "out of memory");
-		curl_slist_free_all(headers);
-		if (h)
-			curl_easy_cleanup(h);
-		return 0;
+	for (size_t i = 0; i < p->nrx; i++)
+		if (strcmp(p->rx[i]->code, code) == 0)
+			return p->rx[i];
+	if (p->nrx == p->caprx) {
+		size_t cap = p->caprx ? 2 * p->caprx : 16;
+		struct receiver **more = realloc(p->rx, cap * sizeof *more);
+
+		if (!more)
+			return NULL;
+		p->rx = more;
+		p->caprx = cap;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, p->cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, p->key);
-	curl_easy_setopt(h, CURLOPT_CAINFO, p->ca);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)ATTEMPT_SECONDS);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, keep_going);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, p);
-	rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	else
-		snprintf(err, errlen, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(h);
-	return status;
+	if (!(r = calloc(1, sizeof *r)))
+		return NULL;
+	snprintf(r->code, sizeof r->code, "%s", code);
+	ijw_buf_init(&r->body, BODY_MAX);
+	p->rx[p->nrx++] = r;
+	return r;
 }
 
+/* The breaker after an attempt that reached for the receiver: ok when it delivered. */
 static void
-deliver(gw_push *p, const struct gw_due *d)
+breaker_after(gw_push *p, struct receiver *r, bool ok, int64_t now)
 {
-	int64_t now = (int64_t)time(NULL), next;
-	struct gw_party party;
-	struct gw_msg m;
-	struct ijw_buf body;
-	char err[512] = "", quoted[600];
-	bool ok, give_up;
-	long status = 0;
-
-	ijw_buf_init(&body, BODY_MAX);
-	if (!p->party(p->party_ctx, d->receiver, &party) || party.delivery != GW_DELIVERY_PUSH)
-		snprintf(err, sizeof err, "party %s no longer wants its messages pushed",
-		         d->receiver);
-	else if (gw_store_get(p->store, d->message, d->receiver, &m, &body) != GW_STORE_OK)
-		snprintf(err, sizeof err, "%s", gw_store_error(p->store));
-	else if ((status = post(p, party.push_url, &m, &body, err, sizeof err)) &&
-	         (status < 200 || status > 299))
-		snprintf(err, sizeof err, "the receiver answered %ld", status);
-	ok = !err[0];
-	if (!ok && atomic_load(&p->quit)) {
-		/* cut short by the stop: not an attempt; it is made again after a start */
-		gw_log(GW_LOG_INFO, "push_interrupted", "id=%lld to=%s", (long long)d->message,
-		       d->receiver);
-		ijw_buf_free(&body);
+	if (ok) {
+		if (r->breaker != BREAKER_CLOSED) {
+			gw_metrics_breaker(false);
+			gw_log(GW_LOG_INFO, "push_breaker_closed", "to=%s", r->code);
+		}
+		r->breaker = BREAKER_CLOSED;
+		r->failures = 0;
 		return;
 	}
-	give_up = !ok && now - d->created >= (int64_t)p->give_up_after;
-	next = now + backoff(p, d->attempts + 1);
-	if (gw_store_attempt(p->store, d->delivery, now, (int)status, ok ? NULL : err, ok, next,
+	r->failures++;
+	if (r->breaker == BREAKER_CLOSED && r->failures < p->breaker_failures)
+		return;
+	if (r->breaker == BREAKER_CLOSED)
+		gw_metrics_breaker(true);
+	gw_log(GW_LOG_WARN, "push_breaker_open", "to=%s failures=%u trial=%s pause=%lu", r->code,
+	       r->failures, r->breaker == BREAKER_TRIAL ? "failed" : "none", p->breaker_seconds);
+	r->breaker = BREAKER_OPEN;
+	r->open_until = now + (int64_t)p->breaker_seconds;
+}
+
+/*
+ * Records the attempt at d that began at started and ended at now: the HTTP
+ * status (0 when none came) and what went wrong ("" when it delivered). A
+ * failed delivery is given up once it has had min_attempts attempts and its
+ * first attempt is give_up_after seconds ago: time it spent waiting behind
+ * others does not count.
+ */
+static void
+conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long status,
+         const char *err)
+{
+	bool ok = !err[0];
+	unsigned made = d->attempts + 1;
+	int64_t first = d->first_attempt ? d->first_attempt : started;
+	bool give_up = !ok && made >= p->min_attempts && now - first >= (int64_t)p->give_up_after;
+	int64_t next = now + backoff(p, made);
+	char quoted[600];
+
+	if (gw_store_attempt(p->store, d->delivery, started, (int)status, ok ? NULL : err, ok, next,
 	                     give_up) != GW_STORE_OK)
 		gw_log(GW_LOG_ERROR, "store_failed", "what=push_attempt delivery=%lld error=%s",
 		       (long long)d->delivery,
@@ -177,58 +168,212 @@ deliver(gw_push *p, const struct gw_due *d)
 	if (ok) {
 		gw_metrics_push(GW_PUSH_DELIVERED);
 		gw_log(GW_LOG_INFO, "message_pushed", "id=%lld to=%s attempt=%u status=%ld",
-		       (long long)d->message, d->receiver, d->attempts + 1, status);
+		       (long long)d->message, d->receiver, made, status);
 	} else if (give_up) {
 		gw_metrics_push(GW_PUSH_GIVEN_UP);
-		gw_log(GW_LOG_ERROR, "push_given_up", "id=%lld to=%s attempts=%u age=%lld error=%s",
-		       (long long)d->message, d->receiver, d->attempts + 1,
+		gw_log(GW_LOG_ERROR, "push_given_up",
+		       "id=%lld to=%s attempts=%u since_first=%lld age=%lld error=%s",
+		       (long long)d->message, d->receiver, made, (long long)(now - first),
 		       (long long)(now - d->created), gw_log_quote(err, quoted, sizeof quoted));
 		gw_store_audit(p->store, now, d->receiver, "", "", "push_given_up", d->message,
 		               err);
 	} else {
 		gw_metrics_push(GW_PUSH_FAILED);
 		gw_log(GW_LOG_WARN, "push_failed", "id=%lld to=%s attempt=%u next_in=%lld error=%s",
-		       (long long)d->message, d->receiver, d->attempts + 1, (long long)(next - now),
+		       (long long)d->message, d->receiver, made, (long long)(next - now),
 		       gw_log_quote(err, quoted, sizeof quoted));
 	}
-	ijw_buf_free(&body);
+}
+
+/* Takes r's attempt, if it began, out of the multi handle and frees what it held. */
+static void
+end_attempt(gw_push *p, struct receiver *r)
+{
+	if (r->h) {
+		curl_multi_remove_handle(p->multi, r->h);
+		curl_easy_cleanup(r->h);
+	}
+	curl_slist_free_all(r->headers);
+	ijw_buf_free(&r->body);
+	ijw_buf_init(&r->body, BODY_MAX);
+	r->h = NULL;
+	r->headers = NULL;
+}
+
+/* Begins r's attempt at r->due, a POST to party's push_url; false with err when it cannot. */
+static bool
+begin(gw_push *p, struct receiver *r, const struct gw_party *party, char *err, size_t errlen)
+{
+	char idh[64], adh[300];
+	struct gw_msg m;
+	CURL *h;
+
+	if (gw_store_get(p->store, r->due.message, r->due.receiver, &m, &r->body) != GW_STORE_OK) {
+		snprintf(err, errlen, "%s", gw_store_error(p->store));
+		end_attempt(p, r);
+		return false;
+	}
+	snprintf(idh, sizeof idh, "Ijw-Message-Id: %lld", (long long)m.id);
+	snprintf(adh, sizeof adh, "Ijw-Advice: %s", m.advice);
+	r->headers = curl_slist_append(NULL, "Content-Type: application/xml");
+	if (r->headers)
+		r->headers = curl_slist_append(r->headers, idh);
+	if (r->headers && m.advice[0])
+		r->headers = curl_slist_append(r->headers, adh);
+	if (!r->headers || !(h = curl_easy_init())) {
+		snprintf(err, errlen, "out of memory");
+		end_attempt(p, r);
+		return false;
+	}
+	/* what the receiver's TLS must meet: a push that libcurl cannot hold to it is not made */
+	if (curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, GW_TLS_CIPHERS_12) != CURLE_OK ||
+	    (party->push_ocsp && curl_easy_setopt(h, CURLOPT_SSL_VERIFYSTATUS, 1L) != CURLE_OK)) {
+		snprintf(err, errlen,
+		         "this libcurl cannot demand TLS 1.2 with the gateway's suites%s",
+		         party->push_ocsp ? " and a stapled OCSP answer" : "");
+		curl_easy_cleanup(h);
+		end_attempt(p, r);
+		return false;
+	}
+	r->curl_err[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, party->push_url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body.data);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.len);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, p->cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, p->key);
+	curl_easy_setopt(h, CURLOPT_CAINFO, p->ca);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)p->timeout);
+	/* each attempt on a connection of its own: the receiver's certificate is judged anew */
+	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->curl_err);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	if (curl_multi_add_handle(p->multi, h) != CURLM_OK) {
+		snprintf(err, errlen, "cannot add the push to libcurl's multi handle");
+		curl_easy_cleanup(h);
+		end_attempt(p, r);
+		return false;
+	}
+	r->h = h;
+	return true;
+}
+
+/* A due delivery: attempted when its receiver's slot is free and its breaker lets it. */
+static void
+on_due(void *ctx, const struct gw_due *d)
+{
+	gw_push *p = ctx;
+	struct receiver *r = receiver_of(p, d->receiver);
+	int64_t now = (int64_t)time(NULL);
+	struct gw_party party;
+	char err[512] = "";
+
+	if (!r || r->h)
+		return;
+	if (!p->party(p->party_ctx, d->receiver, &party) || party.delivery != GW_DELIVERY_PUSH) {
+		/* nothing to guard any more: the breaker has no say in this */
+		if (r->breaker != BREAKER_CLOSED)
+			breaker_after(p, r, true, now);
+		snprintf(err, sizeof err, "party %s no longer wants its messages pushed",
+		         d->receiver);
+		conclude(p, d, now, now, 0, err);
+		return;
+	}
+	if (r->breaker == BREAKER_OPEN) {
+		if (now < r->open_until)
+			return; /* paused: no attempt, and none counted */
+		r->breaker = BREAKER_TRIAL;
+	}
+	r->due = *d;
+	r->started = now;
+	if (!begin(p, r, &party, err, sizeof err))
+		conclude(p, d, now, now, 0, err);
+}
+
+/* An attempt has ended: its outcome goes to the breaker and the store. */
+static void
+on_done(gw_push *p, CURL *h, CURLcode rc)
+{
+	struct receiver *r;
+	char *priv = NULL, err[512] = "";
+	long status = 0;
+	int64_t now = (int64_t)time(NULL);
+
+	curl_easy_getinfo(h, CURLINFO_PRIVATE, &priv);
+	r = (struct receiver *)(void *)priv;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (status < 200 || status > 299)
+			snprintf(err, sizeof err, "the receiver answered %ld", status);
+	} else
+		snprintf(err, sizeof err, "%s",
+		         r->curl_err[0] ? r->curl_err : curl_easy_strerror(rc));
+	end_attempt(p, r);
+	breaker_after(p, r, !err[0], now);
+	conclude(p, &r->due, r->started, now, status, err);
 }
 
 static void *
 push_main(void *arg)
 {
 	gw_push *p = arg;
+	int64_t listed = 0;
+	bool list = true;
 
-	pthread_mutex_lock(&p->mu);
-	while (!p->stopping) {
-		struct timespec until;
+	for (;;) {
+		int64_t now = (int64_t)time(NULL);
+		CURLMsg *msg;
+		int running, left;
 
+		pthread_mutex_lock(&p->mu);
+		if (p->stopping) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		list = list || p->woken;
 		p->woken = false;
 		pthread_mutex_unlock(&p->mu);
-		p->ndue = 0;
-		if (gw_store_due(p->store, (int64_t)time(NULL), DUE_BATCH, keep_due, p) !=
-		    GW_STORE_OK)
-			gw_log(GW_LOG_ERROR, "store_failed", "what=push_due");
-		for (size_t i = 0; i < p->ndue; i++) {
-			pthread_mutex_lock(&p->mu);
-			if (p->stopping) {
-				pthread_mutex_unlock(&p->mu);
-				break;
-			}
-			pthread_mutex_unlock(&p->mu);
-			deliver(p, &p->due[i]);
+		if (list || now != listed) {
+			if (gw_store_due(p->store, now, DUE_MAX, 1, on_due, p) != GW_STORE_OK)
+				gw_log(GW_LOG_ERROR, "store_failed", "what=push_due");
+			listed = now;
+			list = false;
 		}
-		pthread_mutex_lock(&p->mu);
-		if (p->ndue == DUE_BATCH)
-			continue;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += IDLE_SECONDS;
-		while (!p->woken && !p->stopping)
-			if (pthread_cond_timedwait(&p->cv, &p->mu, &until) != 0)
-				break;
+		curl_multi_perform(p->multi, &running);
+		while ((msg = curl_multi_info_read(p->multi, &left)))
+			if (msg->msg == CURLMSG_DONE) {
+				on_done(p, msg->easy_handle, msg->data.result);
+				list = true;
+			}
+		if (!list)
+			curl_multi_poll(p->multi, NULL, 0, IDLE_MS, NULL);
 	}
-	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < p->nrx; i++)
+		if (p->rx[i]->h) {
+			/* cut short by the stop: not an attempt; it is made again after a start */
+			gw_log(GW_LOG_INFO, "push_interrupted", "id=%lld to=%s",
+			       (long long)p->rx[i]->due.message, p->rx[i]->code);
+			end_attempt(p, p->rx[i]);
+		}
 	return NULL;
+}
+
+static void
+push_free(gw_push *p)
+{
+	for (size_t i = 0; i < p->nrx; i++) {
+		ijw_buf_free(&p->rx[i]->body);
+		free(p->rx[i]);
+	}
+	free(p->rx);
+	curl_multi_cleanup(p->multi);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
 }
 
 gw_push *
@@ -250,14 +395,20 @@ gw_push_start(gw_store *store, const struct gw_config *c, gw_push_party_fn party
 	p->retry_initial = c->retry_initial;
 	p->retry_max = c->retry_max;
 	p->give_up_after = c->give_up_after;
+	p->min_attempts = c->min_attempts;
+	p->timeout = c->push_timeout;
+	p->breaker_failures = c->push_breaker_failures;
+	p->breaker_seconds = c->push_breaker_seconds;
 	p->rng = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15u | 1;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
+	if (!(p->multi = curl_multi_init())) {
+		snprintf(err, errlen, "cannot make libcurl's multi handle");
+		push_free(p);
+		return NULL;
+	}
 	if (pthread_create(&p->thread, NULL, push_main, p) != 0) {
 		snprintf(err, errlen, "cannot start the delivery thread");
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->cv);
-		free(p);
+		push_free(p);
 		return NULL;
 	}
 	return p;
@@ -270,8 +421,8 @@ gw_push_wake(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	p->woken = true;
-	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+	curl_multi_wakeup(p->multi);
 }
 
 void
@@ -279,12 +430,9 @@ gw_push_stop(gw_push *p)
 {
 	pthread_mutex_lock(&p->mu);
 	p->stopping = true;
-	atomic_store(&p->quit, true);
-	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+	curl_multi_wakeup(p->multi);
 	pthread_join(p->thread, NULL);
 	gw_store_close(p->store);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	free(p);
+	push_free(p);
 }

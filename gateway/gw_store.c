@@ -442,10 +442,10 @@ gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 }
 
 enum gw_store_rc
-gw_store_due(gw_store *s, int64_t now, size_t limit,
+gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
              void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
-	return s->be->due(s->h, now, limit, each, ctx);
+	return s->be->due(s->h, now, limit, per_receiver, each, ctx);
 }
 
 enum gw_store_rc

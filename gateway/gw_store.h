@@ -92,8 +92,9 @@ struct gw_due {
 	int64_t delivery;
 	int64_t message;
 	char receiver[9];
-	unsigned attempts; /* made so far */
-	int64_t created;   /* when the message was stored */
+	unsigned attempts;     /* made so far */
+	int64_t created;       /* when the message was stored */
+	int64_t first_attempt; /* when the first of those was made, 0 before it */
 };
 
 /* What a backend's put calls for each item, inside its transaction. */
@@ -136,7 +137,7 @@ struct gw_store_backend {
 	                             const char *identificatie, struct gw_msg *m,
 	                             struct ijw_buf *body);
 	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
-	enum gw_store_rc (*due)(void *h, int64_t now, size_t limit,
+	enum gw_store_rc (*due)(void *h, int64_t now, size_t limit, size_t per_receiver,
 	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
 	enum gw_store_rc (*attempt)(void *h, int64_t delivery, int64_t now, int http_status,
 	                            const char *error, bool delivered, int64_t next, bool given_up);
@@ -189,8 +190,12 @@ enum gw_store_rc gw_store_original(gw_store *s, const char *sender, const char *
 /* Marks message id, addressed to party, as processed; again is no error. */
 enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now);
 
-/* Calls each for the push deliveries due at now (not delivered, not given up). */
-enum gw_store_rc gw_store_due(gw_store *s, int64_t now, size_t limit,
+/*
+ * Calls each for the push deliveries due at now (not delivered, not given
+ * up), the longest due first: at most limit, and at most per_receiver of
+ * any one receiver, so that one receiver's backlog never hides another's.
+ */
+enum gw_store_rc gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
                               void (*each)(void *ctx, const struct gw_due *d), void *ctx);
 
 /*

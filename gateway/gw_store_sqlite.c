@@ -149,10 +149,15 @@ static const char *const statements[ST_COUNT] = {
                    " WHERE id = ?1 AND receiver = ?2",
         [ST_ACKED] = "SELECT acked IS NOT NULL FROM messages WHERE id = ?1 AND receiver = ?2",
         [ST_ACK] = "UPDATE messages SET acked = ?2 WHERE id = ?1",
-        [ST_DUE] = "SELECT d.id, d.message, d.receiver, d.attempts, m.received"
+        /* the first ?3 of each receiver; the time of the first attempt only for those */
+        [ST_DUE] = "SELECT id, message, receiver, attempts, received,"
+                   " coalesce((SELECT min(at) FROM attempts WHERE delivery = q.id), 0)"
+                   " FROM (SELECT d.id, d.message, d.receiver, d.attempts, m.received,"
+                   " d.next_attempt, row_number() OVER (PARTITION BY d.receiver"
+                   " ORDER BY d.next_attempt, d.id) AS place"
                    " FROM deliveries d JOIN messages m ON m.id = d.message"
-                   " WHERE d.state = 'pending' AND d.next_attempt <= ?1"
-                   " ORDER BY d.next_attempt, d.id LIMIT ?2",
+                   " WHERE d.state = 'pending' AND d.next_attempt <= ?1) q"
+                   " WHERE place <= ?3 ORDER BY next_attempt, id LIMIT ?2",
         [ST_UPDATE_DELIVERY] = "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?2,"
                                " state = ?3, delivered = ?4 WHERE id = ?1 AND state = 'pending'",
         [ST_ACK_DELIVERED] = "UPDATE messages SET acked = ?2"
@@ -759,8 +764,8 @@ sq_ack(void *vh, int64_t id, const char *party, int64_t now)
 }
 
 static enum gw_store_rc
-sq_due(void *vh, int64_t now, size_t limit, void (*each)(void *ctx, const struct gw_due *d),
-       void *ctx)
+sq_due(void *vh, int64_t now, size_t limit, size_t per_receiver,
+       void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_DUE];
@@ -768,7 +773,8 @@ sq_due(void *vh, int64_t now, size_t limit, void (*each)(void *ctx, const struct
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if (sqlite3_bind_int64(st, 1, now) || sqlite3_bind_int64(st, 2, limit_of(limit)))
+	if (sqlite3_bind_int64(st, 1, now) || sqlite3_bind_int64(st, 2, limit_of(limit)) ||
+	    sqlite3_bind_int64(st, 3, limit_of(per_receiver)))
 		return failed(h, "due");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct gw_due *more = grow(rows, n, &cap, sizeof *rows), *d;
@@ -787,6 +793,7 @@ sq_due(void *vh, int64_t now, size_t limit, void (*each)(void *ctx, const struct
 		column_text(st, 2, d->receiver, sizeof d->receiver);
 		d->attempts = (unsigned)sqlite3_column_int64(st, 3);
 		d->created = sqlite3_column_int64(st, 4);
+		d->first_attempt = sqlite3_column_int64(st, 5);
 	}
 	if (rc != SQLITE_DONE) {
 		failed(h, "due");

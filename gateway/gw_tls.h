@@ -13,6 +13,16 @@
 #include "gw_config.h"
 
 /*
+ * The TLS 1.2 cipher suites the gateway speaks: forward secrecy (ECDHE) and
+ * authenticated encryption (GCM, ChaCha20-Poly1305) only. TLS 1.3's suites
+ * all are so already.
+ */
+#define GW_TLS_CIPHERS_12                                                                          \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                               \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"                               \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
+
+/*
  * A server context for the configuration: TLS 1.2 and 1.3 only, the server
  * certificate and key, and a client certificate required and verified
  * against client_ca. NULL with the reason in err. Free with SSL_CTX_free.

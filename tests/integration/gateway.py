@@ -26,6 +26,7 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -555,26 +556,39 @@ def refused(fn):
 
 # ---- a push receiver ----
 
+# What a Receiver answers besides a status: read the request and never answer,
+# or read it and reset the connection.
+HANG = "hang"
+RESET = "reset"
+
+
 class Receiver:
     """An HTTPS server for push deliveries on 127.0.0.1:port.
 
     Its certificate is issued by ca (the test's CA); it demands a client
     certificate from that CA. Every POST is recorded (path, Ijw-Message-Id
-    header, body, status answered; and all its request headers); a body is
-    answered 500 while fail[sha256] is above 0, else 200. unique() gives the bodies without
-    repeats (the receiver's own deduplication by body hash).
+    header, body, status answered; and all its request headers, and when it
+    was read); a body is answered 500 while fail[sha256] is above 0, else
+    answer: 200, another status, HANG or RESET (recorded as status 0).
+    unique() gives the bodies without repeats (the receiver's own
+    deduplication by body hash). tls, when given, narrows the server's
+    SSLContext (protocol versions, cipher suites) before it starts.
     """
 
-    def __init__(self, ca, cert, key, port=0, sock=None):
+    def __init__(self, ca, cert, key, port=0, sock=None, tls=None):
         """On sock (from reserve_port) when given, else on port (0: any)."""
         self.ca = ca
         self.port = port
         self.sock = sock
         self.cert, self.key = cert, key
+        self.tls = tls
         self.lock = threading.Lock()
         self.posts = []  # (path, message id header, body, status)
         self.headers = []  # the request headers of each post, in the order of posts
+        self.times = []  # time.monotonic() when each post was read, in the order of posts
         self.fail = {}   # sha256 -> how many more times to answer 500
+        self.answer = 200
+        self.stopped = threading.Event()  # lets the posts held by HANG go
         self.peers = set()
         self.server = None
 
@@ -583,6 +597,8 @@ class Receiver:
         ctx.load_cert_chain(self.cert, self.key)
         ctx.load_verify_locations(self.ca)
         ctx.verify_mode = ssl.CERT_REQUIRED
+        if self.tls:
+            self.tls(ctx)
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -601,14 +617,26 @@ class Receiver:
                 peer = dict(x[0] for x in (self.connection.getpeercert() or {}).get(
                     "subject", ()))
                 with receiver.lock:
-                    status = 200
+                    answer = receiver.answer
+                    status = answer if isinstance(answer, int) else 0
                     if receiver.fail.get(h, 0) > 0:
                         receiver.fail[h] -= 1
-                        status = 500
+                        status = answer = 500
                     receiver.peers.add(peer.get("commonName", ""))
                     receiver.posts.append((self.path, self.headers.get("Ijw-Message-Id"),
                                            body, status))
                     receiver.headers.append(dict(self.headers.items()))
+                    receiver.times.append(time.monotonic())
+                if answer == HANG:
+                    receiver.stopped.wait()
+                    self.close_connection = True
+                    return
+                if answer == RESET:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 out = b'{"ok":true}\n' if status == 200 else b'{"error":"try later"}\n'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -653,6 +681,7 @@ class Receiver:
         return self
 
     def stop(self):
+        self.stopped.set()
         if self.server:
             self.server.shutdown()
             self.server.server_close()

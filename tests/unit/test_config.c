@@ -102,6 +102,10 @@ a_good_file(void **state)
 	assert_string_equal(c->private_key, "/etc/keys/server.key");
 	assert_int_equal(c->max_message_bytes, 33554432);
 	assert_int_equal(c->retry_initial, 5);
+	assert_int_equal(c->min_attempts, 3);
+	assert_int_equal(c->push_timeout, 30);
+	assert_int_equal(c->push_breaker_failures, 5);
+	assert_int_equal(c->push_breaker_seconds, 60);
 	assert_int_equal(c->nparties, 2);
 	p = gw_config_party(c, "0384");
 	assert_non_null(p);
@@ -116,8 +120,17 @@ a_good_file(void **state)
 	assert_int_equal(p->match, GW_MATCH_SHA256);
 	assert_int_equal(p->delivery, GW_DELIVERY_PUSH);
 	assert_string_equal(p->push_url, "https://aanbieder.example/ijw");
+	assert_int_equal(p->push_ocsp, 0);
 	assert_int_equal(p->retour, GW_RETOUR_AUTO);
 	assert_null(gw_config_party(c, "0363"));
+	gw_config_free(c);
+
+	assert_string_equal(load(edited("retour = auto", "retour = auto\npush_ocsp = yes"), &c),
+	                    "");
+	assert_int_equal(gw_config_party(c, "42420001")->push_ocsp, 1);
+	gw_config_free(c);
+	assert_string_equal(load(edited("port = 9443", "port = 9443\nmin_attempts = 7"), &c), "");
+	assert_int_equal(c->min_attempts, 7);
 	gw_config_free(c);
 }
 
@@ -132,6 +145,10 @@ mistakes_name_their_line(void **state)
 	             "kind is gemeente or aanbieder, not 'provincie'");
 	expect_error(edited("retour = auto", "retour = maybe"), 21,
 	             "retour is relay or auto, not 'maybe'");
+	expect_error(edited("retour = auto", "push_ocsp = always"), 21,
+	             "push_ocsp is no or yes, not 'always'");
+	expect_error(edited("port = 9443", "push_timeout = 0"), 3,
+	             "push_timeout wants a whole number from 1 to 3600");
 	expect_error(edited("[party 0384]", "[party 384]"), 11, "4-digit gemeentecode");
 	expect_error(edited("[party 0384]", "[partij 0384]"), 11, "unknown section [partij 0384]");
 	expect_error(edited("[party 42420001]", "[party 0384]"), 16, "[party 0384] appears twice");

@@ -152,7 +152,7 @@ static size_t
 due(gw_store *s, int64_t now, struct dues *l)
 {
 	l->n = 0;
-	if (gw_store_due(s, now, 64, dues_each, l) != GW_STORE_OK)
+	if (gw_store_due(s, now, 64, 64, dues_each, l) != GW_STORE_OK)
 		fail_msg("due: %s", gw_store_error(s));
 	return l->n;
 }
@@ -788,7 +788,7 @@ due_and_attempt(void **state)
 	d1 = d.d[0].delivery;
 	d2 = d.d[1].delivery;
 	d.n = 0;
-	assert_int_equal(gw_store_due(s, 1000, 1, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(gw_store_due(s, 1000, 1, 64, dues_each, &d), GW_STORE_OK);
 	assert_int_equal(d.n, 1);
 
 	/* a failure moves the next attempt */
@@ -801,6 +801,13 @@ due_and_attempt(void **state)
 	assert_int_equal(d.d[0].delivery, d2); /* its next attempt (1000) comes first */
 	assert_int_equal(d.d[1].delivery, d1);
 	assert_int_equal(d.d[1].attempts, 1);
+	assert_int_equal(d.d[0].first_attempt, 0);
+	assert_int_equal(d.d[1].first_attempt, 1001);
+	assert_int_equal(
+	        gw_store_attempt(s, d1, 1060, 503, "Service Unavailable", false, 1060, false),
+	        GW_STORE_OK);
+	assert_int_equal(due(s, 1060, &d), 2);
+	assert_int_equal(d.d[1].first_attempt, 1001); /* the first one, not the last */
 
 	/* a success delivers it and counts the message as processed */
 	assert_int_equal(gw_store_attempt(s, d2, 1061, 200, NULL, true, 0, false), GW_STORE_OK);
@@ -822,11 +829,47 @@ due_and_attempt(void **state)
 	                 GW_STORE_NOTFOUND);
 	assert_int_equal(gw_store_attempt(s, 4242, 1063, 200, NULL, true, 0, false),
 	                 GW_STORE_NOTFOUND);
-	assert_int_equal(query(f, "SELECT count(*) FROM attempts"), 3);
+	assert_int_equal(query(f, "SELECT count(*) FROM attempts"), 4);
 	assert_int_equal(query(f, "SELECT count(*) FROM attempts WHERE error IS NULL AND"
 	                          " http_status = 200 AND delivered = 1"),
 	                 1);
-	assert_int_equal(query(f, "SELECT attempts FROM deliveries WHERE state = 'given_up'"), 2);
+	assert_int_equal(query(f, "SELECT attempts FROM deliveries WHERE state = 'given_up'"), 3);
+	gw_store_close(s);
+}
+
+/* One receiver's backlog does not fill a listing: each receiver has its own share. */
+static void
+due_per_receiver(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct gw_put p;
+	struct dues d = {.n = 0};
+	char ident[8];
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(ident, sizeof ident, "A%d", i);
+		item(&p, "JW301", "0384", "42420001", ident, "<a/>", 4);
+		p.push = true;
+		put(s, &p, 1, 1000 + i);
+	}
+	item(&p, "JW301", "0384", "42420002", "B", "<b/>", 4);
+	p.push = true;
+	put(s, &p, 1, 2000);
+	assert_int_equal(gw_store_due(s, 3000, 3, 1, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.d[0].receiver, "42420001");
+	assert_int_equal(d.d[0].created, 1000);
+	assert_string_equal(d.d[1].receiver, "42420002");
+	d.n = 0;
+	assert_int_equal(gw_store_due(s, 3000, 3, 2, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.d[1].created, 1001);
+	assert_string_equal(d.d[2].receiver, "42420002");
+	d.n = 0;
+	assert_int_equal(gw_store_due(s, 3000, 2, 64, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.d[1].receiver, "42420001");
 	gw_store_close(s);
 }
 
@@ -920,7 +963,7 @@ consumer(void *arg)
 	while (t->w.delivered < THREAD_MESSAGES && !t->w.failed && idle < 20000) {
 		unsigned before = t->w.delivered;
 
-		if (gw_store_due(t->w.s, 1000, 8, deliver_each, &t->w) != GW_STORE_OK) {
+		if (gw_store_due(t->w.s, 1000, 8, 8, deliver_each, &t->w) != GW_STORE_OK) {
 			t->w.failed = true;
 			snprintf(t->w.error, sizeof t->w.error, "due: %s", gw_store_error(t->w.s));
 		}
@@ -1011,6 +1054,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(get_exact_bytes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(translated_copy, setup, teardown),
 	        cmocka_unit_test_setup_teardown(due_and_attempt, setup, teardown),
+	        cmocka_unit_test_setup_teardown(due_per_receiver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(two_threads, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_log, setup, teardown),
 	};
