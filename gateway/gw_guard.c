@@ -543,7 +543,6 @@ judge(struct conn *c, const struct head *h, struct gw_guard_verdict *v)
 	gw_guard *g = c->g;
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
 	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
-	bool bodiless = strcmp(h->method, "HEAD") == 0;
 	char code[9];
 	struct bucket *b;
 	size_t want;
@@ -562,8 +561,9 @@ judge(struct conn *c, const struct head *h, struct gw_guard_verdict *v)
 	if (h->encodings && h->content_lengths)
 		return refuse(v, 400, "bad request", 0,
 		              "Content-Length and Transfer-Encoding are both given");
-	if (bodiless && (h->encodings || h->length))
-		return refuse(v, 400, "bad request", 0, "a HEAD request has no body");
+	if (strcmp(h->method, "POST") != 0 && (h->encodings || h->length))
+		return refuse(v, 400, "bad request", 0, "only a POST has a body, not a %s",
+		              h->method);
 	if (h->chunked)
 		return refuse(v, 411, "length required", 0,
 		              "send the message with a Content-Length, not chunked");
