@@ -36,9 +36,17 @@ gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen)
 		         gw_tls_error(why, sizeof why));
 		return NULL;
 	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    SSL_CTX_set_cipher_list(ctx, GW_TLS_CIPHERS_12) != 1 ||
+	    SSL_CTX_set_ciphersuites(ctx, GW_TLS_CIPHERS_13) != 1 ||
+	    SSL_CTX_set1_groups_list(ctx, GW_TLS_GROUPS) != 1) {
+		snprintf(err, errlen, "cannot set the TLS policy: %s",
+		         gw_tls_error(why, sizeof why));
+		goto fail;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+	                                 SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_session_id_context(ctx, sid, sizeof sid - 1);
 	if (SSL_CTX_use_certificate_chain_file(ctx, c->certificate) != 1) {
 		snprintf(err, errlen, "%s: %s", c->certificate, gw_tls_error(why, sizeof why));

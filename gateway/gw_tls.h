@@ -14,18 +14,28 @@
 
 /*
  * The TLS 1.2 cipher suites the gateway speaks: forward secrecy (ECDHE) and
- * authenticated encryption (GCM, ChaCha20-Poly1305) only. TLS 1.3's suites
- * all are so already.
+ * authenticated encryption (GCM, ChaCha20-Poly1305) only, best first, after
+ * the Dutch NCSC's TLS guidelines ("good"). TLS 1.3's suites all are so
+ * already.
  */
 #define GW_TLS_CIPHERS_12                                                                          \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                               \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"                               \
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
 
+/* The TLS 1.3 cipher suites, best first. */
+#define GW_TLS_CIPHERS_13                                                                          \
+	"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+
+/* The groups for the key exchange, best first. */
+#define GW_TLS_GROUPS "X25519:X448:secp384r1:secp256r1"
+
 /*
- * A server context for the configuration: TLS 1.2 and 1.3 only, the server
- * certificate and key, and a client certificate required and verified
- * against client_ca. NULL with the reason in err. Free with SSL_CTX_free.
+ * A server context for the configuration: TLS 1.3, and TLS 1.2 with
+ * GW_TLS_CIPHERS_12 only; the groups GW_TLS_GROUPS; the server's order of
+ * preference; no compression and no renegotiation. The server certificate
+ * and key, and a client certificate required and verified against
+ * client_ca. NULL with the reason in err. Free with SSL_CTX_free.
  */
 SSL_CTX *gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen);
 

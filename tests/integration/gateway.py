@@ -307,8 +307,10 @@ class CA:
                  "-addext", "keyUsage=critical,keyCertSign,cRLSign")
         return cls(directory, cert, key)
 
-    def issue(self, name, cn, not_before=None, not_after=None, kind="client", org=None):
-        """DIR/name.pem and .key for subject CN=cn; by default valid from a day ago for 30 days."""
+    def issue(self, name, cn, not_before=None, not_after=None, kind="client", org=None,
+              newkey=("ec", "-pkeyopt", "ec_paramgen_curve:prime256v1")):
+        """DIR/name.pem and .key for subject CN=cn; by default valid from a day ago for 30 days,
+        with an EC P-256 key (newkey: the arguments of openssl req -newkey for another)."""
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         not_before = not_before or now - datetime.timedelta(days=1)
         not_after = not_after or now + datetime.timedelta(days=30)
@@ -316,7 +318,7 @@ class CA:
         key = os.path.join(self.dir, name + ".key")
         csr = os.path.join(self.work, name + ".csr")
         subj = ("/O=%s" % org if org else "") + "/CN=" + cn
-        _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        _openssl("req", "-new", "-newkey", *newkey,
                  "-nodes", "-keyout", key, "-out", csr, "-subj", subj)
         _openssl("ca", "-batch", "-notext", "-config", self.conf, "-cert", self.cert,
                  "-keyfile", self.key, "-in", csr, "-out", pem, "-extensions", kind,
