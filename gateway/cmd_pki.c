@@ -1,5 +1,6 @@
 /*
  * cmd_pki.c: ijw-gateway pki init DIR --party KIND:CODE... [--port N] [--force]
+ *            ijw-gateway pki revoke DIR [CODE...] [--next-update SECONDS]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,7 +16,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: ijw-gateway pki init DIR --party KIND:CODE [--party KIND:CODE...]\n"
-	        "                            [--port N] [--force]\n\n"
+	        "                            [--port N] [--force]\n"
+	        "       ijw-gateway pki revoke DIR [CODE...] [--next-update SECONDS]\n\n"
 	        "Makes a development PKI and a gateway configuration on loopback in DIR\n"
 	        "(created when absent): a CA (ca.pem, ca.key), the gateway's server\n"
 	        "certificate for localhost (server.pem, server.key), its client certificate\n"
@@ -29,8 +31,14 @@ usage(FILE *out)
 	        "  --port N               the port the gateway listens on (default %u)\n"
 	        "  -f, --force            overwrite files that exist; without it nothing is\n"
 	        "                         written when any of the files exists\n"
+	        "\n"
+	        "revoke writes DIR/crl.pem, the CA's CRL: what it listed before and the\n"
+	        "certificates DIR/CODE.pem given, revoked now (without a CODE the same list\n"
+	        "with new dates). 'client_crl = crl.pem' in gateway.ini has the gateway\n"
+	        "check it; SIGHUP makes it read the new one.\n\n"
+	        "  --next-update SECONDS  the CRL's nextUpdate, from now (default %ld, 30 days)\n"
 	        "  -h, --help             this text\n",
-	        GW_PKI_DEFAULT_PORT);
+	        GW_PKI_DEFAULT_PORT, GW_PKI_CRL_SECONDS);
 }
 
 static bool
@@ -49,6 +57,18 @@ parse_port(const char *s, unsigned *port)
 	return true;
 }
 
+static bool
+parse_seconds(const char *s, long *seconds)
+{
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	*seconds = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0' && *seconds >= 1;
+}
+
 static void
 wrote(const char *path, void *arg)
 {
@@ -62,9 +82,11 @@ gw_cmd_pki(int argc, char **argv)
 	static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
 	                                     {"port", required_argument, NULL, 'P'},
 	                                     {"force", no_argument, NULL, 'f'},
+	                                     {"next-update", required_argument, NULL, 'u'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct gw_pki_opts o = {.port = GW_PKI_DEFAULT_PORT, .wrote = wrote};
+	struct gw_pki_revoke_opts r = {.seconds = GW_PKI_CRL_SECONDS, .wrote = wrote};
 	char err[GW_PKI_ERRSIZE];
 	const char **parties;
 	gw_pki_rc rc;
@@ -92,6 +114,14 @@ gw_cmd_pki(int argc, char **argv)
 		case 'f':
 			o.force = true;
 			break;
+		case 'u':
+			if (!parse_seconds(optarg, &r.seconds)) {
+				gw_warnx("pki: --next-update wants a number of seconds, 1 or more, "
+				         "not '%s'",
+				         optarg);
+				goto out;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			status = GW_EXIT_OK;
@@ -105,8 +135,23 @@ gw_cmd_pki(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	if (strcmp(argv[optind], "revoke") == 0 && optind + 2 <= argc) {
+		r.dir = argv[optind + 1];
+		r.codes = (const char *const *)argv + optind + 2;
+		r.ncodes = (size_t)(argc - optind - 2);
+		if ((rc = gw_pki_revoke(&r, err, sizeof err)))
+			gw_warnx("pki revoke: %s", err);
+		else
+			status = GW_EXIT_OK;
+		goto out;
+	}
 	if (strcmp(argv[optind], "init") != 0) {
-		gw_warnx("pki: unknown subcommand '%s' (there is 'pki init')", argv[optind]);
+		if (strcmp(argv[optind], "revoke") == 0)
+			usage(stderr);
+		else
+			gw_warnx("pki: unknown subcommand '%s' (there are 'pki init' and 'pki "
+			         "revoke')",
+			         argv[optind]);
 		goto out;
 	}
 	if (optind + 2 != argc) {

@@ -1,6 +1,6 @@
 /*
  * gw_pki.c: a development CA, the certificates of the gateway and its
- * parties, and a configuration to serve with (see gw_pki.h).
+ * parties, a configuration to serve with, and the CA's CRL (see gw_pki.h).
  *
  * Every file is first made in memory; only when all of them are there (and,
  * without force, none exists yet) is anything written.
@@ -91,7 +91,7 @@ seterr(struct pki *p, gw_pki_rc rc, const char *fmt, ...)
 
 /* Turns the oldest error on OpenSSL's queue into the message, and empties the queue. */
 static gw_pki_rc
-crypto_err(struct pki *p, const struct cert *c, const char *step)
+crypto_err(struct pki *p, const char *label, const char *step)
 {
 	unsigned long e = ERR_get_error();
 	char reason[256] = "no reason given";
@@ -99,7 +99,7 @@ crypto_err(struct pki *p, const struct cert *c, const char *step)
 	if (e)
 		ERR_error_string_n(e, reason, sizeof reason);
 	ERR_clear_error();
-	return seterr(p, GW_PKI_ECRYPTO, "%s: %s: %s", c->label, step, reason);
+	return seterr(p, GW_PKI_ECRYPTO, "%s: %s: %s", label, step, reason);
 }
 
 static gw_pki_rc
@@ -298,7 +298,7 @@ make_cert(struct pki *p, const struct cert *c, EVP_PKEY *key)
 		goto fail;
 	return x;
 fail:
-	crypto_err(p, c, step);
+	crypto_err(p, c->label, step);
 	X509_free(x);
 	return NULL;
 }
@@ -311,7 +311,7 @@ add_pems(struct pki *p, const struct cert *c, X509 *x, EVP_PKEY *key)
 	gw_pki_rc rc;
 
 	if (!(b = BIO_new(BIO_s_mem())) || PEM_write_bio_X509(b, x) != 1)
-		rc = crypto_err(p, c, "writing the certificate");
+		rc = crypto_err(p, c->label, "writing the certificate");
 	else
 		rc = add_bio(p, c->stem, ".pem", b, 0644);
 	BIO_free(b);
@@ -319,7 +319,7 @@ add_pems(struct pki *p, const struct cert *c, X509 *x, EVP_PKEY *key)
 		return rc;
 	if (!(b = BIO_new(BIO_s_secmem())) ||
 	    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) != 1)
-		rc = crypto_err(p, c, "writing the private key");
+		rc = crypto_err(p, c->label, "writing the private key");
 	else
 		rc = add_bio(p, c->stem, ".key", b, 0600);
 	BIO_free(b);
@@ -338,7 +338,7 @@ issue(struct pki *p, const struct cert *c)
 	gw_pki_rc rc;
 
 	if (!(key = EVP_EC_gen("P-256")))
-		return crypto_err(p, c, "making the key");
+		return crypto_err(p, c->label, "making the key");
 	if (!(x = make_cert(p, c, key))) {
 		EVP_PKEY_free(key);
 		return GW_PKI_ECRYPTO;
@@ -614,5 +614,259 @@ out:
 	X509_free(p.ca);
 	EVP_PKEY_free(p.cakey);
 	free(parties);
+	return rc;
+}
+
+/* ---- revocation ---- */
+
+/* DIR/name in p->path. */
+static const char *
+dir_path(struct pki *p, const char *name)
+{
+	snprintf(p->path, p->pathsize, "%s%s%s", p->dir,
+	         p->dir[strlen(p->dir) - 1] == '/' ? "" : "/", name);
+	return p->path;
+}
+
+static gw_pki_rc
+open_in(struct pki *p, const char *name, BIO **b)
+{
+	FILE *f = fopen(dir_path(p, name), "r");
+
+	if (!f)
+		return io_err(p, p->path);
+	if (!(*b = BIO_new_fp(f, BIO_CLOSE))) {
+		fclose(f);
+		return seterr(p, GW_PKI_ENOMEM, "out of memory");
+	}
+	return GW_PKI_OK;
+}
+
+/* Reads DIR/name: a certificate into *x when x is given, else a private key into *k. */
+static gw_pki_rc
+read_pem(struct pki *p, const char *name, X509 **x, EVP_PKEY **k)
+{
+	BIO *b;
+	gw_pki_rc rc = open_in(p, name, &b);
+	bool ok;
+
+	if (rc)
+		return rc;
+	if (x)
+		ok = (*x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL;
+	else
+		ok = (*k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) != NULL;
+	BIO_free(b);
+	return ok ? GW_PKI_OK : crypto_err(p, p->path, "reading");
+}
+
+/* DIR/crl.pem, which must be a CRL of ca; *crl stays NULL when there is no such file. */
+static gw_pki_rc
+read_crl(struct pki *p, X509 *ca, X509_CRL **crl)
+{
+	BIO *b;
+	gw_pki_rc rc;
+
+	*crl = NULL;
+	if (access(dir_path(p, "crl.pem"), F_OK) != 0 && errno == ENOENT)
+		return GW_PKI_OK;
+	if ((rc = open_in(p, "crl.pem", &b)))
+		return rc;
+	*crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!*crl)
+		return crypto_err(p, p->path, "reading the CRL");
+	if (X509_NAME_cmp(X509_CRL_get_issuer(*crl), X509_get_subject_name(ca)) != 0 ||
+	    X509_CRL_verify(*crl, X509_get0_pubkey(ca)) != 1) {
+		ERR_clear_error();
+		return seterr(p, GW_PKI_EINVAL, "%s is not a CRL of the CA of %s", p->path, p->dir);
+	}
+	return GW_PKI_OK;
+}
+
+static bool
+listed(X509_CRL *crl, const ASN1_INTEGER *serial)
+{
+	STACK_OF(X509_REVOKED) *rev = X509_CRL_get_REVOKED(crl);
+
+	for (int i = 0; i < sk_X509_REVOKED_num(rev); i++)
+		if (!ASN1_INTEGER_cmp(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(rev, i)),
+		                      serial))
+			return true;
+	return false;
+}
+
+/*
+ * Adds serial to crl, revoked at when, unless it is there. The setters copy
+ * what they are given, though their parameters are not const.
+ */
+static bool
+add_revoked(X509_CRL *crl, const ASN1_INTEGER *serial, const ASN1_TIME *when)
+{
+	X509_REVOKED *r;
+
+	if (listed(crl, serial))
+		return true;
+	if (!(r = X509_REVOKED_new()) ||
+	    X509_REVOKED_set_serialNumber(r, (ASN1_INTEGER *)serial) != 1 ||
+	    X509_REVOKED_set_revocationDate(r, (ASN1_TIME *)when) != 1 ||
+	    X509_CRL_add0_revoked(crl, r) != 1) {
+		X509_REVOKED_free(r);
+		return false;
+	}
+	return true;
+}
+
+/* The entries of old (the CRL before, or NULL), and the CRL number one above its. */
+static bool
+carry_over(X509_CRL *crl, X509_CRL *old)
+{
+	STACK_OF(X509_REVOKED) *rev = old ? X509_CRL_get_REVOKED(old) : NULL;
+	ASN1_INTEGER *number = old ? X509_CRL_get_ext_d2i(old, NID_crl_number, NULL, NULL) : NULL;
+	BIGNUM *bn = number ? ASN1_INTEGER_to_BN(number, NULL) : BN_new();
+	bool ok = bn && (number ? BN_add_word(bn, 1) : BN_one(bn)) &&
+	          (number = BN_to_ASN1_INTEGER(bn, number)) &&
+	          X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0) == 1;
+
+	for (int i = 0; ok && i < sk_X509_REVOKED_num(rev); i++) {
+		const X509_REVOKED *r = sk_X509_REVOKED_value(rev, i);
+
+		ok = add_revoked(crl, X509_REVOKED_get0_serialNumber(r),
+		                 X509_REVOKED_get0_revocationDate(r));
+	}
+	ASN1_INTEGER_free(number);
+	BN_free(bn);
+	return ok;
+}
+
+/* A CRL of ca's, from now for seconds, with the entries of old; NULL on failure. */
+static X509_CRL *
+new_crl(X509 *ca, X509_CRL *old, time_t now, long seconds)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *last = ASN1_TIME_set(NULL, now);
+	ASN1_TIME *next = ASN1_TIME_adj(NULL, now, 0, seconds);
+	X509_EXTENSION *aki = NULL;
+	X509V3_CTX v3;
+	bool ok;
+
+	X509V3_set_ctx(&v3, ca, NULL, NULL, crl, 0);
+	ok = crl && last && next && X509_CRL_set_version(crl, X509_CRL_VERSION_2) == 1 &&
+	     X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) == 1 &&
+	     X509_CRL_set1_lastUpdate(crl, last) == 1 && X509_CRL_set1_nextUpdate(crl, next) == 1 &&
+	     (aki = X509V3_EXT_nconf_nid(NULL, &v3, NID_authority_key_identifier,
+	                                 "keyid:always")) &&
+	     X509_CRL_add_ext(crl, aki, -1) == 1 && carry_over(crl, old);
+	X509_EXTENSION_free(aki);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	if (!ok) {
+		X509_CRL_free(crl);
+		return NULL;
+	}
+	return crl;
+}
+
+/* Adds the certificate DIR/code.pem, which ca must have issued, to crl. */
+static gw_pki_rc
+revoke_one(struct pki *p, X509 *ca, X509_CRL *crl, const char *code, time_t now)
+{
+	char name[sizeof p->files[0].name];
+	ASN1_TIME *when = NULL;
+	X509 *x = NULL;
+	gw_pki_rc rc;
+
+	if (!*code || strchr(code, '/') ||
+	    (size_t)snprintf(name, sizeof name, "%s.pem", code) >= sizeof name)
+		return seterr(p, GW_PKI_EINVAL,
+		              "'%s' is not the name of a certificate in the folder (0384 for "
+		              "0384.pem)",
+		              code);
+	if ((rc = read_pem(p, name, &x, NULL)))
+		return rc;
+	if (X509_check_issued(ca, x) != X509_V_OK || X509_verify(x, X509_get0_pubkey(ca)) != 1) {
+		ERR_clear_error();
+		rc = seterr(p, GW_PKI_EINVAL, "%s was not issued by the CA of %s", p->path, p->dir);
+	} else if (!(when = ASN1_TIME_set(NULL, now)) ||
+	           !add_revoked(crl, X509_get0_serialNumber(x), when)) {
+		rc = crypto_err(p, p->path, "revoking");
+	}
+	ASN1_TIME_free(when);
+	X509_free(x);
+	return rc;
+}
+
+/* Writes crl to DIR/crl.pem through a new file renamed over it. */
+static gw_pki_rc
+write_crl(struct pki *p, X509_CRL *crl, const struct gw_pki_revoke_opts *o)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *path = NULL, *tmp = NULL;
+	gw_pki_rc rc;
+
+	if (!b || PEM_write_bio_X509_CRL(b, crl) != 1)
+		rc = crypto_err(p, "crl.pem", "writing the CRL");
+	else if (!(rc = add_bio(p, "crl", ".pem.new", b, 0644)) &&
+	         (!(path = strdup(dir_path(p, "crl.pem"))) ||
+	          !(tmp = strdup(dir_path(p, "crl.pem.new")))))
+		rc = seterr(p, GW_PKI_ENOMEM, "out of memory");
+	if (!rc && !(rc = write_file(p, tmp, &p->files[0], true)) && rename(tmp, path) != 0) {
+		rc = io_err(p, path);
+		unlink(tmp);
+	}
+	if (!rc && o->wrote)
+		o->wrote(path, o->wrote_arg);
+	BIO_free(b);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+gw_pki_rc
+gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize)
+{
+	struct pki p = {.err = err, .errsize = errsize, .dir = o->dir};
+	time_t now = time(NULL);
+	X509_CRL *old = NULL, *crl = NULL;
+	gw_pki_rc rc;
+
+	if (!o->dir || !*o->dir)
+		return seterr(&p, GW_PKI_EINVAL, "no folder to write into");
+	if (o->seconds < 1)
+		return seterr(&p, GW_PKI_EINVAL,
+		              "the CRL's next update is 1 second or more from now, not %ld",
+		              o->seconds);
+	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
+	p.files = calloc(1, sizeof *p.files);
+	p.path = malloc(p.pathsize);
+	if (!p.files || !p.path) {
+		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
+		goto out;
+	}
+	ERR_clear_error();
+	if ((rc = read_pem(&p, "ca.pem", &p.ca, NULL)) ||
+	    (rc = read_pem(&p, "ca.key", NULL, &p.cakey)) || (rc = read_crl(&p, p.ca, &old)))
+		goto out;
+	if (!(crl = new_crl(p.ca, old, now, o->seconds))) {
+		rc = crypto_err(&p, "crl.pem", "making the CRL");
+		goto out;
+	}
+	for (size_t i = 0; i < o->ncodes; i++)
+		if ((rc = revoke_one(&p, p.ca, crl, o->codes[i], now)))
+			goto out;
+	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, p.cakey, EVP_sha256()) <= 0) {
+		rc = crypto_err(&p, "crl.pem", "signing the CRL");
+		goto out;
+	}
+	rc = write_crl(&p, crl, o);
+out:
+	if (p.files)
+		OPENSSL_clear_free(p.files[0].data, p.files[0].len);
+	free(p.files);
+	free(p.path);
+	X509_CRL_free(old);
+	X509_CRL_free(crl);
+	X509_free(p.ca);
+	EVP_PKEY_free(p.cakey);
 	return rc;
 }

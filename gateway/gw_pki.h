@@ -1,5 +1,6 @@
 /*
- * gw_pki.h: a development PKI and a gateway configuration on loopback.
+ * gw_pki.h: a development PKI and a gateway configuration on loopback, and
+ * the CRL of its CA.
  *
  * gw_pki_init() writes into one folder everything a development gateway on
  * 127.0.0.1 needs to run with mutual TLS:
@@ -73,5 +74,36 @@ struct gw_pki_opts {
  * When writing fails halfway, the files this call wrote are removed again.
  */
 gw_pki_rc gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize);
+
+/* The CRL's next update when the command line names none: 30 days. */
+#define GW_PKI_CRL_SECONDS (30L * 24 * 60 * 60)
+
+struct gw_pki_revoke_opts {
+	/* A folder of gw_pki_init: its ca.pem and ca.key issue the CRL. */
+	const char *dir;
+	/*
+	 * The certificates to revoke, each by the name of its file without
+	 * .pem ("0384" for DIR/0384.pem), issued by that CA; may be none.
+	 * Borrowed, not kept.
+	 */
+	const char *const *codes;
+	size_t ncodes;
+	/* The CRL's nextUpdate, this many seconds from now; 1 or more. */
+	long seconds;
+	/* Called with the path of the CRL once it is written; may be NULL. */
+	void (*wrote)(const char *path, void *arg);
+	void *wrote_arg;
+};
+
+/*
+ * Writes DIR/crl.pem: a CRL (version 2, signed with ca.key, SHA-256) that
+ * lists what the CRL there listed before, if any (it must be the CA's), and
+ * the certificates of o->codes, revoked now; thisUpdate now, nextUpdate
+ * o->seconds later, its CRL number one above the one before (1 for the
+ * first). Without codes it issues the same list again with new dates. The
+ * new file (mode 0644) replaces the old one by a rename, so that a reader
+ * sees one or the other. Errors as gw_pki_init's; nothing is written then.
+ */
+gw_pki_rc gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize);
 
 #endif

@@ -197,6 +197,15 @@ expect 2 "$bin" pki frobnicate "$tmp/pki/no" --party gemeente:0384
 has "$tmp/err" "unknown subcommand 'frobnicate'"
 expect 2 "$bin" pki
 [ -e "$tmp/pki/no" ] && fail "a refused pki init made its folder"
+# pki revoke: the CA's CRL
+expect 0 "$bin" pki revoke "$pki" 0384 --next-update 3600
+has "$tmp/out" "^wrote $pki/crl.pem\$"
+[ "$(stat -c %a "$pki/crl.pem")" = 644 ] || fail "crl.pem is not mode 0644"
+expect 2 "$bin" pki revoke "$pki" 9999
+has "$tmp/err" "pki revoke: $pki/9999.pem: No such file or directory"
+expect 2 "$bin" pki revoke "$pki" --next-update 0
+has "$tmp/err" "wants a number of seconds, 1 or more, not '0'"
+expect 2 "$bin" pki revoke
 if command -v openssl >/dev/null; then
 	for f in 0384 42420001 gateway-client; do
 		openssl verify -CAfile "$pki/ca.pem" -purpose sslclient "$pki/$f.pem" >"$tmp/out" 2>&1 ||

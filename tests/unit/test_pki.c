@@ -1,5 +1,6 @@
 /*
- * test_pki.c: the development PKI of `pki init`, checked with OpenSSL itself.
+ * test_pki.c: the development PKI of `pki init` and the CRL of `pki revoke`,
+ * checked with OpenSSL itself.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -512,6 +513,212 @@ undoes_a_half_written_pki(void **state)
 		assert_int_not_equal(stat(path(f, all_files[i]), &st), 0);
 }
 
+/* ---- revocation ---- */
+
+static gw_pki_rc
+revoke_in(struct fixture *f, const char *const *codes, size_t n, long seconds)
+{
+	struct gw_pki_revoke_opts o = {.dir = f->dir,
+	                               .codes = codes,
+	                               .ncodes = n,
+	                               .seconds = seconds,
+	                               .wrote = record,
+	                               .wrote_arg = f};
+
+	f->nwrote = 0;
+	f->err[0] = '\0';
+	return gw_pki_revoke(&o, f->err, sizeof f->err);
+}
+
+static X509_CRL *
+load_crl(struct fixture *f)
+{
+	BIO *b = BIO_new_file(path(f, "crl.pem"), "r");
+	X509_CRL *crl;
+
+	assert_non_null(b);
+	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+	BIO_free(b);
+	assert_non_null(crl);
+	return crl;
+}
+
+/* The verification error of leaf against ca and crl with CRL checks. */
+static int
+verify_crl(X509 *ca, X509_CRL *crl, X509 *leaf)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int err;
+
+	assert_non_null(store);
+	assert_non_null(ctx);
+	assert_int_equal(X509_STORE_add_cert(store, ca), 1);
+	assert_int_equal(X509_STORE_add_crl(store, crl), 1);
+	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, NULL), 1);
+	X509_verify_cert(ctx);
+	err = X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return err;
+}
+
+static long
+crl_number(X509_CRL *crl)
+{
+	ASN1_INTEGER *n = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+	long v;
+
+	assert_non_null(n);
+	v = ASN1_INTEGER_get(n);
+	ASN1_INTEGER_free(n);
+	return v;
+}
+
+/* crl is the CA's, valid from now for seconds, number number, listing want[0..n). */
+static void
+assert_crl(struct fixture *f, X509_CRL *crl, long seconds, long number, const char *const *want,
+           size_t n)
+{
+	X509 *ca = load_cert(f, "ca.pem");
+	time_t now = time(NULL);
+	int days, secs;
+
+	assert_int_equal(X509_CRL_get_version(crl), X509_CRL_VERSION_2);
+	assert_int_equal(X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)), 0);
+	assert_int_equal(X509_CRL_verify(crl, X509_get0_pubkey(ca)), 1);
+	assert_int_equal(X509_CRL_get_signature_nid(crl), NID_ecdsa_with_SHA256);
+	assert_true(X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &(time_t){now + 60}) < 0);
+	assert_true(X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &(time_t){now - 60}) > 0);
+	assert_int_equal(ASN1_TIME_diff(&days, &secs, X509_CRL_get0_lastUpdate(crl),
+	                                X509_CRL_get0_nextUpdate(crl)),
+	                 1);
+	assert_int_equal((long)days * 86400 + secs, seconds);
+	assert_int_equal(crl_number(crl), number);
+	/* a CRL that lists none has no list at all */
+	assert_int_equal(n ? sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) : 0, (int)n);
+	assert_true(n || !X509_CRL_get_REVOKED(crl));
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		X509 *x;
+		X509_REVOKED *r = NULL;
+
+		snprintf(name, sizeof name, "%s.pem", want[i]);
+		x = load_cert(f, name);
+		assert_int_equal(X509_CRL_get0_by_serial(crl, &r, X509_get0_serialNumber(x)), 1);
+		assert_int_equal(verify_crl(ca, crl, x), X509_V_ERR_CERT_REVOKED);
+		X509_free(x);
+	}
+	X509_free(ca);
+}
+
+static void
+revokes_and_keeps_the_list(void **state)
+{
+	static const char *const first[] = {"0384"};
+	static const char *const both[] = {"0384", "42420001"};
+	static const char *const second[] = {"42420001", "0384"};
+	struct fixture *f = *state;
+	X509_CRL *crl;
+	X509 *ca, *other;
+
+	assert_int_equal(run(f, two_parties, 2, 9443, false), GW_PKI_OK);
+
+	/* no CRL yet: none listed, number 1; the other parties' certificates verify */
+	assert_int_equal(revoke_in(f, NULL, 0, 3600), GW_PKI_OK);
+	assert_int_equal(f->nwrote, 1);
+	assert_string_equal(f->wrote[0], path(f, "crl.pem"));
+	assert_int_equal(mode_of(f, "crl.pem"), 0644);
+	crl = load_crl(f);
+	assert_crl(f, crl, 3600, 1, NULL, 0);
+	X509_CRL_free(crl);
+
+	assert_int_equal(revoke_in(f, first, 1, GW_PKI_CRL_SECONDS), GW_PKI_OK);
+	crl = load_crl(f);
+	assert_crl(f, crl, GW_PKI_CRL_SECONDS, 2, first, 1);
+	ca = load_cert(f, "ca.pem");
+	other = load_cert(f, "42420001.pem");
+	assert_int_equal(verify_crl(ca, crl, other), X509_V_OK);
+	X509_free(other);
+	X509_CRL_free(crl);
+
+	/* what was listed stays listed, once */
+	assert_int_equal(revoke_in(f, second, 2, 60), GW_PKI_OK);
+	crl = load_crl(f);
+	assert_crl(f, crl, 60, 3, both, 2);
+	X509_CRL_free(crl);
+	assert_int_equal(revoke_in(f, NULL, 0, 120), GW_PKI_OK);
+	crl = load_crl(f);
+	assert_crl(f, crl, 120, 4, both, 2);
+	X509_CRL_free(crl);
+	X509_free(ca);
+}
+
+/* Copies file name of folder from into f->dir as name to. */
+static void
+copy_in(struct fixture *f, const char *from, const char *name, const char *to)
+{
+	char src[512];
+	size_t len;
+	char *data;
+	FILE *fp;
+
+	snprintf(src, sizeof src, "%s/%s", from, name);
+	assert_non_null(data = tu_read(src, &len));
+	assert_non_null(fp = fopen(path(f, to), "w"));
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+	free(data);
+}
+
+static void
+refuses_what_is_not_the_cas(void **state)
+{
+	static const char *const one[] = {"gemeente:0384"};
+	static const char *const stranger[] = {"stranger"};
+	static const struct {
+		const char *code;
+		gw_pki_rc rc;
+		const char *says;
+	} bad[] = {
+	        {"stranger", GW_PKI_EINVAL, "stranger.pem was not issued by the CA of"},
+	        {"missing", GW_PKI_EIO, "missing.pem: No such file or directory"},
+	        {"../0384", GW_PKI_EINVAL, "'../0384' is not the name of a certificate"},
+	        {"", GW_PKI_EINVAL, "'' is not the name of a certificate"},
+	};
+	struct fixture *f = *state;
+	char other[320], *before, *after;
+
+	/* another CA's folder, for a certificate and a CRL that are not this CA's */
+	snprintf(other, sizeof other, "%s", f->dir);
+	assert_int_equal(run(f, one, 1, 9443, false), GW_PKI_OK);
+	assert_int_equal(revoke_in(f, NULL, 0, 60), GW_PKI_OK);
+	snprintf(f->dir, sizeof f->dir, "%s/pki/other", f->tmp);
+	assert_int_equal(run(f, one, 1, 9443, false), GW_PKI_OK);
+	copy_in(f, other, "0384.pem", "stranger.pem");
+	assert_int_equal(revoke_in(f, NULL, 0, 60), GW_PKI_OK);
+	assert_non_null(before = tu_read(path(f, "crl.pem"), NULL));
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(revoke_in(f, &bad[i].code, 1, 60), bad[i].rc);
+		if (!strstr(f->err, bad[i].says))
+			fail_msg("case %zu: '%s' does not say '%s'", i, f->err, bad[i].says);
+		assert_int_equal(f->nwrote, 0);
+	}
+	assert_int_equal(revoke_in(f, stranger, 0, 0), GW_PKI_EINVAL);
+	assert_non_null(strstr(f->err, "1 second or more"));
+	assert_non_null(after = tu_read(path(f, "crl.pem"), NULL));
+	assert_string_equal(after, before);
+	free(after);
+
+	/* a CRL of another CA is not added to */
+	copy_in(f, other, "crl.pem", "crl.pem");
+	assert_int_equal(revoke_in(f, NULL, 0, 60), GW_PKI_EINVAL);
+	assert_non_null(strstr(f->err, "crl.pem is not a CRL of the CA of"));
+	free(before);
+}
+
 int
 main(void)
 {
@@ -523,6 +730,8 @@ main(void)
 	        cmocka_unit_test_setup_teardown(rejects_bad_parties, setup, teardown),
 	        cmocka_unit_test_setup_teardown(reports_a_folder_it_cannot_make, setup, teardown),
 	        cmocka_unit_test_setup_teardown(undoes_a_half_written_pki, setup, teardown),
+	        cmocka_unit_test_setup_teardown(revokes_and_keeps_the_list, setup, teardown),
+	        cmocka_unit_test_setup_teardown(refuses_what_is_not_the_cas, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
