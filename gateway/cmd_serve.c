@@ -3,7 +3,9 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -25,10 +27,54 @@ usage(FILE *out)
 	        "one event per line to standard error. SIGTERM or SIGINT stop it after the\n"
 	        "requests in flight; SIGHUP reloads the parties and certificates.\n\n"
 	        "  -c, --config FILE  the configuration (see 'ijw-gateway pki init' for one)\n"
-	        "  -n, --check        check the configuration, its certificates and its store,\n"
-	        "                     report FILE:LINE: what is wrong, and exit\n"
+	        "  -n, --check        check the configuration, its certificates, its CRLs and\n"
+	        "                     its store, report FILE:LINE: what is wrong, and exit\n"
 	        "  --settings         list every setting with its default and meaning\n"
 	        "  -h, --help         this text\n");
+}
+
+/*
+ * Reports the CRLs of client_crl, their issuers and nextUpdate; false when
+ * one is past it, so that every certificate of its CA would be refused.
+ */
+static bool
+report_crls(const char *file, const struct gw_config *c, SSL_CTX *ssl)
+{
+	size_t n = gw_tls_crls(ssl, NULL, 0);
+	struct gw_tls_crl *crls = calloc(n ? n : 1, sizeof *crls);
+	time_t now = time(NULL);
+	bool good = true;
+	char when[32];
+
+	if (!crls) {
+		gw_warnx("%s: client_crl: out of memory", file);
+		return false;
+	}
+	gw_tls_crls(ssl, crls, n);
+	printf("%s: client_crl %s: %zu CRL%s; checked for %s\n", file, c->client_crl, n,
+	       n == 1 ? "" : "s",
+	       gw_tls_crl_check_all(ssl) ? "every certificate of a client's chain"
+	                                 : "the client's own certificate (not every CA of "
+	                                   "client_ca has a CRL)");
+	for (size_t i = 0; i < n; i++) {
+		struct tm tm;
+
+		if (crls[i].next_update && gmtime_r(&crls[i].next_update, &tm))
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		else
+			snprintf(when, sizeof when, "none");
+		printf("%s: client_crl: issuer %s, %d revoked, next update %s\n", file,
+		       crls[i].issuer, crls[i].revoked, when);
+		if (crls[i].next_update && crls[i].next_update < now) {
+			gw_warnx("%s: client_crl %s: the CRL of %s is past its next update (%s): "
+			         "every certificate of that CA is refused until a newer one is "
+			         "there",
+			         file, c->client_crl, crls[i].issuer, when);
+			good = false;
+		}
+	}
+	free(crls);
+	return good;
 }
 
 int
@@ -84,6 +130,8 @@ gw_cmd_serve(int argc, char **argv)
 		return GW_EXIT_USAGE;
 	}
 	if (check) {
+		bool good = !c->client_crl[0] || report_crls(file, c, ssl);
+
 		store = gw_store_open(c->store, c->base_dir, err, sizeof err);
 		if (store)
 			gw_store_close(store);
@@ -91,7 +139,7 @@ gw_cmd_serve(int argc, char **argv)
 			gw_warnx("%s: store: %s", file, err);
 		SSL_CTX_free(ssl);
 		gw_config_free(c);
-		if (!store)
+		if (!store || !good)
 			return GW_EXIT_USAGE;
 		printf("%s: the configuration is good\n", file);
 		return GW_EXIT_OK;

@@ -53,6 +53,11 @@ static const struct setting {
          "the key of the server certificate (PEM)"},
         {"gateway", "client_ca", K_PATH, GW(client_ca), NULL, 0, 0, NULL,
          "the CA certificates that parties' client certificates must chain to"},
+        {"gateway", "client_crl", K_PATH, GW(client_crl), "", 0, 0, NULL,
+         "a PEM file of CRLs, one for every CA that issues party certificates: a revoked "
+         "certificate fails the handshake, and so does every certificate of a CA whose CRL "
+         "is past its nextUpdate; read again at SIGHUP and at the earliest nextUpdate "
+         "(none when empty)"},
         {"gateway", "store", K_STRING, GW(store), "gateway.db", 0, 0, NULL,
          "the store: an SQLite database file"},
         {"gateway", "ledger_key", K_PATH, GW(ledger_key), "", 0, 0, NULL,

@@ -59,6 +59,7 @@
 #define INBOX_MAX 1000
 #define IDLE_TIMEOUT 120
 #define STOP_GRACE 10 /* seconds */
+#define CRL_RETRY 60  /* seconds between reads of a CRL file past its nextUpdate */
 
 struct gw_server {
 	struct event_base *base;
@@ -73,9 +74,10 @@ struct gw_server {
 	gw_writer *writer;
 	gw_push *push;
 	struct event *signals[3];
-	struct event *grace; /* the longest a stop waits for answers to be written */
-	unsigned inflight;   /* requests waiting for the store */
-	unsigned unsent;     /* requests whose answer is not yet written out */
+	struct event *grace;   /* the longest a stop waits for answers to be written */
+	struct event *crl_due; /* the earliest nextUpdate of the CRLs, or the next retry */
+	unsigned inflight;     /* requests waiting for the store */
+	unsigned unsent;       /* requests whose answer is not yet written out */
 	bool stopping;
 };
 
@@ -1239,6 +1241,79 @@ guard_limits(const struct gw_config *c, struct gw_guard_limits *l)
 	l->burst = (double)c->rate_burst;
 }
 
+/* ---- CRLs ---- */
+
+/*
+ * Arms the CRL timer for just after the earliest nextUpdate of the CRLs of
+ * the context. A CRL past it fails every certificate of its CA, as OpenSSL
+ * does: that is warned about, and the file read again, every CRL_RETRY.
+ */
+static void
+crl_schedule(gw_server *s)
+{
+	size_t n = gw_tls_crls(s->ssl, NULL, 0);
+	struct gw_tls_crl *crls = calloc(n ? n : 1, sizeof *crls);
+	struct timeval tv = {CRL_RETRY, 0};
+	time_t now = time(NULL), first = 0;
+	char file[1100], issuer[300];
+	bool expired = false;
+
+	evtimer_del(s->crl_due);
+	if (crls)
+		gw_tls_crls(s->ssl, crls, n);
+	for (size_t i = 0; crls && i < n; i++) {
+		if (!crls[i].next_update)
+			continue;
+		if (!first || crls[i].next_update < first)
+			first = crls[i].next_update;
+		if (crls[i].next_update < now) {
+			expired = true;
+			gw_log(GW_LOG_WARN, "crl_expired",
+			       "file=%s issuer=%s next_update=%lld what=\"every certificate of "
+			       "this CA is refused until the file holds a newer CRL\"",
+			       gw_log_quote(s->cfg->client_crl, file, sizeof file),
+			       gw_log_quote(crls[i].issuer, issuer, sizeof issuer),
+			       (long long)crls[i].next_update);
+		}
+	}
+	if (crls && !expired)
+		tv.tv_sec = first ? first - now + 1 : 0;
+	if (tv.tv_sec)
+		evtimer_add(s->crl_due, &tv);
+	free(crls);
+}
+
+/* New connections take ctx (new_connection() reads s->ssl); established ones keep theirs. */
+static void
+use_ctx(gw_server *s, SSL_CTX *ctx)
+{
+	SSL_CTX_free(s->ssl);
+	s->ssl = ctx;
+	crl_schedule(s);
+}
+
+/* A CRL's nextUpdate has come: the TLS context is made anew, with the file as it is now. */
+static void
+on_crl_due(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval retry = {CRL_RETRY, 0};
+	gw_server *s = arg;
+	SSL_CTX *ctx;
+	char err[1024], quoted[1100];
+
+	(void)fd;
+	(void)what;
+	if (!(ctx = gw_tls_server_ctx(s->cfg, err, sizeof err))) {
+		gw_log(GW_LOG_ERROR, "crl_reload_failed", "error=%s",
+		       gw_log_quote(err, quoted, sizeof quoted));
+		evtimer_add(s->crl_due, &retry);
+		return;
+	}
+	gw_log(GW_LOG_INFO, "crl_reloaded", "file=%s crls=%zu",
+	       gw_log_quote(s->cfg->client_crl, quoted, sizeof quoted), gw_tls_crls(ctx, NULL, 0));
+	use_ctx(s, ctx);
+}
+
 /* ---- signals ---- */
 
 static void
@@ -1299,15 +1374,13 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	    strcmp(c->store, s->cfg->store))
 		gw_log(GW_LOG_WARN, "reload_partial",
 		       "what=\"listen, port and store take effect at a restart\"");
-	/* New connections take the new context; established ones keep theirs. */
-	SSL_CTX_free(s->ssl);
-	s->ssl = ctx;
 	guard_limits(c, &limits);
 	gw_guard_set_limits(s->guard, &limits);
 	pthread_mutex_lock(&s->cfg_mu);
 	old = s->cfg;
 	s->cfg = c;
 	pthread_mutex_unlock(&s->cfg_mu);
+	use_ctx(s, ctx);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
 	gw_config_free(old);
 	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
@@ -1347,7 +1420,8 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	}
 	guard_limits(c, &limits);
 	if (!(s->base = event_base_new()) || !(s->http = evhttp_new(s->base)) ||
-	    !(s->guard = gw_guard_new(s->base, &limits, guard_party, guard_notice, s))) {
+	    !(s->guard = gw_guard_new(s->base, &limits, guard_party, guard_notice, s)) ||
+	    !(s->crl_due = evtimer_new(s->base, on_crl_due, s))) {
 		snprintf(err, errlen, "cannot make the event loop");
 		goto fail;
 	}
@@ -1416,6 +1490,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 			goto fail;
 		}
 	signal(SIGPIPE, SIG_IGN);
+	crl_schedule(s);
 	gw_metrics_start((int64_t)time(NULL));
 	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu max_connections=%u", host,
 	       port, c->nparties, limits.max_connections);
@@ -1454,6 +1529,8 @@ gw_server_free(gw_server *s)
 			event_free(s->signals[i]);
 	if (s->grace)
 		event_free(s->grace);
+	if (s->crl_due)
+		event_free(s->crl_due);
 	if (s->http)
 		evhttp_free(s->http);
 	gw_guard_free(s->guard);

@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "gw_tls.h"
 
@@ -21,6 +22,99 @@ gw_tls_error(char *buf, size_t size)
 		ERR_error_string_n(e, buf, size);
 	ERR_clear_error();
 	return buf;
+}
+
+/* The CA certificate of store with the subject name, or NULL. */
+static X509 *
+ca_named(X509_STORE *store, const X509_NAME *name)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+
+		if (x && X509_NAME_cmp(X509_get_subject_name(x), name) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* Whether store holds a CRL issued by name. */
+static bool
+has_crl(X509_STORE *store, const X509_NAME *name)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
+
+		if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Adds the CRLs of file to the store of ctx, whose CA certificates are
+ * loaded, and turns CRL checks on: of every certificate of a chain when each
+ * CA has a CRL, else of the client's own certificate.
+ */
+static bool
+load_crls(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	STACK_OF(X509_OBJECT) * objs;
+	BIO *b = BIO_new_file(file, "r");
+	unsigned long flags = X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+	unsigned long e;
+	X509_CRL *crl;
+	X509 *ca;
+	char why[256], name[256];
+	int n = 0;
+
+	if (!b) {
+		snprintf(err, errlen, "%s: %s", file, gw_tls_error(why, sizeof why));
+		return false;
+	}
+	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL))) {
+		n++;
+		ca = ca_named(store, X509_CRL_get_issuer(crl));
+		if (ca && X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
+			X509_NAME_oneline(X509_CRL_get_issuer(crl), name, sizeof name);
+			snprintf(err, errlen, "%s: CRL %d, of %s, is not signed by that CA", file,
+			         n, name);
+			goto fail;
+		}
+		if (X509_STORE_add_crl(store, crl) != 1) {
+			snprintf(err, errlen, "%s: CRL %d: %s", file, n,
+			         gw_tls_error(why, sizeof why));
+			goto fail;
+		}
+		X509_CRL_free(crl);
+	}
+	e = ERR_peek_last_error();
+	if (n == 0 || ERR_GET_LIB(e) != ERR_LIB_PEM || ERR_GET_REASON(e) != PEM_R_NO_START_LINE) {
+		if (n == 0 && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
+			snprintf(err, errlen, "%s: holds no CRL (-----BEGIN X509 CRL-----)", file);
+		else
+			snprintf(err, errlen, "%s: CRL %d does not parse: %s", file, n + 1,
+			         gw_tls_error(why, sizeof why));
+		BIO_free(b);
+		return false;
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	objs = X509_STORE_get0_objects(store);
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if ((ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i))) &&
+		    !has_crl(store, X509_get_subject_name(ca)))
+			flags = X509_V_FLAG_CRL_CHECK;
+	X509_STORE_set_flags(store, flags);
+	return true;
+fail:
+	X509_CRL_free(crl);
+	BIO_free(b);
+	return false;
 }
 
 SSL_CTX *
@@ -66,11 +160,64 @@ gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen)
 		goto fail;
 	}
 	SSL_CTX_set_client_CA_list(ctx, names);
+	if (c->client_crl[0] && !load_crls(ctx, c->client_crl, err, errlen))
+		goto fail;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+static time_t
+time_of(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	return t && ASN1_TIME_to_tm(t, &tm) == 1 ? timegm(&tm) : 0;
+}
+
+size_t
+gw_tls_crls(SSL_CTX *ctx, struct gw_tls_crl *out, size_t max)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	size_t n = 0;
+
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
+		STACK_OF(X509_REVOKED) * rev;
+		BIO *b;
+
+		if (!crl)
+			continue;
+		if (n < max) {
+			struct gw_tls_crl *it = &out[n];
+
+			it->issuer[0] = '\0';
+			if ((b = BIO_new(BIO_s_mem()))) {
+				int got = X509_NAME_print_ex(b, X509_CRL_get_issuer(crl), 0,
+				                             XN_FLAG_RFC2253) > 0
+				                  ? BIO_read(b, it->issuer, sizeof it->issuer - 1)
+				                  : 0;
+
+				it->issuer[got > 0 ? got : 0] = '\0';
+				BIO_free(b);
+			}
+			it->next_update = time_of(X509_CRL_get0_nextUpdate(crl));
+			rev = X509_CRL_get_REVOKED(crl);
+			it->revoked = rev ? sk_X509_REVOKED_num(rev) : 0;
+		}
+		n++;
+	}
+	return n;
+}
+
+bool
+gw_tls_crl_check_all(SSL_CTX *ctx)
+{
+	X509_VERIFY_PARAM *param = X509_STORE_get0_param(SSL_CTX_get_cert_store(ctx));
+
+	return (X509_VERIFY_PARAM_get_flags(param) & X509_V_FLAG_CRL_CHECK_ALL) != 0;
 }
 
 void

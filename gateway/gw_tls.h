@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -35,9 +36,32 @@
  * GW_TLS_CIPHERS_12 only; the groups GW_TLS_GROUPS; the server's order of
  * preference; no compression and no renegotiation. The server certificate
  * and key, and a client certificate required and verified against
- * client_ca. NULL with the reason in err. Free with SSL_CTX_free.
+ * client_ca and, with client_crl, its CRLs (see gw_tls_crl_check_all). A CRL
+ * file that holds no CRL, or one that does not parse, or a CRL of a CA of
+ * client_ca that the CA did not sign, is an error. NULL with the reason in
+ * err. Free with SSL_CTX_free.
  */
 SSL_CTX *gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen);
+
+/* A CRL a server context checks client certificates against. */
+struct gw_tls_crl {
+	char issuer[256];   /* its issuer, one line (RFC 2253) */
+	time_t next_update; /* 0 when it names none */
+	int revoked;        /* how many certificates it lists */
+};
+
+/*
+ * The CRLs of ctx (the file client_crl): up to max of them into out, in
+ * no particular order; returns how many there are.
+ */
+size_t gw_tls_crls(SSL_CTX *ctx, struct gw_tls_crl *out, size_t max);
+
+/*
+ * Whether ctx checks every certificate of a client's chain against a CRL,
+ * and not the client's own certificate alone: when client_crl holds a CRL of
+ * every CA certificate in client_ca.
+ */
+bool gw_tls_crl_check_all(SSL_CTX *ctx);
 
 /* The SHA-256 fingerprint of cert in lowercase hex (65 bytes with the NUL). */
 void gw_tls_fingerprint(X509 *cert, char out[65]);

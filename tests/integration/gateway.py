@@ -548,6 +548,19 @@ class Client:
         self.conn = None
 
 
+def attempt(port, ca, cert=None, key=None):
+    """What a client gets for GET /healthz on a new connection: (status, body), or the
+    exception of a refused TLS connection."""
+    c = Client(port, ca, cert, key, timeout=20)
+    try:
+        c.connect()
+        return c.request("GET", "/healthz")
+    except REFUSED as e:
+        return e
+    finally:
+        c.close()
+
+
 def refused(fn):
     """None when fn() raised as a refused TLS connection does, else what it returned."""
     try:

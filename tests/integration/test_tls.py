@@ -18,18 +18,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gateway as g  # noqa: E402
 
 
-def attempt(port, ca, cert=None, key=None):
-    """What a client gets for GET /healthz: (status, body), or the exception."""
-    c = g.Client(port, ca, cert, key, timeout=20)
-    try:
-        c.connect()
-        return c.request("GET", "/healthz")
-    except g.REFUSED as e:
-        return e
-    finally:
-        c.close()
-
-
 def body(ctx):
     ck = ctx.checks
     pki = ctx.pki()
@@ -60,22 +48,22 @@ def body(ctx):
                        ("a certificate of another CA, with the CN of party 0384", wrong),
                        ("an expired certificate of the right CA", expired),
                        ("a certificate of the right CA that is not yet valid", future)):
-        r = attempt(d.port, ca, *cert)
+        r = g.attempt(d.port, ca, *cert)
         ck.check(isinstance(r, BaseException), what + ": the TLS handshake fails",
                  "got an answer: %r" % (r,))
         if isinstance(r, BaseException):
             ck.info("%s: %s: %s" % (what, type(r).__name__, r))
-        r = attempt(d.port, ca, *pki.cert(g.GEMEENTE))
+        r = g.attempt(d.port, ca, *pki.cert(g.GEMEENTE))
         ck.check(r == (200, b"ok\n"), "after " + what + ": a new good connection works",
                  repr(r))
         ck.check(d.alive(), "after " + what + ": the daemon runs")
 
-    r = attempt(d.port, ca, *stranger)
+    r = g.attempt(d.port, ca, *stranger)
     ck.check(isinstance(r, tuple) and r[0] == 403,
              "a certificate of the right CA that is no party's: 403", repr(r))
 
     # Many refused handshakes at once, then the established connection.
-    threads = [threading.Thread(target=attempt, args=(d.port, ca) + c)
+    threads = [threading.Thread(target=g.attempt, args=(d.port, ca) + c)
                for c in [(None, None), wrong, expired] * 10]
     for t in threads:
         t.start()
