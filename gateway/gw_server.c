@@ -76,6 +76,7 @@ struct gw_server {
 	struct event *signals[3];
 	struct event *grace;   /* the longest a stop waits for answers to be written */
 	struct event *crl_due; /* the earliest nextUpdate of the CRLs, or the next retry */
+	struct event *minute;  /* counts the failed handshakes left out of the log */
 	unsigned inflight;     /* requests waiting for the store */
 	unsigned unsent;       /* requests whose answer is not yet written out */
 	bool stopping;
@@ -1314,6 +1315,15 @@ on_crl_due(evutil_socket_t fd, short what, void *arg)
 	use_ctx(s, ctx);
 }
 
+static void
+on_minute(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	gw_tls_log_suppressed();
+}
+
 /* ---- signals ---- */
 
 static void
@@ -1421,7 +1431,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	guard_limits(c, &limits);
 	if (!(s->base = event_base_new()) || !(s->http = evhttp_new(s->base)) ||
 	    !(s->guard = gw_guard_new(s->base, &limits, guard_party, guard_notice, s)) ||
-	    !(s->crl_due = evtimer_new(s->base, on_crl_due, s))) {
+	    !(s->crl_due = evtimer_new(s->base, on_crl_due, s)) ||
+	    !(s->minute = event_new(s->base, -1, EV_PERSIST, on_minute, s)) ||
+	    event_add(s->minute, &(struct timeval){60, 0}) != 0) {
 		snprintf(err, errlen, "cannot make the event loop");
 		goto fail;
 	}
@@ -1511,6 +1523,7 @@ gw_server_run(gw_server *s)
 	s->writer = NULL;
 	gw_push_stop(s->push);
 	s->push = NULL;
+	gw_tls_log_suppressed();
 	gw_log(GW_LOG_INFO, "stopped", NULL);
 	return 0;
 }
@@ -1531,6 +1544,8 @@ gw_server_free(gw_server *s)
 		event_free(s->grace);
 	if (s->crl_due)
 		event_free(s->crl_due);
+	if (s->minute)
+		event_free(s->minute);
 	if (s->http)
 		evhttp_free(s->http);
 	gw_guard_free(s->guard);

@@ -1,15 +1,56 @@
 /*
- * gw_tls.c: server contexts and certificate matching.
+ * gw_tls.c: server contexts, certificate matching, and the log of failed
+ * handshakes.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "gw_log.h"
+#include "gw_ratelimit.h"
 #include "gw_tls.h"
+
+#define PEERS 1024       /* addresses the log of failed handshakes keeps apart */
+#define PEER_INTERVAL 10 /* seconds: one line per address at the most */
+#define LINES_A_SECOND 20
+
+/* Why the certificate of a client was refused, kept with its SSL until the handshake fails. */
+struct refusal {
+	char sha256[65]; /* the client's own certificate */
+	int error;       /* X509_V_ERR_* */
+	int depth;       /* of the certificate that failed in the chain */
+};
+
+static int refusal_idx = -1;
+static gw_ratelimit *failures;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void
+free_refusal(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
+}
+
+static void
+init_once(void)
+{
+	refusal_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, free_refusal);
+	failures = gw_ratelimit_new(PEERS, PEER_INTERVAL, LINES_A_SECOND);
+}
 
 const char *
 gw_tls_error(char *buf, size_t size)
@@ -22,36 +63,6 @@ gw_tls_error(char *buf, size_t size)
 		ERR_error_string_n(e, buf, size);
 	ERR_clear_error();
 	return buf;
-}
-
-/* The CA certificate of store with the subject name, or NULL. */
-static X509 *
-ca_named(X509_STORE *store, const X509_NAME *name)
-{
-	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
-
-	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
-		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
-
-		if (x && X509_NAME_cmp(X509_get_subject_name(x), name) == 0)
-			return x;
-	}
-	return NULL;
-}
-
-/* Whether store holds a CRL issued by name. */
-static bool
-has_crl(X509_STORE *store, const X509_NAME *name)
-{
-	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
-
-	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
-		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
-
-		if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), name) == 0)
-			return true;
-	}
-	return false;
 }
 
 /*
@@ -78,7 +89,8 @@ load_crls(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
 	}
 	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL))) {
 		n++;
-		ca = ca_named(store, X509_CRL_get_issuer(crl));
+		ca = X509_OBJECT_get0_X509(X509_OBJECT_retrieve_by_subject(
+		        X509_STORE_get0_objects(store), X509_LU_X509, X509_CRL_get_issuer(crl)));
 		if (ca && X509_CRL_verify(crl, X509_get0_pubkey(ca)) != 1) {
 			X509_NAME_oneline(X509_CRL_get_issuer(crl), name, sizeof name);
 			snprintf(err, errlen, "%s: CRL %d, of %s, is not signed by that CA", file,
@@ -107,7 +119,7 @@ load_crls(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
 	objs = X509_STORE_get0_objects(store);
 	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++)
 		if ((ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i))) &&
-		    !has_crl(store, X509_get_subject_name(ca)))
+		    !X509_OBJECT_retrieve_by_subject(objs, X509_LU_CRL, X509_get_subject_name(ca)))
 			flags = X509_V_FLAG_CRL_CHECK;
 	X509_STORE_set_flags(store, flags);
 	return true;
@@ -115,6 +127,105 @@ fail:
 	X509_CRL_free(crl);
 	BIO_free(b);
 	return false;
+}
+
+/* Keeps the first refusal of a client's chain with its SSL. */
+static int
+on_verify(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct refusal *r;
+
+	if (ok || !ssl || refusal_idx < 0 || SSL_get_ex_data(ssl, refusal_idx) ||
+	    !(r = calloc(1, sizeof *r)))
+		return ok;
+	gw_tls_fingerprint(X509_STORE_CTX_get0_cert(x), r->sha256);
+	r->error = X509_STORE_CTX_get_error(x);
+	r->depth = X509_STORE_CTX_get_error_depth(x);
+	if (!SSL_set_ex_data(ssl, refusal_idx, r))
+		free(r);
+	return ok;
+}
+
+/* The address and port of the peer of ssl's socket. */
+static void
+peer_of(const SSL *ssl, char *addr, size_t size, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd = SSL_get_fd(ssl);
+
+	snprintf(addr, size, "unknown");
+	*port = 0;
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, (socklen_t)size);
+		*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr,
+		          (socklen_t)size);
+		*port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+}
+
+/* The name of an alert; OpenSSL 3.0 does not name certificate_required of TLS 1.3. */
+static const char *
+alert_name(int alert, char *buf, size_t size)
+{
+	const char *name = SSL_alert_desc_string_long(alert);
+
+	if (strcmp(name, "unknown") != 0)
+		return name;
+	if ((alert & 0xff) == 116)
+		return "certificate required";
+	snprintf(buf, size, "alert %d", alert & 0xff);
+	return buf;
+}
+
+/*
+ * A fatal alert sent or received before the client's Finished message was
+ * read: the handshake failed. (TLS 1.3 sends tickets after the handshake,
+ * in an init state of its own, so that SSL_is_init_finished() alone does
+ * not tell.)
+ */
+static void
+on_info(const SSL *ssl, int where, int ret)
+{
+	const struct refusal *r;
+	X509 *cert;
+	char addr[64], sha256[65] = "", why[128], verify[200] = "", name[32];
+	const char *alert;
+	unsigned port;
+
+	if (!(where & SSL_CB_ALERT) || (ret >> 8) != SSL3_AL_FATAL || SSL_is_init_finished(ssl) ||
+	    SSL_get_peer_finished(ssl, NULL, 0) > 0)
+		return;
+	alert = alert_name(ret, name, sizeof name);
+	peer_of(ssl, addr, sizeof addr, &port);
+	if (failures && !gw_ratelimit_allow(failures, addr, (int64_t)time(NULL)))
+		return;
+	r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
+	if (r) {
+		snprintf(sha256, sizeof sha256, "%s", r->sha256);
+		snprintf(verify, sizeof verify, " verify_error=%s depth=%d",
+		         gw_log_quote(X509_verify_cert_error_string(r->error), why, sizeof why),
+		         r->depth);
+	} else if ((cert = SSL_get0_peer_certificate(ssl))) {
+		gw_tls_fingerprint(cert, sha256);
+	}
+	gw_log(GW_LOG_WARN, "tls_handshake_failed", "address=%s port=%u alert_%s=\"%s\"%s%s%s",
+	       addr, port, where & SSL_CB_WRITE ? "sent" : "received", alert,
+	       sha256[0] ? " cert_sha256=" : "", sha256, verify);
+}
+
+void
+gw_tls_log_suppressed(void)
+{
+	unsigned long n = failures ? gw_ratelimit_take(failures) : 0;
+
+	if (n)
+		gw_log(GW_LOG_WARN, "tls_handshake_failed_suppressed", "count=%lu", n);
 }
 
 SSL_CTX *
@@ -162,7 +273,9 @@ gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen)
 	SSL_CTX_set_client_CA_list(ctx, names);
 	if (c->client_crl[0] && !load_crls(ctx, c->client_crl, err, errlen))
 		goto fail;
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	pthread_once(&once, init_once);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, on_verify);
+	SSL_CTX_set_info_callback(ctx, on_info);
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);

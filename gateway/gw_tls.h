@@ -43,6 +43,19 @@
  */
 SSL_CTX *gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen);
 
+/*
+ * A failed handshake of a connection with a context of gw_tls_server_ctx
+ * (a fatal TLS alert sent or received before it is done) is logged as
+ * tls_handshake_failed with the peer's address and port, the alert, and,
+ * when the client presented a certificate, its SHA-256 fingerprint; when
+ * the certificate was refused, the verification error and the depth in the
+ * chain of the certificate that failed. At most one line per address per
+ * 10 seconds and 20 lines a second in all; the ones held back are counted,
+ * and gw_tls_log_suppressed() logs how many since its last call. For the
+ * thread of the event loop.
+ */
+void gw_tls_log_suppressed(void);
+
 /* A CRL a server context checks client certificates against. */
 struct gw_tls_crl {
 	char issuer[256];   /* its issuer, one line (RFC 2253) */

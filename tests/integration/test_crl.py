@@ -75,6 +75,14 @@ def revocation(ctx):
     works(ck, d, g.GEMEENTE, "with 42420001 revoked")
     works(ck, d, THIRD, "with 42420001 revoked")
     refused(ck, d, g.AANBIEDER, "revoked")
+    fp = subprocess.run(["openssl", "x509", "-in", pki.cert(g.AANBIEDER)[0], "-noout",
+                         "-fingerprint", "-sha256"], check=True, stdout=subprocess.PIPE,
+                        text=True).stdout.split("=", 1)[1].strip().replace(":", "").lower()
+    ck.check(d.wait_log(r" warn tls_handshake_failed address=127\.0\.0\.1 port=\d+ "
+                        r"alert_sent=\"certificate revoked\" cert_sha256=%s "
+                        r"verify_error=\"certificate revoked\" depth=0\n" % fp),
+             "the refused handshake is logged with the address, the certificate's "
+             "fingerprint and the reason", d.log()[-2000:])
     gem = d.client(g.GEMEENTE)
     ck.equal(gem.healthz()[0], 200, "0384's keep-alive connection works")
     port = gem.local_port()
@@ -150,6 +158,10 @@ def expired(ctx):
                         r"next_update=\d+ "),
              "an expired CRL: the daemon warns at its start (crl_expired)", d.log()[-2000:])
     refused(ck, d, g.GEMEENTE, "an expired CRL of its CA (fail closed)")
+    ck.check(d.wait_log(r" warn tls_handshake_failed address=127\.0\.0\.1 port=\d+ "
+                        r"alert_sent=\"[^\"]+\" cert_sha256=[0-9a-f]{64} "
+                        r"verify_error=\"CRL has expired\" depth=0\n"),
+             "the handshake refused for an expired CRL is logged so", d.log()[-2000:])
     refused(ck, d, g.AANBIEDER, "an expired CRL of its CA (fail closed)")
     revoke(ctx, pki)
     sighup(ck, d, r" info reloaded ", "a newer CRL and SIGHUP")

@@ -5,14 +5,18 @@ A valid client certificate works; no certificate, a certificate of another
 CA (with the CN of a real party) and an expired or not yet valid certificate
 of the right CA fail the TLS handshake (at connect, or at the first request
 under TLS 1.3); a certificate of the right CA that is no party's gets 403;
-and the daemon keeps serving, on new and on established connections.
+and the daemon keeps serving, on new and on established connections. The
+refused handshakes are logged, one line per address per 10 s, and the ones
+left out counted.
 
     test_tls.py BINARY SOURCE_DIR SHARED_DIR
 """
 import datetime
 import os
+import re
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gateway as g  # noqa: E402
@@ -27,6 +31,8 @@ def body(ctx):
      .set("party " + g.AANBIEDER, "cross_checks", "off")
      .save())
     d = ctx.daemon(pki).start()
+    t0 = time.monotonic()
+    refusals = 0
     ca = pki.path("ca.pem")
     utc = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     day = datetime.timedelta(days=1)
@@ -49,6 +55,7 @@ def body(ctx):
                        ("an expired certificate of the right CA", expired),
                        ("a certificate of the right CA that is not yet valid", future)):
         r = g.attempt(d.port, ca, *cert)
+        refusals += 1
         ck.check(isinstance(r, BaseException), what + ": the TLS handshake fails",
                  "got an answer: %r" % (r,))
         if isinstance(r, BaseException):
@@ -69,6 +76,7 @@ def body(ctx):
         t.start()
     for t in threads:
         t.join()
+    refusals += len(threads)
     status, j = good.inbox()
     ck.check(status == 200 and good.local_port() == port_before,
              "after 30 refused handshakes the established keep-alive connection still works",
@@ -76,7 +84,21 @@ def body(ctx):
     s, j = good.post(ctx.sample("JW301-valid-2.xml"))
     ck.check(s == 201, "... and a valid message is still accepted", "%r %r" % (s, j))
     good.close()
+    elapsed = time.monotonic() - t0
     d.stop(ck)
+
+    # one line per address per 10 s; the others counted, the count logged at the stop
+    log = d.log()
+    lines = re.findall(r" warn tls_handshake_failed address=127\.0\.0\.1 port=\d+ .*", log)
+    held = sum(int(n) for n in re.findall(r" warn tls_handshake_failed_suppressed count=(\d+)",
+                                          log))
+    ck.check(lines and re.search(r'alert_sent="certificate required"$', lines[0]),
+             "the first refused handshake, without a certificate, is logged with the address "
+             "and the alert", "\n".join(lines))
+    ck.check(len(lines) <= elapsed / 10 + 1,
+             "at most one line per address per 10 s (%d lines in %.0f s)" % (len(lines), elapsed),
+             "\n".join(lines))
+    ck.equal(len(lines) + held, refusals, "every refused handshake is logged or counted")
 
 
 if __name__ == "__main__":
