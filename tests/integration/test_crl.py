@@ -7,7 +7,9 @@ refused on new connections; at the CRL's nextUpdate the daemon reads the
 file again by itself; a CRL past its nextUpdate refuses every certificate of
 its CA (fail closed, with a warning) until a newer one is read; a CRL file
 that does not parse makes `serve -n` fail with the file and the reason, and
-a SIGHUP keep the CRLs it had.
+a SIGHUP keep the CRLs it had. With two CAs in client_ca and a CRL of one,
+only the client's certificate is checked and the other CA's parties are
+refused; with a CRL of each, every certificate of the chain.
 
     test_crl.py BINARY SOURCE_DIR SHARED_DIR
 """
@@ -169,9 +171,53 @@ def expired(ctx):
     d.stop(ck)
 
 
+def two_cas(ctx):
+    """client_ca with two CAs, client_crl with a CRL of one, then of both."""
+    ck = ctx.checks
+    pki = ctx.pki("pki-two")
+    second = g.CA.new(os.path.join(ctx.tmp, "second-ca"), "second CA")
+    cert, key = second.issue("42420003", "42420003", org="aanbieder")
+    with open(pki.path("cas.pem"), "w") as out:
+        for f in (pki.path("ca.pem"), second.cert):
+            with open(f) as f:
+                out.write(f.read())
+    (pki.ini().set("gateway", "client_ca", "cas.pem").set("gateway", "client_crl", "crl.pem")
+     .set("party 42420003", "kind", "aanbieder").set("party 42420003", "certificate_cn", "42420003")
+     .save())
+    revoke(ctx, pki)
+    r = check_config(ctx, pki)
+    ck.check(r.returncode == 0 and "checked for the client's own certificate (not every CA of "
+             "client_ca has a CRL)" in r.stdout,
+             "a CRL of one CA of two: serve -n says only the client's own certificate is checked",
+             r.stdout + r.stderr)
+    d = ctx.daemon(pki, "two").start()
+    works(ck, d, g.GEMEENTE, "the CA with a CRL")
+    r = g.attempt(d.port, pki.path("ca.pem"), cert, key)
+    ck.check(isinstance(r, BaseException), "a party of the CA without a CRL is refused", repr(r))
+    ck.check(d.wait_log(r" warn tls_handshake_failed address=127\.0\.0\.1 port=\d+ "
+                        r"alert_sent=\"[^\"]+\" cert_sha256=[0-9a-f]{64} "
+                        r"verify_error=\"unable to get certificate CRL\" depth=0\n"),
+             "... and the log says why", d.log()[-2000:])
+
+    g._openssl("ca", "-gencrl", "-config", second.conf, "-cert", second.cert, "-keyfile",
+               second.key, "-crldays", "1", "-out", os.path.join(ctx.tmp, "second.crl"))
+    with open(os.path.join(ctx.tmp, "second.crl")) as f, open(pki.path("crl.pem"), "a") as out:
+        out.write(f.read())
+    r = check_config(ctx, pki)
+    ck.check(r.returncode == 0 and "2 CRLs; checked for every certificate of a client's chain"
+             in r.stdout, "a CRL of each CA: serve -n says every certificate is checked",
+             r.stdout + r.stderr)
+    sighup(ck, d, r" info reloaded ", "with the second CA's CRL added, SIGHUP")
+    r = g.attempt(d.port, pki.path("ca.pem"), cert, key)
+    ck.check(r == (200, b"ok\n"), "the party of the second CA gets GET /healthz 200", repr(r))
+    works(ck, d, g.GEMEENTE, "two CRLs")
+    d.stop(ck)
+
+
 def body(ctx):
     revocation(ctx)
     expired(ctx)
+    two_cas(ctx)
 
 
 if __name__ == "__main__":
