@@ -131,11 +131,12 @@ arm(struct conn *c, double seconds)
 }
 
 static void
-notice(gw_guard *g, const char *action, const struct conn *c, const char *detail)
+notice(gw_guard *g, const char *action, const struct conn *c, const char *detail, bool logged)
 {
 	char cert[65] = "";
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
 	X509 *x = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+	const char *why = ssl ? gw_tls_refused(ssl, cert) : NULL;
 
 	if (g->freed)
 		return;
@@ -144,9 +145,9 @@ notice(gw_guard *g, const char *action, const struct conn *c, const char *detail
 		return;
 	}
 	g->notices++;
-	if (x)
+	if (x && !why)
 		gw_tls_fingerprint(x, cert);
-	g->notice(g->ctx, action, c->remote, cert, detail);
+	g->notice(g->ctx, action, c->remote, cert, why ? why : detail, logged);
 }
 
 /* Closes c: evhttp sees the end of its stream and frees it. */
@@ -345,7 +346,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			notice(c->g, "head_timeout", c,
 			       SSL_is_init_finished(bufferevent_openssl_get_ssl(c->tls))
 			               ? "no request head in time"
-			               : "no TLS handshake in time");
+			               : "no TLS handshake in time",
+			       false);
 		kill_conn(c);
 	} else if (c->state == C_BODY || c->state == C_DISCARD) {
 		tally(c->g, GW_REFUSED_BODY_TIMEOUT);
@@ -572,7 +574,7 @@ judge(struct conn *c, const struct head *h, struct gw_guard_verdict *v)
 		              "the body of %llu bytes is over the limit of %lu bytes",
 		              (unsigned long long)h->length, g->lim.max_body);
 	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK || !g->party(g->ctx, cert, code)) {
-		notice(g, "forbidden", c, "the client certificate names no party");
+		notice(g, "forbidden", c, "the client certificate names no party", false);
 		return refuse(v, 403, "forbidden", 0,
 		              "the client certificate is not that of a party of this gateway");
 	}
@@ -835,7 +837,7 @@ conn_free(void *arg)
 	if (ssl)
 		SSL_set_ex_data(ssl, ex_index, NULL);
 	if (c->admitted && !c->requested && !c->closing && ssl && !SSL_is_init_finished(ssl))
-		notice(g, "handshake_failed", c, "the connection ended in the TLS handshake");
+		notice(g, "handshake_failed", c, "the connection ended in the TLS handshake", true);
 	release(c);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->added);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->tls), c->drained);

@@ -65,13 +65,14 @@ typedef struct gw_guard gw_guard;
 typedef bool (*gw_guard_party_fn)(void *ctx, X509 *cert, char code[9]);
 
 /*
- * Something for the log and the audit log: a connection closed before it
- * made a request, or refused. remote is "address:port", cert a SHA-256
- * fingerprint or "". Called in the event loop's thread, already limited in
- * rate by the guard.
+ * Something for the audit log, and for the log unless it is there already
+ * (logged: a failed handshake, which gw_tls logs): a connection closed
+ * before it made a request, or refused. remote is "address:port", cert a
+ * SHA-256 fingerprint or "". Called in the event loop's thread, already
+ * limited in rate by the guard.
  */
 typedef void (*gw_guard_notice_fn)(void *ctx, const char *action, const char *remote,
-                                   const char *cert, const char *detail);
+                                   const char *cert, const char *detail, bool logged);
 
 gw_guard *gw_guard_new(struct event_base *base, const struct gw_guard_limits *limits,
                        gw_guard_party_fn party, gw_guard_notice_fn notice, void *ctx);

@@ -1207,13 +1207,14 @@ guard_party(void *ctx, X509 *cert, char code[9])
 
 static void
 guard_notice(void *ctx, const char *action, const char *remote, const char *cert,
-             const char *detail)
+             const char *detail, bool logged)
 {
 	gw_server *s = ctx;
 	char quoted[300];
 
-	gw_log(GW_LOG_WARN, action, "remote=%s cert=%s detail=%s", remote, cert[0] ? cert : "-",
-	       gw_log_quote(detail, quoted, sizeof quoted));
+	if (!logged)
+		gw_log(GW_LOG_WARN, action, "remote=%s cert=%s detail=%s", remote,
+		       cert[0] ? cert : "-", gw_log_quote(detail, quoted, sizeof quoted));
 	audit_as(s, "", cert, remote, action, detail);
 }
 

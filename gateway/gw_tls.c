@@ -219,6 +219,17 @@ on_info(const SSL *ssl, int where, int ret)
 	       sha256[0] ? " cert_sha256=" : "", sha256, verify);
 }
 
+const char *
+gw_tls_refused(const SSL *ssl, char sha256[65])
+{
+	const struct refusal *r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
+
+	if (!r)
+		return NULL;
+	snprintf(sha256, 65, "%s", r->sha256);
+	return X509_verify_cert_error_string(r->error);
+}
+
 void
 gw_tls_log_suppressed(void)
 {

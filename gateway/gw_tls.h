@@ -56,6 +56,13 @@ SSL_CTX *gw_tls_server_ctx(const struct gw_config *c, char *err, size_t errlen);
  */
 void gw_tls_log_suppressed(void);
 
+/*
+ * Why the handshake on ssl refused the client's certificate: the
+ * verification error as text, and the certificate's SHA-256 fingerprint in
+ * sha256; NULL when it refused none.
+ */
+const char *gw_tls_refused(const SSL *ssl, char sha256[65]);
+
 /* A CRL a server context checks client certificates against. */
 struct gw_tls_crl {
 	char issuer[256];   /* its issuer, one line (RFC 2253) */
