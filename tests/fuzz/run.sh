@@ -6,17 +6,29 @@
 #
 #	validate  the codecs' message pipeline   seeds: samples/, the official examples
 #	http      requests to the server          seeds: tests/fuzz/http/
+#	config    gateway.ini                     seeds: tests/fuzz/config/, `pki init`'s
+#	products  a region's product table        seeds: conf/products/
+#	manifest  a folder's expected.tsv         seeds: samples/, tests/scenarios/
+#	tls       who a client certificate is     seeds: `pki init`'s certificates in DER
+#	history   the ledger's history reader     seeds: samples/
 #
 # Exits non-zero when a target finds a crash, a leak or a hang; what it found
 # is kept as ${TMPDIR:-/tmp}/ijw-fuzz-TARGET-*.
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http
+[ $# -gt 2 ] && shift 2 || set -- validate http config products manifest tls history
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# A development PKI and its gateway.ini, as `make run` makes them.
+pki() {
+	[ -d "$work/pki" ] ||
+		"$build/gateway/ijw-gateway" pki init "$work/pki" --party gemeente:0384 \
+			--party aanbieder:42420001 --port 8443 >/dev/null
+}
 
 # seeds TARGET DIR: fills DIR with the target's seeds.
 seeds() {
@@ -27,6 +39,21 @@ seeds() {
 			cp "$top"/../shared/reference/ijw-3.2/voorbeelden/*.xml "$2"/
 		fi ;;
 	http) cp "$here"/http/* "$2"/ ;;
+	config)
+		pki
+		cp "$here"/config/*.ini "$work/pki/gateway.ini" "$2"/ ;;
+	products) cp "$top"/conf/products/*.ini "$2"/ ;;
+	manifest)
+		cp "$top/samples/expected.tsv" "$2/samples.tsv"
+		for m in "$top"/tests/scenarios/*/expected.tsv; do
+			cp "$m" "$2/$(basename "$(dirname "$m")").tsv"
+		done ;;
+	tls)
+		pki
+		for c in "$work"/pki/*.pem; do
+			openssl x509 -in "$c" -outform DER -out "$2/$(basename "$c" .pem).der"
+		done ;;
+	history) cp "$top"/samples/*.xml "$2"/ ;;
 	*)
 		echo "run.sh: no target $1" >&2
 		exit 2 ;;
