@@ -166,7 +166,9 @@ static int begin_section(struct reading *r, const char *section);
 
 /*
  * inih reads line by line through here, so that we know the line. A section
- * begins here, at its header, so that one without settings is seen too.
+ * begins here, at its header, so that one without settings is seen too. A
+ * line that does not fit inih's buffer is a mistake: inih would take the
+ * rest of it for a line of its own.
  */
 static char *
 read_line(char *str, int num, void *stream)
@@ -175,10 +177,16 @@ read_line(char *str, int num, void *stream)
 	char *s = fgets(str, num, r->f);
 	const char *name, *close;
 	char section[sizeof r->section];
+	size_t len;
 
 	if (!s)
 		return NULL;
 	r->line++;
+	len = strlen(s);
+	if (len == (size_t)num - 1 && s[len - 1] != '\n' && getc(r->f) != EOF) {
+		problem(r, "the line is longer than %d characters", num - 2);
+		return NULL;
+	}
 	name = s + strspn(s, " \t");
 	if (*name == '[' && (close = strchr(name, ']'))) {
 		r->section_line = r->line;

@@ -150,6 +150,29 @@ mistakes_name_their_line(void **state)
 	expect_error(edited("; a comment", "this is not ini"), 1, "not a setting");
 }
 
+/*
+ * inih hands a line over in pieces of at most 198 characters: a longer one
+ * is a mistake on its own line, not a piece taken for a line of its own.
+ */
+static void
+long_lines(void **state)
+{
+	char comment[256], text[4096];
+
+	(void)state;
+	memset(comment, '0', sizeof comment - 1);
+	comment[sizeof comment - 1] = '\0';
+	memcpy(comment, "; ", 2);
+	memcpy(comment + 200, "[party 0363]", 12);
+	snprintf(text, sizeof text, "%s\n%s", comment, good);
+	expect_error(text, 1, "the line is longer than 198 characters");
+	snprintf(text, sizeof text, "%s", edited("name = Gemeente Diemen", comment + 50));
+	expect_error(text, 13, "the line is longer than 198 characters");
+	comment[198] = '\0';
+	snprintf(text, sizeof text, "%s\n%s", comment, edited("port = 9443", "port = 70000"));
+	expect_error(text, 4, "port wants a whole number");
+}
+
 static void
 whole_file_mistakes(void **state)
 {
@@ -266,11 +289,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(a_good_file),
-	        cmocka_unit_test(mistakes_name_their_line),
-	        cmocka_unit_test(whole_file_mistakes),
-	        cmocka_unit_test(product_tables),
-	        cmocka_unit_test(settings_are_described),
+	        cmocka_unit_test(a_good_file),    cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(long_lines),     cmocka_unit_test(whole_file_mistakes),
+	        cmocka_unit_test(product_tables), cmocka_unit_test(settings_are_described),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
