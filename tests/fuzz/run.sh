@@ -11,13 +11,14 @@
 #	manifest  a folder's expected.tsv         seeds: samples/, tests/scenarios/
 #	tls       who a client certificate is     seeds: `pki init`'s certificates in DER
 #	history   the ledger's history reader     seeds: samples/
+#	ledger    messages against the ledger     seeds: tests/scenarios/, one input each
 #
 # Exits non-zero when a target finds a crash, a leak or a hang; what it found
 # is kept as ${TMPDIR:-/tmp}/ijw-fuzz-TARGET-*.
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http config products manifest tls history
+[ $# -gt 2 ] && shift 2 || set -- validate http config products manifest tls history ledger
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -54,6 +55,10 @@ seeds() {
 			openssl x509 -in "$c" -outform DER -out "$2/$(basename "$c" .pem).der"
 		done ;;
 	history) cp "$top"/samples/*.xml "$2"/ ;;
+	ledger)
+		for d in "$top"/tests/scenarios/*/; do
+			cat "$d"*.xml >"$2/$(basename "$d").xml"
+		done ;;
 	*)
 		echo "run.sh: no target $1" >&2
 		exit 2 ;;
