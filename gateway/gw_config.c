@@ -1,6 +1,7 @@
 /*
  * gw_config.c: the settings table, and reading a file with inih.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -166,9 +167,9 @@ static int begin_section(struct reading *r, const char *section);
 
 /*
  * inih reads line by line through here, so that we know the line. A section
- * begins here, at its header, so that one without settings is seen too. A
- * line that does not fit inih's buffer is a mistake: inih would take the
- * rest of it for a line of its own.
+ * begins here, at its header, so that one without settings is seen too;
+ * settings go to the section begun here. A line that does not fit inih's
+ * buffer is a mistake: inih would take the rest of it for a line of its own.
  */
 static char *
 read_line(char *str, int num, void *stream)
@@ -187,7 +188,13 @@ read_line(char *str, int num, void *stream)
 		problem(r, "the line is longer than %d characters", num - 2);
 		return NULL;
 	}
-	name = s + strspn(s, " \t");
+	for (name = s; isspace((unsigned char)*name); name++)
+		;
+	/* inih takes an indented one for a header or for the value's next line. */
+	if (*name == '[' && name != s) {
+		problem(r, "a [section] header begins its line");
+		return NULL;
+	}
 	if (*name == '[' && (close = strchr(name, ']'))) {
 		r->section_line = r->line;
 		snprintf(section, sizeof section, "%.*s", (int)(close - name - 1), name + 1);

@@ -173,6 +173,27 @@ long_lines(void **state)
 	expect_error(text, 4, "port wants a whole number");
 }
 
+/*
+ * A section's header begins its line. inih takes one after white space (a
+ * form feed, a vertical tab, a space) for a header or for the next line of a
+ * value, and the reader did not always: the settings of the party the file
+ * names went to the party before it.
+ */
+static void
+headers_begin_their_line(void **state)
+{
+	char text[4096];
+
+	(void)state;
+	snprintf(text, sizeof text,
+	         "%s\n[party 0363]\n\f[party 9999]\nkind = gemeente\n"
+	         "certificate_cn = someone\n",
+	         good);
+	expect_error(text, 24, "a [section] header begins its line");
+	expect_error(edited("[party 42420001]", "  [party 42420001]"), 16,
+	             "a [section] header begins its line");
+}
+
 static void
 whole_file_mistakes(void **state)
 {
@@ -289,9 +310,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(a_good_file),    cmocka_unit_test(mistakes_name_their_line),
-	        cmocka_unit_test(long_lines),     cmocka_unit_test(whole_file_mistakes),
-	        cmocka_unit_test(product_tables), cmocka_unit_test(settings_are_described),
+	        cmocka_unit_test(a_good_file),
+	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(long_lines),
+	        cmocka_unit_test(headers_begin_their_line),
+	        cmocka_unit_test(whole_file_mistakes),
+	        cmocka_unit_test(product_tables),
+	        cmocka_unit_test(settings_are_described),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
