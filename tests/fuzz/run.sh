@@ -13,8 +13,10 @@
 #	history   the ledger's history reader     seeds: samples/
 #	ledger    messages against the ledger     seeds: tests/scenarios/, one input each
 #
-# Exits non-zero when a target finds a crash, a leak or a hang; what it found
-# is kept as ${TMPDIR:-/tmp}/ijw-fuzz-TARGET-*.
+# Exits non-zero when a target finds a crash, a leak or a hang (an input
+# that takes 30 s of the wall clock: a machine busy with other work stretches
+# a fraction of a second to several); what it found is kept as
+# ${TMPDIR:-/tmp}/ijw-fuzz-TARGET-*.
 set -eu
 build=$1
 seconds=${2:-}
@@ -73,7 +75,7 @@ for target; do
 	time=${seconds:-15}
 	[ -n "$seconds" ] || [ "$target" != validate ] || time=60
 	echo "fuzz_$target: ${time}s from $(ls "$corpus" | wc -l) seeds"
-	"$build/tests/fuzz/fuzz_$target" -max_total_time="$time" -timeout=10 -rss_limit_mb=2048 \
+	"$build/tests/fuzz/fuzz_$target" -max_total_time="$time" -timeout=30 -rss_limit_mb=2048 \
 		-max_len=70000 -dict="$here/$target.dict" -print_final_stats=1 \
 		-artifact_prefix="${TMPDIR:-/tmp}/ijw-fuzz-$target-" "$corpus" 2>"$work/log" ||
 		{ status=1; cat "$work/log" >&2; }
