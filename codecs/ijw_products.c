@@ -85,12 +85,15 @@ static int begin_section(struct reading *r, const char *section);
 
 /*
  * inih's reader: one line of the text at a time. A section begins here, at
- * its header, so that one without settings is seen too.
+ * its header, so that one without settings is seen too, and on_entry() takes
+ * the section from here: where inih and this reader disagree on what a
+ * header is, a setting would land in a section that was never checked.
  */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
+	const char *line = str;
 	size_t n = 0;
 
 	if (r->at >= r->end || num < 2)
@@ -108,8 +111,15 @@ read_line(char *str, int num, void *stream)
 		problem_at(r, r->line, "the line is longer than %d characters", num - 2);
 		return NULL;
 	}
-	if (str[strspn(str, " \t")] == '[') {
-		const char *name = str + strspn(str, " \t") + 1;
+	while (isspace((unsigned char)*line))
+		line++;
+	/* inih takes an indented one for a header or for the value's next line. */
+	if (*line == '[' && line != str) {
+		problem_at(r, r->line, "a [section] header begins its line");
+		return NULL;
+	}
+	if (*line == '[') {
+		const char *name = line + 1;
 		const char *close = strchr(name, ']');
 		char section[sizeof r->section];
 
@@ -463,11 +473,13 @@ on_ceiling(struct reading *r, const char *key, const char *value)
 }
 
 static int
-on_entry(void *user, const char *section, const char *key, const char *value)
+on_entry(void *user, const char *inih_section, const char *key, const char *value)
 {
 	struct reading *r = user;
+	/* The section read_line() began and checked, never one it did not see. */
+	const char *section = r->section;
 
-	/* section is r->section: read_line() began it */
+	(void)inih_section;
 	if (!key)
 		return 1;
 	if (!section[0])

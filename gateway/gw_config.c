@@ -1,6 +1,7 @@
 /*
  * gw_config.c: the settings table, and reading a file with inih.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -212,7 +213,9 @@ static int begin_section(struct reading *r, const char *section);
 
 /*
  * inih reads line by line through here, so that we know the line. A section
- * begins here, at its header, so that one without settings is seen too.
+ * begins here, at its header, so that one without settings is seen too;
+ * settings go to the section begun here. A line that does not fit inih's
+ * buffer is a mistake: inih would take the rest of it for a line of its own.
  */
 static char *
 read_line(char *str, int num, void *stream)
@@ -221,11 +224,23 @@ read_line(char *str, int num, void *stream)
 	char *s = fgets(str, num, r->f);
 	const char *name, *close;
 	char section[sizeof r->section];
+	size_t len;
 
 	if (!s)
 		return NULL;
 	r->line++;
-	name = s + strspn(s, " \t");
+	len = strlen(s);
+	if (len == (size_t)num - 1 && s[len - 1] != '\n' && getc(r->f) != EOF) {
+		problem(r, "the line is longer than %d characters", num - 2);
+		return NULL;
+	}
+	for (name = s; isspace((unsigned char)*name); name++)
+		;
+	/* inih takes an indented one for a header or for the value's next line. */
+	if (*name == '[' && name != s) {
+		problem(r, "a [section] header begins its line");
+		return NULL;
+	}
 	if (*name == '[' && (close = strchr(name, ']'))) {
 		r->section_line = r->line;
 		snprintf(section, sizeof section, "%.*s", (int)(close - name - 1), name + 1);

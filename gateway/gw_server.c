@@ -47,6 +47,7 @@
 #include "gw_metrics.h"
 #include "gw_products.h"
 #include "gw_push.h"
+#include "gw_route.h"
 #include "gw_server.h"
 #include "gw_store.h"
 #include "gw_tls.h"
@@ -1008,28 +1009,15 @@ inbox_done(struct gw_job *job)
 static void
 get_inbox(struct pending *p)
 {
-	struct evkeyvalq query;
-	const char *limit;
-	char *end;
-	long n = INBOX_DEFAULT;
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req));
+	long n = gw_route_limit(query, INBOX_DEFAULT, INBOX_MAX);
 
-	TAILQ_INIT(&query);
-	if (evhttp_parse_query_str(
-	            evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req))
-	                    ? evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req))
-	                    : "",
-	            &query) == 0 &&
-	    (limit = evhttp_find_header(&query, "limit"))) {
-		n = strtol(limit, &end, 10);
-		if (*end || n < 1 || n > INBOX_MAX) {
-			evhttp_clear_headers(&query);
-			reply_error(p->req, 400, "bad request", "limit is a number from 1 to %d",
-			            INBOX_MAX);
-			pending_free(p);
-			return;
-		}
+	if (n < 0) {
+		reply_error(p->req, 400, "bad request", "limit is a number from 1 to %d",
+		            INBOX_MAX);
+		pending_free(p);
+		return;
 	}
-	evhttp_clear_headers(&query);
 	snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
 	p->job.limit = (size_t)n;
 	submit(p, GW_JOB_INBOX, inbox_done);
@@ -1078,25 +1066,6 @@ ack_done(struct gw_job *job)
 
 /* ---- routing ---- */
 
-/* The id in /v1/berichten/{id}[/ack]; rest gets what follows it. */
-static bool
-message_id(const char *path, int64_t *id, const char **rest)
-{
-	const char *digits = path + strlen("/v1/berichten/");
-	char *end;
-	long long n;
-
-	if (*digits < '1' || *digits > '9')
-		return false;
-	errno = 0;
-	n = strtoll(digits, &end, 10);
-	if (errno)
-		return false;
-	*id = n;
-	*rest = end;
-	return true;
-}
-
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
@@ -1106,7 +1075,7 @@ on_request(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type method = evhttp_request_get_command(req);
 	struct gw_guard_verdict verdict;
 	struct pending *p;
-	const char *rest;
+	enum gw_route route;
 	int64_t id;
 
 	if (!path)
@@ -1137,10 +1106,11 @@ on_request(struct evhttp_request *req, void *arg)
 		pending_free(p);
 		return;
 	}
-	if (strcmp(path, "/healthz") == 0 && method == EVHTTP_REQ_GET) {
+	route = gw_route_parse(method, path, &id);
+	if (route == GW_ROUTE_HEALTHZ) {
 		reply(req, 200, "text/plain", "ok\n", 3);
 		pending_free(p);
-	} else if (strcmp(path, "/metrics") == 0 && method == EVHTTP_REQ_GET) {
+	} else if (route == GW_ROUTE_METRICS) {
 		struct ijw_buf b;
 
 		ijw_buf_init(&b, 1u << 20);
@@ -1148,28 +1118,21 @@ on_request(struct evhttp_request *req, void *arg)
 		reply(req, 200, "text/plain; version=0.0.4", ijw_buf_str(&b), b.len);
 		ijw_buf_free(&b);
 		pending_free(p);
-	} else if (strcmp(path, "/v1/berichten") == 0 && method == EVHTTP_REQ_POST) {
+	} else if (route == GW_ROUTE_POST) {
 		post_message(s, p);
-	} else if (strcmp(path, "/v1/berichten") == 0 && method == EVHTTP_REQ_GET) {
+	} else if (route == GW_ROUTE_INBOX) {
 		get_inbox(p);
-	} else if (strncmp(path, "/v1/berichten/", 14) == 0 && message_id(path, &id, &rest) &&
-	           !*rest && method == EVHTTP_REQ_GET) {
+	} else if (route == GW_ROUTE_GET) {
 		p->job.id = id;
 		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
 		ijw_buf_init(&p->job.body, (size_t)s->cfg->max_message_bytes * 2);
 		submit(p, GW_JOB_GET, get_done);
-	} else if (strncmp(path, "/v1/berichten/", 14) == 0 && message_id(path, &id, &rest) &&
-	           strcmp(rest, "/ack") == 0 && method == EVHTTP_REQ_POST) {
+	} else if (route == GW_ROUTE_ACK) {
 		p->job.id = id;
 		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
 		submit(p, GW_JOB_ACK, ack_done);
 	} else {
-		bool known = strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ||
-		             strcmp(path, "/v1/berichten") == 0 ||
-		             (strncmp(path, "/v1/berichten/", 14) == 0 &&
-		              message_id(path, &id, &rest) && (!*rest || !strcmp(rest, "/ack")));
-
-		if (known)
+		if (route == GW_ROUTE_METHOD)
 			reply_error(req, 405, "method not allowed", "%s does not take this method",
 			            path);
 		else

@@ -167,6 +167,50 @@ mistakes_name_their_line(void **state)
 	expect_error(edited("; a comment", "this is not ini"), 1, "not a setting");
 }
 
+/*
+ * inih hands a line over in pieces of at most 198 characters: a longer one
+ * is a mistake on its own line, not a piece taken for a line of its own.
+ */
+static void
+long_lines(void **state)
+{
+	char comment[256], text[4096];
+
+	(void)state;
+	memset(comment, '0', sizeof comment - 1);
+	comment[sizeof comment - 1] = '\0';
+	memcpy(comment, "; ", 2);
+	memcpy(comment + 200, "[party 0363]", 12);
+	snprintf(text, sizeof text, "%s\n%s", comment, good);
+	expect_error(text, 1, "the line is longer than 198 characters");
+	snprintf(text, sizeof text, "%s", edited("name = Gemeente Diemen", comment + 50));
+	expect_error(text, 13, "the line is longer than 198 characters");
+	comment[198] = '\0';
+	snprintf(text, sizeof text, "%s\n%s", comment, edited("port = 9443", "port = 70000"));
+	expect_error(text, 4, "port wants a whole number");
+}
+
+/*
+ * A section's header begins its line. inih takes one after white space (a
+ * form feed, a vertical tab, a space) for a header or for the next line of a
+ * value, and the reader did not always: the settings of the party the file
+ * names went to the party before it.
+ */
+static void
+headers_begin_their_line(void **state)
+{
+	char text[4096];
+
+	(void)state;
+	snprintf(text, sizeof text,
+	         "%s\n[party 0363]\n\f[party 9999]\nkind = gemeente\n"
+	         "certificate_cn = someone\n",
+	         good);
+	expect_error(text, 24, "a [section] header begins its line");
+	expect_error(edited("[party 42420001]", "  [party 42420001]"), 16,
+	             "a [section] header begins its line");
+}
+
 static void
 whole_file_mistakes(void **state)
 {
@@ -285,6 +329,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(a_good_file),
 	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(long_lines),
+	        cmocka_unit_test(headers_begin_their_line),
 	        cmocka_unit_test(whole_file_mistakes),
 	        cmocka_unit_test(product_tables),
 	        cmocka_unit_test(settings_are_described),

@@ -320,6 +320,26 @@ mistakes_name_their_line(void **state)
 	}
 }
 
+/*
+ * A section's header begins its line. inih takes one after white space (a
+ * form feed, a vertical tab, a space) for a header or for the next line of a
+ * value, and a setting then landed in a section the reader had not checked:
+ * a profile numbered past the table was written out of bounds.
+ */
+static void
+headers_begin_their_line(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_null(parse("\v[profile 99999]\nname = x\n", err, sizeof err));
+	assert_string_equal(err, "t.ini:1: a [section] header begins its line");
+	assert_null(parse(edited("[profile 2]", "\f[profile 999]"), err, sizeof err));
+	assert_string_equal(err, "t.ini:12: a [section] header begins its line");
+	assert_null(parse(edited("[profile 2]", "  [profile 2]"), err, sizeof err));
+	assert_string_equal(err, "t.ini:12: a [section] header begins its line");
+}
+
 static void
 files(void **state)
 {
@@ -418,11 +438,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(a_good_table),
-	        cmocka_unit_test(mistakes_name_their_line),
-	        cmocka_unit_test(policy_settings),
-	        cmocka_unit_test(files),
-	        cmocka_unit_test(covers_the_national_list),
+	        cmocka_unit_test(a_good_table),    cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(policy_settings), cmocka_unit_test(headers_begin_their_line),
+	        cmocka_unit_test(files),           cmocka_unit_test(covers_the_national_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
