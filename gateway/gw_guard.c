@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 
 #include "gw_guard.h"
+#include "gw_head.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
 #include "gw_tls.h"
@@ -408,118 +409,6 @@ refuse(struct gw_guard_verdict *v, int status, const char *error, unsigned retry
 	return false;
 }
 
-struct head {
-	char method[16], version[9];
-	int content_lengths, encodings;
-	bool chunked, bad_length, folded, bad_name, expect, close, keep_alive;
-	uint64_t length;
-};
-
-/* Whether value, a comma list, holds token (any case). */
-static bool
-has_token(const char *value, size_t len, const char *token)
-{
-	size_t t = strlen(token);
-
-	for (size_t i = 0; i + t <= len; i++)
-		if (strncasecmp(value + i, token, t) == 0 &&
-		    (i == 0 || value[i - 1] == ',' || value[i - 1] == ' ' || value[i - 1] == '\t'))
-			return true;
-	return false;
-}
-
-static void
-header_line(struct head *h, const char *line, size_t len)
-{
-	const char *colon = memchr(line, ':', len);
-	const char *v;
-	size_t nlen, vlen;
-
-	if (line[0] == ' ' || line[0] == '\t') {
-		h->folded = true;
-		return;
-	}
-	if (!colon || colon == line) {
-		h->bad_name = true;
-		return;
-	}
-	nlen = (size_t)(colon - line);
-	for (size_t i = 0; i < nlen; i++)
-		if (line[i] <= ' ' || line[i] >= 127)
-			h->bad_name = true;
-	v = colon + 1;
-	vlen = len - nlen - 1;
-	while (vlen && (*v == ' ' || *v == '\t'))
-		v++, vlen--;
-	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-		vlen--;
-	if (nlen == 14 && strncasecmp(line, "Content-Length", 14) == 0) {
-		uint64_t n = 0;
-
-		h->content_lengths++;
-		if (!vlen || vlen > 15)
-			h->bad_length = true;
-		for (size_t i = 0; i < vlen; i++) {
-			if (v[i] < '0' || v[i] > '9')
-				h->bad_length = true;
-			else
-				n = n * 10 + (uint64_t)(v[i] - '0');
-		}
-		h->length = n;
-	} else if (nlen == 17 && strncasecmp(line, "Transfer-Encoding", 17) == 0) {
-		h->encodings++;
-		h->chunked = vlen == 7 && strncasecmp(v, "chunked", 7) == 0;
-	} else if (nlen == 6 && strncasecmp(line, "Expect", 6) == 0) {
-		h->expect = true;
-	} else if (nlen == 10 && strncasecmp(line, "Connection", 10) == 0) {
-		h->close |= has_token(v, vlen, "close");
-		h->keep_alive |= has_token(v, vlen, "keep-alive");
-	}
-}
-
-/* Parses the head buf[0..len) (its blank line included); false when the request line is bad. */
-static bool
-parse_head(const char *buf, size_t len, struct head *h)
-{
-	const char *p = buf, *end = buf + len, *nl, *sp1, *sp2;
-	size_t llen;
-
-	memset(h, 0, sizeof *h);
-	nl = memchr(p, '\n', (size_t)(end - p));
-	llen = (size_t)(nl - p);
-	if (llen && p[llen - 1] == '\r')
-		llen--;
-	sp1 = memchr(p, ' ', llen);
-	sp2 = sp1 ? memchr(sp1 + 1, ' ', llen - (size_t)(sp1 + 1 - p)) : NULL;
-	if (!sp1 || !sp2 || sp1 == p || (size_t)(sp1 - p) >= sizeof h->method ||
-	    p + llen - (sp2 + 1) != 8 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
-	    (sp2[8] != '0' && sp2[8] != '1'))
-		return false;
-	memcpy(h->method, p, (size_t)(sp1 - p));
-	memcpy(h->version, sp2 + 1, 8);
-	for (p = nl + 1; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		llen = (size_t)(nl - p);
-		if (llen && p[llen - 1] == '\r')
-			llen--;
-		if (!llen)
-			break;
-		header_line(h, p, llen);
-	}
-	return true;
-}
-
-/* The end of the head in buf[0..len): after its blank line; 0 when it is not there yet. */
-static size_t
-head_end(const char *buf, size_t len)
-{
-	for (size_t i = 1; i < len; i++)
-		if (buf[i] == '\n' &&
-		    (buf[i - 1] == '\n' || (i > 1 && buf[i - 1] == '\r' && buf[i - 2] == '\n')))
-			return i + 1;
-	return 0;
-}
-
 static struct bucket *
 bucket_of(gw_guard *g, const char *code)
 {
@@ -540,7 +429,7 @@ bucket_of(gw_guard *g, const char *code)
 
 /* Decides on the request whose head is h: admits it (counts it in flight), or refuses it. */
 static bool
-judge(struct conn *c, const struct head *h, struct gw_guard_verdict *v)
+judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 {
 	gw_guard *g = c->g;
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
@@ -618,26 +507,6 @@ body_over(struct conn *c)
 	}
 }
 
-/* The head buf[0..len) into dst without its Connection headers, kept alive. */
-static void
-keep_alive_head(const char *buf, size_t len, struct evbuffer *dst, bool http10)
-{
-	const char *p = buf, *end = buf + len, *nl;
-	size_t llen;
-
-	nl = memchr(p, '\n', len);
-	evbuffer_add(dst, p, (size_t)(nl + 1 - p));
-	for (p = nl + 1; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		llen = (size_t)(nl - p) - (nl > p && nl[-1] == '\r');
-		if (!llen)
-			break;
-		if (llen < 11 || strncasecmp(p, "Connection:", 11) != 0)
-			evbuffer_add(dst, p, (size_t)(nl + 1 - p));
-	}
-	evbuffer_add_printf(dst, "%s\r\n", http10 ? "Connection: keep-alive\r\n" : "");
-}
-
 /* Reads a head from src; false when it is not complete yet. */
 static bool
 read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
@@ -645,12 +514,12 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 {
 	gw_guard *g = c->g;
 	size_t len = evbuffer_get_length(src), n, end;
-	struct head h;
+	struct gw_head h;
 	bool body;
 
 	n = len < HEAD_MAX ? len : HEAD_MAX;
 	evbuffer_copyout(src, g->head, n);
-	if (!(end = head_end(g->head, n))) {
+	if (!(end = gw_head_end(g->head, n))) {
 		if (n < HEAD_MAX && mode == BEV_NORMAL)
 			return false;
 		memset(&h, 0, sizeof h);
@@ -660,7 +529,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 		                    : "the request head is over 16384 bytes");
 		h.close = true;
 		end = len;
-	} else if (!parse_head(g->head, end, &h)) {
+	} else if (!gw_head_parse(g->head, end, &h)) {
 		snprintf(h.version, sizeof h.version, "HTTP/1.1");
 		refuse(&c->verdict, 400, "bad request", 0,
 		       "the request line is not METHOD PATH HTTP/1.x");
@@ -678,7 +547,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	 */
 	c->close_after = h.close || (strcmp(h.version, "HTTP/1.0") == 0 && !h.keep_alive);
 	if (!c->verdict.status) {
-		keep_alive_head(g->head, end, dst, strcmp(h.version, "HTTP/1.0") == 0);
+		gw_head_kept(g->head, end, dst, strcmp(h.version, "HTTP/1.0") == 0);
 		evbuffer_drain(src, end);
 		c->left = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;

@@ -126,7 +126,6 @@ setup(void)
 	                                         EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	                                         EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	                                         EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-	evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_body_size(http, MAX_BODY);
 	evhttp_set_max_headers_size(http, 16384);
 	evhttp_set_timeout(http, 5);

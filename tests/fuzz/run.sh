@@ -6,6 +6,7 @@
 #
 #	validate  the codecs' message pipeline   seeds: samples/, the official examples
 #	http      requests to the server          seeds: tests/fuzz/http/
+#	head      the guard's request heads       seeds: tests/fuzz/http/
 #	config    gateway.ini                     seeds: tests/fuzz/config/, `pki init`'s
 #	products  a region's product table        seeds: conf/products/
 #	manifest  a folder's expected.tsv         seeds: samples/, tests/scenarios/
@@ -20,7 +21,7 @@
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http config products manifest tls history ledger
+[ $# -gt 2 ] && shift 2 || set -- validate http head config products manifest tls history ledger
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -41,7 +42,7 @@ seeds() {
 		if [ -d "$top/../shared/reference/ijw-3.2/voorbeelden" ]; then
 			cp "$top"/../shared/reference/ijw-3.2/voorbeelden/*.xml "$2"/
 		fi ;;
-	http) cp "$here"/http/* "$2"/ ;;
+	http | head) cp "$here"/http/* "$2"/ ;;
 	config)
 		pki
 		cp "$here"/config/*.ini "$work/pki/gateway.ini" "$2"/ ;;
