@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gw_keyring.h"
 #include "ijw_buf.h"
 #include "ijw_doc.h"
 #include "ijw_ledger.h"
@@ -43,6 +44,8 @@ struct gw_msg {
 	bool translated;        /* the receiver gets a copy in its own product codes */
 	unsigned char sha256[32];
 	char advice[256]; /* what the gateway advised on it: "TR019 9019; TR418 0611", or "" */
+	/* the key its bytes are sealed under at rest (gw_keyring.h), "" when they are plain */
+	char body_key[GW_KEY_ID_SIZE];
 };
 
 /* One message to put, and what became of it. */
@@ -96,8 +99,28 @@ struct gw_due {
 	int64_t created;   /* when the message was stored */
 };
 
+/* A message's bytes as a backend stores them: its body and its receiver's copy. */
+struct gw_stored {
+	int64_t id;
+	const void *body;
+	size_t len;
+	const void *translated; /* NULL for none */
+	size_t translated_len;
+	char key[GW_KEY_ID_SIZE]; /* the key they are sealed under, "" when plain */
+};
+
+/*
+ * What a backend calls to write a message's bytes: rewrites row (its bytes
+ * as stored under row->key) as they are to be stored, sealed under the
+ * store's current key, or left as they are when it has none. The bytes it
+ * points row at stay valid until the next call. Non-zero when it fails.
+ */
+typedef int (*gw_store_seal_fn)(void *ctx, struct gw_stored *row);
+
 /* What a backend's put calls for each item, inside its transaction. */
 struct gw_put_hooks {
+	/* the bytes of items[i] to store as message id row->id; seal is never NULL */
+	gw_store_seal_fn seal;
 	/* before storing items[i], when it is not a repeat; non-zero to fail the put */
 	int (*judge)(void *ctx, struct gw_put *items, size_t n, size_t i);
 	/* after storing p anew; non-zero to fail the put */
@@ -143,6 +166,14 @@ struct gw_store_backend {
 	enum gw_store_rc (*audit)(void *h, int64_t now, const char *party, const char *cert,
 	                          const char *remote, const char *action, int64_t message,
 	                          const char *detail);
+	/*
+	 * One transaction: the messages after id *after whose bytes are not
+	 * under key (their key differs, or they are plain), at most limit,
+	 * each passed through seal and written back. *after becomes the last
+	 * id passed, *n how many were.
+	 */
+	enum gw_store_rc (*rekey)(void *h, const char *key, int64_t *after, size_t limit,
+	                          gw_store_seal_fn seal, void *ctx, size_t *n);
 	const char *(*error)(const void *h);
 };
 
@@ -205,6 +236,21 @@ enum gw_store_rc gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, in
 enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert,
                                 const char *remote, const char *action, int64_t message,
                                 const char *detail);
+
+/*
+ * Message bodies at rest: with a keyring (shared, not owned: it must outlive
+ * s) that has a key, new bodies and their receivers' copies are sealed
+ * under its current key, bound to their message id and to which of the two
+ * they are; without, they are stored plain. Reading opens them with the key
+ * they name; a plain one stored before is read as it is.
+ */
+void gw_store_set_keyring(gw_store *s, gw_keyring *k);
+/*
+ * Seals again, under the keyring's current key, the bytes of every message
+ * that is not under it (plain ones too), batch messages per transaction;
+ * *n counts them. Fails when the keyring has no key.
+ */
+enum gw_store_rc gw_store_rekey(gw_store *s, size_t batch, size_t *n);
 
 /*
  * The ledger's client keys are HMAC-SHA256 of the BSN under key (len bytes,
