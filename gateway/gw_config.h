@@ -51,6 +51,7 @@ struct gw_config {
 	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
 	char store[GW_PATH_MAX];      /* as written: resolved by the store */
 	char ledger_key[GW_PATH_MAX]; /* the ledger's secret, "" for no ledger */
+	char store_key[GW_PATH_MAX];  /* the keys of message bodies at rest, "" for plain */
 	char base_dir[GW_PATH_MAX];
 	unsigned long max_message_bytes;
 	int log_level; /* enum gw_log_level */

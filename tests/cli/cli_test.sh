@@ -156,9 +156,10 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 12
+lines "$tmp/out" 13
 has "$tmp/out" "^wrote $pki/ca.pem\$"
 has "$tmp/out" "^wrote $pki/ledger.key\$"
+has "$tmp/out" "^wrote $pki/store.key\$"
 has "$tmp/out" "^wrote $pki/server.key\$"
 has "$tmp/out" "^wrote $pki/gateway-client.pem\$"
 has "$tmp/out" "^wrote $pki/42420001.key\$"
@@ -167,10 +168,25 @@ has "$tmp/out" "^wrote $pki/gateway.ini\$"
 has "$pki/gateway.ini" '^port = 9443$'
 has "$pki/gateway.ini" '^\[party 0384\]$'
 has "$pki/gateway.ini" '^\[party 42420001\]$'
+has "$pki/gateway.ini" '^store_key = store.key$'
 for f in ca server gateway-client 0384 42420001; do
 	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
 	[ "$(stat -c %a "$pki/$f.pem")" = 644 ] || fail "$f.pem is not mode 0644"
 done
+for f in ledger store; do
+	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
+done
+# serve -n checks store_key too, and warns when there is none
+expect 0 "$bin" serve -c "$pki/gateway.ini" -n
+hasnt "$tmp/out" 'store_key'
+sed '/^store_key/d' "$pki/gateway.ini" >"$pki/plain.ini"
+expect 0 "$bin" serve -c "$pki/plain.ini" -n
+has "$tmp/out" 'plain.ini: warning: no store_key: message bodies are stored in plain text$'
+echo 'not a key' >"$tmp/bad.key"
+sed "s|^store_key = .*|store_key = $tmp/bad.key|" "$pki/gateway.ini" >"$pki/badkey.ini"
+expect 2 "$bin" serve -c "$pki/badkey.ini" -n
+has "$tmp/err" "store_key $tmp/bad.key: line 1 is not a key of 64 hex digits"
+rm -f "$pki/plain.ini" "$pki/badkey.ini" "$pki"/gateway.db*
 cp "$pki/ca.pem" "$tmp/ca-before.pem"
 expect 2 "$bin" pki init "$pki" --party gemeente:0384
 has "$tmp/err" "$pki/ca.pem exists already; nothing was written"
