@@ -28,6 +28,7 @@ int gw_cmd_replay(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
 int gw_cmd_serve(int argc, char **argv);
+int gw_cmd_store(int argc, char **argv);
 
 /* A command's gateway: its configuration, and its store with the keys of store_key. */
 struct gw_cli_gateway {

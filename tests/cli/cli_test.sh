@@ -368,5 +368,36 @@ echo 'not a key' >"$tmp/bad.key"
 expect 2 "$bin" ledger rebuild -c "$tmp/lg/gateway.ini" --key "$tmp/bad.key"
 has "$tmp/err" 'not a key of 64 hex digits'
 
+# store rekey: every body under the first key of store_key, the daemon running or not
+lg=$tmp/lg
+expect 0 "$bin" store rekey -c "$lg/gateway.ini"
+has "$tmp/out" '^re-encrypted 0 message bodies under key [0-9a-f]{16}$'
+{ openssl rand -hex 32 && cat "$lg/store.key"; } >"$lg/store2.key"
+sed -i 's|^store_key = .*|store_key = store2.key|' "$lg/gateway.ini"
+expect 0 "$bin" store rekey -c "$lg/gateway.ini" --batch 5
+has "$tmp/out" '^re-encrypted 16 message bodies under key [0-9a-f]{16}$'
+head -n 1 "$lg/store2.key" >"$lg/store3.key"
+sed -i 's|^store_key = .*|store_key = store3.key|' "$lg/gateway.ini"
+expect 0 "$bin" ledger verify -c "$lg/gateway.ini"
+has "$tmp/out" 'agrees with the 16 stored messages'
+# the key before is gone from the file: its bodies no longer read
+sed -i 's|^store_key = .*|store_key = store.key|' "$lg/gateway.ini"
+expect 2 "$bin" ledger verify -c "$lg/gateway.ini"
+has "$tmp/err" 'message 1: key [0-9a-f]{16} is not in store_key '
+sed -i 's|^store_key = .*|store_key = store3.key|' "$lg/gateway.ini"
+# plain bodies, from before store_key, are encrypted too
+sed '/^store_key/d' "$lg/gateway.ini" >"$lg/plain.ini"
+expect 0 "$bin" ledger import -c "$lg/plain.ini" "$sc/TR019-JW305/01-JW301-toewijzing.xml"
+expect 0 "$bin" store rekey -c "$lg/gateway.ini"
+has "$tmp/out" '^re-encrypted 1 message bodies under key '
+expect 2 "$bin" store rekey -c "$lg/plain.ini"
+has "$tmp/err" 'plain.ini sets no store_key: there is no key to encrypt with'
+expect 2 "$bin" store rekey -c "$lg/gateway.ini" --batch 0
+expect 2 "$bin" store frobnicate -c "$lg/gateway.ini"
+has "$tmp/err" "'frobnicate' is not rekey"
+expect 2 "$bin" store
+expect 0 "$bin" store --help
+has "$tmp/out" '^usage: ijw-gateway store rekey '
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"
