@@ -19,6 +19,7 @@ enum {
 	GW_EXIT_USAGE = 2,    /* bad arguments, unreadable input, system failure */
 };
 
+int gw_cmd_audit(int argc, char **argv);
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_ledger(int argc, char **argv);

@@ -643,6 +643,103 @@ gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert, co
 	return call(s)->audit(s->h, now, party, cert, remote, action, message, detail);
 }
 
+/* ---- the audit log's chain ---- */
+
+static void
+hash_u64(EVP_MD_CTX *c, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
+	EVP_DigestUpdate(c, b, sizeof b);
+}
+
+void
+gw_audit_hash(const unsigned char prev[GW_AUDIT_HASH], const struct gw_audit *e,
+              unsigned char out[GW_AUDIT_HASH])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	static const unsigned char none = 0, some = 1;
+	unsigned char md[EVP_MAX_MD_SIZE] = {0};
+
+	/* no context, no hash: an all-zero one, which no entry's hash equals */
+	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		memcpy(out, md, GW_AUDIT_HASH);
+		return;
+	}
+	EVP_DigestUpdate(c, prev, GW_AUDIT_HASH);
+	hash_u64(c, (uint64_t)e->id);
+	hash_u64(c, (uint64_t)e->at);
+	EVP_DigestUpdate(c, e->message ? &some : &none, 1);
+	if (e->message)
+		hash_u64(c, (uint64_t)e->message);
+	for (size_t i = 0; i < GW_AUDIT_TEXTS; i++) {
+		EVP_DigestUpdate(c, e->text[i] ? &some : &none, 1);
+		if (!e->text[i])
+			continue;
+		hash_u64(c, e->len[i]);
+		EVP_DigestUpdate(c, e->text[i], e->len[i]);
+	}
+	EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	/* out may be prev */
+	memcpy(out, md, GW_AUDIT_HASH);
+}
+
+struct walk {
+	unsigned char prev[GW_AUDIT_HASH];
+	size_t n;
+	int64_t bad;
+	char *why;
+	size_t whylen;
+};
+
+static int
+walk_each(void *ctx, const struct gw_audit *e)
+{
+	struct walk *w = ctx;
+	unsigned char want[GW_AUDIT_HASH];
+	int64_t next = (int64_t)w->n + 1;
+
+	if (e->id != next) {
+		w->bad = next;
+		gw_store_say(w->why, w->whylen,
+		             e->id > next ? "entry %" PRId64 " is missing: the next one is %" PRId64
+		                          : "entry %" PRId64 " is missing: %" PRId64
+		                            " is in its place",
+		             next, e->id);
+		return 1;
+	}
+	gw_audit_hash(w->prev, e, want);
+	if (CRYPTO_memcmp(want, e->hash, sizeof want) != 0) {
+		w->bad = e->id;
+		gw_store_say(w->why, w->whylen,
+		             "entry %" PRId64
+		             " is changed: its hash does not follow from the entry "
+		             "and the one before it",
+		             e->id);
+		return 1;
+	}
+	memcpy(w->prev, e->hash, sizeof w->prev);
+	w->n++;
+	return 0;
+}
+
+enum gw_store_rc
+gw_store_audit_verify(gw_store *s, size_t *n, int64_t *bad, char *why, size_t whylen,
+                      unsigned char head[GW_AUDIT_HASH])
+{
+	struct walk w = {.why = why, .whylen = whylen};
+	enum gw_store_rc rc = call(s)->audit_scan(s->h, walk_each, &w);
+
+	*n = w.n;
+	*bad = w.bad;
+	memcpy(head, w.prev, sizeof w.prev);
+	return rc;
+}
+
 const char *
 gw_store_error(const gw_store *s)
 {

@@ -27,71 +27,85 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-static const char *const migrations[] = {
+struct sq;
+static int chain_audit(struct sq *h);
+
+/* A step of the schema: SQL, and then what SQL alone cannot do, or NULL. */
+static const struct migration {
+	const char *sql;
+	int (*then)(struct sq *h);
+} migrations[] = {
         /* 1: messages, their push deliveries, the attempts at those, the audit log */
-        "CREATE TABLE messages ("
-        " id INTEGER PRIMARY KEY,"
-        " type TEXT NOT NULL,"
-        " sender TEXT NOT NULL,"
-        " receiver TEXT NOT NULL,"
-        " identificatie TEXT NOT NULL,"
-        " answers INTEGER REFERENCES messages(id),"
-        " received INTEGER NOT NULL,"
-        " generated INTEGER NOT NULL CHECK (generated IN (0, 1)),"
-        " sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
-        " body BLOB NOT NULL,"
-        " acked INTEGER);"
-        "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
-        " WHERE generated = 0;"
-        "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
-        "CREATE TABLE deliveries ("
-        " id INTEGER PRIMARY KEY,"
-        " message INTEGER NOT NULL REFERENCES messages(id),"
-        " receiver TEXT NOT NULL,"
-        " state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up')),"
-        " attempts INTEGER NOT NULL DEFAULT 0,"
-        " next_attempt INTEGER NOT NULL,"
-        " delivered INTEGER,"
-        " created INTEGER NOT NULL);"
-        "CREATE INDEX deliveries_due ON deliveries(next_attempt, id) WHERE state = 'pending';"
-        "CREATE INDEX deliveries_message ON deliveries(message);"
-        "CREATE TABLE attempts ("
-        " id INTEGER PRIMARY KEY,"
-        " delivery INTEGER NOT NULL REFERENCES deliveries(id),"
-        " at INTEGER NOT NULL,"
-        " http_status INTEGER NOT NULL,"
-        " error TEXT,"
-        " delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)));"
-        "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
-        "CREATE TABLE audit ("
-        " id INTEGER PRIMARY KEY,"
-        " at INTEGER NOT NULL,"
-        " party TEXT,"
-        " cert TEXT,"
-        " remote TEXT,"
-        " action TEXT NOT NULL,"
-        " message INTEGER REFERENCES messages(id),"
-        " detail TEXT);"
-        "CREATE INDEX audit_party ON audit(party, at);"
-        "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
-        "PRAGMA user_version = 1;",
+        {"CREATE TABLE messages ("
+         " id INTEGER PRIMARY KEY,"
+         " type TEXT NOT NULL,"
+         " sender TEXT NOT NULL,"
+         " receiver TEXT NOT NULL,"
+         " identificatie TEXT NOT NULL,"
+         " answers INTEGER REFERENCES messages(id),"
+         " received INTEGER NOT NULL,"
+         " generated INTEGER NOT NULL CHECK (generated IN (0, 1)),"
+         " sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+         " body BLOB NOT NULL,"
+         " acked INTEGER);"
+         "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
+         " WHERE generated = 0;"
+         "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
+         "CREATE TABLE deliveries ("
+         " id INTEGER PRIMARY KEY,"
+         " message INTEGER NOT NULL REFERENCES messages(id),"
+         " receiver TEXT NOT NULL,"
+         " state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up')),"
+         " attempts INTEGER NOT NULL DEFAULT 0,"
+         " next_attempt INTEGER NOT NULL,"
+         " delivered INTEGER,"
+         " created INTEGER NOT NULL);"
+         "CREATE INDEX deliveries_due ON deliveries(next_attempt, id) WHERE state = 'pending';"
+         "CREATE INDEX deliveries_message ON deliveries(message);"
+         "CREATE TABLE attempts ("
+         " id INTEGER PRIMARY KEY,"
+         " delivery INTEGER NOT NULL REFERENCES deliveries(id),"
+         " at INTEGER NOT NULL,"
+         " http_status INTEGER NOT NULL,"
+         " error TEXT,"
+         " delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)));"
+         "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
+         "CREATE TABLE audit ("
+         " id INTEGER PRIMARY KEY,"
+         " at INTEGER NOT NULL,"
+         " party TEXT,"
+         " cert TEXT,"
+         " remote TEXT,"
+         " action TEXT NOT NULL,"
+         " message INTEGER REFERENCES messages(id),"
+         " detail TEXT);"
+         "CREATE INDEX audit_party ON audit(party, at);"
+         "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
+         "PRAGMA user_version = 1;",
+         NULL},
         /* 2: the gateway's own retours are found by identity too: one per heen message */
-        "CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
-        " WHERE generated = 1;"
-        "PRAGMA user_version = 2;",
+        {"CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
+         " WHERE generated = 1;"
+         "PRAGMA user_version = 2;",
+         NULL},
         /* 3: the receiver's copy of a message whose product codes were translated */
-        "ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;",
+        {"ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;", NULL},
         /* 4: the care ledger: keys and values of ijw_ledger.c, and the message that wrote each */
-        "CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
-        " WITHOUT ROWID;"
-        "PRAGMA user_version = 4;",
+        {"CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
+         " WITHOUT ROWID;"
+         "PRAGMA user_version = 4;",
+         NULL},
         /* 5: what the gateway advised on a message, for its receiver too */
-        "ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;",
+        {"ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;", NULL},
         /*
          * 6: the key a message's bytes (body and translated) are sealed under;
-         * NULL for the plain ones stored before, which stay readable as they are
+         * NULL for the plain ones stored before, which stay readable as they are.
+         * The audit log hash-chained: the entries before are chained here.
          */
-        "ALTER TABLE messages ADD COLUMN body_key TEXT; PRAGMA user_version = 6;",
+        {"ALTER TABLE messages ADD COLUMN body_key TEXT;"
+         " ALTER TABLE audit ADD COLUMN hash BLOB;"
+         " PRAGMA user_version = 6;",
+         chain_audit},
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -100,6 +114,9 @@ static const char *const migrations[] = {
 #define MSG_COLUMNS                                                                                \
 	"id, type, sender, receiver, identificatie, answers, received, generated, sha256,"         \
 	" translated IS NOT NULL, advice, body_key"
+
+/* The columns of a struct gw_audit, in the order audit_row() reads them. */
+#define AUDIT_COLUMNS "id, at, message, party, cert, remote, action, detail, hash"
 
 enum stmt {
 	ST_BEGIN,
@@ -129,6 +146,8 @@ enum stmt {
 	ST_STALE,
 	ST_STORED,
 	ST_RESEAL,
+	ST_LAST_AUDIT,
+	ST_AUDIT_SCAN,
 	ST_COUNT
 };
 
@@ -156,8 +175,10 @@ static const char *const statements[ST_COUNT] = {
         [ST_RESEAL] = "UPDATE messages SET body = ?2, translated = ?3, body_key = ?4 WHERE id = ?1",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
                                " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
-        [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail,"
+                            " id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_LAST_AUDIT] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [ST_AUDIT_SCAN] = "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id",
         [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
                      " WHERE receiver = ?1 AND acked IS NULL ORDER BY id LIMIT ?2",
         [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body) FROM messages"
@@ -355,7 +376,8 @@ migrate(struct sq *h, const char *path)
 			return -1;
 		}
 		if (v < SCHEMA_VERSION &&
-		    sqlite3_exec(h->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+		    (sqlite3_exec(h->db, migrations[v].sql, NULL, NULL, NULL) != SQLITE_OK ||
+		     (migrations[v].then && migrations[v].then(h))))
 			goto rollback;
 		if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			goto rollback;
@@ -513,18 +535,88 @@ fail:
 	return NULL;
 }
 
-/* An audit entry; party_len is the length of party, or -1 when it ends in NUL. */
+/* The entry of a row of AUDIT_COLUMNS; its texts are SQLite's, valid until st moves. */
+static void
+audit_row(sqlite3_stmt *st, struct gw_audit *e)
+{
+	const void *hash = sqlite3_column_blob(st, 8);
+
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->message = sqlite3_column_int64(st, 2);
+	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
+		e->text[i] = (const char *)sqlite3_column_text(st, 3 + i);
+		e->len[i] = (size_t)sqlite3_column_bytes(st, 3 + i);
+	}
+	if (hash && sqlite3_column_bytes(st, 8) == GW_AUDIT_HASH)
+		memcpy(e->hash, hash, GW_AUDIT_HASH);
+}
+
+/* Chains the entries of a log from before the chain, in the order of their ids. */
+static int
+chain_audit(struct sq *h)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	unsigned char prev[GW_AUDIT_HASH] = {0};
+	struct gw_audit e;
+	int rc = SQLITE_ERROR;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &st,
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db, "UPDATE audit SET hash = ?2 WHERE id = ?1", -1, &up, NULL) !=
+	            SQLITE_OK)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		audit_row(st, &e);
+		gw_audit_hash(prev, &e, prev);
+		if (sqlite3_bind_int64(up, 1, e.id) ||
+		    sqlite3_bind_blob(up, 2, prev, sizeof prev, SQLITE_STATIC) || run(up))
+			break;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * An audit entry, chained to the last one, within the caller's transaction;
+ * party_len is the length of party, or -1 when it ends in NUL.
+ */
 static int
 insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const char *cert,
              const char *remote, const char *action, int64_t message, const char *detail)
 {
-	sqlite3_stmt *st = h->st[ST_INSERT_AUDIT];
+	sqlite3_stmt *st = h->st[ST_LAST_AUDIT];
+	unsigned char prev[GW_AUDIT_HASH] = {0}, hash[GW_AUDIT_HASH];
+	const char *texts[GW_AUDIT_TEXTS] = {party, cert, remote, action, detail};
+	struct gw_audit e = {.at = at, .message = message};
+	int rc = sqlite3_step(st);
 
+	if (rc == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == GW_AUDIT_HASH)
+			memcpy(prev, sqlite3_column_blob(st, 1), sizeof prev);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	e.id++;
+	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
+		e.text[i] = texts[i];
+		e.len[i] = !texts[i]                               ? 0
+		           : i == GW_AUDIT_PARTY && party_len >= 0 ? (size_t)party_len
+		                                                   : strlen(texts[i]);
+	}
+	gw_audit_hash(prev, &e, hash);
+	st = h->st[ST_INSERT_AUDIT];
 	if (sqlite3_bind_int64(st, 1, at) ||
-	    (party ? sqlite3_bind_text(st, 2, party, party_len, SQLITE_STATIC)
+	    (party ? sqlite3_bind_text(st, 2, party, (int)e.len[GW_AUDIT_PARTY], SQLITE_STATIC)
 	           : sqlite3_bind_null(st, 2)) ||
 	    bind_str(st, 3, cert) || bind_str(st, 4, remote) || bind_str(st, 5, action) ||
-	    bind_id(st, 6, message) || bind_str(st, 7, detail))
+	    bind_id(st, 6, message) || bind_str(st, 7, detail) || sqlite3_bind_int64(st, 8, e.id) ||
+	    sqlite3_bind_blob(st, 9, hash, sizeof hash, SQLITE_STATIC))
 		return -1;
 	return run(st);
 }
@@ -900,9 +992,33 @@ sq_audit(void *vh, int64_t now, const char *party, const char *cert, const char 
          const char *action, int64_t message, const char *detail)
 {
 	struct sq *h = vh;
+	bool own = sqlite3_get_autocommit(h->db);
 
+	if (own && run(h->st[ST_BEGIN]))
+		return rollback(h, "audit: beginning the transaction");
 	if (insert_audit(h, now, party, -1, cert, remote, action, message, detail))
-		return failed(h, "audit");
+		return own ? rollback(h, "audit") : failed(h, "audit");
+	if (own && run(h->st[ST_COMMIT]))
+		return rollback(h, "audit: committing");
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_audit_scan(void *vh, int (*each)(void *ctx, const struct gw_audit *e), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_AUDIT_SCAN];
+	struct gw_audit e;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		audit_row(st, &e);
+		if (each(ctx, &e))
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return failed(h, "reading the audit log");
 	return GW_STORE_OK;
 }
 
@@ -1135,5 +1251,6 @@ const struct gw_store_backend gw_store_sqlite = {
         .attempt = sq_attempt,
         .audit = sq_audit,
         .rekey = sq_rekey,
+        .audit_scan = sq_audit_scan,
         .error = sq_error,
 };

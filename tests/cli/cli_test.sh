@@ -399,5 +399,30 @@ expect 2 "$bin" store
 expect 0 "$bin" store --help
 has "$tmp/out" '^usage: ijw-gateway store rekey '
 
+# audit verify: the log's hash chain, intact, then with an entry changed, then one removed
+expect 0 "$bin" audit verify -c "$lg/gateway.ini"
+has "$tmp/out" '^[0-9]+ entries, chain intact$'
+has "$tmp/out" '^last hash [0-9a-f]{64}$'
+n=$(sed -n 's/^\([0-9]*\) entries, chain intact$/\1/p' "$tmp/out")
+[ "${n:-0}" -ge 17 ] || fail "audit verify counted ${n:-no} entries after 17 imports"
+if command -v sqlite3 >/dev/null; then
+	detail=$(sqlite3 "$lg/gateway.db" 'SELECT detail FROM audit WHERE id = 5')
+	sqlite3 "$lg/gateway.db" "UPDATE audit SET detail = 'JW399' WHERE id = 5"
+	expect 1 "$bin" audit verify -c "$lg/gateway.ini"
+	has "$tmp/out" '^audit log broken: entry 5 is changed: .*\(the 4 entries before it chain intact\)$'
+	sqlite3 "$lg/gateway.db" "UPDATE audit SET detail = '$detail' WHERE id = 5"
+	expect 0 "$bin" audit verify -c "$lg/gateway.ini"
+	sqlite3 "$lg/gateway.db" 'DELETE FROM audit WHERE id = 7'
+	expect 1 "$bin" audit verify -c "$lg/gateway.ini"
+	has "$tmp/out" '^audit log broken: entry 7 is missing: the next one is 8 '
+else
+	echo "note: no sqlite3 command; skipping audit verify of a changed log"
+fi
+expect 2 "$bin" audit verify -c "$lg/gateway.ini" --batch 5
+expect 2 "$bin" audit frobnicate -c "$lg/gateway.ini"
+has "$tmp/err" "'frobnicate' is not verify"
+expect 2 "$bin" audit verify -c "$tmp/none.ini"
+has "$tmp/err" 'audit verify: .*none.ini: No such file'
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

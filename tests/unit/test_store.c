@@ -303,6 +303,7 @@ migrations(void **state)
 	                              " ALTER TABLE messages DROP COLUMN translated;"
 	                              " ALTER TABLE messages DROP COLUMN advice;"
 	                              " ALTER TABLE messages DROP COLUMN body_key;"
+	                              " ALTER TABLE audit DROP COLUMN hash;"
 	                              " DROP TABLE ledger;"
 	                              " PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
@@ -1303,6 +1304,122 @@ key_files(void **state)
 	assert_non_null(strstr(err, "store_key /nonexistent: No such file"));
 }
 
+/* ---- the audit log's chain ---- */
+
+/* Verifies the chain: the id of the first bad entry (0 for none), *n the good ones. */
+static int64_t
+verify(gw_store *s, size_t *n, char *why, size_t whylen)
+{
+	unsigned char head[GW_AUDIT_HASH];
+	int64_t bad = -1;
+
+	if (gw_store_audit_verify(s, n, &bad, why, whylen, head) != GW_STORE_OK)
+		fail_msg("audit verify: %s", gw_store_error(s));
+	return bad;
+}
+
+static void
+audit_chain(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	unsigned char zero[GW_AUDIT_HASH] = {0}, h1[GW_AUDIT_HASH];
+	struct gw_audit e = {.id = 1,
+	                     .at = 7,
+	                     .text = {"0384", NULL, NULL, "put", NULL},
+	                     .len = {4, 0, 0, 3, 0}};
+	char why[256];
+	size_t n = 0;
+	int64_t id;
+
+	/* the encoding tells apart what plain joining would not */
+	gw_audit_hash(zero, &e, h1);
+	e.text[GW_AUDIT_PARTY] = "038";
+	e.len[GW_AUDIT_PARTY] = 3;
+	e.text[GW_AUDIT_CERT] = "4";
+	e.len[GW_AUDIT_CERT] = 1;
+	gw_audit_hash(zero, &e, e.hash);
+	assert_memory_not_equal(h1, e.hash, sizeof h1);
+
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 0);
+	id = put_one(s, "A", "<a/>", false, 100);
+	put_one(s, "B", "<b/>", false, 101);
+	assert_int_equal(gw_store_ack(s, id, "42420001", 102), GW_STORE_OK);
+	assert_int_equal(
+	        gw_store_audit(s, 103, "42420001", "9e1c", "10.0.0.7", "reject", 0, "TR056"),
+	        GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 104, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	/* a failed entry leaves no link behind */
+	assert_int_equal(gw_store_audit(s, 105, "0384", "", "", "get", 4242, NULL), GW_STORE_ERROR);
+	/* in the caller's transaction too */
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 106, "0384", "", "", "get", id, NULL), GW_STORE_OK);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"), 6);
+
+	/* a field changed, even to SQL NULL, or the hash itself */
+	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR057' WHERE id = 4"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 4);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(why, "entry 4 is changed"));
+	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR056' WHERE id = 4"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET cert = NULL WHERE id = 5"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = NULL WHERE id = 5"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 5);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = '10.0.0.8' WHERE id = 5"), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET hash = zeroblob(32) WHERE id = 2"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 2);
+	gw_store_close(s);
+
+	/* a removed entry: in the middle, and the first */
+	snprintf(f->path, sizeof f->path, "%s/again.db", f->dir);
+	s = open_store(f);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(gw_store_audit(s, 200 + i, "0384", "c", "r", "get", 0, NULL),
+		                 GW_STORE_OK);
+	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 3"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 3);
+	assert_non_null(strstr(why, "entry 3 is missing"));
+	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 1"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 1);
+	gw_store_close(s);
+}
+
+static void
+audit_chained_by_migration(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	char why[256];
+	size_t n = 0;
+
+	put_one(s, "A", "<a/>", false, 100);
+	assert_int_equal(gw_store_audit(s, 101, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	put_one(s, "B", "<b/>", false, 102);
+	gw_store_close(s);
+	/* a log of version 5: no hashes */
+	assert_int_equal(exec_sql(f, "ALTER TABLE audit DROP COLUMN hash;"
+	                             " ALTER TABLE messages DROP COLUMN body_key;"
+	                             " PRAGMA user_version = 5"),
+	                 0);
+	s = open_store(f);
+	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 3);
+	/* and the chain goes on from the entries chained */
+	put_one(s, "C", "<c/>", false, 103);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 4);
+	gw_store_close(s);
+}
+
 int
 main(void)
 {
@@ -1325,6 +1442,8 @@ main(void)
 	        cmocka_unit_test_setup_teardown(sealed_changed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(sealed_rotation, setup, teardown),
 	        cmocka_unit_test_setup_teardown(key_files, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
