@@ -204,7 +204,7 @@ gw_keyring_current(gw_keyring *k, char id[GW_KEY_ID_SIZE])
 	return has;
 }
 
-/* A copy of the key with id (the current one for NULL) into out; false when there is none. */
+/* A copy of the key with id into out; false when the ring has none. */
 static bool
 find(gw_keyring *k, const char *id, struct key *out)
 {
@@ -212,7 +212,7 @@ find(gw_keyring *k, const char *id, struct key *out)
 
 	pthread_mutex_lock(&k->mu);
 	for (size_t i = 0; !found && i < k->n; i++)
-		if (!id || strcmp(k->keys[i].id, id) == 0) {
+		if (strcmp(k->keys[i].id, id) == 0) {
 			*out = k->keys[i];
 			found = true;
 		}
@@ -255,8 +255,8 @@ gcm(bool seal, const struct key *key, const unsigned char nonce[NONCE_BYTES], co
 }
 
 int
-gw_keyring_seal(gw_keyring *k, const void *data, size_t len, const void *aad, size_t aadlen,
-                struct ijw_buf *out, char id[GW_KEY_ID_SIZE], char *err, size_t errlen)
+gw_keyring_seal(gw_keyring *k, const char *id, const void *data, size_t len, const void *aad,
+                size_t aadlen, struct ijw_buf *out, char *err, size_t errlen)
 {
 	static const unsigned char room[TAG_BYTES];
 	unsigned char nonce[NONCE_BYTES], tag[TAG_BYTES], *sealed;
@@ -264,8 +264,8 @@ gw_keyring_seal(gw_keyring *k, const void *data, size_t len, const void *aad, si
 	struct key key;
 	bool ok;
 
-	if (!find(k, NULL, &key)) {
-		gw_store_say(err, errlen, "sealing: there is no store_key");
+	if (!find(k, id, &key)) {
+		gw_store_say(err, errlen, "sealing: key %s is no longer in store_key", id);
 		return -1;
 	}
 	/* room for all of it at once; the bytes are written in place after */
@@ -279,7 +279,6 @@ gw_keyring_seal(gw_keyring *k, const void *data, size_t len, const void *aad, si
 	sealed = (unsigned char *)out->data + start + NONCE_BYTES;
 	ok = gcm(true, &key, nonce, data, len, aad, aadlen, sealed, tag);
 	memcpy(sealed + len, tag, sizeof tag);
-	memcpy(id, key.id, GW_KEY_ID_SIZE);
 	OPENSSL_cleanse(&key, sizeof key);
 	if (!ok) {
 		gw_store_say(err, errlen, "sealing %zu bytes: AES-256-GCM failed", len);

@@ -53,12 +53,12 @@ int gw_keyring_reload(gw_keyring *k, char *err, size_t errlen);
 bool gw_keyring_current(gw_keyring *k, char id[GW_KEY_ID_SIZE]);
 
 /*
- * Seals len bytes of data under the current key, binding aad (which is not
- * stored: the opener gives it again): appends them to out and the key's id
- * to id. -1 with the reason in err.
+ * Seals len bytes of data under key id (gw_keyring_current() names the one
+ * to seal with), binding aad (which is not stored: the opener gives it
+ * again), and appends them to out. -1 with the reason in err.
  */
-int gw_keyring_seal(gw_keyring *k, const void *data, size_t len, const void *aad, size_t aadlen,
-                    struct ijw_buf *out, char id[GW_KEY_ID_SIZE], char *err, size_t errlen);
+int gw_keyring_seal(gw_keyring *k, const char *id, const void *data, size_t len, const void *aad,
+                    size_t aadlen, struct ijw_buf *out, char *err, size_t errlen);
 /*
  * Opens len bytes that gw_keyring_seal() sealed under key id with aad,
  * appending what was sealed to out. A key the ring does not hold makes it

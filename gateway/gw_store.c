@@ -7,7 +7,6 @@
  * scheme ("postgresql:", ...) is refused with a reason.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,16 +91,16 @@ open_bytes(gw_store *s, int64_t id, bool translated, const char *key, const void
 	return 0;
 }
 
-/* Seals len bytes of message id under the current key into out, its id into key. */
+/* Seals len bytes of message id under key into out. */
 static int
-seal_bytes(gw_store *s, int64_t id, bool translated, const void *data, size_t len,
-           struct ijw_buf *out, char key[GW_KEY_ID_SIZE])
+seal_bytes(gw_store *s, int64_t id, bool translated, const char *key, const void *data, size_t len,
+           struct ijw_buf *out)
 {
 	unsigned char aad[10];
 	char why[400];
 
 	aad_of(id, translated, aad);
-	if (gw_keyring_seal(s->keys, data, len, aad, sizeof aad, out, key, why, sizeof why)) {
+	if (gw_keyring_seal(s->keys, key, data, len, aad, sizeof aad, out, why, sizeof why)) {
 		gw_store_say(s->err, sizeof s->err, "message %" PRId64 ": %s", id, why);
 		return -1;
 	}
@@ -130,7 +129,8 @@ seal(void *ctx, struct gw_stored *row)
 			data[i] = s->plain[i].data ? s->plain[i].data : "";
 			len[i] = s->plain[i].len;
 		}
-		if (seal_bytes(s, row->id, i, data[i], len[i], &s->sealed[i], key))
+		/* both under the one key named, whatever a reload does meanwhile */
+		if (seal_bytes(s, row->id, i, key, data[i], len[i], &s->sealed[i]))
 			return -1;
 	}
 	row->body = s->sealed[0].data;

@@ -1158,7 +1158,7 @@ reseal(struct sq *h, int64_t id, gw_store_seal_fn seal, void *ctx)
 	}
 	rc = sqlite3_bind_int64(up, 1, id) || bind_bytes(up, 2, row.body, row.len, true) ||
 	     bind_bytes(up, 3, row.translated, row.translated_len, false) ||
-	     bind_str(up, 4, row.key) || run(up);
+	     bind_str(up, 4, row.key[0] ? row.key : NULL) || run(up);
 	sqlite3_clear_bindings(up);
 	sqlite3_reset(st);
 	return rc ? -1 : 0;
