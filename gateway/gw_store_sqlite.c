@@ -27,88 +27,84 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-struct sq;
-static int chain_audit(struct sq *h);
-
-/* A step of the schema: SQL, and then what SQL alone cannot do, or NULL. */
-static const struct migration {
-	const char *sql;
-	int (*then)(struct sq *h);
-} migrations[] = {
+static const char *const migrations[] = {
         /* 1: messages, their push deliveries, the attempts at those, the audit log */
-        {"CREATE TABLE messages ("
-         " id INTEGER PRIMARY KEY,"
-         " type TEXT NOT NULL,"
-         " sender TEXT NOT NULL,"
-         " receiver TEXT NOT NULL,"
-         " identificatie TEXT NOT NULL,"
-         " answers INTEGER REFERENCES messages(id),"
-         " received INTEGER NOT NULL,"
-         " generated INTEGER NOT NULL CHECK (generated IN (0, 1)),"
-         " sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
-         " body BLOB NOT NULL,"
-         " acked INTEGER);"
-         "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
-         " WHERE generated = 0;"
-         "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
-         "CREATE TABLE deliveries ("
-         " id INTEGER PRIMARY KEY,"
-         " message INTEGER NOT NULL REFERENCES messages(id),"
-         " receiver TEXT NOT NULL,"
-         " state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up')),"
-         " attempts INTEGER NOT NULL DEFAULT 0,"
-         " next_attempt INTEGER NOT NULL,"
-         " delivered INTEGER,"
-         " created INTEGER NOT NULL);"
-         "CREATE INDEX deliveries_due ON deliveries(next_attempt, id) WHERE state = 'pending';"
-         "CREATE INDEX deliveries_message ON deliveries(message);"
-         "CREATE TABLE attempts ("
-         " id INTEGER PRIMARY KEY,"
-         " delivery INTEGER NOT NULL REFERENCES deliveries(id),"
-         " at INTEGER NOT NULL,"
-         " http_status INTEGER NOT NULL,"
-         " error TEXT,"
-         " delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)));"
-         "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
-         "CREATE TABLE audit ("
-         " id INTEGER PRIMARY KEY,"
-         " at INTEGER NOT NULL,"
-         " party TEXT,"
-         " cert TEXT,"
-         " remote TEXT,"
-         " action TEXT NOT NULL,"
-         " message INTEGER REFERENCES messages(id),"
-         " detail TEXT);"
-         "CREATE INDEX audit_party ON audit(party, at);"
-         "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
-         "PRAGMA user_version = 1;",
-         NULL},
+        "CREATE TABLE messages ("
+        " id INTEGER PRIMARY KEY,"
+        " type TEXT NOT NULL,"
+        " sender TEXT NOT NULL,"
+        " receiver TEXT NOT NULL,"
+        " identificatie TEXT NOT NULL,"
+        " answers INTEGER REFERENCES messages(id),"
+        " received INTEGER NOT NULL,"
+        " generated INTEGER NOT NULL CHECK (generated IN (0, 1)),"
+        " sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+        " body BLOB NOT NULL,"
+        " acked INTEGER);"
+        "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
+        " WHERE generated = 0;"
+        "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
+        "CREATE TABLE deliveries ("
+        " id INTEGER PRIMARY KEY,"
+        " message INTEGER NOT NULL REFERENCES messages(id),"
+        " receiver TEXT NOT NULL,"
+        " state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up')),"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt INTEGER NOT NULL,"
+        " delivered INTEGER,"
+        " created INTEGER NOT NULL);"
+        "CREATE INDEX deliveries_due ON deliveries(next_attempt, id) WHERE state = 'pending';"
+        "CREATE INDEX deliveries_message ON deliveries(message);"
+        "CREATE TABLE attempts ("
+        " id INTEGER PRIMARY KEY,"
+        " delivery INTEGER NOT NULL REFERENCES deliveries(id),"
+        " at INTEGER NOT NULL,"
+        " http_status INTEGER NOT NULL,"
+        " error TEXT,"
+        " delivered INTEGER NOT NULL CHECK (delivered IN (0, 1)));"
+        "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
+        "CREATE TABLE audit ("
+        " id INTEGER PRIMARY KEY,"
+        " at INTEGER NOT NULL,"
+        " party TEXT,"
+        " cert TEXT,"
+        " remote TEXT,"
+        " action TEXT NOT NULL,"
+        " message INTEGER REFERENCES messages(id),"
+        " detail TEXT);"
+        "CREATE INDEX audit_party ON audit(party, at);"
+        "CREATE INDEX audit_message ON audit(message) WHERE message IS NOT NULL;"
+        "PRAGMA user_version = 1;",
         /* 2: the gateway's own retours are found by identity too: one per heen message */
-        {"CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
-         " WHERE generated = 1;"
-         "PRAGMA user_version = 2;",
-         NULL},
+        "CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
+        " WHERE generated = 1;"
+        "PRAGMA user_version = 2;",
         /* 3: the receiver's copy of a message whose product codes were translated */
-        {"ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;", NULL},
+        "ALTER TABLE messages ADD COLUMN translated BLOB; PRAGMA user_version = 3;",
         /* 4: the care ledger: keys and values of ijw_ledger.c, and the message that wrote each */
-        {"CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
-         " WITHOUT ROWID;"
-         "PRAGMA user_version = 4;",
-         NULL},
+        "CREATE TABLE ledger (k TEXT PRIMARY KEY, v TEXT NOT NULL, message INTEGER)"
+        " WITHOUT ROWID;"
+        "PRAGMA user_version = 4;",
         /* 5: what the gateway advised on a message, for its receiver too */
-        {"ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;", NULL},
+        "ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;",
         /*
          * 6: the key a message's bytes (body and translated) are sealed under;
          * NULL for the plain ones stored before, which stay readable as they are.
-         * The audit log hash-chained: the entries before are chained here.
+         * The audit log hash-chained: the entries before are chained by
+         * chain_audit().
          */
-        {"ALTER TABLE messages ADD COLUMN body_key TEXT;"
-         " ALTER TABLE audit ADD COLUMN hash BLOB;"
-         " PRAGMA user_version = 6;",
-         chain_audit},
+        "ALTER TABLE messages ADD COLUMN body_key TEXT;"
+        " ALTER TABLE audit ADD COLUMN hash BLOB;"
+        " PRAGMA user_version = 6;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+struct sq;
+static int chain_audit(struct sq *h);
+
+/* What SQL alone cannot do: run after migrations[i], in its transaction. */
+static int (*const migrated[SCHEMA_VERSION])(struct sq *h) = {[5] = chain_audit};
 
 /* The columns of a struct gw_msg, in the order row_msg() reads them. */
 #define MSG_COLUMNS                                                                                \
@@ -376,8 +372,8 @@ migrate(struct sq *h, const char *path)
 			return -1;
 		}
 		if (v < SCHEMA_VERSION &&
-		    (sqlite3_exec(h->db, migrations[v].sql, NULL, NULL, NULL) != SQLITE_OK ||
-		     (migrations[v].then && migrations[v].then(h))))
+		    (sqlite3_exec(h->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		     (migrated[v] && migrated[v](h))))
 			goto rollback;
 		if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			goto rollback;
