@@ -68,10 +68,10 @@ aad_of(int64_t id, bool translated, unsigned char aad[10])
 	aad[9] = translated ? 't' : 'b';
 }
 
-/* Opens len bytes of message id sealed under key into out. */
+/* Seals len bytes of message id under key into out, or opens them (sealed under key). */
 static int
-open_bytes(gw_store *s, int64_t id, bool translated, const char *key, const void *data, size_t len,
-           struct ijw_buf *out)
+crypt(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
+      size_t len, struct ijw_buf *out)
 {
 	unsigned char aad[10];
 	char why[400];
@@ -83,25 +83,11 @@ open_bytes(gw_store *s, int64_t id, bool translated, const char *key, const void
 		             id, key);
 		return -1;
 	}
-	if (gw_keyring_open(s->keys, key, data, len, aad, sizeof aad, out, why, sizeof why)) {
+	if (seal ? gw_keyring_seal(s->keys, key, data, len, aad, sizeof aad, out, why, sizeof why)
+	         : gw_keyring_open(s->keys, key, data, len, aad, sizeof aad, out, why,
+	                           sizeof why)) {
 		gw_store_say(s->err, sizeof s->err, "message %" PRId64 "%s: %s", id,
 		             translated ? " (the receiver's copy)" : "", why);
-		return -1;
-	}
-	return 0;
-}
-
-/* Seals len bytes of message id under key into out. */
-static int
-seal_bytes(gw_store *s, int64_t id, bool translated, const char *key, const void *data, size_t len,
-           struct ijw_buf *out)
-{
-	unsigned char aad[10];
-	char why[400];
-
-	aad_of(id, translated, aad);
-	if (gw_keyring_seal(s->keys, key, data, len, aad, sizeof aad, out, why, sizeof why)) {
-		gw_store_say(s->err, sizeof s->err, "message %" PRId64 ": %s", id, why);
 		return -1;
 	}
 	return 0;
@@ -124,13 +110,13 @@ seal(void *ctx, struct gw_stored *row)
 		if (!data[i])
 			continue;
 		if (row->key[0]) {
-			if (open_bytes(s, row->id, i, row->key, data[i], len[i], &s->plain[i]))
+			if (crypt(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
 				return -1;
 			data[i] = s->plain[i].data ? s->plain[i].data : "";
 			len[i] = s->plain[i].len;
 		}
 		/* both under the one key named, whatever a reload does meanwhile */
-		if (seal_bytes(s, row->id, i, key, data[i], len[i], &s->sealed[i]))
+		if (crypt(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
 			return -1;
 	}
 	row->body = s->sealed[0].data;
@@ -154,7 +140,7 @@ open_into(gw_store *s, const struct gw_msg *m, bool translated, const struct ijw
 	ijw_rc rc;
 
 	if (m->body_key[0])
-		return open_bytes(s, m->id, translated, m->body_key, raw->data, raw->len, body)
+		return crypt(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
 		               ? GW_STORE_ERROR
 		               : GW_STORE_OK;
 	if (raw->len && (rc = ijw_buf_add(body, raw->data, raw->len))) {
@@ -435,7 +421,7 @@ open_each(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 	if (!m->body_key[0])
 		return o->each(o->ctx, m, body, len);
 	ijw_buf_init(&plain, SCRATCH_MAX);
-	r = open_bytes(o->s, m->id, false, m->body_key, body, len, &plain)
+	r = crypt(o->s, false, m->id, false, m->body_key, body, len, &plain)
 	            ? -1
 	            : o->each(o->ctx, m, plain.data ? plain.data : "", plain.len);
 	OPENSSL_cleanse(plain.data, plain.len);

@@ -1021,17 +1021,26 @@ static const char bsn_body[] =
         "<Bericht><Client><Bsn>999993653</Bsn><Geboortedatum>2012-01-01</Geboortedatum>"
         "</Client></Bericht>";
 
+/* Writes the file dir/name: the lines first and second (NULL for none); its path into path. */
+static void
+write_lines(const char *dir, const char *name, const char *first, const char *second, char *path,
+            size_t size)
+{
+	FILE *out;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	assert_non_null(out = fopen(path, "w"));
+	fprintf(out, "%s\n%s%s", first, second ? second : "", second ? "\n" : "");
+	fclose(out);
+}
+
 /* Writes the lines to the key file f->dir/store.key and (re)loads k from it. */
 static void
 key_file(const struct fx *f, gw_keyring *k, const char *first, const char *second)
 {
 	char path[320], err[512];
-	FILE *out;
 
-	snprintf(path, sizeof path, "%s/store.key", f->dir);
-	assert_non_null(out = fopen(path, "w"));
-	fprintf(out, "%s\n%s%s", first, second ? second : "", second ? "\n" : "");
-	fclose(out);
+	write_lines(f->dir, "store.key", first, second, path, sizeof path);
 	if (gw_keyring_load(k, path, err, sizeof err))
 		fail_msg("store.key: %s", err);
 }
@@ -1278,21 +1287,19 @@ key_files(void **state)
 {
 	struct fx *f = *state;
 	unsigned char keys[2][GW_KEY_BYTES];
-	char path[320], err[512];
+	char path[320], err[512], b[80];
 	FILE *out;
 
-	snprintf(path, sizeof path, "%s/k", f->dir);
-	assert_non_null(out = fopen(path, "w"));
-	fprintf(out, "%s\n\n%s  \n", key_a, key_b);
-	fclose(out);
+	/* a blank line, blanks at a line's end */
+	snprintf(b, sizeof b, "\n%s  ", key_b);
+	write_lines(f->dir, "k", key_a, b, path, sizeof path);
 	assert_int_equal(gw_key_file_read(path, "store_key", keys, 2, err, sizeof err), 2);
 	assert_int_equal(keys[0][1], 0x01);
 	assert_int_equal(keys[1][0], 0xf0);
 	assert_int_equal(gw_key_file_read(path, "ledger_key", keys, 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "more than 1 key"));
-	assert_non_null(out = fopen(path, "w"));
-	fprintf(out, "%s\n%.63s\n", key_a, key_b);
-	fclose(out);
+	snprintf(b, sizeof b, "%.63s", key_b);
+	write_lines(f->dir, "k", key_a, b, path, sizeof path);
 	assert_int_equal(gw_key_file_read(path, "store_key", keys, 2, err, sizeof err), -1);
 	assert_non_null(strstr(err, "line 2 is not a key of 64 hex digits"));
 	assert_non_null(out = fopen(path, "w"));
