@@ -273,6 +273,7 @@ gw_cmd_ledger(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	const char *file = NULL, *g = NULL, *a = NULL, *nr = NULL, *keyfile = NULL, *what;
 	struct ctx c = {.today = ijw_today()};
+	struct gw_cli_gateway gw;
 	char err[1024];
 	int opt, status;
 
@@ -319,27 +320,24 @@ gw_cmd_ledger(int argc, char **argv)
 			return GW_EXIT_USAGE;
 		}
 	}
-	if (!file && !(file = getenv("IJW_CONFIG")))
-		file = "gateway.ini";
 	if ((strcmp(what, "import") == 0) != (optind + 1 < argc) ||
 	    (strcmp(what, "import") && optind + 1 < argc)) {
 		usage(stderr);
 		return GW_EXIT_USAGE;
 	}
-	if (!gw_config_load(file, &c.cfg, err, sizeof err)) {
-		gw_warnx("ledger: %s", err);
+	if (gw_cli_open("ledger", file, &gw))
 		return GW_EXIT_USAGE;
-	}
+	c.cfg = gw.cfg;
+	c.store = gw.store;
 	if (!c.cfg->ledger_key[0]) {
-		gw_warnx("ledger: %s sets no ledger_key, so the gateway keeps no ledger", file);
-		gw_config_free(c.cfg);
+		gw_warnx("ledger: %s sets no ledger_key, so the gateway keeps no ledger",
+		         c.cfg->file);
+		gw_cli_close(&gw);
 		return GW_EXIT_USAGE;
 	}
-	if (!(c.store = gw_store_open(c.cfg->store, c.cfg->base_dir, err, sizeof err)) ||
-	    gw_store_load_ledger_key(c.store, c.cfg->ledger_key, err, sizeof err)) {
+	if (gw_store_load_ledger_key(c.store, c.cfg->ledger_key, err, sizeof err)) {
 		gw_warnx("ledger: %s", err);
-		gw_store_close(c.store);
-		gw_config_free(c.cfg);
+		gw_cli_close(&gw);
 		return GW_EXIT_USAGE;
 	}
 	gw_store_set_products(c.store, c.cfg->products);
@@ -354,7 +352,6 @@ gw_cmd_ledger(int argc, char **argv)
 	fflush(stdout);
 	ijw_findings_free(c.findings);
 	ijw_schemas_free(c.schemas);
-	gw_store_close(c.store);
-	gw_config_free(c.cfg);
+	gw_cli_close(&gw);
 	return status;
 }

@@ -132,13 +132,24 @@ gw_cmd_serve(int argc, char **argv)
 	}
 	if (check) {
 		bool good = !c->client_crl[0] || report_crls(file, c, ssl);
+		gw_keyring *keys = gw_keyring_new();
+		bool keyed = keys && !gw_keyring_load(keys, c->store_key, err, sizeof err);
 
-		store = gw_store_open(c->store, c->base_dir, err, sizeof err);
+		if (!keys)
+			snprintf(err, sizeof err, "out of memory");
+		gw_keyring_free(keys);
+		if (!keyed)
+			gw_warnx("%s: %s", file, err);
+		store = keyed ? gw_store_open(c->store, c->base_dir, err, sizeof err) : NULL;
 		if (store)
 			gw_store_close(store);
-		else
+		else if (keyed)
 			gw_warnx("%s: store: %s", file, err);
 		SSL_CTX_free(ssl);
+		if (store && !c->store_key[0])
+			printf("%s: warning: no store_key: message bodies are stored in plain "
+			       "text\n",
+			       file);
 		gw_config_free(c);
 		if (!store || !good)
 			return GW_EXIT_USAGE;

@@ -8,6 +8,10 @@
 #ifndef GW_CLI_H
 #define GW_CLI_H
 
+#include "gw_config.h"
+#include "gw_keyring.h"
+#include "gw_store.h"
+
 /* Exit statuses shared by the subcommands. */
 enum {
 	GW_EXIT_OK = 0,
@@ -15,6 +19,7 @@ enum {
 	GW_EXIT_USAGE = 2,    /* bad arguments, unreadable input, system failure */
 };
 
+int gw_cmd_audit(int argc, char **argv);
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_ledger(int argc, char **argv);
@@ -24,6 +29,23 @@ int gw_cmd_replay(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
 int gw_cmd_serve(int argc, char **argv);
+int gw_cmd_store(int argc, char **argv);
+
+/* A command's gateway: its configuration, and its store with the keys of store_key. */
+struct gw_cli_gateway {
+	struct gw_config *cfg;
+	gw_keyring *keys;
+	gw_store *store;
+};
+
+/*
+ * Reads the configuration file (NULL: $IJW_CONFIG, else gateway.ini in the
+ * current folder) into g and opens its store with its store_key. GW_EXIT_OK,
+ * or GW_EXIT_USAGE with the reason printed after "what: "; g is then empty.
+ */
+int gw_cli_open(const char *what, const char *file, struct gw_cli_gateway *g);
+/* Closes what gw_cli_open() opened. */
+void gw_cli_close(struct gw_cli_gateway *g);
 
 /* Prints "ijw-gateway: " and the formatted message to standard error. */
 void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

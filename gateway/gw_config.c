@@ -65,6 +65,10 @@ static const struct setting {
          "the ledger's secret (64 hex digits, pki init writes one): clients are keyed by "
          "an HMAC-SHA256 of their BSN under it; without it the gateway keeps no ledger and "
          "judges no cross-message rule"},
+        {"gateway", "store_key", K_PATH, GW(store_key), "", 0, 0, NULL,
+         "the keys message bodies are encrypted with in the store (AES-256-GCM; pki init "
+         "writes one): lines of 64 hex digits, the first encrypts, all decrypt; without it "
+         "bodies are stored in plain text"},
         {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
          1073741824, NULL, "the largest message accepted, in bytes"},
         {"gateway", "max_connections", K_NUMBER, GW(max_connections), "4096", 1, 1000000, NULL,

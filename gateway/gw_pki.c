@@ -32,9 +32,9 @@
 
 /*
  * The fixed files: ca, server and gateway-client, a .pem and a .key each; then
- * ledger.key and gateway.ini.
+ * ledger.key, store.key and gateway.ini.
  */
-#define FIXED_FILES 8
+#define FIXED_FILES 9
 
 struct party {
 	const char *kind; /* "gemeente" or "aanbieder" */
@@ -354,9 +354,10 @@ issue(struct pki *p, const struct cert *c)
 	return rc;
 }
 
-/* The ledger's secret: 32 random bytes in hex, readable by the gateway's user only. */
+/* A secret (the ledger's, the store's): 32 random bytes in hex, readable by the gateway's user
+ * only. */
 static gw_pki_rc
-add_ledger_key(struct pki *p)
+add_key(struct pki *p, const char *stem)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char key[32];
@@ -364,14 +365,14 @@ add_ledger_key(struct pki *p)
 	gw_pki_rc rc;
 
 	if (RAND_bytes(key, sizeof key) != 1)
-		return seterr(p, GW_PKI_ECRYPTO, "ledger.key: no random bytes");
+		return seterr(p, GW_PKI_ECRYPTO, "%s.key: no random bytes", stem);
 	for (size_t i = 0; i < sizeof key; i++) {
 		text[2 * i] = hex[key[i] >> 4];
 		text[2 * i + 1] = hex[key[i] & 15];
 	}
 	text[2 * sizeof key] = '\n';
 	text[2 * sizeof key + 1] = '\0';
-	rc = add_file(p, "ledger", ".key", text, 2 * sizeof key + 1, 0600);
+	rc = add_file(p, stem, ".key", text, 2 * sizeof key + 1, 0600);
 	OPENSSL_cleanse(key, sizeof key);
 	OPENSSL_cleanse(text, sizeof text);
 	return rc;
@@ -395,6 +396,7 @@ add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 	                   "client_ca = ca.pem\n"
 	                   "store = gateway.db\n"
 	                   "ledger_key = ledger.key\n"
+	                   "store_key = store.key\n"
 	                   "push_certificate = gateway-client.pem\n"
 	                   "push_private_key = gateway-client.key\n"
 	                   "push_ca = ca.pem\n",
@@ -464,7 +466,7 @@ make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties
 		if ((rc = issue(p, &c)))
 			return rc;
 	}
-	if ((rc = add_ledger_key(p)))
+	if ((rc = add_key(p, "ledger")) || (rc = add_key(p, "store")))
 		return rc;
 	return add_ini(p, o, parties);
 }

@@ -72,6 +72,7 @@ struct gw_server {
 	struct gw_config *cfg;
 	ijw_schemas *schemas;
 	ijw_products *ledger_products; /* the product table the ledger judges by, from the start */
+	gw_keyring *keys;              /* store_key: the stores' keys, read again at a reload */
 	gw_writer *writer;
 	gw_push *push;
 	struct event *signals[3];
@@ -1344,6 +1345,13 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		gw_config_free(c);
 		return;
 	}
+	if (gw_keyring_load(s->keys, c->store_key, err, sizeof err)) {
+		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
+		       gw_log_quote(err, quoted, sizeof quoted));
+		SSL_CTX_free(ctx);
+		gw_config_free(c);
+		return;
+	}
 	if (strcmp(c->listen, s->cfg->listen) || c->port != s->cfg->port ||
 	    strcmp(c->store, s->cfg->store))
 		gw_log(GW_LOG_WARN, "reload_partial",
@@ -1409,6 +1417,17 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	if (!c->ledger_key[0])
 		gw_log(GW_LOG_WARN, "no_ledger",
 		       "what=\"no ledger_key: the cross-message rules are not judged\"");
+	if (!(s->keys = gw_keyring_new())) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (gw_keyring_load(s->keys, c->store_key, err, errlen))
+		goto fail;
+	gw_store_set_keyring(ws, s->keys);
+	gw_store_set_keyring(ps, s->keys);
+	if (!c->store_key[0])
+		gw_log(GW_LOG_WARN, "no_store_key",
+		       "what=\"no store_key: message bodies are stored in plain text\"");
 	/* the ledger judges by the table of the start; a reload does not change it */
 	if (c->products_path[0] &&
 	    !(s->ledger_products = gw_products_arg(c->products_path, why, sizeof why))) {
@@ -1518,6 +1537,7 @@ gw_server_free(gw_server *s)
 	SSL_CTX_free(s->ssl);
 	gw_config_free(s->cfg);
 	ijw_products_free(s->ledger_products);
+	gw_keyring_free(s->keys);
 	pthread_mutex_destroy(&s->cfg_mu);
 	free(s);
 }

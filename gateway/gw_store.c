@@ -7,7 +7,7 @@
  * scheme ("postgresql:", ...) is refused with a reason.
  */
 #include <ctype.h>
-#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +20,163 @@
 
 #include "gw_store.h"
 
+/* Scratch buffers hold any message: the largest max_message_bytes and its seal. */
+#define SCRATCH_MAX ((size_t)1 << 31)
+
 struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
 	unsigned char key[64];
 	size_t keylen;
 	const ijw_products *products;
+	gw_keyring *keys; /* the caller's; NULL when bodies are stored plain */
+	/* a body and a receiver's copy opened, and sealed, by seal() */
+	struct ijw_buf plain[2], sealed[2];
+	char err[512]; /* why the front failed; "" when the backend says */
 };
+
+/* The backend, for a call: what failed before it is forgotten. */
+static const struct gw_store_backend *
+call(gw_store *s)
+{
+	s->err[0] = '\0';
+	return s->be;
+}
+
+/* ---- message bodies at rest ---- */
+
+static void
+scratch_free(gw_store *s)
+{
+	for (size_t i = 0; i < 2; i++) {
+		ijw_buf_free(&s->plain[i]);
+		ijw_buf_free(&s->sealed[i]);
+	}
+}
+
+/*
+ * What a seal is bound to: the message's id and which of its bytes they
+ * are, so that bytes moved to another row, or a body swapped with its
+ * receiver's copy, do not open.
+ */
+static void
+aad_of(int64_t id, bool translated, unsigned char aad[10])
+{
+	aad[0] = 'm';
+	for (int i = 0; i < 8; i++)
+		aad[1 + i] = (unsigned char)((uint64_t)id >> (56 - 8 * i));
+	aad[9] = translated ? 't' : 'b';
+}
+
+/* Seals len bytes of message id under key into out, or opens them (sealed under key). */
+static int
+crypt(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
+      size_t len, struct ijw_buf *out)
+{
+	unsigned char aad[10];
+	char why[400];
+
+	aad_of(id, translated, aad);
+	if (!s->keys) {
+		gw_store_say(s->err, sizeof s->err,
+		             "message %" PRId64 " is sealed under key %s, and no store_key is set",
+		             id, key);
+		return -1;
+	}
+	if (seal ? gw_keyring_seal(s->keys, key, data, len, aad, sizeof aad, out, why, sizeof why)
+	         : gw_keyring_open(s->keys, key, data, len, aad, sizeof aad, out, why,
+	                           sizeof why)) {
+		gw_store_say(s->err, sizeof s->err, "message %" PRId64 "%s: %s", id,
+		             translated ? " (the receiver's copy)" : "", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The hook of gw_store_seal_fn. */
+static int
+seal(void *ctx, struct gw_stored *row)
+{
+	gw_store *s = ctx;
+	const void *data[2] = {row->body ? row->body : "", row->translated};
+	size_t len[2] = {row->len, row->translated_len};
+	char key[GW_KEY_ID_SIZE];
+
+	if (!s->keys || !gw_keyring_current(s->keys, key))
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		ijw_buf_reset(&s->plain[i]);
+		ijw_buf_reset(&s->sealed[i]);
+		if (!data[i])
+			continue;
+		if (row->key[0]) {
+			if (crypt(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
+				return -1;
+			data[i] = s->plain[i].data ? s->plain[i].data : "";
+			len[i] = s->plain[i].len;
+		}
+		/* both under the one key named, whatever a reload does meanwhile */
+		if (crypt(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
+			return -1;
+	}
+	row->body = s->sealed[0].data;
+	row->len = s->sealed[0].len;
+	row->translated = row->translated ? s->sealed[1].data : NULL;
+	row->translated_len = row->translated ? s->sealed[1].len : 0;
+	memcpy(row->key, key, sizeof row->key);
+	OPENSSL_cleanse(s->plain[0].data, s->plain[0].len);
+	OPENSSL_cleanse(s->plain[1].data, s->plain[1].len);
+	return 0;
+}
+
+/*
+ * The bytes of message m read by the backend into raw, as stored: appended
+ * to body as they were sent, opened when they are sealed.
+ */
+static enum gw_store_rc
+open_into(gw_store *s, const struct gw_msg *m, bool translated, const struct ijw_buf *raw,
+          struct ijw_buf *body)
+{
+	ijw_rc rc;
+
+	if (m->body_key[0])
+		return crypt(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
+		               ? GW_STORE_ERROR
+		               : GW_STORE_OK;
+	if (raw->len && (rc = ijw_buf_add(body, raw->data, raw->len))) {
+		gw_store_say(s->err, sizeof s->err, "message %" PRId64 " (%zu bytes): %s", m->id,
+		             raw->len, ijw_strerror(rc));
+		return GW_STORE_ERROR;
+	}
+	return GW_STORE_OK;
+}
+
+void
+gw_store_set_keyring(gw_store *s, gw_keyring *k)
+{
+	s->keys = k;
+}
+
+enum gw_store_rc
+gw_store_rekey(gw_store *s, size_t batch, size_t *n)
+{
+	char key[GW_KEY_ID_SIZE];
+	int64_t after = 0;
+	size_t done = 0;
+	enum gw_store_rc rc;
+
+	*n = 0;
+	if (!s->keys || !gw_keyring_current(s->keys, key)) {
+		gw_store_say(s->err, sizeof s->err, "rekey: there is no store_key to seal with");
+		return GW_STORE_ERROR;
+	}
+	do {
+		rc = call(s)->rekey(s->h, key, &after, batch, seal, s, &done);
+		*n += done;
+	} while (!rc && done);
+	scratch_free(s);
+	return rc;
+}
 
 void
 gw_store_say(char *err, size_t errlen, const char *fmt, ...)
@@ -102,6 +252,10 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	s->be = be;
+	for (size_t i = 0; i < 2; i++) {
+		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
+		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
+	}
 	s->h = be->open(path, err, errlen);
 	free(full);
 	if (!s->h) {
@@ -118,6 +272,7 @@ gw_store_close(gw_store *s)
 		return;
 	OPENSSL_cleanse(s->key, sizeof s->key);
 	s->be->close(s->h);
+	scratch_free(s);
 	free(s);
 }
 
@@ -191,41 +346,11 @@ gw_store_set_ledger_key(gw_store *s, const void *key, size_t len)
 int
 gw_store_load_ledger_key(gw_store *s, const char *path, char *err, size_t errlen)
 {
-	unsigned char key[32];
-	char text[80] = "";
-	size_t n;
-	FILE *f = fopen(path, "re");
+	unsigned char key[1][GW_KEY_BYTES];
 
-	if (!f) {
-		gw_store_say(err, errlen, "ledger_key %s: %s", path, strerror(errno));
+	if (gw_key_file_read(path, "ledger_key", key, 1, err, errlen) < 0)
 		return -1;
-	}
-	n = fread(text, 1, sizeof text - 1, f);
-	fclose(f);
-	while (n && isspace((unsigned char)text[n - 1]))
-		n--;
-	text[n] = '\0';
-	for (size_t i = 0; n == 2 * sizeof key && i < sizeof key; i++) {
-		unsigned v;
-
-		if (!isxdigit((unsigned char)text[2 * i]) ||
-		    !isxdigit((unsigned char)text[2 * i + 1]) ||
-		    sscanf(text + 2 * i, "%2x", &v) != 1) {
-			n = 0;
-			break;
-		}
-		key[i] = (unsigned char)v;
-	}
-	OPENSSL_cleanse(text, sizeof text);
-	if (n != 2 * sizeof key) {
-		gw_store_say(
-		        err, errlen,
-		        "ledger_key %s: not a key of 64 hex digits (make one with: openssl rand "
-		        "-hex 32 > %s)",
-		        path, path);
-		return -1;
-	}
-	gw_store_set_ledger_key(s, key, sizeof key);
+	gw_store_set_ledger_key(s, key[0], sizeof key[0]);
 	OPENSSL_cleanse(key, sizeof key);
 	return 0;
 }
@@ -273,9 +398,35 @@ hook_applied(void *ctx, const struct gw_put *p)
 enum gw_store_rc
 gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 {
-	const struct gw_put_hooks hk = {hook_judge, hook_applied, s};
+	const struct gw_put_hooks hk = {seal, hook_judge, hook_applied, s};
+	enum gw_store_rc rc = call(s)->put(s->h, items, n, now, &hk);
 
-	return s->be->put(s->h, items, n, now, &hk);
+	scratch_free(s);
+	return rc;
+}
+
+struct opened {
+	gw_store *s;
+	int (*each)(void *ctx, const struct gw_msg *m, const void *body, size_t len);
+	void *ctx;
+};
+
+static int
+open_each(void *ctx, const struct gw_msg *m, const void *body, size_t len)
+{
+	struct opened *o = ctx;
+	struct ijw_buf plain;
+	int r;
+
+	if (!m->body_key[0])
+		return o->each(o->ctx, m, body, len);
+	ijw_buf_init(&plain, SCRATCH_MAX);
+	r = crypt(o->s, false, m->id, false, m->body_key, body, len, &plain)
+	            ? -1
+	            : o->each(o->ctx, m, plain.data ? plain.data : "", plain.len);
+	OPENSSL_cleanse(plain.data, plain.len);
+	ijw_buf_free(&plain);
+	return r;
 }
 
 enum gw_store_rc
@@ -283,7 +434,9 @@ gw_store_messages(gw_store *s,
                   int (*each)(void *ctx, const struct gw_msg *m, const void *body, size_t len),
                   void *ctx)
 {
-	return s->be->messages(s->h, each, ctx);
+	struct opened o = {s, each, ctx};
+
+	return call(s)->messages(s->h, open_each, &o);
 }
 
 struct replay {
@@ -326,10 +479,10 @@ gw_store_replay(gw_store *s, gw_store *to, size_t *n)
 		return GW_STORE_ERROR;
 	if (to)
 		gw_store_set_ledger_key(to, s->key, s->keylen);
-	else if ((rc = s->be->ledger_clear(s->h)))
+	else if ((rc = call(s)->ledger_clear(s->h)))
 		return rc;
 	gw_store_ledger(r.to, &r.l);
-	rc = s->be->messages(s->h, replay_one, &r);
+	rc = gw_store_messages(s, replay_one, &r);
 	*n = r.n;
 	return rc;
 }
@@ -406,64 +559,175 @@ done:
 enum gw_store_rc
 gw_store_begin(gw_store *s)
 {
-	return s->be->begin(s->h);
+	return call(s)->begin(s->h);
 }
 
 enum gw_store_rc
 gw_store_commit(gw_store *s)
 {
-	return s->be->commit(s->h);
+	return call(s)->commit(s->h);
 }
 
 enum gw_store_rc
 gw_store_inbox(gw_store *s, const char *party, size_t limit,
                void (*each)(void *ctx, const struct gw_msg *m), void *ctx)
 {
-	return s->be->inbox(s->h, party, limit, each, ctx);
+	return call(s)->inbox(s->h, party, limit, each, ctx);
 }
 
 enum gw_store_rc
 gw_store_get(gw_store *s, int64_t id, const char *party, struct gw_msg *m, struct ijw_buf *body)
 {
-	return s->be->get(s->h, id, party, m, body);
+	struct ijw_buf raw;
+	enum gw_store_rc rc;
+
+	ijw_buf_init(&raw, SCRATCH_MAX);
+	if (!(rc = call(s)->get(s->h, id, party, m, &raw)))
+		rc = open_into(s, m, m->translated, &raw, body);
+	ijw_buf_free(&raw);
+	return rc;
 }
 
 enum gw_store_rc
 gw_store_original(gw_store *s, const char *sender, const char *type, const char *identificatie,
                   struct gw_msg *m, struct ijw_buf *body)
 {
-	return s->be->original(s->h, sender, type, identificatie, m, body);
+	struct ijw_buf raw;
+	enum gw_store_rc rc;
+
+	ijw_buf_init(&raw, SCRATCH_MAX);
+	if (!(rc = call(s)->original(s->h, sender, type, identificatie, m, &raw)))
+		rc = open_into(s, m, false, &raw, body);
+	ijw_buf_free(&raw);
+	return rc;
 }
 
 enum gw_store_rc
 gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 {
-	return s->be->ack(s->h, id, party, now);
+	return call(s)->ack(s->h, id, party, now);
 }
 
 enum gw_store_rc
 gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
              void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
-	return s->be->due(s->h, now, limit, per_receiver, each, ctx);
+	return call(s)->due(s->h, now, limit, per_receiver, each, ctx);
 }
 
 enum gw_store_rc
 gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, int http_status, const char *error,
                  bool delivered, int64_t next, bool given_up)
 {
-	return s->be->attempt(s->h, delivery, now, http_status, error, delivered, next, given_up);
+	return call(s)->attempt(s->h, delivery, now, http_status, error, delivered, next, given_up);
 }
 
 enum gw_store_rc
 gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert, const char *remote,
                const char *action, int64_t message, const char *detail)
 {
-	return s->be->audit(s->h, now, party, cert, remote, action, message, detail);
+	return call(s)->audit(s->h, now, party, cert, remote, action, message, detail);
+}
+
+/* ---- the audit log's chain ---- */
+
+static void
+hash_u64(EVP_MD_CTX *c, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
+	EVP_DigestUpdate(c, b, sizeof b);
+}
+
+void
+gw_audit_hash(const unsigned char prev[GW_AUDIT_HASH], const struct gw_audit *e,
+              unsigned char out[GW_AUDIT_HASH])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	static const unsigned char none = 0, some = 1;
+	unsigned char md[EVP_MAX_MD_SIZE] = {0};
+
+	/* no context, no hash: an all-zero one, which no entry's hash equals */
+	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		memcpy(out, md, GW_AUDIT_HASH);
+		return;
+	}
+	EVP_DigestUpdate(c, prev, GW_AUDIT_HASH);
+	hash_u64(c, (uint64_t)e->id);
+	hash_u64(c, (uint64_t)e->at);
+	EVP_DigestUpdate(c, e->message ? &some : &none, 1);
+	if (e->message)
+		hash_u64(c, (uint64_t)e->message);
+	for (size_t i = 0; i < GW_AUDIT_TEXTS; i++) {
+		EVP_DigestUpdate(c, e->text[i] ? &some : &none, 1);
+		if (!e->text[i])
+			continue;
+		hash_u64(c, e->len[i]);
+		EVP_DigestUpdate(c, e->text[i], e->len[i]);
+	}
+	EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	/* out may be prev */
+	memcpy(out, md, GW_AUDIT_HASH);
+}
+
+struct walk {
+	unsigned char prev[GW_AUDIT_HASH];
+	size_t n;
+	int64_t bad;
+	char *why;
+	size_t whylen;
+};
+
+static int
+walk_each(void *ctx, const struct gw_audit *e)
+{
+	struct walk *w = ctx;
+	unsigned char want[GW_AUDIT_HASH];
+	int64_t next = (int64_t)w->n + 1;
+
+	if (e->id != next) {
+		w->bad = next;
+		gw_store_say(w->why, w->whylen,
+		             e->id > next ? "entry %" PRId64 " is missing: the next one is %" PRId64
+		                          : "entry %" PRId64 " is missing: %" PRId64
+		                            " is in its place",
+		             next, e->id);
+		return 1;
+	}
+	gw_audit_hash(w->prev, e, want);
+	if (CRYPTO_memcmp(want, e->hash, sizeof want) != 0) {
+		w->bad = e->id;
+		gw_store_say(w->why, w->whylen,
+		             "entry %" PRId64
+		             " is changed: its hash does not follow from the entry "
+		             "and the one before it",
+		             e->id);
+		return 1;
+	}
+	memcpy(w->prev, e->hash, sizeof w->prev);
+	w->n++;
+	return 0;
+}
+
+enum gw_store_rc
+gw_store_audit_verify(gw_store *s, size_t *n, int64_t *bad, char *why, size_t whylen,
+                      unsigned char head[GW_AUDIT_HASH])
+{
+	struct walk w = {.why = why, .whylen = whylen};
+	enum gw_store_rc rc = call(s)->audit_scan(s->h, walk_each, &w);
+
+	*n = w.n;
+	*bad = w.bad;
+	memcpy(head, w.prev, sizeof w.prev);
+	return rc;
 }
 
 const char *
 gw_store_error(const gw_store *s)
 {
-	return s->be->error(s->h);
+	return s->err[0] ? s->err : s->be->error(s->h);
 }

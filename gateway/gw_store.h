@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gw_keyring.h"
 #include "ijw_buf.h"
 #include "ijw_doc.h"
 #include "ijw_ledger.h"
@@ -43,6 +44,8 @@ struct gw_msg {
 	bool translated;        /* the receiver gets a copy in its own product codes */
 	unsigned char sha256[32];
 	char advice[256]; /* what the gateway advised on it: "TR019 9019; TR418 0611", or "" */
+	/* the key its bytes are sealed under at rest (gw_keyring.h), "" when they are plain */
+	char body_key[GW_KEY_ID_SIZE];
 };
 
 /* One message to put, and what became of it. */
@@ -97,8 +100,65 @@ struct gw_due {
 	int64_t first_attempt; /* when the first of those was made, 0 before it */
 };
 
+/* A message's bytes as a backend stores them: its body and its receiver's copy. */
+struct gw_stored {
+	int64_t id;
+	const void *body;
+	size_t len;
+	const void *translated; /* NULL for none */
+	size_t translated_len;
+	char key[GW_KEY_ID_SIZE]; /* the key they are sealed under, "" when plain */
+};
+
+/*
+ * What a backend calls to write a message's bytes: rewrites row (its bytes
+ * as stored under row->key) as they are to be stored, sealed under the
+ * store's current key, or left as they are when it has none. The bytes it
+ * points row at stay valid until the next call. Non-zero when it fails.
+ */
+typedef int (*gw_store_seal_fn)(void *ctx, struct gw_stored *row);
+
+/* The texts of an audit entry, in the order they are hashed. */
+enum gw_audit_text {
+	GW_AUDIT_PARTY,
+	GW_AUDIT_CERT,
+	GW_AUDIT_REMOTE,
+	GW_AUDIT_ACTION,
+	GW_AUDIT_DETAIL,
+	GW_AUDIT_TEXTS
+};
+
+#define GW_AUDIT_HASH 32
+
+/*
+ * An audit entry. Each is chained to the one before it: its hash is the
+ * SHA-256 of the hash before it (all zero for entry 1) and its own fields
+ * (gw_audit_hash), written in the transaction that writes the entry.
+ */
+struct gw_audit {
+	int64_t id;
+	int64_t at;
+	int64_t message;                   /* 0 for none */
+	const char *text[GW_AUDIT_TEXTS];  /* NULL for none */
+	size_t len[GW_AUDIT_TEXTS];        /* their lengths in bytes */
+	unsigned char hash[GW_AUDIT_HASH]; /* as stored */
+};
+
+/*
+ * The hash of e after the entry whose hash is prev, into out (which may be
+ * prev): SHA-256 over prev; id and at, 8 bytes each, big-endian; message
+ * as a byte 0 for none, or 1 and its 8 bytes; then each text in the order
+ * of enum gw_audit_text as a byte 0 for none, or 1, its length in 8 bytes
+ * and its bytes. Every field has its place and length, so no two entries
+ * encode alike.
+ */
+void gw_audit_hash(const unsigned char prev[GW_AUDIT_HASH], const struct gw_audit *e,
+                   unsigned char out[GW_AUDIT_HASH]);
+
 /* What a backend's put calls for each item, inside its transaction. */
 struct gw_put_hooks {
+	/* the bytes of items[i] to store as message id row->id; seal is never NULL */
+	gw_store_seal_fn seal;
 	/* before storing items[i], when it is not a repeat; non-zero to fail the put */
 	int (*judge)(void *ctx, struct gw_put *items, size_t n, size_t i);
 	/* after storing p anew; non-zero to fail the put */
@@ -144,6 +204,17 @@ struct gw_store_backend {
 	enum gw_store_rc (*audit)(void *h, int64_t now, const char *party, const char *cert,
 	                          const char *remote, const char *action, int64_t message,
 	                          const char *detail);
+	/*
+	 * One transaction: the messages after id *after whose bytes are not
+	 * under key (their key differs, or they are plain), at most limit,
+	 * each passed through seal and written back. *after becomes the last
+	 * id passed, *n how many were.
+	 */
+	enum gw_store_rc (*rekey)(void *h, const char *key, int64_t *after, size_t limit,
+	                          gw_store_seal_fn seal, void *ctx, size_t *n);
+	/* calls each for the audit entries in the order of their ids, until it returns non-zero */
+	enum gw_store_rc (*audit_scan)(void *h, int (*each)(void *ctx, const struct gw_audit *e),
+	                               void *ctx);
 	const char *(*error)(const void *h);
 };
 
@@ -206,10 +277,36 @@ enum gw_store_rc gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per
 enum gw_store_rc gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, int http_status,
                                   const char *error, bool delivered, int64_t next, bool given_up);
 
-/* Adds an audit entry; message 0 for none. */
+/*
+ * Adds an audit entry, chained to the one before it; message 0 for none.
+ * In a transaction of its own, or of the caller's.
+ */
 enum gw_store_rc gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert,
                                 const char *remote, const char *action, int64_t message,
                                 const char *detail);
+
+/*
+ * Walks the audit log's chain from entry 1: *n entries, and *bad the id of
+ * the first entry that is changed or missing (one removed), with why;
+ * *bad is 0 when the chain is intact. The last entry's hash goes into head.
+ */
+enum gw_store_rc gw_store_audit_verify(gw_store *s, size_t *n, int64_t *bad, char *why,
+                                       size_t whylen, unsigned char head[GW_AUDIT_HASH]);
+
+/*
+ * Message bodies at rest: with a keyring (shared, not owned: it must outlive
+ * s) that has a key, new bodies and their receivers' copies are sealed
+ * under its current key, bound to their message id and to which of the two
+ * they are; without, they are stored plain. Reading opens them with the key
+ * they name; a plain one stored before is read as it is.
+ */
+void gw_store_set_keyring(gw_store *s, gw_keyring *k);
+/*
+ * Seals again, under the keyring's current key, the bytes of every message
+ * that is not under it (plain ones too), batch messages per transaction;
+ * *n counts them. Fails when the keyring has no key.
+ */
+enum gw_store_rc gw_store_rekey(gw_store *s, size_t batch, size_t *n);
 
 /*
  * The ledger's client keys are HMAC-SHA256 of the BSN under key (len bytes,

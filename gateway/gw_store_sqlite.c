@@ -87,14 +87,32 @@ static const char *const migrations[] = {
         "PRAGMA user_version = 4;",
         /* 5: what the gateway advised on a message, for its receiver too */
         "ALTER TABLE messages ADD COLUMN advice TEXT; PRAGMA user_version = 5;",
+        /*
+         * 6: the key a message's bytes (body and translated) are sealed under;
+         * NULL for the plain ones stored before, which stay readable as they are.
+         * The audit log hash-chained: the entries before are chained by
+         * chain_audit().
+         */
+        "ALTER TABLE messages ADD COLUMN body_key TEXT;"
+        " ALTER TABLE audit ADD COLUMN hash BLOB;"
+        " PRAGMA user_version = 6;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
+struct sq;
+static int chain_audit(struct sq *h);
+
+/* What SQL alone cannot do: run after migrations[i], in its transaction. */
+static int (*const migrated[SCHEMA_VERSION])(struct sq *h) = {[5] = chain_audit};
+
 /* The columns of a struct gw_msg, in the order row_msg() reads them. */
 #define MSG_COLUMNS                                                                                \
 	"id, type, sender, receiver, identificatie, answers, received, generated, sha256,"         \
-	" translated IS NOT NULL, advice"
+	" translated IS NOT NULL, advice, body_key"
+
+/* The columns of a struct gw_audit, in the order audit_row() reads them. */
+#define AUDIT_COLUMNS "id, at, message, party, cert, remote, action, detail, hash"
 
 enum stmt {
 	ST_BEGIN,
@@ -120,6 +138,12 @@ enum stmt {
 	ST_LEDGER_SCAN,
 	ST_LEDGER_CLEAR,
 	ST_MESSAGES,
+	ST_NEXT_MESSAGE,
+	ST_STALE,
+	ST_STORED,
+	ST_RESEAL,
+	ST_LAST_AUDIT,
+	ST_AUDIT_SCAN,
 	ST_COUNT
 };
 
@@ -137,12 +161,20 @@ static const char *const statements[ST_COUNT] = {
                              " AND generated = 0",
         [ST_INSERT_MESSAGE] =
                 "INSERT INTO messages (type, sender, receiver, identificatie, answers, received,"
-                " generated, sha256, body, translated, acked, advice)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                " generated, sha256, body, translated, acked, advice, id, body_key)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        /* the id the next message gets: its bytes are sealed to it before it is stored */
+        [ST_NEXT_MESSAGE] = "SELECT coalesce(max(id), 0) + 1 FROM messages",
+        [ST_STALE] = "SELECT id FROM messages WHERE id > ?1 AND body_key IS NOT ?2"
+                     " ORDER BY id LIMIT ?3",
+        [ST_STORED] = "SELECT body, translated, body_key FROM messages WHERE id = ?1",
+        [ST_RESEAL] = "UPDATE messages SET body = ?2, translated = ?3, body_key = ?4 WHERE id = ?1",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (message, receiver, state, next_attempt,"
                                " created) VALUES (?1, ?2, 'pending', ?3, ?3)",
-        [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [ST_INSERT_AUDIT] = "INSERT INTO audit (at, party, cert, remote, action, message, detail,"
+                            " id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_LAST_AUDIT] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [ST_AUDIT_SCAN] = "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id",
         [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
                      " WHERE receiver = ?1 AND acked IS NULL ORDER BY id LIMIT ?2",
         [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body) FROM messages"
@@ -209,6 +241,15 @@ rollback(struct sq *h, const char *what)
 	return GW_STORE_ERROR;
 }
 
+/* Ends a transaction that failed outside SQLite, keeping the error message set. */
+static enum gw_store_rc
+abandon(struct sq *h)
+{
+	if (!sqlite3_get_autocommit(h->db))
+		run(h->st[ST_ROLLBACK]);
+	return GW_STORE_ERROR;
+}
+
 /* A field of a struct gw_msg, which need not end in NUL when it is full. */
 static int
 bind_field(sqlite3_stmt *st, int i, const char *s, size_t size)
@@ -267,6 +308,7 @@ row_msg(sqlite3_stmt *st, struct gw_msg *m)
 		memcpy(m->sha256, sha, sizeof m->sha256);
 	m->translated = sqlite3_column_int(st, 9) != 0;
 	column_text(st, 10, m->advice, sizeof m->advice);
+	column_text(st, 11, m->body_key, sizeof m->body_key);
 }
 
 /*
@@ -335,7 +377,8 @@ migrate(struct sq *h, const char *path)
 			return -1;
 		}
 		if (v < SCHEMA_VERSION &&
-		    sqlite3_exec(h->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+		    (sqlite3_exec(h->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		     (migrated[v] && migrated[v](h))))
 			goto rollback;
 		if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			goto rollback;
@@ -493,18 +536,88 @@ fail:
 	return NULL;
 }
 
-/* An audit entry; party_len is the length of party, or -1 when it ends in NUL. */
+/* The entry of a row of AUDIT_COLUMNS; its texts are SQLite's, valid until st moves. */
+static void
+audit_row(sqlite3_stmt *st, struct gw_audit *e)
+{
+	const void *hash = sqlite3_column_blob(st, 8);
+
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->message = sqlite3_column_int64(st, 2);
+	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
+		e->text[i] = (const char *)sqlite3_column_text(st, 3 + i);
+		e->len[i] = (size_t)sqlite3_column_bytes(st, 3 + i);
+	}
+	if (hash && sqlite3_column_bytes(st, 8) == GW_AUDIT_HASH)
+		memcpy(e->hash, hash, GW_AUDIT_HASH);
+}
+
+/* Chains the entries of a log from before the chain, in the order of their ids. */
+static int
+chain_audit(struct sq *h)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	unsigned char prev[GW_AUDIT_HASH] = {0};
+	struct gw_audit e;
+	int rc = SQLITE_ERROR;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &st,
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db, "UPDATE audit SET hash = ?2 WHERE id = ?1", -1, &up, NULL) !=
+	            SQLITE_OK)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		audit_row(st, &e);
+		gw_audit_hash(prev, &e, prev);
+		if (sqlite3_bind_int64(up, 1, e.id) ||
+		    sqlite3_bind_blob(up, 2, prev, sizeof prev, SQLITE_STATIC) || run(up))
+			break;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * An audit entry, chained to the last one, within the caller's transaction;
+ * party_len is the length of party, or -1 when it ends in NUL.
+ */
 static int
 insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const char *cert,
              const char *remote, const char *action, int64_t message, const char *detail)
 {
-	sqlite3_stmt *st = h->st[ST_INSERT_AUDIT];
+	sqlite3_stmt *st = h->st[ST_LAST_AUDIT];
+	unsigned char prev[GW_AUDIT_HASH] = {0}, hash[GW_AUDIT_HASH];
+	const char *texts[GW_AUDIT_TEXTS] = {party, cert, remote, action, detail};
+	struct gw_audit e = {.at = at, .message = message};
+	int rc = sqlite3_step(st);
 
+	if (rc == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == GW_AUDIT_HASH)
+			memcpy(prev, sqlite3_column_blob(st, 1), sizeof prev);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	e.id++;
+	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
+		e.text[i] = texts[i];
+		e.len[i] = !texts[i]                               ? 0
+		           : i == GW_AUDIT_PARTY && party_len >= 0 ? (size_t)party_len
+		                                                   : strlen(texts[i]);
+	}
+	gw_audit_hash(prev, &e, hash);
+	st = h->st[ST_INSERT_AUDIT];
 	if (sqlite3_bind_int64(st, 1, at) ||
-	    (party ? sqlite3_bind_text(st, 2, party, party_len, SQLITE_STATIC)
+	    (party ? sqlite3_bind_text(st, 2, party, (int)e.len[GW_AUDIT_PARTY], SQLITE_STATIC)
 	           : sqlite3_bind_null(st, 2)) ||
 	    bind_str(st, 3, cert) || bind_str(st, 4, remote) || bind_str(st, 5, action) ||
-	    bind_id(st, 6, message) || bind_str(st, 7, detail))
+	    bind_id(st, 6, message) || bind_str(st, 7, detail) || sqlite3_bind_int64(st, 8, e.id) ||
+	    sqlite3_bind_blob(st, 9, hash, sizeof hash, SQLITE_STATIC))
 		return -1;
 	return run(st);
 }
@@ -540,31 +653,64 @@ find_repeat(struct sq *h, struct gw_put *p, bool *found)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The bytes of row: a blob, NULL for none (a body is never NULL: empty is a blob). */
 static int
-insert_message(struct sq *h, struct gw_put *p, int64_t now)
+bind_bytes(sqlite3_stmt *st, int i, const void *data, size_t len, bool body)
+{
+	if (!data && !body)
+		return sqlite3_bind_null(st, i);
+	return len ? sqlite3_bind_blob64(st, i, data, len, SQLITE_STATIC)
+	           : sqlite3_bind_zeroblob(st, i, 0);
+}
+
+/* The id the next message gets, into *id. */
+static int
+next_message(struct sq *h, int64_t *id)
+{
+	sqlite3_stmt *st = h->st[ST_NEXT_MESSAGE];
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+insert_message(struct sq *h, struct gw_put *p, int64_t now, const struct gw_put_hooks *hk)
 {
 	sqlite3_stmt *st = h->st[ST_INSERT_MESSAGE];
 	const struct gw_msg *m = &p->msg;
-	int brc = p->len ? sqlite3_bind_blob64(st, 9, p->body, p->len, SQLITE_STATIC)
-	                 : sqlite3_bind_zeroblob(st, 9, 0);
-	int trc = p->translated ? sqlite3_bind_blob64(st, 10, p->translated, p->translated_len,
-	                                              SQLITE_STATIC)
-	                        : sqlite3_bind_null(st, 10);
+	struct gw_stored row = {.body = p->body,
+	                        .len = p->len,
+	                        .translated = p->translated,
+	                        .translated_len = p->translated_len};
 
-	if (brc || trc || bind_field(st, 1, m->type, sizeof m->type) ||
+	if (next_message(h, &row.id))
+		return -1;
+	if (hk && hk->seal(hk->ctx, &row)) {
+		gw_store_say(h->err, sizeof h->err, "put: sealing message %" PRId64, row.id);
+		return -2;
+	}
+	if (bind_bytes(st, 9, row.body, row.len, true) ||
+	    bind_bytes(st, 10, row.translated, row.translated_len, false) ||
+	    bind_field(st, 1, m->type, sizeof m->type) ||
 	    bind_field(st, 2, m->sender, sizeof m->sender) ||
 	    bind_field(st, 3, m->receiver, sizeof m->receiver) ||
 	    bind_field(st, 4, m->identificatie, sizeof m->identificatie) ||
 	    bind_id(st, 5, m->answers) || sqlite3_bind_int64(st, 6, now) ||
 	    sqlite3_bind_int(st, 7, m->generated) ||
 	    sqlite3_bind_blob(st, 8, m->sha256, sizeof m->sha256, SQLITE_STATIC) ||
-	    bind_id(st, 11, p->imported ? now : 0) || bind_str(st, 12, p->advice) || run(st)) {
+	    bind_id(st, 11, p->imported ? now : 0) || bind_str(st, 12, p->advice) ||
+	    sqlite3_bind_int64(st, 13, row.id) || bind_str(st, 14, row.key[0] ? row.key : NULL) ||
+	    run(st)) {
 		sqlite3_clear_bindings(st);
 		return -1;
 	}
 	/* the body is the caller's: no pointer to it outlives the call */
 	sqlite3_clear_bindings(st);
-	p->msg.id = sqlite3_last_insert_rowid(h->db);
+	p->msg.id = row.id;
+	memcpy(p->msg.body_key, row.key, sizeof p->msg.body_key);
 	p->msg.received = now;
 	p->outcome = GW_PUT_NEW;
 	return 0;
@@ -586,6 +732,7 @@ static enum gw_store_rc
 sq_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_put_hooks *hk)
 {
 	struct sq *h = vh;
+	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
@@ -615,7 +762,9 @@ sq_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_pu
 			return rollback(h, "put: judging against the ledger");
 		if (p->outcome == GW_PUT_REFUSED)
 			continue;
-		if (insert_message(h, p, now))
+		if ((rc = insert_message(h, p, now, hk)) == -2)
+			return abandon(h);
+		if (rc)
 			return rollback(h, "put: storing a message");
 		if (p->push && insert_delivery(h, p, now))
 			return rollback(h, "put: queueing a delivery");
@@ -684,8 +833,8 @@ message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *bo
 	int rc;
 
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *data = sqlite3_column_blob(st, 11);
-		size_t len = (size_t)sqlite3_column_bytes(st, 11);
+		const void *data = sqlite3_column_blob(st, 12);
+		size_t len = (size_t)sqlite3_column_bytes(st, 12);
 		ijw_rc brc;
 
 		row_msg(st, m);
@@ -846,9 +995,33 @@ sq_audit(void *vh, int64_t now, const char *party, const char *cert, const char 
          const char *action, int64_t message, const char *detail)
 {
 	struct sq *h = vh;
+	bool own = sqlite3_get_autocommit(h->db);
 
+	if (own && run(h->st[ST_BEGIN]))
+		return rollback(h, "audit: beginning the transaction");
 	if (insert_audit(h, now, party, -1, cert, remote, action, message, detail))
-		return failed(h, "audit");
+		return own ? rollback(h, "audit") : failed(h, "audit");
+	if (own && run(h->st[ST_COMMIT]))
+		return rollback(h, "audit: committing");
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_audit_scan(void *vh, int (*each)(void *ctx, const struct gw_audit *e), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_AUDIT_SCAN];
+	struct gw_audit e;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		audit_row(st, &e);
+		if (each(ctx, &e))
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return failed(h, "reading the audit log");
 	return GW_STORE_OK;
 }
 
@@ -950,8 +1123,8 @@ sq_messages(void *vh, int (*each)(void *ctx, const struct gw_msg *m, const void 
 		struct gw_msg m;
 
 		row_msg(st, &m);
-		stop = each(ctx, &m, sqlite3_column_blob(st, 11),
-		            (size_t)sqlite3_column_bytes(st, 11));
+		stop = each(ctx, &m, sqlite3_column_blob(st, 12),
+		            (size_t)sqlite3_column_bytes(st, 12));
 	}
 	if (!stop && rc != SQLITE_DONE) {
 		failed(h, "reading the messages");
@@ -960,6 +1133,88 @@ sq_messages(void *vh, int (*each)(void *ctx, const struct gw_msg *m, const void 
 	}
 	sqlite3_reset(st);
 	return stop < 0 ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
+/* Passes message id's bytes through seal and writes them back. */
+static int
+reseal(struct sq *h, int64_t id, gw_store_seal_fn seal, void *ctx)
+{
+	sqlite3_stmt *st = h->st[ST_STORED], *up = h->st[ST_RESEAL];
+	struct gw_stored row = {.id = id};
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, id) || (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	row.body = sqlite3_column_blob(st, 0);
+	row.len = (size_t)sqlite3_column_bytes(st, 0);
+	row.translated = sqlite3_column_blob(st, 1);
+	row.translated_len = (size_t)sqlite3_column_bytes(st, 1);
+	if (!row.translated && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		row.translated = "";
+	column_text(st, 2, row.key, sizeof row.key);
+	if (seal(ctx, &row)) {
+		sqlite3_reset(st);
+		gw_store_say(h->err, sizeof h->err, "rekey: message %" PRId64, id);
+		return -2;
+	}
+	rc = sqlite3_bind_int64(up, 1, id) || bind_bytes(up, 2, row.body, row.len, true) ||
+	     bind_bytes(up, 3, row.translated, row.translated_len, false) ||
+	     bind_str(up, 4, row.key[0] ? row.key : NULL) || run(up);
+	sqlite3_clear_bindings(up);
+	sqlite3_reset(st);
+	return rc ? -1 : 0;
+}
+
+static enum gw_store_rc
+sq_rekey(void *vh, const char *key, int64_t *after, size_t limit, gw_store_seal_fn seal, void *ctx,
+         size_t *n)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_STALE];
+	int64_t *ids = NULL;
+	size_t cap = 0, count = 0;
+	int rc;
+
+	*n = 0;
+	/* the bytes replaced leave no copy in the file's free pages */
+	if (sqlite3_exec(h->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK)
+		return failed(h, "rekey: PRAGMA secure_delete");
+	if (run(h->st[ST_BEGIN]))
+		return rollback(h, "rekey: beginning the transaction");
+	if (bind_str(st, 2, key) || sqlite3_bind_int64(st, 1, *after) ||
+	    sqlite3_bind_int64(st, 3, limit_of(limit)))
+		return rollback(h, "rekey");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *more = grow(ids, count, &cap, sizeof *ids);
+
+		if (!more) {
+			sqlite3_reset(st);
+			free(ids);
+			gw_store_say(h->err, sizeof h->err, "rekey: out of memory");
+			return abandon(h);
+		}
+		ids = more;
+		ids[count++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return rollback(h, "rekey: finding the messages");
+	}
+	for (size_t i = 0; i < count; i++)
+		if ((rc = reseal(h, ids[i], seal, ctx))) {
+			free(ids);
+			return rc == -2 ? abandon(h) : rollback(h, "rekey: writing a message");
+		}
+	if (count)
+		*after = ids[count - 1];
+	free(ids);
+	if (run(h->st[ST_COMMIT]))
+		return rollback(h, "rekey: committing");
+	*n = count;
+	return GW_STORE_OK;
 }
 
 static enum gw_store_rc
@@ -998,5 +1253,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .due = sq_due,
         .attempt = sq_attempt,
         .audit = sq_audit,
+        .rekey = sq_rekey,
+        .audit_scan = sq_audit_scan,
         .error = sq_error,
 };

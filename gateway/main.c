@@ -21,6 +21,8 @@ static const struct command {
         {"ledger", gw_cmd_ledger, "the ledger of earlier messages: import, show, verify, rebuild"},
         {"map", gw_cmd_map, "map a national product code to the region's combination"},
         {"serve", gw_cmd_serve, "run the gateway: HTTPS with client certificates"},
+        {"store", gw_cmd_store, "the store: encrypt message bodies again under the current key"},
+        {"audit", gw_cmd_audit, "the audit log: verify its hash chain"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
         {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},
 };

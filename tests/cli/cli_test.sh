@@ -156,9 +156,10 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 12
+lines "$tmp/out" 13
 has "$tmp/out" "^wrote $pki/ca.pem\$"
 has "$tmp/out" "^wrote $pki/ledger.key\$"
+has "$tmp/out" "^wrote $pki/store.key\$"
 has "$tmp/out" "^wrote $pki/server.key\$"
 has "$tmp/out" "^wrote $pki/gateway-client.pem\$"
 has "$tmp/out" "^wrote $pki/42420001.key\$"
@@ -167,10 +168,25 @@ has "$tmp/out" "^wrote $pki/gateway.ini\$"
 has "$pki/gateway.ini" '^port = 9443$'
 has "$pki/gateway.ini" '^\[party 0384\]$'
 has "$pki/gateway.ini" '^\[party 42420001\]$'
+has "$pki/gateway.ini" '^store_key = store.key$'
 for f in ca server gateway-client 0384 42420001; do
 	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
 	[ "$(stat -c %a "$pki/$f.pem")" = 644 ] || fail "$f.pem is not mode 0644"
 done
+for f in ledger store; do
+	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
+done
+# serve -n checks store_key too, and warns when there is none
+expect 0 "$bin" serve -c "$pki/gateway.ini" -n
+hasnt "$tmp/out" 'store_key'
+sed '/^store_key/d' "$pki/gateway.ini" >"$pki/plain.ini"
+expect 0 "$bin" serve -c "$pki/plain.ini" -n
+has "$tmp/out" 'plain.ini: warning: no store_key: message bodies are stored in plain text$'
+echo 'not a key' >"$tmp/bad.key"
+sed "s|^store_key = .*|store_key = $tmp/bad.key|" "$pki/gateway.ini" >"$pki/badkey.ini"
+expect 2 "$bin" serve -c "$pki/badkey.ini" -n
+has "$tmp/err" "store_key $tmp/bad.key: line 1 is not a key of 64 hex digits"
+rm -f "$pki/plain.ini" "$pki/badkey.ini" "$pki"/gateway.db*
 cp "$pki/ca.pem" "$tmp/ca-before.pem"
 expect 2 "$bin" pki init "$pki" --party gemeente:0384
 has "$tmp/err" "$pki/ca.pem exists already; nothing was written"
@@ -360,6 +376,62 @@ has "$tmp/err" "'frobnicate' is not import, show, verify or rebuild"
 echo 'not a key' >"$tmp/bad.key"
 expect 2 "$bin" ledger rebuild -c "$tmp/lg/gateway.ini" --key "$tmp/bad.key"
 has "$tmp/err" 'not a key of 64 hex digits'
+
+# store rekey: every body under the first key of store_key, the daemon running or not
+lg=$tmp/lg
+expect 0 "$bin" store rekey -c "$lg/gateway.ini"
+has "$tmp/out" '^re-encrypted 0 message bodies under key [0-9a-f]{16}$'
+{ openssl rand -hex 32 && cat "$lg/store.key"; } >"$lg/store2.key"
+sed -i 's|^store_key = .*|store_key = store2.key|' "$lg/gateway.ini"
+expect 0 "$bin" store rekey -c "$lg/gateway.ini" --batch 5
+has "$tmp/out" '^re-encrypted 16 message bodies under key [0-9a-f]{16}$'
+head -n 1 "$lg/store2.key" >"$lg/store3.key"
+sed -i 's|^store_key = .*|store_key = store3.key|' "$lg/gateway.ini"
+expect 0 "$bin" ledger verify -c "$lg/gateway.ini"
+has "$tmp/out" 'agrees with the 16 stored messages'
+# the key before is gone from the file: its bodies no longer read
+sed -i 's|^store_key = .*|store_key = store.key|' "$lg/gateway.ini"
+expect 2 "$bin" ledger verify -c "$lg/gateway.ini"
+has "$tmp/err" 'message 1: key [0-9a-f]{16} is not in store_key '
+sed -i 's|^store_key = .*|store_key = store3.key|' "$lg/gateway.ini"
+# plain bodies, from before store_key, are encrypted too
+sed '/^store_key/d' "$lg/gateway.ini" >"$lg/plain.ini"
+expect 0 "$bin" ledger import -c "$lg/plain.ini" "$sc/TR019-JW305/01-JW301-toewijzing.xml"
+expect 0 "$bin" store rekey -c "$lg/gateway.ini"
+has "$tmp/out" '^re-encrypted 1 message bodies under key '
+expect 2 "$bin" store rekey -c "$lg/plain.ini"
+has "$tmp/err" 'plain.ini sets no store_key: there is no key to encrypt with'
+expect 2 "$bin" store rekey -c "$lg/gateway.ini" --batch 0
+expect 2 "$bin" store frobnicate -c "$lg/gateway.ini"
+has "$tmp/err" "'frobnicate' is not rekey"
+expect 2 "$bin" store
+expect 0 "$bin" store --help
+has "$tmp/out" '^usage: ijw-gateway store rekey '
+
+# audit verify: the log's hash chain, intact, then with an entry changed, then one removed
+expect 0 "$bin" audit verify -c "$lg/gateway.ini"
+has "$tmp/out" '^[0-9]+ entries, chain intact$'
+has "$tmp/out" '^last hash [0-9a-f]{64}$'
+n=$(sed -n 's/^\([0-9]*\) entries, chain intact$/\1/p' "$tmp/out")
+[ "${n:-0}" -ge 17 ] || fail "audit verify counted ${n:-no} entries after 17 imports"
+if command -v sqlite3 >/dev/null; then
+	detail=$(sqlite3 "$lg/gateway.db" 'SELECT detail FROM audit WHERE id = 5')
+	sqlite3 "$lg/gateway.db" "UPDATE audit SET detail = 'JW399' WHERE id = 5"
+	expect 1 "$bin" audit verify -c "$lg/gateway.ini"
+	has "$tmp/out" '^audit log broken: entry 5 is changed: .*\(the 4 entries before it chain intact\)$'
+	sqlite3 "$lg/gateway.db" "UPDATE audit SET detail = '$detail' WHERE id = 5"
+	expect 0 "$bin" audit verify -c "$lg/gateway.ini"
+	sqlite3 "$lg/gateway.db" 'DELETE FROM audit WHERE id = 7'
+	expect 1 "$bin" audit verify -c "$lg/gateway.ini"
+	has "$tmp/out" '^audit log broken: entry 7 is missing: the next one is 8 '
+else
+	echo "note: no sqlite3 command; skipping audit verify of a changed log"
+fi
+expect 2 "$bin" audit verify -c "$lg/gateway.ini" --batch 5
+expect 2 "$bin" audit frobnicate -c "$lg/gateway.ini"
+has "$tmp/err" "'frobnicate' is not verify"
+expect 2 "$bin" audit verify -c "$tmp/none.ini"
+has "$tmp/err" 'audit verify: .*none.ini: No such file'
 
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

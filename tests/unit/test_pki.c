@@ -38,6 +38,7 @@ static const char *const all_files[] = {
         "42420001.pem",
         "42420001.key",
         "ledger.key",
+        "store.key",
         "gateway.ini",
 };
 #define NFILES (sizeof all_files / sizeof all_files[0])
@@ -52,6 +53,7 @@ static const char expected_ini[] =
         "client_ca = ca.pem\n"
         "store = gateway.db\n"
         "ledger_key = ledger.key\n"
+        "store_key = store.key\n"
         "push_certificate = gateway-client.pem\n"
         "push_private_key = gateway-client.key\n"
         "push_ca = ca.pem\n"
@@ -283,6 +285,19 @@ writes_a_pki_that_verifies(void **state)
 
 		assert_string_equal(f->wrote[i], path(f, all_files[i]));
 		assert_int_equal(mode_of(f, all_files[i]), key ? 0600 : 0644);
+	}
+	/* two secrets of their own: 64 hex digits and a line end each */
+	{
+		char *ledger = tu_read(path(f, "ledger.key"), NULL);
+		char *store = tu_read(path(f, "store.key"), NULL);
+
+		assert_non_null(ledger);
+		assert_non_null(store);
+		assert_int_equal(strlen(store), 65);
+		assert_int_equal(strspn(store, "0123456789abcdef"), 64);
+		assert_string_not_equal(ledger, store);
+		free(ledger);
+		free(store);
 	}
 
 	/* the CA: self-signed, P-256 with SHA-256, for signing certificates, 10 years */

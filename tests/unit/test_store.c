@@ -175,6 +175,19 @@ query(const struct fx *f, const char *sql)
 	return v;
 }
 
+/* Runs sql on the file with SQLite itself: 0, or SQLite's error code. */
+static int
+exec_sql(const struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
 static void
 get_body(gw_store *s, int64_t id, const char *party, struct gw_msg *m, struct ijw_buf *b)
 {
@@ -278,7 +291,7 @@ migrations(void **state)
 	sqlite3 *db;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "PRAGMA user_version"), 5);
+	assert_int_equal(query(f, "PRAGMA user_version"), 6);
 	assert_int_equal(
 	        query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
 	                 " name IN ('messages', 'deliveries', 'attempts', 'audit', 'ledger')"),
@@ -289,6 +302,8 @@ migrations(void **state)
 	                              "DROP INDEX messages_generated;"
 	                              " ALTER TABLE messages DROP COLUMN translated;"
 	                              " ALTER TABLE messages DROP COLUMN advice;"
+	                              " ALTER TABLE messages DROP COLUMN body_key;"
+	                              " ALTER TABLE audit DROP COLUMN hash;"
 	                              " DROP TABLE ledger;"
 	                              " PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
@@ -296,7 +311,7 @@ migrations(void **state)
 	sqlite3_close(db);
 	/* opening migrates what is due, then nothing; an open store writes ahead to its log */
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 5);
+	assert_int_equal(query(f, "PRAGMA user_version"), 6);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger'"), 1);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 	                          " name = 'messages_generated'"),
@@ -306,16 +321,16 @@ migrations(void **state)
 	                 1);
 	gw_store_close(s);
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 5);
+	assert_int_equal(query(f, "PRAGMA user_version"), 6);
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
 	gw_store_close(s);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 6, newer than"));
+	assert_non_null(strstr(err, "schema version 7, newer than"));
 }
 
 static void
@@ -1039,6 +1054,422 @@ audit_log(void **state)
 	gw_store_close(s);
 }
 
+/* ---- message bodies at rest ---- */
+
+static const char key_a[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+static const char key_b[] = "f0e0d0c0b0a090807060504030201000ffeeddccbbaa99887766554433221100";
+
+/* A message with a BSN in it, as the sample messages have. */
+static const char bsn_body[] =
+        "<Bericht><Client><Bsn>999993653</Bsn><Geboortedatum>2012-01-01</Geboortedatum>"
+        "</Client></Bericht>";
+
+/* Writes the file dir/name: the lines first and second (NULL for none); its path into path. */
+static void
+write_lines(const char *dir, const char *name, const char *first, const char *second, char *path,
+            size_t size)
+{
+	FILE *out;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	assert_non_null(out = fopen(path, "w"));
+	fprintf(out, "%s\n%s%s", first, second ? second : "", second ? "\n" : "");
+	fclose(out);
+}
+
+/* Writes the lines to the key file f->dir/store.key and (re)loads k from it. */
+static void
+key_file(const struct fx *f, gw_keyring *k, const char *first, const char *second)
+{
+	char path[320], err[512];
+
+	write_lines(f->dir, "store.key", first, second, path, sizeof path);
+	if (gw_keyring_load(k, path, err, sizeof err))
+		fail_msg("store.key: %s", err);
+}
+
+/* How many messages hold text in their stored bytes, read with SQLite itself. */
+static long long
+holding(const struct fx *f, const char *text)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM messages WHERE instr(body, CAST('%s' AS BLOB)) > 0"
+	         " OR instr(translated, CAST('%s' AS BLOB)) > 0",
+	         text, text);
+	return query(f, sql);
+}
+
+/* Flips a bit of byte at of the stored body of message id, with SQLite itself. */
+static void
+flip_byte(const struct fx *f, int64_t id, size_t at)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	unsigned char body[4096];
+	size_t len;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db, "SELECT body FROM messages WHERE id = ?1", -1, &st, NULL),
+	        SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	assert_true(at < len && len <= sizeof body);
+	memcpy(body, sqlite3_column_blob(st, 0), len);
+	sqlite3_finalize(st);
+	body[at] ^= 0x01;
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE messages SET body = ?2 WHERE id = ?1", -1,
+	                                    &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, body, (int)len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A get that must fail: the error says why, and nothing is appended. */
+static void
+get_fails(gw_store *s, int64_t id, const char *why)
+{
+	struct ijw_buf b;
+	struct gw_msg m;
+
+	ijw_buf_init(&b, 1 << 20);
+	assert_int_equal(gw_store_get(s, id, "42420001", &m, &b), GW_STORE_ERROR);
+	assert_int_equal(b.len, 0);
+	if (!strstr(gw_store_error(s), why))
+		fail_msg("get %lld: \"%s\" does not say \"%s\"", (long long)id, gw_store_error(s),
+		         why);
+	ijw_buf_free(&b);
+}
+
+static void
+get_is(gw_store *s, int64_t id, const char *party, const char *want)
+{
+	struct ijw_buf b;
+	struct gw_msg m;
+
+	ijw_buf_init(&b, 1 << 20);
+	get_body(s, id, party, &m, &b);
+	assert_int_equal(b.len, strlen(want));
+	assert_memory_equal(b.data, want, b.len);
+	ijw_buf_free(&b);
+}
+
+static void
+sealed_round_trip(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new();
+	gw_store *s = open_store(f);
+	static const char copy[] = "<Bericht><Bsn>999993653</Bsn><Product>P01</Product></Bericht>";
+	char id_a[GW_KEY_ID_SIZE], sql[128];
+	struct gw_put p;
+	struct ijw_buf b;
+	struct gw_msg m;
+	int64_t id, empty;
+
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	assert_true(gw_keyring_current(k, id_a));
+	assert_int_equal(strlen(id_a), 16);
+	id = put_one(s, "1", bsn_body, false, 1);
+	empty = put_one(s, "2", "", false, 1);
+	item(&p, "JW301", "0384", "42420001", "3", bsn_body, strlen(bsn_body));
+	p.translated = copy;
+	p.translated_len = strlen(copy);
+	put(s, &p, 1, 2);
+	assert_string_equal(p.msg.body_key, id_a);
+
+	/* read back byte for byte: the receiver's copy, the sender's original, the messages */
+	get_is(s, id, "42420001", bsn_body);
+	get_is(s, empty, "42420001", "");
+	get_is(s, p.msg.id, "42420001", copy);
+	ijw_buf_init(&b, 1 << 20);
+	assert_int_equal(gw_store_original(s, "0384", "JW301", "3", &m, &b), GW_STORE_OK);
+	assert_string_equal(ijw_buf_str(&b), bsn_body);
+	assert_string_equal(m.body_key, id_a);
+	ijw_buf_free(&b);
+
+	/* at rest: no BSN in any column, each row under key a, sealed bytes a little longer */
+	assert_int_equal(holding(f, "999993653"), 0);
+	assert_int_equal(holding(f, "Bericht"), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM messages WHERE body_key = '%s'", id_a);
+	assert_int_equal(query(f, sql), 3);
+	assert_int_equal(query(f, "SELECT length(body) FROM messages WHERE id = 1"),
+	                 (long long)strlen(bsn_body) + GW_SEAL_OVERHEAD);
+	/* the same bytes twice are sealed with a fresh nonce each time */
+	assert_int_equal(query(f, "SELECT count(DISTINCT substr(body, 1, 12)) FROM messages"), 3);
+	gw_store_close(s);
+	gw_keyring_free(k);
+}
+
+static void
+sealed_wrong_key(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new(), *none = gw_keyring_new();
+	gw_store *s = open_store(f);
+	char id_b[GW_KEY_ID_SIZE], sql[128];
+	int64_t id;
+
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	id = put_one(s, "1", bsn_body, false, 1);
+	/* another key in the file: the key of the body is unknown, even read again */
+	key_file(f, k, key_b, NULL);
+	get_fails(s, id, "is not in store_key");
+	/* no store_key at all */
+	gw_store_set_keyring(s, none);
+	get_fails(s, id, "no store_key");
+	gw_store_set_keyring(s, NULL);
+	get_fails(s, id, "no store_key");
+	/* the row names key b: b does not open what a sealed */
+	gw_store_set_keyring(s, k);
+	assert_true(gw_keyring_current(k, id_b));
+	snprintf(sql, sizeof sql, "UPDATE messages SET body_key = '%s'", id_b);
+	assert_int_equal(exec_sql(f, sql), 0);
+	get_fails(s, id, "do not authenticate");
+	gw_store_close(s);
+	gw_keyring_free(k);
+	gw_keyring_free(none);
+}
+
+static void
+sealed_changed(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new();
+	gw_store *s = open_store(f);
+	int64_t one, two;
+
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	one = put_one(s, "1", bsn_body, false, 1);
+	two = put_one(s, "2", "<Bericht>another one</Bericht>", false, 1);
+	/* a flipped byte in the nonce, the ciphertext and the tag */
+	flip_byte(f, one, 3);
+	get_fails(s, one, "do not authenticate");
+	flip_byte(f, one, 3);
+	get_is(s, one, "42420001", bsn_body);
+	flip_byte(f, one, 20);
+	get_fails(s, one, "do not authenticate");
+	flip_byte(f, one, 20);
+	flip_byte(f, one, strlen(bsn_body) + GW_SEAL_OVERHEAD - 1);
+	get_fails(s, one, "do not authenticate");
+	/* a body moved to another row does not open there */
+	assert_int_equal(exec_sql(f, "UPDATE messages SET body = (SELECT body FROM"
+	                             " messages WHERE id = 2) WHERE id = 1"),
+	                 0);
+	get_fails(s, one, "message 1");
+	get_is(s, two, "42420001", "<Bericht>another one</Bericht>");
+	gw_store_close(s);
+	gw_keyring_free(k);
+}
+
+static void
+sealed_rotation(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new();
+	gw_store *s = open_store(f);
+	static const char copy[] = "<Bericht><Bsn>999993653</Bsn>vertaald</Bericht>";
+	char id_a[GW_KEY_ID_SIZE], id_b[GW_KEY_ID_SIZE], sql[128];
+	struct gw_put p;
+	int64_t plain, old;
+	size_t n = 99;
+
+	/* a store from before store_key: its body stays plain, and readable */
+	plain = put_one(s, "1", bsn_body, false, 1);
+	assert_int_equal(holding(f, "999993653"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE body_key IS NULL"), 1);
+	assert_int_equal(gw_store_rekey(s, 10, &n), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "no store_key"));
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	assert_true(gw_keyring_current(k, id_a));
+	get_is(s, plain, "42420001", bsn_body);
+	old = put_one(s, "2", bsn_body, false, 2);
+	item(&p, "JW301", "0384", "42420001", "3", bsn_body, strlen(bsn_body));
+	p.translated = copy;
+	p.translated_len = strlen(copy);
+	put(s, &p, 1, 3);
+
+	/* a new key first: new bodies go under it, old ones are read under a */
+	key_file(f, k, key_b, key_a);
+	assert_true(gw_keyring_current(k, id_b));
+	assert_string_not_equal(id_a, id_b);
+	get_is(s, old, "42420001", bsn_body);
+	get_is(s, p.msg.id, "42420001", copy);
+
+	/* rekey: everything not under b, the plain one too, in batches of two */
+	assert_int_equal(gw_store_rekey(s, 2, &n), GW_STORE_OK);
+	assert_int_equal(n, 3);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM messages WHERE body_key = '%s'", id_b);
+	assert_int_equal(query(f, sql), 3);
+	assert_int_equal(holding(f, "999993653"), 0);
+	assert_int_equal(gw_store_rekey(s, 2, &n), GW_STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* the old line dropped: all still reads */
+	key_file(f, k, key_b, NULL);
+	get_is(s, plain, "42420001", bsn_body);
+	get_is(s, old, "42420001", bsn_body);
+	get_is(s, p.msg.id, "42420001", copy);
+	get_is(s, p.msg.id, "42420001", copy);
+	gw_store_close(s);
+	gw_keyring_free(k);
+}
+
+static void
+key_files(void **state)
+{
+	struct fx *f = *state;
+	unsigned char keys[2][GW_KEY_BYTES];
+	char path[320], err[512], b[80];
+	FILE *out;
+
+	/* a blank line, blanks at a line's end */
+	snprintf(b, sizeof b, "\n%s  ", key_b);
+	write_lines(f->dir, "k", key_a, b, path, sizeof path);
+	assert_int_equal(gw_key_file_read(path, "store_key", keys, 2, err, sizeof err), 2);
+	assert_int_equal(keys[0][1], 0x01);
+	assert_int_equal(keys[1][0], 0xf0);
+	assert_int_equal(gw_key_file_read(path, "ledger_key", keys, 1, err, sizeof err), -1);
+	assert_non_null(strstr(err, "more than 1 key"));
+	snprintf(b, sizeof b, "%.63s", key_b);
+	write_lines(f->dir, "k", key_a, b, path, sizeof path);
+	assert_int_equal(gw_key_file_read(path, "store_key", keys, 2, err, sizeof err), -1);
+	assert_non_null(strstr(err, "line 2 is not a key of 64 hex digits"));
+	assert_non_null(out = fopen(path, "w"));
+	fclose(out);
+	assert_int_equal(gw_key_file_read(path, "store_key", keys, 2, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a key of 64 hex digits"));
+	assert_int_equal(gw_key_file_read("/nonexistent", "store_key", keys, 2, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "store_key /nonexistent: No such file"));
+}
+
+/* ---- the audit log's chain ---- */
+
+/* Verifies the chain: the id of the first bad entry (0 for none), *n the good ones. */
+static int64_t
+verify(gw_store *s, size_t *n, char *why, size_t whylen)
+{
+	unsigned char head[GW_AUDIT_HASH];
+	int64_t bad = -1;
+
+	if (gw_store_audit_verify(s, n, &bad, why, whylen, head) != GW_STORE_OK)
+		fail_msg("audit verify: %s", gw_store_error(s));
+	return bad;
+}
+
+static void
+audit_chain(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	unsigned char zero[GW_AUDIT_HASH] = {0}, h1[GW_AUDIT_HASH];
+	struct gw_audit e = {.id = 1,
+	                     .at = 7,
+	                     .text = {"0384", NULL, NULL, "put", NULL},
+	                     .len = {4, 0, 0, 3, 0}};
+	char why[256];
+	size_t n = 0;
+	int64_t id;
+
+	/* the encoding tells apart what plain joining would not */
+	gw_audit_hash(zero, &e, h1);
+	e.text[GW_AUDIT_PARTY] = "038";
+	e.len[GW_AUDIT_PARTY] = 3;
+	e.text[GW_AUDIT_CERT] = "4";
+	e.len[GW_AUDIT_CERT] = 1;
+	gw_audit_hash(zero, &e, e.hash);
+	assert_memory_not_equal(h1, e.hash, sizeof h1);
+
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 0);
+	id = put_one(s, "A", "<a/>", false, 100);
+	put_one(s, "B", "<b/>", false, 101);
+	assert_int_equal(gw_store_ack(s, id, "42420001", 102), GW_STORE_OK);
+	assert_int_equal(
+	        gw_store_audit(s, 103, "42420001", "9e1c", "10.0.0.7", "reject", 0, "TR056"),
+	        GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 104, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	/* a failed entry leaves no link behind */
+	assert_int_equal(gw_store_audit(s, 105, "0384", "", "", "get", 4242, NULL), GW_STORE_ERROR);
+	/* in the caller's transaction too */
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 106, "0384", "", "", "get", id, NULL), GW_STORE_OK);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"), 6);
+
+	/* a field changed, even to SQL NULL, or the hash itself */
+	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR057' WHERE id = 4"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 4);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(why, "entry 4 is changed"));
+	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR056' WHERE id = 4"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET cert = NULL WHERE id = 5"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = NULL WHERE id = 5"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 5);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = '10.0.0.8' WHERE id = 5"), 0);
+	assert_int_equal(exec_sql(f, "UPDATE audit SET hash = zeroblob(32) WHERE id = 2"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 2);
+	gw_store_close(s);
+
+	/* a removed entry: in the middle, and the first */
+	snprintf(f->path, sizeof f->path, "%s/again.db", f->dir);
+	s = open_store(f);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(gw_store_audit(s, 200 + i, "0384", "c", "r", "get", 0, NULL),
+		                 GW_STORE_OK);
+	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 3"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 3);
+	assert_non_null(strstr(why, "entry 3 is missing"));
+	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 1"), 0);
+	assert_int_equal(verify(s, &n, why, sizeof why), 1);
+	gw_store_close(s);
+}
+
+static void
+audit_chained_by_migration(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	char why[256];
+	size_t n = 0;
+
+	put_one(s, "A", "<a/>", false, 100);
+	assert_int_equal(gw_store_audit(s, 101, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	put_one(s, "B", "<b/>", false, 102);
+	gw_store_close(s);
+	/* a log of version 5: no hashes */
+	assert_int_equal(exec_sql(f, "ALTER TABLE audit DROP COLUMN hash;"
+	                             " ALTER TABLE messages DROP COLUMN body_key;"
+	                             " PRAGMA user_version = 5"),
+	                 0);
+	s = open_store(f);
+	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 3);
+	/* and the chain goes on from the entries chained */
+	put_one(s, "C", "<c/>", false, 103);
+	assert_int_equal(verify(s, &n, why, sizeof why), 0);
+	assert_int_equal(n, 4);
+	gw_store_close(s);
+}
+
 int
 main(void)
 {
@@ -1057,6 +1488,13 @@ main(void)
 	        cmocka_unit_test_setup_teardown(due_per_receiver, setup, teardown),
 	        cmocka_unit_test_setup_teardown(two_threads, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_log, setup, teardown),
+	        cmocka_unit_test_setup_teardown(sealed_round_trip, setup, teardown),
+	        cmocka_unit_test_setup_teardown(sealed_wrong_key, setup, teardown),
+	        cmocka_unit_test_setup_teardown(sealed_changed, setup, teardown),
+	        cmocka_unit_test_setup_teardown(sealed_rotation, setup, teardown),
+	        cmocka_unit_test_setup_teardown(key_files, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

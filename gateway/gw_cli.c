@@ -1,0 +1,41 @@
+/*
+ * gw_cli.c: what the subcommands that work on a gateway's store share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_cli.h"
+
+int
+gw_cli_open(const char *what, const char *file, struct gw_cli_gateway *g)
+{
+	char err[1024];
+
+	memset(g, 0, sizeof *g);
+	if (!file && !(file = getenv("IJW_CONFIG")))
+		file = "gateway.ini";
+	if (!gw_config_load(file, &g->cfg, err, sizeof err)) {
+		gw_warnx("%s: %s", what, err);
+		return GW_EXIT_USAGE;
+	}
+	if (!(g->keys = gw_keyring_new())) {
+		snprintf(err, sizeof err, "out of memory");
+	} else if (!gw_keyring_load(g->keys, g->cfg->store_key, err, sizeof err) &&
+	           (g->store = gw_store_open(g->cfg->store, g->cfg->base_dir, err, sizeof err))) {
+		gw_store_set_keyring(g->store, g->keys);
+		return GW_EXIT_OK;
+	}
+	gw_warnx("%s: %s", what, err);
+	gw_cli_close(g);
+	return GW_EXIT_USAGE;
+}
+
+void
+gw_cli_close(struct gw_cli_gateway *g)
+{
+	gw_store_close(g->store);
+	gw_keyring_free(g->keys);
+	gw_config_free(g->cfg);
+	memset(g, 0, sizeof *g);
+}
