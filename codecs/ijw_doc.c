@@ -13,6 +13,7 @@
  * error handler of the context and become findings; nothing is printed.
  */
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -772,6 +773,13 @@ ijw_doc_free(ijw_doc *d)
 	xmlFreeDoc(d->xml);
 	free(d->records);
 	free(d);
+}
+
+void
+ijw_doc_release_memory(size_t len)
+{
+	if (len >= IJW_DOC_RELEASE_BYTES)
+		malloc_trim(0);
 }
 
 enum ijw_type

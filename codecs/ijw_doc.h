@@ -144,6 +144,20 @@ const void *ijw_node_at(const void *node, const char *path);
  */
 bool ijw_node_text(const void *node, char *dst, size_t size);
 
+/*
+ * Gives back to the system the memory that judging a message of len bytes
+ * left behind. glibc keeps the heap that the many small blocks of a tree
+ * grew for the next allocations of the process, freed or not: after a
+ * declaration of 29 MB a process holds some 150 MB more than before, and
+ * only part of it returns by itself. Call this once everything of the
+ * message is freed (its document, findings and copies); for a message of
+ * IJW_DOC_RELEASE_BYTES or more it trims the heap (malloc_trim), which takes
+ * a few milliseconds, little next to judging such a message; smaller ones
+ * leave too little behind to be worth it.
+ */
+#define IJW_DOC_RELEASE_BYTES (1u << 20)
+void ijw_doc_release_memory(size_t len);
+
 /* The libxml2 tree (an xmlDoc), owned by doc: for libijw's validators. */
 struct _xmlDoc *ijw_doc_xml(const ijw_doc *doc);
 
