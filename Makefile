@@ -66,6 +66,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_relay
 	$(BUILD)/tests/bench/bench_ledger
 	python3 tests/bench/bench_push.py $(BIN)
+	$(BUILD)/tests/bench/bench_parse
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,18 +1,23 @@
 /*
  * ijw_doc.c: hostile-input parsing and the typed view.
  *
- * libxml2 is driven through its own SAX2 tree builder with three handlers put
- * in front of it: one refuses a document type declaration as soon as it is
- * seen (so no entity is ever declared, expanded or loaded), two count the
- * element depth and stop the parser past the limit. The same two note the
- * record levels as the tree grows and read each record when its element ends,
- * while its nodes are fresh in the cache, rather than in a second walk over
- * the tree. Parser messages are taken through the structured error handler of
- * the context and become findings; nothing is printed.
+ * libxml2 is driven through its own SAX2 tree builder with handlers put in
+ * front of it: one refuses a document type declaration as soon as it is seen
+ * (so no entity is ever declared, expanded or loaded), one refuses processing
+ * instructions, two count the element depth and stop the parser past the
+ * limit. The same two note the record levels as the tree grows and read each
+ * record when its element ends, while its nodes are fresh in the cache,
+ * rather than in a second walk over the tree. Every handler that adds a node
+ * counts it against the bytes read so far, and stops the parser at the node
+ * that is one too many. Parser messages are taken through the structured
+ * error handler of the context and become findings; nothing is printed.
  */
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +29,8 @@
 
 #include "ijw_doc.h"
 
-#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT)
+/* White space between elements makes no node: nothing reads it. */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOBLANKS)
 
 struct ijw_doc {
 	xmlDocPtr xml;
@@ -37,7 +43,11 @@ struct ijw_doc {
 struct parse_state {
 	ijw_findings *f;
 	unsigned depth, max_depth;
-	bool refused; /* a DTD or the depth limit stopped the parser */
+	size_t nodes;            /* the nodes of the tree so far */
+	size_t max_nodes;        /* the limit of lim */
+	unsigned bytes_per_node; /* the limits of lim */
+	unsigned node_slack;
+	bool refused; /* a DTD, a processing instruction or a limit stopped the parser */
 	bool failed;  /* a parser error was reported */
 	ijw_rc rc;    /* a system failure while recording a finding */
 	/*
@@ -75,20 +85,108 @@ on_error(void *ctx, xmlErrorPtr err)
 	                          err->message ? err->message : "parser error"));
 }
 
+/* Stops the parser with a finding at its line: the message is refused. */
+static void refuse(xmlParserCtxtPtr ctxt, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void
+refuse(xmlParserCtxtPtr ctxt, const char *fmt, ...)
+{
+	struct parse_state *st = ctxt->_private;
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	keep(st, ijw_findings_add(st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctxt),
+	                          "%s", text));
+	st->refused = true;
+	xmlStopParser(ctxt);
+}
+
 static void
 on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
 {
-	xmlParserCtxtPtr ctxt = ctx;
-	struct parse_state *st = ctxt->_private;
-
 	(void)name;
 	(void)eid;
 	(void)sid;
-	keep(st, ijw_findings_add(st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
-	                          "a document type declaration (DOCTYPE) is not allowed in an "
-	                          "iJw message"));
-	st->refused = true;
-	xmlStopParser(ctxt);
+	refuse(ctx, "a document type declaration (DOCTYPE) is not allowed in an iJw message");
+}
+
+/*
+ * Counts n nodes more; false, with the parser stopped, when they are more
+ * than the input read so far may bring.
+ */
+static bool
+count_nodes(xmlParserCtxtPtr ctxt, size_t n)
+{
+	struct parse_state *st = ctxt->_private;
+	size_t read =
+	        (size_t)ctxt->input->consumed + (size_t)(ctxt->input->cur - ctxt->input->base);
+
+	st->nodes += n;
+	if (st->nodes > st->max_nodes) {
+		refuse(ctxt,
+		       "the message has more than %zu nodes (elements, attributes, text, "
+		       "comments); "
+		       "the limit is %zu",
+		       st->max_nodes, st->max_nodes);
+		return false;
+	}
+	if (st->nodes > read / st->bytes_per_node + st->node_slack) {
+		refuse(ctxt,
+		       "the message has %zu nodes (elements, attributes, text, comments) in its "
+		       "first %zu "
+		       "bytes; the limit is one per %u bytes and %u more",
+		       st->nodes, read, st->bytes_per_node, st->node_slack);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Text and CDATA sections, added by the tree builder's add: a node when they
+ * do not continue the last one.
+ */
+static void
+add_text(void *ctx, const xmlChar *ch, int len, void (*add)(void *, const xmlChar *, int))
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	xmlNodePtr last = ctxt->node ? ctxt->node->last : NULL;
+
+	add(ctx, ch, len);
+	if (ctxt->node && ctxt->node->last != last)
+		count_nodes(ctxt, 1);
+}
+
+static void
+on_characters(void *ctx, const xmlChar *ch, int len)
+{
+	add_text(ctx, ch, len, xmlSAX2Characters);
+}
+
+static void
+on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	add_text(ctx, ch, len, xmlSAX2CDataBlock);
+}
+
+/* A comment is allowed, as in any XML, but it is a node like the others. */
+static void
+on_comment(void *ctx, const xmlChar *value)
+{
+	if (count_nodes(ctx, 1))
+		xmlSAX2Comment(ctx, value);
+}
+
+/* An iJw message is data: nothing in it is an instruction to an application. */
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)data;
+	refuse(ctx, "a processing instruction (<?%.40s ...?>) is not allowed in an iJw message",
+	       (const char *)target);
 }
 
 static void
@@ -489,13 +587,11 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *
 	xmlNodePtr parent = ctxt->node;
 
 	if (++st->depth > st->max_depth) {
-		keep(st, ijw_findings_add(
-		                 st->f, "XML", "0001", "/", (unsigned)xmlSAX2GetLineNumber(ctx),
-		                 "elements are nested deeper than %u levels", st->max_depth));
-		st->refused = true;
-		xmlStopParser(ctxt);
+		refuse(ctxt, "elements are nested deeper than %u levels", st->max_depth);
 		return;
 	}
+	if (!count_nodes(ctxt, 1 + (size_t)nns + 2 * (size_t)nattr))
+		return;
 	xmlSAX2StartElementNs(ctx, local, prefix, uri, nns, nss, nattr, ndef, attrs);
 	/* The tree builder makes the element the parser's node, unless it failed. */
 	if (ctxt->node != parent && record_start(st, ctxt->node, local, uri)) {
@@ -610,6 +706,9 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 	if (!lim)
 		lim = &deflim;
 	st.max_depth = lim->max_depth;
+	st.max_nodes = lim->max_nodes;
+	st.bytes_per_node = lim->bytes_per_node ? lim->bytes_per_node : 1;
+	st.node_slack = lim->node_slack;
 	if (len > lim->max_bytes)
 		return ijw_findings_add(f, "XML", "0001", "/", 0,
 		                        "the message is larger than the limit of %zu bytes",
@@ -636,6 +735,10 @@ ijw_doc_parse(const void *buf, size_t len, const struct ijw_limits *lim, ijw_doc
 	ctxt->sax->internalSubset = on_internal_subset;
 	ctxt->sax->startElementNs = on_start;
 	ctxt->sax->endElementNs = on_end;
+	ctxt->sax->characters = on_characters;
+	ctxt->sax->cdataBlock = on_cdata;
+	ctxt->sax->comment = on_comment;
+	ctxt->sax->processingInstruction = on_pi;
 	/*
 	 * A few messages (from encoding conversion) bypass the context's handler
 	 * for libxml2's thread-wide generic one, which prints; each comes with a
@@ -670,6 +773,13 @@ ijw_doc_free(ijw_doc *d)
 	xmlFreeDoc(d->xml);
 	free(d->records);
 	free(d);
+}
+
+void
+ijw_doc_release_memory(size_t len)
+{
+	if (len >= IJW_DOC_RELEASE_BYTES)
+		malloc_trim(0);
 }
 
 enum ijw_type

@@ -1,12 +1,13 @@
 /*
  * ijw_doc.h: parsing an iJw 3.2 message from memory.
  *
- * The bytes are treated as hostile: there is a cap on their size and on the
- * nesting depth, a document type declaration (and with it every entity, local
- * or external) is refused before any of it is read, nothing is ever loaded
- * from a file or the network, and the input must be UTF-8. What is not a
- * well-formed message of one of the fourteen known types is refused with a
- * finding that says why.
+ * The bytes are treated as hostile: there is a cap on their size, on the
+ * nesting depth, on the attributes of an element and on the nodes per byte,
+ * a document type declaration (and with it every entity, local or external)
+ * is refused before any of it is read, and so is a processing instruction,
+ * nothing is ever loaded from a file or the network, and the input must be
+ * UTF-8. What is not a well-formed message of one of the fourteen known types
+ * is refused with a finding that says why.
  *
  * A parsed document carries a typed view of what the gateway needs: the header,
  * and one record per record level (client, product, prestatie, ...) with the
@@ -29,15 +30,36 @@ struct ijw_limits {
 	size_t max_bytes;        /* the largest message accepted */
 	unsigned max_depth;      /* the deepest element nesting accepted */
 	unsigned max_attributes; /* the most attributes (xmlns included) on one element */
+	unsigned bytes_per_node; /* the input each node of the tree comes with, at least */
+	unsigned node_slack;     /* the nodes allowed on top of that */
+	size_t max_nodes;        /* the most nodes of any message */
 };
 
 /*
  * 32 MiB, 32 levels and 32 attributes: an iJw message is at most 9 levels
  * deep, and its elements carry no attributes but namespace declarations.
+ *
+ * The nodes of the tree bound the memory a message takes (libxml2 spends
+ * some 130 bytes on each), so their number is bounded by the input: while a
+ * message is read, its nodes so far (elements, text and CDATA sections,
+ * comments, namespace declarations; an attribute counts two, for its value)
+ * may not outnumber one per bytes_per_node bytes read plus node_slack, nor
+ * max_nodes in all. The parser stops at the node that is one too many. White
+ * space between elements makes no node; a processing instruction is refused.
+ *
+ * The densest valid messages hold one node per 26.5 bytes (the samples, the
+ * official examples and what ijw_generate() makes); without white space and
+ * the XML declaration, with a default namespace and a one-letter prefix, one
+ * per 18. One per 8 bytes leaves those a margin of more than two and holds
+ * the tree of any input to some 16 times its size (29 MB of empty elements
+ * took 33 times, and are now refused in their first 33 KB); 4096 nodes are
+ * more than the header and a few records of any message. 2^24 nodes are
+ * almost three times the largest declaration ijw_generate() makes (99,999
+ * clients: 187 MB, 6.0 million nodes), and 2 GB of tree.
  */
 #define IJW_LIMITS_DEFAULT                                                                         \
 	{                                                                                          \
-		32u << 20, 32, 32                                                                  \
+		32u << 20, 32, 32, 8, 4096, 1u << 24                                               \
 	}
 
 /*
@@ -121,6 +143,20 @@ const void *ijw_node_at(const void *node, const char *path);
  * never truncated.
  */
 bool ijw_node_text(const void *node, char *dst, size_t size);
+
+/*
+ * Gives back to the system the memory that judging a message of len bytes
+ * left behind. glibc keeps the heap that the many small blocks of a tree
+ * grew for the next allocations of the process, freed or not: after a
+ * declaration of 29 MB a process holds some 150 MB more than before, and
+ * only part of it returns by itself. Call this once everything of the
+ * message is freed (its document, findings and copies); for a message of
+ * IJW_DOC_RELEASE_BYTES or more it trims the heap (malloc_trim), which takes
+ * a few milliseconds, little next to judging such a message; smaller ones
+ * leave too little behind to be worth it.
+ */
+#define IJW_DOC_RELEASE_BYTES (1u << 20)
+void ijw_doc_release_memory(size_t len);
 
 /* The libxml2 tree (an xmlDoc), owned by doc: for libijw's validators. */
 struct _xmlDoc *ijw_doc_xml(const ijw_doc *doc);

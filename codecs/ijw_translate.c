@@ -33,6 +33,10 @@ product_of(xmlNodePtr n, xmlNodePtr *cat, xmlNodePtr *code)
 	return *cat && *code;
 }
 
+/*
+ * The copy, one element a line: the parser keeps no white space between
+ * elements, so the layout of the original is not there to keep.
+ */
 static ijw_rc
 dump(xmlDocPtr doc, struct ijw_buf *out)
 {
@@ -40,7 +44,7 @@ dump(xmlDocPtr doc, struct ijw_buf *out)
 	int len = 0;
 	ijw_rc rc;
 
-	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
 	if (!mem)
 		return IJW_ENOMEM;
 	rc = ijw_buf_add(out, mem, (size_t)len);

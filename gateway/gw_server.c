@@ -277,6 +277,8 @@ pending_new(gw_server *s, struct evhttp_request *req)
 static void
 pending_free(struct pending *p)
 {
+	size_t len = p->len;
+
 	ijw_doc_free(p->doc);
 	ijw_findings_free(p->findings);
 	ijw_findings_free(p->advice);
@@ -290,6 +292,7 @@ pending_free(struct pending *p)
 	ijw_buf_free(&p->job.body);
 	free(p->job.list);
 	free(p);
+	ijw_doc_release_memory(len);
 }
 
 /* Hands the job of a request in flight to the writer (again); its done() answers. */

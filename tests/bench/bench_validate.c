@@ -72,7 +72,7 @@
 #define MSG_MAX (64u << 20)
 
 /* The parser options of ijw_doc_parse(), so that both parse the same way. */
-#define BASELINE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT)
+#define BASELINE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOBLANKS)
 
 #ifndef BENCH_BUILDTYPE
 #define BENCH_BUILDTYPE "unknown"

@@ -1,6 +1,7 @@
 /*
  * test_doc.c: parsing hostile input, type detection and the typed view.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <libxml/parserInternals.h>
 
 #include "ijw_doc.h"
+#include "ijw_gen.h"
+#include "tu.h"
 
 #define NS301 "http://www.istandaarden.nl/ijw/3_2/jw301/schema"
 #define NS323 "http://www.istandaarden.nl/ijw/3_2/jw323/schema"
@@ -124,11 +127,12 @@ static void
 size_limit(void **state)
 {
 	static const char msg[] = "<b:Bericht xmlns:b=\"" NS301 "\"><b:Header/></b:Bericht>";
-	struct ijw_limits lim = {sizeof msg - 1, 32, 32};
+	struct ijw_limits lim = IJW_LIMITS_DEFAULT;
 	ijw_findings *f = ijw_findings_new();
 	ijw_doc *doc;
 
 	(void)state;
+	lim.max_bytes = sizeof msg - 1;
 	doc = parse(msg, sizeof msg - 1, &lim, f);
 	assert_non_null(doc);
 	ijw_doc_free(doc);
@@ -190,13 +194,227 @@ attribute_count(void **state)
 	        strlen("<b:Bericht xmlns:b=\"" NS301
 	               "\"><b:H\n a=\"1\" b='2' c=\"3\" d=\"4\"/></b:Bericht>"),
 	        &lim, "XML", "an element has 4 attributes; the limit is 3");
-	static const char quiet[] = "<?p a=1 b=2 c=3 d=4?><!-- <x a=1 b=2 c=3 d=4> -->"
+	static const char quiet[] = "<!-- <x a=1 b=2 c=3 d=4> -->"
 	                            "<b:Bericht xmlns:b=\"" NS301 "\" x=\"a=b=c=d>\">"
 	                            "<b:H><![CDATA[<y a=1 b=2 c=3 d=4>]]></b:H></b:Bericht>";
 	doc = parse(quiet, sizeof quiet - 1, &lim, f);
 	assert_non_null(doc);
 	ijw_doc_free(doc);
+	/* a processing instruction is refused for what it is, not for its '=' */
+	refused("<?p a=1 b=2 c=3 d=4?><b:Bericht xmlns:b=\"" NS301 "\"/>",
+	        strlen("<?p a=1 b=2 c=3 d=4?><b:Bericht xmlns:b=\"" NS301 "\"/>"), &lim, "XML",
+	        "processing instruction (<?p ...?>)");
 	ijw_findings_free(f);
+}
+
+static const char head[] = "<b:Bericht xmlns:b=\"" NS301 "\">\n", tail[] = "</b:Bericht>";
+
+/* A message whose root holds n times unit, one a line after the line of head. */
+static char *
+repeated(const char *unit, size_t n, size_t *len)
+{
+	size_t u = strlen(unit), size = sizeof head + n * (u + 1) + sizeof tail;
+	char *p = malloc(size), *w = p;
+
+	assert_non_null(p);
+	memcpy(w, head, sizeof head - 1);
+	w += sizeof head - 1;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(w, unit, u);
+		w[u] = '\n';
+		w += u + 1;
+	}
+	memcpy(w, tail, sizeof tail);
+	*len = (size_t)(w - p) + sizeof tail - 1;
+	return p;
+}
+
+/*
+ * Input that would make a tree many times its size: each shape, 4 MB of it,
+ * is refused for its nodes in its first megabyte, at the line where they
+ * became too many; a processing instruction is refused for what it is.
+ * CDATA sections cannot be that dense (adjacent ones make one node): they
+ * are accepted, within the limit.
+ */
+static void
+node_limits(void **state)
+{
+	static const struct {
+		const char *what, *unit, *needle; /* NULL: accepted */
+	} shapes[] = {
+	        {"empty elements", "<a/><a/><a/>", "nodes"},
+	        {"tiny text", "x<a/>x<a/>x<a/>", "nodes"},
+	        {"white space between elements", "<a/> <a/>  <a/>", "nodes"},
+	        {"comments", "<!----><!----><!---->", "nodes"},
+	        {"CDATA sections", "<a><![CDATA[x]]></a><![CDATA[]]>", NULL},
+	        {"nesting 32 deep, over and over",
+	         "<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>"
+	         "<a><a><a><a><a><a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a>"
+	         "</a></a></a></a></a></a></a></a></a></a></a></a></a></a></a></a>",
+	         "nodes"},
+	        {"31 attributes on each element",
+	         "<a a0='' a1='' a2='' a3='' a4='' a5='' a6='' a7='' a8='' a9='' b0='' b1='' b2='' "
+	         "b3='' b4='' b5='' b6='' b7='' b8='' b9='' c0='' c1='' c2='' c3='' c4='' c5='' "
+	         "c6='' c7='' c8='' c9='' d0=''/>",
+	         "nodes"},
+	        {"processing instructions", "<?a?><?a?><?a?>",
+	         "processing instruction (<?a ...?>)"},
+	};
+	ijw_findings *f = ijw_findings_new();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		size_t n = (4u << 20) / strlen(shapes[i].unit), len, at;
+		char *text = repeated(shapes[i].unit, n, &len);
+		ijw_doc *doc = parse(text, len, NULL, f);
+		const struct ijw_finding *it = ijw_findings_get(f, 0);
+		const char *first;
+
+		if (!shapes[i].needle) {
+			if (!doc)
+				fail_msg("%s: refused: %s", shapes[i].what, it->text);
+		} else if (doc || ijw_findings_count(f) != 1 || strcmp(it->rule, "XML") != 0 ||
+		           strcmp(it->retourcode, "0001") != 0 ||
+		           !strstr(it->text, shapes[i].needle)) {
+			fail_msg("%s: %s", shapes[i].what, doc ? "accepted" : it->text);
+		} else if ((first = strstr(it->text, "in its first "))) {
+			at = strtoul(first + strlen("in its first "), NULL, 10);
+			if (at > (1u << 20) ||
+			    it->line != 2 + (at - (sizeof head - 1)) / (strlen(shapes[i].unit) + 1))
+				fail_msg("%s: line %u: %s", shapes[i].what, it->line, it->text);
+		}
+		ijw_doc_free(doc);
+		free(text);
+	}
+	ijw_findings_free(f);
+}
+
+/*
+ * The limit is on the nodes per byte, not on the shapes: empty elements with
+ * room between them pass, up to max_nodes in all.
+ */
+static void
+node_limits_are_per_byte(void **state)
+{
+	struct ijw_limits lim = IJW_LIMITS_DEFAULT;
+	ijw_findings *f = ijw_findings_new();
+	size_t len;
+	char *text = repeated("<a/>           ", 100000, &len);
+	ijw_doc *doc;
+
+	(void)state;
+	doc = parse(text, len, NULL, f);
+	assert_non_null(doc);
+	ijw_doc_free(doc);
+	lim.max_nodes = 50000;
+	refused(text, len, &lim, "XML", "more than 50000 nodes");
+	assert_null(parse(text, len, &lim, f));
+	assert_int_equal(ijw_findings_get(f, 0)->line, 50000);
+	free(text);
+	ijw_findings_free(f);
+}
+
+/* The verdict of the parser on text, as the first finding's text, or "" when accepted. */
+static void
+verdict(const char *text, size_t len, const struct ijw_limits *lim, char *dst, size_t size)
+{
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc = parse(text, len, lim, f);
+
+	snprintf(dst, size, "%s", ijw_findings_count(f) ? ijw_findings_get(f, 0)->text : "");
+	assert_true(doc || dst[0]);
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
+}
+
+/*
+ * Valid messages keep their verdict under limits twice as strict as the
+ * defaults, with almost no slack: the defaults leave them a margin of two.
+ */
+static void
+judged_alike(const char *what, const char *text, size_t len)
+{
+	struct ijw_limits strict = IJW_LIMITS_DEFAULT;
+	char v[512], s[512];
+
+	strict.bytes_per_node *= 2;
+	strict.node_slack = 64;
+	verdict(text, len, NULL, v, sizeof v);
+	verdict(text, len, &strict, s, sizeof s);
+	if (strcmp(v, s) != 0 || strstr(v, "nodes"))
+		fail_msg("%s: '%s' by default, '%s' twice as strict", what, v, s);
+}
+
+/* Every .xml file of dir, or of each folder in it when deep; how many. */
+static size_t
+judge_files(const char *dir, bool deep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[4096];
+		size_t len, l = strlen(e->d_name);
+		char *text;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (deep && e->d_type == DT_DIR) {
+			n += judge_files(path, false);
+			continue;
+		}
+		if (l < 4 || strcmp(e->d_name + l - 4, ".xml") != 0)
+			continue;
+		assert_non_null(text = tu_read(path, &len));
+		judged_alike(path, text, len);
+		free(text);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+valid_messages_within_half_the_limits(void **state)
+{
+	char dir[4096];
+	struct ijw_buf b;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/samples", tu_source_dir());
+	assert_true(judge_files(dir, false) >= 200);
+	snprintf(dir, sizeof dir, "%s/tests/scenarios", tu_source_dir());
+	assert_true(judge_files(dir, true) >= 100);
+	if (tu_official_examples())
+		assert_int_equal(judge_files(tu_official_examples(), false), 14);
+	ijw_buf_init(&b, 64u << 20);
+	for (enum ijw_type t = IJW_TYPE_NONE + 1; t < IJW_TYPE_END; t++) {
+		for (uint64_t seed = 1; seed <= 20; seed++) {
+			ijw_buf_reset(&b);
+			assert_int_equal(ijw_generate(t, seed, &b), IJW_OK);
+			judged_alike(ijw_msgdef(t)->name, b.data, b.len);
+		}
+	}
+	ijw_buf_free(&b);
+}
+
+/* The largest declaration the default size limit lets in keeps its verdict too. */
+static void
+largest_declaration(void **state)
+{
+	struct ijw_limits lim = IJW_LIMITS_DEFAULT;
+	struct ijw_gen_opts o = {.seed = 3, .clients = 17000};
+	struct ijw_buf b;
+
+	(void)state;
+	ijw_buf_init(&b, 64u << 20);
+	assert_int_equal(ijw_generate_opts(IJW_JW323, &o, &b), IJW_OK);
+	assert_true(b.len > lim.max_bytes * 9 / 10 && b.len <= lim.max_bytes);
+	judged_alike("a declaration of 17000 clients", b.data, b.len);
+	ijw_buf_free(&b);
 }
 
 static void
@@ -329,6 +547,10 @@ main(void)
 	        cmocka_unit_test_setup(size_limit, setup),
 	        cmocka_unit_test_setup(nesting_depth, setup),
 	        cmocka_unit_test_setup(attribute_count, setup),
+	        cmocka_unit_test_setup(node_limits, setup),
+	        cmocka_unit_test_setup(node_limits_are_per_byte, setup),
+	        cmocka_unit_test_setup(valid_messages_within_half_the_limits, setup),
+	        cmocka_unit_test_setup(largest_declaration, setup),
 	        cmocka_unit_test_setup(encodings, setup),
 	        cmocka_unit_test_setup(not_well_formed, setup),
 	        cmocka_unit_test_setup(unknown_message_types, setup),
