@@ -81,8 +81,9 @@ report_crls(const char *file, const struct gw_config *c, SSL_CTX *ssl)
 
 /*
  * The store opens and takes a write that commits: GW_EXIT_OK, or the reason
- * on standard error and GW_EXIT_USAGE (it cannot be opened) or
- * GW_EXIT_REJECTED (it cannot be written).
+ * on standard error and GW_EXIT_REJECTED (a read-only file may fail either
+ * way: it opens and takes no write, or in a read-only folder it does not
+ * open at all).
  */
 static int
 check_store(const struct gw_config *c, const char *file)
@@ -93,7 +94,7 @@ check_store(const struct gw_config *c, const char *file)
 
 	if (!store) {
 		gw_warnx("%s: store: %s", file, err);
-		return GW_EXIT_USAGE;
+		return GW_EXIT_REJECTED;
 	}
 	if (gw_store_probe(store)) {
 		gw_warnx("%s: store %s cannot be written: %s", file, gw_store_path(store),
