@@ -285,7 +285,7 @@ gw_store_reopen(gw_store *s, char *err, size_t errlen)
 enum gw_store_rc
 gw_store_probe(gw_store *s)
 {
-	return s->be->probe(s->h);
+	return call(s)->probe(s->h);
 }
 
 const char *
