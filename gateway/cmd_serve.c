@@ -28,8 +28,9 @@ usage(FILE *out)
 	        "requests in flight; SIGHUP reloads the parties, certificates and CRLs\n"
 	        "(client_crl, which is read again at its nextUpdate too).\n\n"
 	        "  -c, --config FILE  the configuration (see 'ijw-gateway pki init' for one)\n"
-	        "  -n, --check        check the configuration, its certificates, its CRLs and\n"
-	        "                     its store, report FILE:LINE: what is wrong, and exit\n"
+	        "  -n, --check        check the configuration, its certificates, its CRLs and a\n"
+	        "                     write to its store, report FILE:LINE: what is wrong, and "
+	        "exit\n"
 	        "  --settings         list every setting with its default and meaning\n"
 	        "  -h, --help         this text\n");
 }
@@ -78,6 +79,32 @@ report_crls(const char *file, const struct gw_config *c, SSL_CTX *ssl)
 	return good;
 }
 
+/*
+ * The store opens and takes a write that commits: GW_EXIT_OK, or the reason
+ * on standard error and GW_EXIT_REJECTED (a read-only file may fail either
+ * way: it opens and takes no write, or in a read-only folder it does not
+ * open at all).
+ */
+static int
+check_store(const struct gw_config *c, const char *file)
+{
+	char err[2048];
+	gw_store *store = gw_store_open(c->store, c->base_dir, err, sizeof err);
+	int status = GW_EXIT_OK;
+
+	if (!store) {
+		gw_warnx("%s: store: %s", file, err);
+		return GW_EXIT_REJECTED;
+	}
+	if (gw_store_probe(store)) {
+		gw_warnx("%s: store %s cannot be written: %s", file, gw_store_path(store),
+		         gw_store_error(store));
+		status = GW_EXIT_REJECTED;
+	}
+	gw_store_close(store);
+	return status;
+}
+
 int
 gw_cmd_serve(int argc, char **argv)
 {
@@ -90,7 +117,6 @@ gw_cmd_serve(int argc, char **argv)
 	bool check = false;
 	struct gw_config *c;
 	ijw_schemas *schemas = NULL;
-	gw_store *store;
 	gw_server *srv;
 	SSL_CTX *ssl;
 	char err[2048];
@@ -140,21 +166,18 @@ gw_cmd_serve(int argc, char **argv)
 		gw_keyring_free(keys);
 		if (!keyed)
 			gw_warnx("%s: %s", file, err);
-		store = keyed ? gw_store_open(c->store, c->base_dir, err, sizeof err) : NULL;
-		if (store)
-			gw_store_close(store);
-		else if (keyed)
-			gw_warnx("%s: store: %s", file, err);
+		status = keyed ? check_store(c, file) : GW_EXIT_USAGE;
 		SSL_CTX_free(ssl);
-		if (store && !c->store_key[0])
+		if (status == GW_EXIT_OK && !c->store_key[0])
 			printf("%s: warning: no store_key: message bodies are stored in plain "
 			       "text\n",
 			       file);
 		gw_config_free(c);
-		if (!store || !good)
-			return GW_EXIT_USAGE;
-		printf("%s: the configuration is good\n", file);
-		return GW_EXIT_OK;
+		if (status == GW_EXIT_OK && !good)
+			status = GW_EXIT_USAGE;
+		if (status == GW_EXIT_OK)
+			printf("%s: the configuration is good\n", file);
+		return status;
 	}
 	gw_log_init((enum gw_log_level)c->log_level);
 	if (ijw_schemas_new(NULL, &schemas) || ijw_schemas_load_all(schemas)) {

@@ -34,7 +34,7 @@ static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
 static atomic_uint_fast64_t breakers_opened;
 static atomic_int breakers_open;
-static atomic_int inflight, connections;
+static atomic_int inflight, connections, store_writable;
 static atomic_uint_fast64_t refusals[GW_REFUSALS];
 static int64_t started;
 
@@ -118,6 +118,12 @@ gw_metrics_store(unsigned n, uint64_t micros)
 	atomic_fetch_add(&store_tx, 1);
 	atomic_fetch_add(&store_msgs, n);
 	atomic_fetch_add(&store_micros, micros);
+}
+
+void
+gw_metrics_store_writable(bool writable)
+{
+	atomic_store(&store_writable, writable);
 }
 
 void
@@ -219,6 +225,9 @@ gw_metrics_render(struct ijw_buf *b)
 	OUT("# HELP ijw_store_seconds_total Time spent in store transactions.\n"
 	    "# TYPE ijw_store_seconds_total counter\nijw_store_seconds_total %.6f\n",
 	    (double)atomic_load(&store_micros) / 1e6);
+	OUT("# HELP ijw_store_writable Whether the store's last write committed (1) or "
+	    "failed (0).\n# TYPE ijw_store_writable gauge\nijw_store_writable %d\n",
+	    atomic_load(&store_writable));
 	OUT("# HELP ijw_push_attempts_total Push deliveries, by outcome.\n"
 	    "# TYPE ijw_push_attempts_total counter\n");
 	for (int i = 0; i < GW_PUSHES; i++)

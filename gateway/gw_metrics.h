@@ -41,6 +41,8 @@ void gw_metrics_finding(const char *rule);
 void gw_metrics_advice(const char *rule);
 void gw_metrics_translation(enum gw_translation what);
 void gw_metrics_store(unsigned messages, uint64_t micros);
+/* Whether the store's last write committed. */
+void gw_metrics_store_writable(bool writable);
 void gw_metrics_push(enum gw_delivered what);
 /* A receiver's circuit breaker opened (true), or closed again (false). */
 void gw_metrics_breaker(bool open);

@@ -1114,6 +1114,14 @@ on_request(struct evhttp_request *req, void *arg)
 	if (route == GW_ROUTE_HEALTHZ) {
 		reply(req, 200, "text/plain", "ok\n", 3);
 		pending_free(p);
+	} else if (route == GW_ROUTE_READYZ) {
+		char why[256];
+
+		if (gw_writer_writable(s->writer, why, sizeof why))
+			reply(req, 200, "text/plain", "ready\n", 6);
+		else
+			reply_error(req, 503, "not ready", "the store cannot be written: %s", why);
+		pending_free(p);
 	} else if (route == GW_ROUTE_METRICS) {
 		struct ijw_buf b;
 

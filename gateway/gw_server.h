@@ -9,7 +9,9 @@
  *	GET  /v1/berichten            the caller's inbox, oldest first
  *	GET  /v1/berichten/{id}       one message, byte for byte
  *	POST /v1/berichten/{id}/ack   the caller has processed it
- *	GET  /healthz, /metrics
+ *	GET  /healthz                 liveness: the process answers
+ *	GET  /readyz                  readiness: the store takes writes
+ *	GET  /metrics
  *
  * Every request comes over TLS with a client certificate that chains to the
  * configured CA; the certificate names the party (gw_tls_party).

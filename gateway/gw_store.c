@@ -26,6 +26,7 @@
 struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
+	char *path;
 	unsigned char key[64];
 	size_t keylen;
 	const ijw_products *products;
@@ -256,13 +257,41 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
 		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
 	}
-	s->h = be->open(path, err, errlen);
-	free(full);
-	if (!s->h) {
+	if (!(s->path = full ? full : strdup(path))) {
+		gw_store_say(err, errlen, "store %s: out of memory", spec);
+		free(s);
+		return NULL;
+	}
+	if (!(s->h = be->open(s->path, err, errlen))) {
+		free(s->path);
 		free(s);
 		return NULL;
 	}
 	return s;
+}
+
+int
+gw_store_reopen(gw_store *s, char *err, size_t errlen)
+{
+	void *h = s->be->open(s->path, err, errlen);
+
+	if (!h)
+		return -1;
+	s->be->close(s->h);
+	s->h = h;
+	return 0;
+}
+
+enum gw_store_rc
+gw_store_probe(gw_store *s)
+{
+	return call(s)->probe(s->h);
+}
+
+const char *
+gw_store_path(const gw_store *s)
+{
+	return s->path;
 }
 
 void
@@ -273,6 +302,7 @@ gw_store_close(gw_store *s)
 	OPENSSL_cleanse(s->key, sizeof s->key);
 	s->be->close(s->h);
 	scratch_free(s);
+	free(s->path);
 	free(s);
 }
 

@@ -178,6 +178,7 @@ struct gw_store_backend {
 	                        const struct gw_put_hooks *hk);
 	enum gw_store_rc (*begin)(void *h);
 	enum gw_store_rc (*commit)(void *h);
+	enum gw_store_rc (*probe)(void *h);
 	/* the ledger's keys and values, as struct ijw_ledger_ops says */
 	int (*ledger_get)(void *h, const char *key, struct ijw_buf *out);
 	int (*ledger_put)(void *h, const char *key, const char *value, int64_t msg);
@@ -228,6 +229,20 @@ extern const struct gw_store_backend gw_store_sqlite;
  */
 gw_store *gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen);
 void gw_store_close(gw_store *s);
+/*
+ * Opens the store's file anew and, when that works, closes the old handle:
+ * a handle that cannot write (the file was read-only when it was opened)
+ * writes again once the file can be written. The ledger key and the product
+ * table stay. -1 with the reason in err, s left as it was.
+ */
+int gw_store_reopen(gw_store *s, char *err, size_t errlen);
+/*
+ * Commits a small real write, one that leaves the data as it was: whether
+ * the store can be written now, durably.
+ */
+enum gw_store_rc gw_store_probe(gw_store *s);
+/* The store's file, as opened. */
+const char *gw_store_path(const gw_store *s);
 
 /*
  * Puts n messages in one durable transaction, in order: new ones are stored

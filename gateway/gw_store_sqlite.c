@@ -1233,6 +1233,26 @@ sq_commit(void *vh)
 	return run(h->st[ST_COMMIT]) ? rollback(h, "committing") : GW_STORE_OK;
 }
 
+/*
+ * A row put into the ledger and taken out again, in a transaction that
+ * commits: a real write, fsynced, that leaves the data as it was. No ledger
+ * key is empty.
+ */
+static enum gw_store_rc
+sq_probe(void *vh)
+{
+	struct sq *h = vh;
+
+	if (run(h->st[ST_BEGIN]))
+		return rollback(h, "test write");
+	if (sqlite3_exec(h->db,
+	                 "INSERT INTO ledger (k, v) VALUES ('', '');"
+	                 " DELETE FROM ledger WHERE k = ''",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		return rollback(h, "test write");
+	return run(h->st[ST_COMMIT]) ? rollback(h, "test write: committing") : GW_STORE_OK;
+}
+
 const struct gw_store_backend gw_store_sqlite = {
         .name = "sqlite",
         .open = sq_open,
@@ -1240,6 +1260,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .put = sq_put,
         .begin = sq_begin,
         .commit = sq_commit,
+        .probe = sq_probe,
         .ledger_get = sq_ledger_get,
         .ledger_put = sq_ledger_put,
         .ledger_del = sq_ledger_del,

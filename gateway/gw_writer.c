@@ -7,8 +7,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "gw_log.h"
 #include "gw_metrics.h"
 #include "gw_writer.h"
+
+#define SECOND 1000000u
+/* idle this long (µs), the writer tries a write of its own */
+#define PROBE_IDLE (5 * SECOND)
+/* the store is ready when a write committed this recently (µs) */
+#define READY_WITHIN (15 * SECOND)
+/* after a failed write the store is opened anew after 1 s, then 2 s, ... up to 30 s */
+#define RETRY_FIRST 1u
+#define RETRY_MAX 30u
 
 struct gw_writer {
 	gw_store *store;
@@ -22,6 +32,14 @@ struct gw_writer {
 	struct gw_job *done, **done_tail;   /* finished, not yet completed */
 	bool stopping;
 	struct event *done_ev;
+	/* whether the store takes writes: set by the writer's thread, read under mu */
+	bool unwritable;
+	uint64_t wrote; /* when a write last committed, µs (monotonic), 0 for never */
+	char why[256];  /* why the last write failed */
+	/* the writer's thread's own */
+	uint64_t tried;    /* when a write was last tried */
+	uint64_t retry_at; /* when unwritable: when to open the store anew */
+	unsigned retry;    /* seconds to wait after the next failed try */
 };
 
 static int64_t
@@ -37,6 +55,61 @@ now_micros(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/*
+ * Records what became of a write (why: the reason it failed, or NULL for
+ * the store's own); logs once when the store stops taking writes and once
+ * when it takes them again.
+ */
+static void
+noted(gw_writer *w, enum gw_store_rc rc, const char *why)
+{
+	bool failed = rc == GW_STORE_ERROR, changed;
+	char quoted[300];
+
+	w->tried = now_micros();
+	pthread_mutex_lock(&w->mu);
+	changed = w->unwritable != failed;
+	w->unwritable = failed;
+	if (failed)
+		snprintf(w->why, sizeof w->why, "%s", why ? why : gw_store_error(w->store));
+	else
+		w->wrote = w->tried;
+	pthread_mutex_unlock(&w->mu);
+	gw_metrics_store_writable(!failed);
+	if (!changed)
+		return;
+	if (failed) {
+		w->retry = RETRY_FIRST;
+		w->retry_at = w->tried + RETRY_FIRST * SECOND;
+		gw_log(GW_LOG_ERROR, "store_unwritable", "error=%s",
+		       gw_log_quote(w->why, quoted, sizeof quoted));
+	} else {
+		gw_log(GW_LOG_INFO, "store_writable", NULL);
+	}
+}
+
+/*
+ * The store failed a write: when its wait is over, opens it anew (a handle
+ * opened while the file was read-only stays read-only) and tries a write;
+ * while that fails, the wait doubles up to RETRY_MAX seconds.
+ */
+static void
+recover(gw_writer *w)
+{
+	char err[256];
+
+	if (now_micros() < w->retry_at)
+		return;
+	if (gw_store_reopen(w->store, err, sizeof err))
+		noted(w, GW_STORE_ERROR, err);
+	else
+		noted(w, gw_store_probe(w->store), NULL);
+	if (!w->unwritable)
+		return;
+	w->retry = w->retry * 2 < RETRY_MAX ? w->retry * 2 : RETRY_MAX;
+	w->retry_at = w->tried + w->retry * SECOND;
 }
 
 static void
@@ -96,6 +169,7 @@ put_all(gw_writer *w, struct gw_job *batch)
 		rc = gw_store_put(w->store, all, n, now_seconds());
 		gw_metrics_store((unsigned)n, now_micros() - t0);
 	}
+	noted(w, rc, all ? NULL : "out of memory");
 	at = 0;
 	for (struct gw_job *j = batch; j; j = j->next) {
 		if (j->kind != GW_JOB_PUT)
@@ -140,6 +214,8 @@ run_read(gw_writer *w, struct gw_job *j)
 		return;
 	}
 	fail(j, w->store);
+	if ((j->kind == GW_JOB_ACK || j->kind == GW_JOB_AUDIT) && j->rc != GW_STORE_NOTFOUND)
+		noted(w, j->rc, j->error);
 }
 
 /* Takes up to batch_max messages' worth of jobs off the queue. */
@@ -161,6 +237,16 @@ take(gw_writer *w)
 	return batch;
 }
 
+/* Waits on the condition until at, µs on the monotonic clock; with mu held. */
+static void
+wait_until(gw_writer *w, uint64_t at)
+{
+	struct timespec ts = {.tv_sec = (time_t)(at / SECOND),
+	                      .tv_nsec = (long)(at % SECOND) * 1000};
+
+	pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -169,17 +255,25 @@ writer_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		struct gw_job *batch, *last;
+		uint64_t next = w->unwritable ? w->retry_at : w->tried + PROBE_IDLE;
 
-		while (!w->queue && !w->stopping)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->queue)
+		if (!w->queue && !w->stopping && now_micros() < next)
+			wait_until(w, next);
+		if (!w->queue && w->stopping)
 			break;
 		batch = take(w);
 		pthread_mutex_unlock(&w->mu);
+		if (w->unwritable)
+			recover(w);
 		put_all(w, batch);
 		for (struct gw_job *j = batch; j; j = j->next)
 			run_read(w, j);
+		/* idle, and no failure to recover from: a write of its own */
+		if (!w->unwritable && now_micros() - w->tried >= PROBE_IDLE)
+			noted(w, gw_store_probe(w->store), NULL);
 		pthread_mutex_lock(&w->mu);
+		if (!batch)
+			continue;
 		for (last = batch; last->next; last = last->next)
 			;
 		*w->done_tail = batch;
@@ -217,6 +311,7 @@ gw_writer_start(gw_store *store, struct event_base *base, size_t batch_max, void
                 void *ctx)
 {
 	gw_writer *w = calloc(1, sizeof *w);
+	pthread_condattr_t ca;
 
 	if (!w)
 		return NULL;
@@ -227,7 +322,10 @@ gw_writer_start(gw_store *store, struct event_base *base, size_t batch_max, void
 	w->queue_tail = &w->queue;
 	w->done_tail = &w->done;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	if (!(w->done_ev = event_new(base, -1, 0, complete, w)) ||
 	    pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		if (w->done_ev)
@@ -251,6 +349,22 @@ gw_writer_submit(gw_writer *w, struct gw_job *job)
 	w->queue_tail = &job->next;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+bool
+gw_writer_writable(gw_writer *w, char *why, size_t size)
+{
+	bool ok;
+
+	pthread_mutex_lock(&w->mu);
+	ok = !w->unwritable && w->wrote && now_micros() - w->wrote <= READY_WITHIN;
+	if (w->unwritable)
+		snprintf(why, size, "%s", w->why);
+	else if (!ok)
+		snprintf(why, size, "no write has committed in the last %u s",
+		         READY_WITHIN / SECOND);
+	pthread_mutex_unlock(&w->mu);
+	return ok;
 }
 
 void

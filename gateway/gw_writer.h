@@ -10,6 +10,7 @@
 #ifndef GW_WRITER_H
 #define GW_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,15 @@ gw_writer *gw_writer_start(gw_store *store, struct event_base *base, size_t batc
 
 /* Queues job; from the event loop's thread. */
 void gw_writer_submit(gw_writer *w, struct gw_job *job);
+
+/*
+ * Whether the store takes writes: the last write (a transaction of jobs,
+ * or the small write the writer makes of its own when idle for 5 s)
+ * committed, within the last 15 s. Otherwise false with the reason in why.
+ * After a failed write the writer opens the store anew, 1 s later, then
+ * 2 s, 4 s, ... up to every 30 s, until a write commits. From any thread.
+ */
+bool gw_writer_writable(gw_writer *w, char *why, size_t size);
 
 /* Finishes every queued job, stops the thread, closes the store, frees w. */
 void gw_writer_stop(gw_writer *w);

@@ -222,6 +222,39 @@ has "$tmp/err" "pki revoke: $pki/9999.pem: No such file or directory"
 expect 2 "$bin" pki revoke "$pki" --next-update 0
 has "$tmp/err" "wants a number of seconds, 1 or more, not '0'"
 expect 2 "$bin" pki revoke
+
+# serve -n: the store opens and takes a write. File modes do not stop root:
+# where the tests run as root, serve -n runs as nobody through setpriv.
+ro=$tmp/ro
+expect 0 "$bin" pki init "$ro" --party gemeente:0384 --port 0
+as=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$tmp"
+	chown -R 65534:65534 "$ro"
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ "$(id -u)" -eq 0 ] && [ -z "$as" ]; then
+	echo "note: running as root without setpriv; skipping serve -n on a read-only store"
+else
+	# shellcheck disable=SC2086
+	expect 0 $as "$bin" serve -n -c "$ro/gateway.ini"
+	has "$tmp/out" "^$ro/gateway.ini: the configuration is good\$"
+	chmod 0444 "$ro/gateway.db"
+	# shellcheck disable=SC2086
+	expect 1 $as "$bin" serve -n -c "$ro/gateway.ini"
+	has "$tmp/err" "^ijw-gateway: $ro/gateway.ini: store $ro/gateway.db cannot be written: .*attempt to write a readonly database\$"
+	hasnt "$tmp/out" 'the configuration is good'
+	chmod 0555 "$ro"
+	# shellcheck disable=SC2086
+	expect 1 $as "$bin" serve -n -c "$ro/gateway.ini"
+	has "$tmp/err" "^ijw-gateway: $ro/gateway.ini: store.*readonly database\$"
+	chmod 0755 "$ro"
+	# SQLite gave the -wal and -shm files of the read-only store its mode
+	chmod 0600 "$ro/gateway.db" "$ro/gateway.db-wal" "$ro/gateway.db-shm"
+	# shellcheck disable=SC2086
+	expect 0 $as "$bin" serve -n -c "$ro/gateway.ini"
+	has "$tmp/out" "^$ro/gateway.ini: the configuration is good\$"
+fi
 if command -v openssl >/dev/null; then
 	for f in 0384 42420001 gateway-client; do
 		openssl verify -CAfile "$pki/ca.pem" -purpose sslclient "$pki/$f.pem" >"$tmp/out" 2>&1 ||

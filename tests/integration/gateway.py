@@ -542,6 +542,9 @@ class Client:
     def healthz(self):
         return self.request("GET", "/healthz")
 
+    def readyz(self):
+        return self.request("GET", "/readyz")
+
     def close(self):
         if self.conn:
             self.conn.close()

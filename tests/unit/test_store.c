@@ -1470,6 +1470,31 @@ audit_chained_by_migration(void **state)
 	gw_store_close(s);
 }
 
+/* A test write commits and leaves the data as it was; a handle opened anew keeps the key. */
+static void
+probe_and_reopen(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char key[32] = {7};
+	gw_store *s = open_store(f);
+	char err[512];
+	struct list l = {0};
+
+	assert_int_equal(gw_store_set_ledger_key(s, key, sizeof key), 0);
+	put_one(s, "PROBE0000001", "<a/>", false, 1000);
+	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 1);
+	assert_string_equal(gw_store_path(s), f->path);
+	if (gw_store_reopen(s, err, sizeof err))
+		fail_msg("reopen: %s", err);
+	assert_true(gw_store_has_ledger(s));
+	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
+	assert_int_equal(gw_store_inbox(s, "42420001", 10, list_each, &l), GW_STORE_OK);
+	assert_int_equal(l.n, 1);
+	gw_store_close(s);
+}
+
 int
 main(void)
 {
@@ -1495,6 +1520,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(key_files, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
+	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

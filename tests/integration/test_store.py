@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""test_store.py: the store that cannot be written, and its recovery.
+
+A read-only store: the daemon runs as an unprivileged user (through setpriv
+when the test runs as root, for whom file modes stop nothing) and is started
+on a store whose file is read-only, as an operator might leave it (an open
+file stays writable whatever its mode; a read-only folder as well keeps
+SQLite from opening the file at all, and the daemon from starting). /readyz answers 503 with the reason, posts get 503, /healthz stays 200
+and /metrics says ijw_store_writable 0. With the modes back, the daemon opens
+its store anew by itself: /readyz 200 and the same post 201, no restart.
+
+A full disk: the store on a small tmpfs of its own (mounting needs root and
+the privilege to mount: without, this part is skipped, saying so), filled up
+while the daemon runs: /readyz 503 and posts 503; with the space back, 200
+and 201.
+
+    test_store.py BINARY SOURCE_DIR SHARED_DIR
+"""
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gateway as g  # noqa: E402
+
+NOBODY = 65534
+
+
+def quiet_pki(ctx, name):
+    pki = ctx.pki(name)
+    # the messages are generated one by one and form no conversation
+    (pki.ini()
+     .set("party " + g.GEMEENTE, "cross_checks", "off")
+     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .save())
+    return pki
+
+
+def wait_ready(client, want, timeout):
+    """Asks /readyz until it answers want; (status, body) of the last answer."""
+    end = time.monotonic() + timeout
+    while True:
+        status, body = client.readyz()
+        if status == want or time.monotonic() > end:
+            return status, body
+        time.sleep(0.2)
+
+
+def writable_gauge(client):
+    status, body = client.request("GET", "/metrics")
+    m = re.search(rb"^ijw_store_writable (\d)$", body, re.M)
+    return m.group(1).decode() if status == 200 and m else None
+
+
+def unwritable_phase(ck, d, aan, jw315, why, what):
+    """While the store cannot be written: readyz, post, healthz, metrics."""
+    status, body = wait_ready(aan, 503, 20)
+    ck.check(status == 503 and b"the store cannot be written: " in body
+             and re.search(why, body.decode(errors="replace")),
+             what + ": /readyz 503 with the reason", "%r %r" % (status, body))
+    status, j = aan.post(jw315)
+    ck.equal(status, 503, what + ": a post gets 503")
+    status, body = aan.healthz()
+    ck.check(status == 200 and body == b"ok\n", what + ": /healthz stays 200 (liveness)",
+             "%r %r" % (status, body))
+    ck.equal(writable_gauge(aan), "0", what + ": /metrics ijw_store_writable 0")
+    m = d.wait_log(r" error store_unwritable error=", timeout=5)
+    ck.check(m, what + ": the log says store_unwritable", d.log()[-2000:])
+
+
+def recovered_phase(ck, d, aan, jw315, what):
+    """After the cause is gone, without a restart."""
+    status, body = wait_ready(aan, 200, 60)
+    ck.check(status == 200 and body == b"ready\n", what + ": /readyz 200 ready again",
+             "%r %r" % (status, body))
+    status, j = aan.post(jw315)
+    ck.equal(status, 201, what + ": the same post now gets 201, no restart")
+    ck.equal(writable_gauge(aan), "1", what + ": /metrics ijw_store_writable 1")
+    log = d.log()
+    ck.equal(len(re.findall(r" store_unwritable ", log)), 1,
+             what + ": store_unwritable logged once")
+    ck.equal(len(re.findall(r" store_writable", log)), 1,
+             what + ": store_writable logged once")
+
+
+def read_only(ctx):
+    ck = ctx.checks
+    prefix = ()
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            ck.skip("a read-only store", "root ignores file modes and setpriv is missing")
+            return
+        prefix = ("setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups")
+    pki = quiet_pki(ctx, "pki-ro")
+    if prefix:
+        os.chmod(ctx.tmp, 0o755)
+        for root, dirs, files in os.walk(pki.dir):
+            for n in dirs + files + ["."]:
+                os.chown(os.path.join(root, n), NOBODY, NOBODY)
+    d = ctx.daemon(pki, "ro")
+    d.prefix = list(prefix)
+    d.start()
+    aan = d.client(g.AANBIEDER)
+    status, body = wait_ready(aan, 200, 10)
+    ck.check(status == 200 and body == b"ready\n", "a writable store: /readyz 200 ready",
+             "%r %r" % (status, body))
+    ck.equal(aan.post(ctx.generate("JW315", 1))[0], 201, "a writable store: a post gets 201")
+    ck.equal(writable_gauge(aan), "1", "a writable store: /metrics ijw_store_writable 1")
+    aan.close()
+    d.stop(ck)
+
+    store = pki.store
+    os.chmod(store, 0o444)
+    try:
+        d.start()
+        aan = d.client(g.AANBIEDER)
+        jw315 = ctx.generate("JW315", 2)
+        unwritable_phase(ck, d, aan, jw315, r"readonly", "a read-only store")
+    finally:
+        os.chmod(store, stat.S_IRUSR | stat.S_IWUSR)
+    recovered_phase(ck, d, aan, jw315, "the store writable again")
+    aan.close()
+    d.stop(ck)
+
+
+def full_disk(ctx):
+    ck = ctx.checks
+    disk = os.path.join(ctx.tmp, "disk")
+    os.mkdir(disk)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode:
+        ck.skip("a full disk", "cannot mount a tmpfs here (%s)"
+                % r.stdout.decode(errors="replace").strip())
+        return
+    try:
+        pki = quiet_pki(ctx, "pki-full")
+        pki.ini().set("gateway", "store", os.path.join(disk, "gateway.db")).save()
+        d = ctx.daemon(pki, "full")
+        d.start()
+        aan = d.client(g.AANBIEDER)
+        ck.equal(aan.post(ctx.generate("JW315", 3))[0], 201, "a full disk: before, a post 201")
+        filler = os.path.join(disk, "filler")
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        jw315 = ctx.generate("JW315", 4)
+        try:
+            unwritable_phase(ck, d, aan, jw315, r"full|I/O", "a full disk")
+        finally:
+            os.unlink(filler)
+        recovered_phase(ck, d, aan, jw315, "space again")
+        aan.close()
+        d.stop(ck)
+    finally:
+        for dm in ctx.daemons:
+            dm.kill()
+        subprocess.run(["umount", disk])
+
+
+def main(ctx):
+    read_only(ctx)
+    full_disk(ctx)
+
+
+if __name__ == "__main__":
+    g.run("store", main)
