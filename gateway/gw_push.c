@@ -24,6 +24,7 @@
 #define IDLE_MS 1000
 #define DUE_MAX 4096 /* receivers looked at in one listing */
 #define BODY_MAX (1u << 30)
+#define REOPEN_SECONDS 5
 
 enum breaker {
 	BREAKER_CLOSED, /* attempts are made */
@@ -46,6 +47,7 @@ struct receiver {
 };
 
 struct gw_push {
+	int64_t reopened; /* when the store was last opened anew */
 	gw_store *store;
 	gw_push_party_fn party;
 	void *party_ctx;
@@ -149,6 +151,27 @@ breaker_after(gw_push *p, struct receiver *r, bool ok, int64_t now)
  * first attempt is give_up_after seconds ago: time it spent waiting behind
  * others does not count.
  */
+/*
+ * The store failed: this thread's handle may have been opened when the file
+ * could not be written, and stays so; it is opened anew, at most every
+ * REOPEN_SECONDS.
+ */
+static void
+recover(gw_push *p, const char *what)
+{
+	int64_t now = (int64_t)time(NULL);
+	char err[256], quoted[300];
+
+	gw_log(GW_LOG_ERROR, "store_failed", "what=%s error=%s", what,
+	       gw_log_quote(gw_store_error(p->store), quoted, sizeof quoted));
+	if (now - p->reopened < REOPEN_SECONDS)
+		return;
+	p->reopened = now;
+	if (gw_store_reopen(p->store, err, sizeof err))
+		gw_log(GW_LOG_WARN, "store_reopen_failed", "what=push error=%s",
+		       gw_log_quote(err, quoted, sizeof quoted));
+}
+
 static void
 conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long status,
          const char *err)
@@ -162,9 +185,7 @@ conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long 
 
 	if (gw_store_attempt(p->store, d->delivery, started, (int)status, ok ? NULL : err, ok, next,
 	                     give_up) != GW_STORE_OK)
-		gw_log(GW_LOG_ERROR, "store_failed", "what=push_attempt delivery=%lld error=%s",
-		       (long long)d->delivery,
-		       gw_log_quote(gw_store_error(p->store), quoted, sizeof quoted));
+		recover(p, "push_attempt");
 	if (ok) {
 		gw_metrics_push(GW_PUSH_DELIVERED);
 		gw_log(GW_LOG_INFO, "message_pushed", "id=%lld to=%s attempt=%u status=%ld",
@@ -340,7 +361,7 @@ push_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (list || now != listed) {
 			if (gw_store_due(p->store, now, DUE_MAX, 1, on_due, p) != GW_STORE_OK)
-				gw_log(GW_LOG_ERROR, "store_failed", "what=push_due");
+				recover(p, "push_due");
 			listed = now;
 			list = false;
 		}
