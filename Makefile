@@ -67,6 +67,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_ledger
 	python3 tests/bench/bench_push.py $(BIN)
 	$(BUILD)/tests/bench/bench_parse
+	python3 tests/bench/bench_hostile.py $(BIN) .
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
