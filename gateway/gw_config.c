@@ -73,7 +73,8 @@ static const struct setting {
          1073741824, NULL, "the largest message accepted, in bytes"},
         {"gateway", "max_connections", K_NUMBER, GW(max_connections), "4096", 1, 1000000, NULL,
          "connections open at once at the most (and fewer when the descriptors allow "
-         "fewer); at the cap the oldest connection still waiting for a request makes room"},
+         "fewer); at the cap the oldest connection still waiting for its first request "
+         "makes room, else the oldest waiting for its next"},
         {"gateway", "max_connections_per_address", K_NUMBER, GW(max_connections_per_address), "128",
          1, 1000000, NULL, "connections open at once from one IP address"},
         {"gateway", "header_timeout", K_NUMBER, GW(header_timeout), "10", 1, 3600, NULL,

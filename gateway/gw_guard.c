@@ -281,16 +281,26 @@ idle(const struct conn *c)
 	       !evbuffer_get_length(bufferevent_get_output(c->tls));
 }
 
-/* The oldest idle connection other than c. */
+/*
+ * The idle connection other than c to close: the oldest that has not made a
+ * request yet, else the oldest. A connection is as old as it was accepted,
+ * so without the preference a party's kept-alive connection, idle for a
+ * moment between two requests, would go before any newer one that never
+ * finished its handshake.
+ */
 static struct conn *
 evictable(gw_guard *g, const struct conn *c)
 {
-	struct conn *o;
+	struct conn *o, *used = NULL;
 
 	TAILQ_FOREACH(o, &g->conns, link)
-	if (o != c && idle(o))
-		return o;
-	return NULL;
+	if (o != c && idle(o)) {
+		if (!o->requested)
+			return o;
+		if (!used)
+			used = o;
+	}
+	return used;
 }
 
 /* Counts the new connection c against the caps, or closes it (or an older one). */

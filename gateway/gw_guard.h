@@ -6,8 +6,9 @@
  * body is buffered:
  *
  * - connections: at most max_connections, at most max_per_address from one
- *   address; at the cap the oldest connection still waiting for a request
- *   head makes room, and when none can, accepting pauses for a moment. A
+ *   address; at the cap the oldest connection still waiting for its first
+ *   request head makes room (else the oldest waiting for its next one), and
+ *   when none can, accepting pauses for a moment. A
  *   connection gets header_timeout seconds for its TLS handshake and request
  *   head (and between two requests), and the body header_timeout seconds
  *   plus its length at min_body_rate; one too slow is closed.
