@@ -503,8 +503,8 @@ def body(ctx, parts):
     jw301 = ctx.sample("JW301-valid-1.xml")
     idents = Idents()
     say("bench_hostile: the gateway under attack; each figure next to a baseline of this run")
-    say("RLIMIT_NOFILE %s, %d CPUs" % (resource.getrlimit(resource.RLIMIT_NOFILE),
-                                       os.cpu_count()))
+    say("RLIMIT_NOFILE %s, %d CPUs, load average %.1f (the latencies are the machine's too)"
+        % (resource.getrlimit(resource.RLIMIT_NOFILE), os.cpu_count(), os.getloadavg()[0]))
     say()
     if "idle" in parts or "slow" in parts:
         base, bw, base_refused = baseline(ctx, pki, jw301, idents)
