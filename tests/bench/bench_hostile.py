@@ -169,8 +169,16 @@ class Window:
         self.seconds = time.monotonic() - self.t0
         self.cores = (cpu_seconds(self.d.pid) - self.cpu0) / self.seconds
         self.log = self.d.log_size() - self.log0
+        with open(self.d.logs[-1], "rb") as f:
+            f.seek(self.log0)
+            fields = (l.split() for l in f.read(self.log).decode("utf-8", "replace").splitlines())
+            self.events = collections.Counter(f[2] for f in fields if len(f) > 2)
         self.hwm = proc_status(self.d.pid, "VmHWM")
         return self
+
+    def events_line(self):
+        """The log lines of the window by event, the most frequent first."""
+        return ", ".join("%s %d" % kv for kv in self.events.most_common(8)) or "none"
 
 
 # ---- 1. idle connections that never start a handshake ----
@@ -327,6 +335,8 @@ def idle_attack(ctx, pki, jw301, idents, base, bw, base_refused):
     say("  gateway log growth:  baseline %d bytes, attacked %d bytes, ratio %.2f"
         "   target < %d bytes: %s" % (bw.log, aw.log, aw.log / max(bw.log, 1), LOG_TARGET,
                                        "met" if aw.log < LOG_TARGET else "MISSED"))
+    say("  gateway log lines:   baseline: %s" % bw.events_line())
+    say("                       attacked: %s" % aw.events_line())
     say("  gateway peak RSS:    baseline %s, attacked %s, ratio %.2f; RSS after the attack %s"
         % (mb(bw.hwm), mb(aw.hwm), aw.hwm / bw.hwm, mb(rss_after)))
     say("  attackers at the end: %d connections established on their side (the gateway's "
@@ -481,6 +491,7 @@ def slowloris(ctx, pki, jw301, idents, base):
     latency_table(base, attacked, "slowloris")
     say("  gateway CPU %.3f cores, log growth %d bytes, peak RSS %s" % (sw.cores, sw.log,
                                                                       mb(sw.hwm)))
+    say("  gateway log lines: %s" % sw.events_line())
     say("  slowloris: %d held at the end, %d bytes dribbled, %d connections closed by the "
         "gateway, %d connects failed" % (counts["held"], counts["bytes"],
                                          counts["closed_by_gateway"], counts["connect_failed"]))
