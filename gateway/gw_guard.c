@@ -151,16 +151,32 @@ notice(gw_guard *g, const char *action, const struct conn *c, const char *detail
 	g->notice(g->ctx, action, c->remote, cert, why ? why : detail, logged);
 }
 
-/* Closes c: evhttp sees the end of its stream and frees it. */
+/* Says nothing: the TLS layer's word on a handshake the guard cuts short. */
+static void
+unheard(const SSL *ssl, int where, int ret)
+{
+	(void)ssl;
+	(void)where;
+	(void)ret;
+}
+
+/*
+ * Closes c: evhttp sees the end of its stream and frees it. A handshake cut
+ * short is the guard's doing, counted by it, not a client's failure for the
+ * TLS layer to log.
+ */
 static void
 kill_conn(struct conn *c)
 {
 	evutil_socket_t fd = bufferevent_getfd(c->tls);
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
 
 	if (c->closing)
 		return;
 	c->closing = true;
 	evtimer_del(c->timer);
+	if (ssl && !SSL_is_init_finished(ssl))
+		SSL_set_info_callback(ssl, unheard);
 	if (fd >= 0)
 		shutdown(fd, SHUT_RDWR);
 }
@@ -450,7 +466,8 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 
 	memset(v, 0, sizeof *v);
 	if (h->folded || h->bad_name)
-		return refuse(v, 400, "bad request", 0, "a header line is folded or has no name");
+		return refuse(v, 400, "bad request", 0,
+		              "a header line is folded, has no name, or holds a control character");
 	if (h->content_lengths > 1)
 		return refuse(v, 400, "bad request", 0, "Content-Length is given %d times",
 		              h->content_lengths);

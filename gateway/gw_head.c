@@ -43,6 +43,9 @@ header_line(struct gw_head *h, const char *line, size_t len)
 			h->bad_name = true;
 	v = colon + 1;
 	vlen = len - nlen - 1;
+	for (size_t i = 0; i < vlen; i++)
+		if ((v[i] < ' ' && v[i] != '\t') || v[i] == 127)
+			h->bad_name = true;
 	while (vlen && (*v == ' ' || *v == '\t'))
 		v++, vlen--;
 	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
@@ -87,6 +90,14 @@ gw_head_parse(const char *buf, size_t len, struct gw_head *h)
 	if (!sp1 || !sp2 || sp1 == p || (size_t)(sp1 - p) >= sizeof h->method ||
 	    p + llen - (sp2 + 1) != 8 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
 	    (sp2[8] != '0' && sp2[8] != '1'))
+		return false;
+	for (const char *c = p; c < sp1; c++)
+		if (*c < 'A' || *c > 'Z')
+			return false;
+	for (const char *c = sp1 + 1; c < sp2; c++)
+		if (*c <= ' ' || *c >= 127)
+			return false;
+	if (sp2 == sp1 + 1)
 		return false;
 	memcpy(h->method, p, (size_t)(sp1 - p));
 	memcpy(h->version, sp2 + 1, 8);

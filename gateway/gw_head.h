@@ -20,7 +20,7 @@ struct gw_head {
 	bool chunked;                   /* the (last) Transfer-Encoding is chunked */
 	bool bad_length;                /* a Content-Length that is not 1 to 15 digits */
 	bool folded;                    /* a line that continues the one before */
-	bool bad_name; /* a line of no name, or a name with a space or control character */
+	bool bad_name; /* a line of no name, a name with a space, or a control character */
 	bool expect, close, keep_alive;
 	uint64_t length; /* the (last) Content-Length */
 };
@@ -29,7 +29,11 @@ struct gw_head {
  */
 size_t gw_head_end(const char *buf, size_t len);
 
-/* Reads the head buf[0..len) (as gw_head_end measured it); false when the request line is bad. */
+/*
+ * Reads the head buf[0..len) (as gw_head_end measured it); false when the
+ * request line is not METHOD (capitals) SP TARGET (printable, no space) SP
+ * HTTP/1.0 or HTTP/1.1.
+ */
 bool gw_head_parse(const char *buf, size_t len, struct gw_head *h);
 
 /* Writes the head buf[0..len) to dst without its Connection lines; an HTTP/1.0 one kept alive. */

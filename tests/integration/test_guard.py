@@ -128,6 +128,10 @@ def heads(ck, d, pki):
          411, "Content-Length"),
         ("a GET with a body", b"GET /v1/berichten HTTP/1.1\r\nHost: x\r\nContent-Length: 5"
          b"\r\n\r\nhello", 400, "only a POST"),
+        ("a NUL in the method", b"\x00ET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400,
+         "request line"),
+        ("a control character in a header", b"GET /healthz HTTP/1.1\r\nX-A: b\x01c\r\n\r\n",
+         400, "control character"),
         ("a folded header", post + b"X-A: b\r\n c\r\nContent-Length: 0\r\n\r\n", 400, "folded"),
         ("a head of more than 16 KiB", b"GET /healthz HTTP/1.1\r\nX-Big: " + b"a" * 20000
          + b"\r\n\r\n", 431, "16384"),
