@@ -574,7 +574,8 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	 */
 	c->close_after = h.close || (strcmp(h.version, "HTTP/1.0") == 0 && !h.keep_alive);
 	if (!c->verdict.status) {
-		gw_head_kept(g->head, end, dst, strcmp(h.version, "HTTP/1.0") == 0);
+		gw_head_connection(g->head, end, dst,
+		                   strcmp(h.version, "HTTP/1.0") == 0 ? "keep-alive" : NULL);
 		evbuffer_drain(src, end);
 		c->left = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;
@@ -671,10 +672,9 @@ filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 				if (cl && !c->head_req)
 					c->out_left = strtoull(cl + 17, NULL, 10);
 			}
-			if (c->close_after && !strstr(g->head, "\r\nConnection:")) {
-				/* the answer says what the guard will do */
-				evbuffer_add(dst, g->head, n - 2);
-				evbuffer_add(dst, "Connection: close\r\n\r\n", 21);
+			if (c->close_after) {
+				/* the answer says what the guard will do, not what evhttp would */
+				gw_head_connection(g->head, n, dst, "close");
 				evbuffer_drain(src, n);
 			} else
 				evbuffer_remove_buffer(src, dst, n);

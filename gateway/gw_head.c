@@ -124,7 +124,7 @@ gw_head_end(const char *buf, size_t len)
 }
 
 void
-gw_head_kept(const char *buf, size_t len, struct evbuffer *dst, bool http10)
+gw_head_connection(const char *buf, size_t len, struct evbuffer *dst, const char *connection)
 {
 	const char *p = buf, *end = buf + len, *nl;
 	size_t llen;
@@ -139,5 +139,7 @@ gw_head_kept(const char *buf, size_t len, struct evbuffer *dst, bool http10)
 		if (llen < 11 || strncasecmp(p, "Connection:", 11) != 0)
 			evbuffer_add(dst, p, (size_t)(nl + 1 - p));
 	}
-	evbuffer_add_printf(dst, "%s\r\n", http10 ? "Connection: keep-alive\r\n" : "");
+	if (connection)
+		evbuffer_add_printf(dst, "Connection: %s\r\n", connection);
+	evbuffer_add(dst, "\r\n", 2);
 }

@@ -36,7 +36,11 @@ size_t gw_head_end(const char *buf, size_t len);
  */
 bool gw_head_parse(const char *buf, size_t len, struct gw_head *h);
 
-/* Writes the head buf[0..len) to dst without its Connection lines; an HTTP/1.0 one kept alive. */
-void gw_head_kept(const char *buf, size_t len, struct evbuffer *dst, bool http10);
+/*
+ * Writes the head buf[0..len) (a request's or an answer's) to dst with its
+ * Connection lines replaced by "Connection: connection", or by none when
+ * connection is NULL.
+ */
+void gw_head_connection(const char *buf, size_t len, struct evbuffer *dst, const char *connection);
 
 #endif

@@ -33,7 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!(kept = evbuffer_new()))
 		abort();
-	gw_head_kept(buf, end, kept, strcmp(h.version, "HTTP/1.0") == 0);
+	gw_head_connection(buf, end, kept,
+	                   strcmp(h.version, "HTTP/1.0") == 0 ? "keep-alive" : NULL);
 	len = evbuffer_get_length(kept);
 	out = (const char *)evbuffer_pullup(kept, -1);
 	if (gw_head_end(out, len) != len || !gw_head_parse(out, len, &again) ||

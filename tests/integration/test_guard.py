@@ -151,6 +151,29 @@ def heads(ck, d, pki):
                  repr(got))
 
 
+def closing(ck, d, pki):
+    ctx = tls_context(pki)
+    for what, data in (("an HTTP/1.0 request", b"GET /healthz HTTP/1.0\r\n\r\n"),
+                       ("a request with Connection: close",
+                        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")):
+        s = tls_socket(d, ctx)
+        s.sendall(data)
+        got = read_answer(s)
+        ck.check(got is not None and got[0] == 200 and got[1].get("connection") == "close"
+                 and closed_within(s, 3) is not None,
+                 "%s is answered whole, with Connection: close, and then closed" % what,
+                 repr(got))
+        s.close()
+    s = tls_socket(d, ctx)
+    s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    first = read_answer(s)
+    s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    second = read_answer(s)
+    ck.check(first and second and first[0] == second[0] == 200,
+             "an HTTP/1.0 connection that asks to be kept is kept", repr((first, second)))
+    s.close()
+
+
 def forbidden(ck, d, pki):
     stranger = pki.ca.issue("stranger", "99999999", org="aanbieder")
     s = tls_socket(d, tls_context(pki, cert=stranger))
@@ -249,6 +272,7 @@ def body(ctx):
              "an ordinary post goes through the guard")
     before = c.request("GET", "/metrics")[1].decode()
     heads(ck, d, pki)
+    closing(ck, d, pki)
     forbidden(ck, d, pki)
     deadlines(ck, d, pki)
     in_flight(ck, d, pki)
