@@ -71,7 +71,7 @@ static const struct setting {
          "bodies are stored in plain text"},
         {"gateway", "max_message_bytes", K_NUMBER, GW(max_message_bytes), "33554432", 1024,
          1073741824, NULL, "the largest message accepted, in bytes"},
-        {"gateway", "max_connections", K_NUMBER, GW(max_connections), "4096", 1, 1000000, NULL,
+        {"gateway", "max_connections", K_NUMBER, GW(max_connections), "1024", 1, 1000000, NULL,
          "connections open at once at the most (and fewer when the descriptors allow "
          "fewer); at the cap the oldest connection still waiting for its first request "
          "makes room, else the oldest waiting for its next"},
