@@ -39,6 +39,7 @@
 #define SUMMARY_SECONDS 10 /* refusals are logged as counts at most this often */
 #define NOTICES_MAX 20     /* notices per SUMMARY_SECONDS; the rest are counted */
 #define ADDR_BUCKETS 4096
+#define ACCEPT_SLACK 256 /* connections over the cap, closing, before accepting pauses */
 #define REFUSED_PATH "/-/refused"
 
 enum cstate {
@@ -183,10 +184,11 @@ kill_conn(struct conn *c)
 
 /* ---- accepting ---- */
 
+/* Stops accepting for ms milliseconds. */
 static void
-pause_accepting(gw_guard *g)
+pause_accepting(gw_guard *g, long ms)
 {
-	const struct timeval tv = {0, PAUSE_MS * 1000};
+	const struct timeval tv = {0, (suseconds_t)(ms * 1000)};
 
 	if (!g->listener || g->paused)
 		return;
@@ -220,7 +222,7 @@ on_accept_error(struct evconnlistener *l, void *arg)
 		tally(listening, GW_REFUSED_NO_FILES);
 	else
 		gw_log(GW_LOG_WARN, "accept_failed", "error=\"%s\"", strerror(err));
-	pause_accepting(listening);
+	pause_accepting(listening, PAUSE_MS);
 }
 
 static struct addr *
@@ -346,7 +348,7 @@ admit(struct conn *c)
 		} else {
 			tally(g, GW_REFUSED_FULL);
 			kill_conn(c);
-			pause_accepting(g);
+			pause_accepting(g, PAUSE_MS);
 			return;
 		}
 	}
@@ -794,6 +796,9 @@ gw_guard_connection(gw_guard *g, SSL *ssl)
 	SSL_set_ex_data(ssl, ex_index, c);
 	/* Admitted in the next turn of the loop, when evhttp has given the socket. */
 	evtimer_add(c->timer, &now);
+	/* Closed ones are freed in later turns: a burst of accepts waits for them. */
+	if (g->nconns > g->lim.max_connections + ACCEPT_SLACK)
+		pause_accepting(g, 5);
 	return c->bev;
 }
 

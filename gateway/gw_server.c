@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1472,12 +1471,6 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	}
 	gw_guard_listen(s->guard, evhttp_bound_socket_get_listener(s->sock));
 	fd = evhttp_bound_socket_get_fd(s->sock);
-	/*
-	 * libevent listens with a queue of 128: a crowd of connections fills it
-	 * and a party's connection waits a second for its SYN to be sent again.
-	 * The kernel's own cap (somaxconn) still applies.
-	 */
-	listen(fd, 65535);
 	/*
 	 * Answers leave in a few TLS records; without TCP_NODELAY, which accepted
 	 * sockets inherit from this one, Nagle's algorithm and delayed ACKs hold
