@@ -64,6 +64,8 @@ struct conn {
 	struct evbuffer_cb_entry *added, *drained;
 	struct addr *addr;
 	char remote[64];
+	char cert[65]; /* the client certificate's SHA-256, once there is one */
+	char party[9]; /* whose it is, as the request being answered was judged */
 	enum cstate state;
 	bool admitted;    /* counted against the caps */
 	bool answering;   /* a request is with evhttp, its answer not yet written */
@@ -137,7 +139,6 @@ notice(gw_guard *g, const char *action, const struct conn *c, const char *detail
 {
 	char cert[65] = "";
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
-	X509 *x = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
 	const char *why = ssl ? gw_tls_refused(ssl, cert) : NULL;
 
 	if (g->freed)
@@ -147,8 +148,8 @@ notice(gw_guard *g, const char *action, const struct conn *c, const char *detail
 		return;
 	}
 	g->notices++;
-	if (x && !why)
-		gw_tls_fingerprint(x, cert);
+	if (!why)
+		snprintf(cert, sizeof cert, "%s", c->cert);
 	g->notice(g->ctx, action, c->remote, cert, why ? why : detail, logged);
 }
 
@@ -462,7 +463,6 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 	gw_guard *g = c->g;
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
 	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
-	char code[9];
 	struct bucket *b;
 	size_t want;
 
@@ -491,12 +491,14 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 		return refuse(v, 413, "too large", 0,
 		              "the body of %llu bytes is over the limit of %lu bytes",
 		              (unsigned long long)h->length, g->lim.max_body);
-	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK || !g->party(g->ctx, cert, code)) {
+	if (cert && !c->cert[0])
+		gw_tls_fingerprint(cert, c->cert);
+	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK || !g->party(g->ctx, cert, c->party)) {
 		notice(g, "forbidden", c, "the client certificate names no party", false);
 		return refuse(v, 403, "forbidden", 0,
 		              "the client certificate is not that of a party of this gateway");
 	}
-	if (g->lim.rate > 0 && (b = bucket_of(g, code))) {
+	if (g->lim.rate > 0 && (b = bucket_of(g, c->party))) {
 		double now = now_seconds();
 
 		b->tokens += (now - b->last) * g->lim.rate;
@@ -506,7 +508,8 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 		if (b->tokens < 1)
 			return refuse(v, 429, "too many requests",
 			              (unsigned)((1 - b->tokens) / g->lim.rate) + 1,
-			              "%s makes more than %g requests a second", code, g->lim.rate);
+			              "%s makes more than %g requests a second", c->party,
+			              g->lim.rate);
 		b->tokens -= 1;
 	}
 	want = (size_t)h->length;
@@ -548,6 +551,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 
 	n = len < HEAD_MAX ? len : HEAD_MAX;
 	evbuffer_copyout(src, g->head, n);
+	c->party[0] = '\0';
 	if (!(end = gw_head_end(g->head, n))) {
 		if (n < HEAD_MAX && mode == BEV_NORMAL)
 			return false;
@@ -802,22 +806,29 @@ gw_guard_connection(gw_guard *g, SSL *ssl)
 	return c->bev;
 }
 
+/* The guard's state of the request's connection, or NULL when it has none any more. */
 static struct conn *
 conn_of(struct evhttp_request *req)
-{
-	SSL *ssl = gw_guard_ssl(req);
-
-	return ssl ? SSL_get_ex_data(ssl, ex_index) : NULL;
-}
-
-SSL *
-gw_guard_ssl(struct evhttp_request *req)
 {
 	struct evhttp_connection *evcon = req ? evhttp_request_get_connection(req) : NULL;
 	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 	struct bufferevent *tls = bev ? bufferevent_get_underlying(bev) : NULL;
+	SSL *ssl = tls ? bufferevent_openssl_get_ssl(tls) : NULL;
 
-	return tls ? bufferevent_openssl_get_ssl(tls) : NULL;
+	return ssl ? SSL_get_ex_data(ssl, ex_index) : NULL;
+}
+
+bool
+gw_guard_caller(struct evhttp_request *req, char code[9], char cert[65], char remote[64])
+{
+	struct conn *c = conn_of(req);
+
+	if (!c || !c->party[0])
+		return false;
+	memcpy(code, c->party, 9);
+	memcpy(cert, c->cert, 65);
+	memcpy(remote, c->remote, 64);
+	return true;
 }
 
 bool

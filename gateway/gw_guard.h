@@ -87,8 +87,12 @@ struct bufferevent *gw_guard_connection(gw_guard *g, SSL *ssl);
 bool gw_guard_writing(gw_guard *g);
 void gw_guard_free(gw_guard *g);
 
-/* The TLS of the request's connection, or NULL. */
-SSL *gw_guard_ssl(struct evhttp_request *req);
+/*
+ * Who made the request, as the guard judged its head: the party's code, the
+ * certificate's SHA-256 fingerprint and the peer's "address:port"; false
+ * when it named no party (or its connection is gone).
+ */
+bool gw_guard_caller(struct evhttp_request *req, char code[9], char cert[65], char remote[64]);
 /* The guard's verdict on the request; false when it goes on. */
 bool gw_guard_verdict(struct evhttp_request *req, struct gw_guard_verdict *out);
 /* The request's connection is closed once the answer is out (the connection is not kept). */

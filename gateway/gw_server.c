@@ -210,30 +210,6 @@ reply_rejected(struct pending *p, int status, int64_t retour_id)
 
 /* ---- the caller ---- */
 
-/* The party of the request's client certificate, copied; false if none. */
-static bool
-caller_of(gw_server *s, struct evhttp_request *req, struct pending *p)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
-	SSL *ssl = gw_guard_ssl(req);
-	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
-	const struct gw_party *party;
-	char *host = NULL;
-	ev_uint16_t port = 0;
-
-	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK)
-		return false;
-	gw_tls_fingerprint(cert, p->cert);
-	evhttp_connection_get_peer(conn, &host, &port);
-	snprintf(p->remote, sizeof p->remote, "%s:%u", host ? host : "?", port);
-	pthread_mutex_lock(&s->cfg_mu);
-	party = gw_tls_party(s->cfg, cert);
-	if (party)
-		p->caller = *party;
-	pthread_mutex_unlock(&s->cfg_mu);
-	return party != NULL;
-}
-
 static bool
 party_copy(gw_server *s, const char *code, struct gw_party *out)
 {
@@ -245,6 +221,18 @@ party_copy(gw_server *s, const char *code, struct gw_party *out)
 		*out = *p;
 	pthread_mutex_unlock(&s->cfg_mu);
 	return p != NULL;
+}
+
+/*
+ * The party the guard found the request's certificate to be, copied; false
+ * if none (or no longer one, after a reload).
+ */
+static bool
+caller_of(gw_server *s, struct evhttp_request *req, struct pending *p)
+{
+	char code[9];
+
+	return gw_guard_caller(req, code, p->cert, p->remote) && party_copy(s, code, &p->caller);
 }
 
 static bool
