@@ -23,10 +23,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
-#include <netinet/in.h>
 
 #include "gw_guard.h"
 #include "gw_head.h"
@@ -51,7 +49,7 @@ enum cstate {
 
 struct addr {
 	struct addr *next;
-	unsigned char key[16];
+	char host[GW_LOG_HOST_MAX];
 	unsigned n;
 };
 
@@ -226,70 +224,44 @@ on_accept_error(struct evconnlistener *l, void *arg)
 	pause_accepting(listening, PAUSE_MS);
 }
 
-static struct addr *
-addr_get(gw_guard *g, const unsigned char key[16])
+/* The hash of a host's address text, for its bucket. */
+static uint32_t
+host_hash(const char *host)
 {
 	uint32_t h = 2166136261u;
+
+	for (; *host; host++)
+		h = (h ^ (unsigned char)*host) * 16777619u;
+	return h % ADDR_BUCKETS;
+}
+
+static struct addr *
+addr_get(gw_guard *g, const char *host)
+{
 	struct addr *a;
 
-	for (int i = 0; i < 16; i++)
-		h = (h ^ key[i]) * 16777619u;
-	for (a = g->addrs[h % ADDR_BUCKETS]; a; a = a->next)
-		if (memcmp(a->key, key, 16) == 0)
+	for (a = g->addrs[host_hash(host)]; a; a = a->next)
+		if (strcmp(a->host, host) == 0)
 			return a;
 	if (!(a = calloc(1, sizeof *a)))
 		return NULL;
-	memcpy(a->key, key, 16);
-	a->next = g->addrs[h % ADDR_BUCKETS];
-	g->addrs[h % ADDR_BUCKETS] = a;
+	snprintf(a->host, sizeof a->host, "%s", host);
+	a->next = g->addrs[host_hash(host)];
+	g->addrs[host_hash(host)] = a;
 	return a;
 }
 
 static void
 addr_put(gw_guard *g, struct addr *a)
 {
-	uint32_t h = 2166136261u;
 	struct addr **pp;
 
 	if (--a->n)
 		return;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->key[i]) * 16777619u;
-	for (pp = &g->addrs[h % ADDR_BUCKETS]; *pp != a; pp = &(*pp)->next)
+	for (pp = &g->addrs[host_hash(a->host)]; *pp != a; pp = &(*pp)->next)
 		;
 	*pp = a->next;
 	free(a);
-}
-
-/* The peer's address as a 16-byte key (IPv4 mapped) and as text; false when unknown. */
-static bool
-peer(evutil_socket_t fd, unsigned char key[16], char *text, size_t size)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return false;
-	memset(key, 0, 16);
-	if (ss.ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
-
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &in->sin_addr, 4);
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		port = ntohs(in->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
-
-		memcpy(key, &in6->sin6_addr, 16);
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		port = ntohs(in6->sin6_port);
-	} else
-		return false;
-	snprintf(text, size, "%s:%u", host, port);
-	return true;
 }
 
 /* Whether c waits for a request head, its last answer all written out. */
@@ -327,15 +299,17 @@ static void
 admit(struct conn *c)
 {
 	gw_guard *g = c->g;
-	unsigned char key[16];
+	char host[GW_LOG_HOST_MAX];
+	unsigned port;
 	struct conn *old;
 
 	c->admitted = true;
-	if (!peer(bufferevent_getfd(c->tls), key, c->remote, sizeof c->remote)) {
+	if (!gw_log_address(bufferevent_getfd(c->tls), false, host, &port)) {
 		kill_conn(c);
 		return;
 	}
-	if ((c->addr = addr_get(g, key)))
+	snprintf(c->remote, sizeof c->remote, "%s:%u", host, port);
+	if ((c->addr = addr_get(g, host)))
 		c->addr->n++;
 	if (c->addr && c->addr->n > g->lim.max_per_address) {
 		tally(g, GW_REFUSED_ADDRESS);

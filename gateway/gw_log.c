@@ -6,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
 #include <event2/event.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "gw_log.h"
 
@@ -84,4 +87,25 @@ gw_log_quote(const char *s, char *buf, size_t size)
 	buf[n++] = '"';
 	buf[n] = '\0';
 	return buf;
+}
+
+bool
+gw_log_address(int fd, bool own, char *host, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	const void *a;
+
+	if (fd < 0 || (own ? getsockname(fd, (struct sockaddr *)&ss, &len)
+	                   : getpeername(fd, (struct sockaddr *)&ss, &len)) != 0)
+		return false;
+	if (ss.ss_family == AF_INET) {
+		a = &((const struct sockaddr_in *)&ss)->sin_addr;
+		*port = ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		a = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+		*port = ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
+	} else
+		return false;
+	return inet_ntop(ss.ss_family, a, host, GW_LOG_HOST_MAX) != NULL;
 }

@@ -13,6 +13,7 @@
 #ifndef GW_LOG_H
 #define GW_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum gw_log_level { GW_LOG_DEBUG, GW_LOG_INFO, GW_LOG_WARN, GW_LOG_ERROR };
@@ -31,5 +32,13 @@ void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
  * control characters as spaces), cut to fit; returns buf.
  */
 const char *gw_log_quote(const char *s, char *buf, size_t size);
+
+/*
+ * The address of the socket fd's peer (or, with own, its own) as text, in
+ * host (at least GW_LOG_HOST_MAX bytes), and its port; false when it has
+ * none that is IPv4 or IPv6.
+ */
+#define GW_LOG_HOST_MAX 46
+bool gw_log_address(int fd, bool own, char *host, unsigned *port);
 
 #endif

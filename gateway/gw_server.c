@@ -1376,8 +1376,6 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	gw_store *ws = NULL, *ps = NULL;
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
 	evutil_socket_t fd;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
 	char host[64] = "", why[512];
 	unsigned port = c->port;
 	struct rlimit rl;
@@ -1465,17 +1463,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	 * each back for 40 ms.
 	 */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			evutil_inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
-			                 sizeof host);
-			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			evutil_inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
-			                 sizeof host);
-			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		}
-	}
+	gw_log_address(fd, true, host, &port);
 	for (size_t i = 0; i < 3; i++)
 		if (!(s->signals[i] = evsignal_new(s->base, sigs[i],
 		                                   sigs[i] == SIGHUP ? on_reload : on_stop, s)) ||

@@ -2,14 +2,11 @@
  * gw_tls.c: server contexts, certificate matching, and the log of failed
  * handshakes.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -147,28 +144,6 @@ on_verify(int ok, X509_STORE_CTX *x)
 	return ok;
 }
 
-/* The address and port of the peer of ssl's socket. */
-static void
-peer_of(const SSL *ssl, char *addr, size_t size, unsigned *port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int fd = SSL_get_fd(ssl);
-
-	snprintf(addr, size, "unknown");
-	*port = 0;
-	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return;
-	if (ss.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, (socklen_t)size);
-		*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr,
-		          (socklen_t)size);
-		*port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	}
-}
-
 /* The name of an alert; OpenSSL 3.0 does not name certificate_required of TLS 1.3. */
 static const char *
 alert_name(int alert, char *buf, size_t size)
@@ -202,7 +177,10 @@ on_info(const SSL *ssl, int where, int ret)
 	    SSL_get_peer_finished(ssl, NULL, 0) > 0)
 		return;
 	alert = alert_name(ret, name, sizeof name);
-	peer_of(ssl, addr, sizeof addr, &port);
+	if (!gw_log_address(SSL_get_fd(ssl), false, addr, &port)) {
+		snprintf(addr, sizeof addr, "unknown");
+		port = 0;
+	}
 	if (failures && !gw_ratelimit_allow(failures, addr, (int64_t)time(NULL)))
 		return;
 	r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
