@@ -508,8 +508,7 @@ def body(ctx, parts):
     pki = ctx.pki()
     (pki.ini().set("gateway", "max_message_bytes", 33554432)
      # the messages repeat one JW301 and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     jw301 = ctx.sample("JW301-valid-1.xml")
     idents = Idents()

@@ -65,9 +65,9 @@ def run(ctx, name, hanging):
     hang = g.Receiver(pki.path("ca.pem"), *cert)
     hang.answer = g.HANG
     hang.start()
-    ini = pki.ini().set("party " + g.GEMEENTE, "cross_checks", "off")
+    ini = pki.ini().cross_checks_off(g.GEMEENTE)
     for code, r in ((HEALTHY, rx), (HANGING, hang)):
-        ini.set("party " + code, "cross_checks", "off")
+        ini.cross_checks_off(code)
         ini.set("party " + code, "delivery", "push")
         ini.set("party " + code, "push_url", "https://127.0.0.1:%d/inbox" % r.port)
     ini.save()

@@ -245,6 +245,13 @@ class Ini:
         self.section(section)[key] = str(value)
         return self
 
+    def cross_checks_off(self, *codes):
+        """No cross-message rules for messages to the parties (by default the two of
+        PARTIES): for messages posted one by one that form no conversation."""
+        for code in codes or (GEMEENTE, AANBIEDER):
+            self.set("party " + code, "cross_checks", "off")
+        return self
+
     def text(self):
         return "".join("[%s]\n%s\n" % (n, "".join("%s = %s\n" % kv for kv in s.items()))
                        for n, s in self.sections)
@@ -538,6 +545,12 @@ class Client:
 
     def ack(self, mid):
         return self.jrequest("POST", "/v1/berichten/%s/ack" % mid, b"")
+
+    def metric(self, name):
+        """The value on the /metrics line of name (with its labels, if any), or None."""
+        status, data = self.request("GET", "/metrics")
+        m = re.search(r"^%s (\S+)$" % re.escape(name), data.decode(), re.M)
+        return int(float(m.group(1))) if status == 200 and m else None
 
     def healthz(self):
         return self.request("GET", "/healthz")

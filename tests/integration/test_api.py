@@ -28,8 +28,7 @@ def body(ctx):
     pki = ctx.pki()
     # the messages are generated one by one and form no conversation
     (pki.ini()
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     ck.check(pki.ini().section("gateway").get("port") == "0",
              "`pki init DIR ... --port 0` writes port = 0 (serve takes a free port)")

@@ -92,8 +92,7 @@ def body(ctx):
      .set("party " + g.GEMEENTE, "delivery", "push")
      .set("party " + g.GEMEENTE, "push_url", "https://127.0.0.1:%d/inbox" % rx.port)
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     messages = make_messages(ctx)
     by_ident = {m[0]: m for m in messages}

@@ -17,7 +17,6 @@ guard refused as counts, not a line per connection.
 """
 import json
 import os
-import re
 import socket
 import ssl
 import sys
@@ -100,13 +99,6 @@ def closed_within(s, seconds, dribble=None):
         except OSError:
             return time.monotonic() - t0
     return None
-
-
-def metric(client, name):
-    status, data = client.request("GET", "/metrics")
-    text = data.decode()
-    m = re.search(r"^%s (\d+)$" % re.escape(name), text, re.M)
-    return int(m.group(1)) if m else None
 
 
 def heads(ck, d, pki):
@@ -278,14 +270,14 @@ def body(ctx):
     in_flight(ck, d, pki)
     caps(ck, d, pki, per_address, max_connections)
     c = d.client(g.GEMEENTE)
-    counted = metric(c, 'ijw_http_requests_total{code="400"}')
+    counted = c.metric('ijw_http_requests_total{code="400"}')
     ck.check(counted is not None and counted >= 7,
              "the guard's 400s are counted in /metrics (%s)" % counted, before[-500:])
     for code in ("411", "431", "413", "403", "503"):
-        n = metric(c, 'ijw_http_requests_total{code="%s"}' % code)
+        n = c.metric('ijw_http_requests_total{code="%s"}' % code)
         ck.check(n and n >= 1, "the %s is counted in /metrics (%s)" % (code, n))
-    evicted = metric(c, 'ijw_connections_refused_total{reason="evicted"}')
-    capped = metric(c, 'ijw_connections_refused_total{reason="address_cap"}')
+    evicted = c.metric('ijw_connections_refused_total{reason="evicted"}')
+    capped = c.metric('ijw_connections_refused_total{reason="address_cap"}')
     ck.check(evicted and capped, "evictions (%s) and the per-address cap (%s) are counted"
              % (evicted, capped))
     m = d.wait_log(r"warn connections_refused .*address_cap=\d+", timeout=15)

@@ -60,8 +60,7 @@ def body(ctx):
     pki = ctx.pki()
     (pki.ini().set("gateway", "max_message_bytes", MAX)
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki).start()
     gem = d.client(g.GEMEENTE)

@@ -115,8 +115,7 @@ def body(ctx):
      .set("party " + g.AANBIEDER, "product_codes", "profile")
      .set("party " + g.AANBIEDER, "retour", "relay")
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki).start()
     gem = d.client(g.GEMEENTE)

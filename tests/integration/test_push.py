@@ -51,8 +51,7 @@ def body(ctx):
      .set("party " + g.AANBIEDER, "delivery", "push")
      .set("party " + g.AANBIEDER, "push_url", url)
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     rcert = pki.ca.issue("receiver", "localhost", kind="server")
     d = ctx.daemon(pki).start()
@@ -137,8 +136,7 @@ def hanging_receiver(ctx):
      .set("party " + g.AANBIEDER, "push_url",
           "https://127.0.0.1:%d/inbox" % silent.getsockname()[1])
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki, "hang").start()
     gem = d.client(g.GEMEENTE)

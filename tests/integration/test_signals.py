@@ -42,8 +42,7 @@ def sighup(ctx):
     pki = ctx.pki("pki-hup")
     # the messages are generated one by one and form no conversation
     (pki.ini()
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki, "hup").start()
     third_cert = pki.ca.issue(THIRD, THIRD, org="aanbieder")
@@ -60,7 +59,7 @@ def sighup(ctx):
     good = pki.ini()
     good.set("party " + THIRD, "kind", "aanbieder").set("party " + THIRD, "certificate_cn", THIRD)
     # the messages are generated one by one and form no conversation
-    good.set("party " + THIRD, "cross_checks", "off")
+    good.cross_checks_off(THIRD)
     good_text = good.text()
     reload(ck, d, good_text, r" info reloaded parties=3",
            "SIGHUP: the daemon reloads the file with a third party (reloaded parties=3)")
@@ -119,8 +118,7 @@ def sigterm(ctx):
     # debug: the daemon logs each message it has read whole, before judging it
     (pki.ini().set("gateway", "log_level", "debug")
      # the messages are generated one by one and form no conversation
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki, "term").start()
     base = {t: ctx.generate(t, 1) for t in ("JW301", "JW305")}

@@ -27,8 +27,7 @@ def body(ctx):
     pki = ctx.pki()
     # the messages are generated one by one and form no conversation
     (pki.ini()
-     .set("party " + g.GEMEENTE, "cross_checks", "off")
-     .set("party " + g.AANBIEDER, "cross_checks", "off")
+     .cross_checks_off()
      .save())
     d = ctx.daemon(pki).start()
     t0 = time.monotonic()
