@@ -500,6 +500,14 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 	return true;
 }
 
+/* The connection waits for its next request head, header_timeout at the most. */
+static void
+await_head(struct conn *c)
+{
+	c->state = C_HEAD;
+	arm(c, c->g->lim.header_timeout);
+}
+
 /* The body passed on or discarded: the connection waits for the answer, or the next head. */
 static void
 body_over(struct conn *c)
@@ -507,10 +515,8 @@ body_over(struct conn *c)
 	evtimer_del(c->timer);
 	if (c->answering)
 		c->state = C_BUSY;
-	else {
-		c->state = C_HEAD;
-		arm(c, c->g->lim.header_timeout);
-	}
+	else
+		await_head(c);
 }
 
 /* Reads a head from src; false when it is not complete yet. */
@@ -521,7 +527,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	gw_guard *g = c->g;
 	size_t len = evbuffer_get_length(src), n, end;
 	struct gw_head h;
-	bool body;
+	bool http10;
 
 	n = len < HEAD_MAX ? len : HEAD_MAX;
 	evbuffer_copyout(src, g->head, n);
@@ -552,10 +558,10 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	 * left the TLS layer: it is told to keep every connection, and the
 	 * guard closes the ones to close once their answer is out.
 	 */
-	c->close_after = h.close || (strcmp(h.version, "HTTP/1.0") == 0 && !h.keep_alive);
+	http10 = strcmp(h.version, "HTTP/1.0") == 0;
+	c->close_after = h.close || (http10 && !h.keep_alive);
 	if (!c->verdict.status) {
-		gw_head_connection(g->head, end, dst,
-		                   strcmp(h.version, "HTTP/1.0") == 0 ? "keep-alive" : NULL);
+		gw_head_connection(g->head, end, dst, http10 ? "keep-alive" : NULL);
 		evbuffer_drain(src, end);
 		c->left = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;
@@ -565,15 +571,13 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 		    c->verdict.status == 411)
 			c->close_after = true;
 		evbuffer_drain(src, end);
-		evbuffer_add_printf(
-		        dst, "GET " REFUSED_PATH " %s\r\n%s\r\n", h.version,
-		        strcmp(h.version, "HTTP/1.0") == 0 ? "Connection: keep-alive\r\n" : "");
+		evbuffer_add_printf(dst, "GET " REFUSED_PATH " %s\r\n%s\r\n", h.version,
+		                    http10 ? "Connection: keep-alive\r\n" : "");
 		c->head_req = false;
 		c->left = c->close_after ? UINT64_MAX : h.length;
 		c->state = c->left ? C_DISCARD : C_BUSY;
 	}
-	body = c->state == C_BODY || c->state == C_DISCARD;
-	if (body)
+	if (c->state == C_BODY || c->state == C_DISCARD)
 		arm(c, g->lim.header_timeout +
 		               (c->left == UINT64_MAX
 		                        ? 0
@@ -842,8 +846,7 @@ gw_guard_done(struct evhttp_request *req)
 	}
 	if (c->state != C_BUSY)
 		return;
-	c->state = C_HEAD;
-	arm(c, c->g->lim.header_timeout);
+	await_head(c);
 	/* A head that came early waits in the TLS buffer: read it once evhttp reads again. */
 	if (evbuffer_get_length(bufferevent_get_input(c->tls)))
 		bufferevent_trigger(c->tls, EV_READ,
