@@ -155,6 +155,38 @@ struct gw_audit {
 void gw_audit_hash(const unsigned char prev[GW_AUDIT_HASH], const struct gw_audit *e,
                    unsigned char out[GW_AUDIT_HASH]);
 
+/*
+ * The store's tables, as `store copy` moves them from one backend to
+ * another: every row as it is stored (message bytes still sealed, ledger
+ * keys still keyed), so that a copy needs no key and keeps every id.
+ */
+enum gw_table {
+	GW_TABLE_MESSAGES,   /* id, type, sender, receiver, identificatie, answers, received,
+	                        generated, sha256, body, translated, acked, advice, body_key */
+	GW_TABLE_DELIVERIES, /* id, message, receiver, state, attempts, next_attempt, delivered,
+	                        created */
+	GW_TABLE_ATTEMPTS,   /* id, delivery, at, http_status, error, delivered */
+	GW_TABLE_AUDIT,      /* id, at, party, cert, remote, action, message, detail, hash */
+	GW_TABLE_LEDGER,     /* k, v, message */
+	GW_TABLES
+};
+
+/* One value of a row: NULL, an integer (booleans are 0 or 1), a text or bytes. */
+struct gw_cell {
+	enum gw_cell_kind { GW_CELL_NULL, GW_CELL_INT, GW_CELL_TEXT, GW_CELL_BLOB } kind;
+	int64_t i;
+	const void *p; /* TEXT and BLOB: len bytes (a TEXT has no NUL in them) */
+	size_t len;
+};
+
+#define GW_ROW_MAX 16
+
+/* A row of a table, its cells in the order enum gw_table lists them. */
+struct gw_row {
+	size_t n;
+	struct gw_cell cell[GW_ROW_MAX];
+};
+
 /* What a backend's put calls for each item, inside its transaction. */
 struct gw_put_hooks {
 	/* the bytes of items[i] to store as message id row->id; seal is never NULL */
@@ -216,6 +248,15 @@ struct gw_store_backend {
 	/* calls each for the audit entries in the order of their ids, until it returns non-zero */
 	enum gw_store_rc (*audit_scan)(void *h, int (*each)(void *ctx, const struct gw_audit *e),
 	                               void *ctx);
+	/*
+	 * Calls each for every row of table t, in the order of its ids (the
+	 * ledger: of its keys, bytewise), until each returns non-zero; the
+	 * row's pointers are valid during the call only.
+	 */
+	enum gw_store_rc (*dump)(void *h, enum gw_table t,
+	                         int (*each)(void *ctx, const struct gw_row *r), void *ctx);
+	/* Inserts row r into table t as it is, in the caller's transaction (begin, commit). */
+	enum gw_store_rc (*load)(void *h, enum gw_table t, const struct gw_row *r);
 	const char *(*error)(const void *h);
 };
 
