@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -27,6 +28,7 @@ struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
 	char *path;
+	int claim; /* the descriptor that holds gw_store_claim()'s lock, or -1 */
 	unsigned char key[64];
 	size_t keylen;
 	const ijw_products *products;
@@ -71,8 +73,8 @@ aad_of(int64_t id, bool translated, unsigned char aad[10])
 
 /* Seals len bytes of message id under key into out, or opens them (sealed under key). */
 static int
-crypt(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
-      size_t len, struct ijw_buf *out)
+cipher(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
+       size_t len, struct ijw_buf *out)
 {
 	unsigned char aad[10];
 	char why[400];
@@ -111,13 +113,13 @@ seal(void *ctx, struct gw_stored *row)
 		if (!data[i])
 			continue;
 		if (row->key[0]) {
-			if (crypt(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
+			if (cipher(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
 				return -1;
 			data[i] = s->plain[i].data ? s->plain[i].data : "";
 			len[i] = s->plain[i].len;
 		}
 		/* both under the one key named, whatever a reload does meanwhile */
-		if (crypt(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
+		if (cipher(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
 			return -1;
 	}
 	row->body = s->sealed[0].data;
@@ -141,7 +143,7 @@ open_into(gw_store *s, const struct gw_msg *m, bool translated, const struct ijw
 	ijw_rc rc;
 
 	if (m->body_key[0])
-		return crypt(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
+		return cipher(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
 		               ? GW_STORE_ERROR
 		               : GW_STORE_OK;
 	if (raw->len && (rc = ijw_buf_add(body, raw->data, raw->len))) {
@@ -253,6 +255,7 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	s->be = be;
+	s->claim = -1;
 	for (size_t i = 0; i < 2; i++) {
 		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
 		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
@@ -294,6 +297,14 @@ gw_store_path(const gw_store *s)
 	return s->path;
 }
 
+enum gw_store_rc
+gw_store_claim(gw_store *s, char *err, size_t errlen)
+{
+	if (!s->be->claim || s->claim >= 0)
+		return GW_STORE_OK;
+	return s->be->claim(s->path, &s->claim, err, errlen) ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
 void
 gw_store_close(gw_store *s)
 {
@@ -301,6 +312,8 @@ gw_store_close(gw_store *s)
 		return;
 	OPENSSL_cleanse(s->key, sizeof s->key);
 	s->be->close(s->h);
+	if (s->claim >= 0)
+		close(s->claim);
 	scratch_free(s);
 	free(s->path);
 	free(s);
@@ -451,7 +464,7 @@ open_each(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 	if (!m->body_key[0])
 		return o->each(o->ctx, m, body, len);
 	ijw_buf_init(&plain, SCRATCH_MAX);
-	r = crypt(o->s, false, m->id, false, m->body_key, body, len, &plain)
+	r = cipher(o->s, false, m->id, false, m->body_key, body, len, &plain)
 	            ? -1
 	            : o->each(o->ctx, m, plain.data ? plain.data : "", plain.len);
 	OPENSSL_cleanse(plain.data, plain.len);

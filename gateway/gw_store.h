@@ -257,6 +257,14 @@ struct gw_store_backend {
 	                         int (*each)(void *ctx, const struct gw_row *r), void *ctx);
 	/* Inserts row r into table t as it is, in the caller's transaction (begin, commit). */
 	enum gw_store_rc (*load)(void *h, enum gw_table t, const struct gw_row *r);
+	/*
+	 * Takes a lock on the store at path that holds while the descriptor
+	 * *fd stays open, so that one process at a time serves it; -1 with the
+	 * reason (and the pid of the holder, when known) in err when another
+	 * open descriptor holds it. *fd is -1 when there is nothing to hold (a
+	 * store in memory). NULL for a backend that several gateways share.
+	 */
+	int (*claim)(const char *path, int *fd, char *err, size_t errlen);
 	const char *(*error)(const void *h);
 };
 
@@ -284,6 +292,15 @@ int gw_store_reopen(gw_store *s, char *err, size_t errlen);
 enum gw_store_rc gw_store_probe(gw_store *s);
 /* The store's file, as opened. */
 const char *gw_store_path(const gw_store *s);
+/*
+ * Claims the store for this process while s is open (a reopen keeps the
+ * claim): a second claim of the same SQLite store, by this process or
+ * another, fails with the reason and the pid of the holder in err. The
+ * gateway claims its store, so that two never serve one file; commands that
+ * work on a live store do not. A store several gateways share (PostgreSQL)
+ * needs no claim.
+ */
+enum gw_store_rc gw_store_claim(gw_store *s, char *err, size_t errlen);
 
 /*
  * Puts n messages in one durable transaction, in order: new ones are stored

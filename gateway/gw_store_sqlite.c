@@ -9,6 +9,13 @@
  * on a stale snapshot. Listings are read whole before the caller's callback
  * sees them, so the callback may use the same handle.
  *
+ * One gateway serves a file: it holds an flock() on the file PATH-lock
+ * beside it, which names its pid, for as long as it runs (a lock on the
+ * database file itself would be SQLite's to manage, and closing any other
+ * descriptor of it drops POSIX locks). The kernel lets go of it when the
+ * process ends, however it ends. Other processes read and write the file
+ * as before.
+ *
  * The schema is versioned by PRAGMA user_version: migrations[i] takes
  * version i to i + 1 in one transaction. A file of a newer version than this
  * code knows is refused. Every statement is prepared once, at open.
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -534,6 +542,70 @@ fail:
 	free(name);
 	sq_close(h);
 	return NULL;
+}
+
+/* The pid written in the lock file fd, or 0 when it names none. */
+static long
+holder(int fd)
+{
+	char text[24];
+	ssize_t n = pread(fd, text, sizeof text - 1, 0);
+	char *end;
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	pid = strtol(text, &end, 10);
+	return end != text && (*end == '\n' || !*end) && pid > 0 ? pid : 0;
+}
+
+static int
+sq_claim(const char *path, int *fd, char *err, size_t errlen)
+{
+	size_t size = strlen(path) + sizeof "-lock";
+	char *name, pid[24];
+	int n;
+	long other;
+
+	*fd = -1;
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	if (!(name = malloc(size))) {
+		gw_store_say(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	snprintf(name, size, "%s-lock", path);
+	if ((*fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK) {
+			gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		other = holder(*fd);
+		snprintf(pid, sizeof pid, other ? " (pid %ld)" : "", other);
+		gw_store_say(err, errlen,
+		             "store %s is in use by another gateway%s; one SQLite store is served "
+		             "by one gateway: to run several gateways, use a PostgreSQL store",
+		             path, pid);
+		goto fail;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n) {
+		gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+		goto fail;
+	}
+	free(name);
+	return 0;
+fail:
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	free(name);
+	return -1;
 }
 
 /* The entry of a row of AUDIT_COLUMNS; its texts are SQLite's, valid until st moves. */
@@ -1276,5 +1348,6 @@ const struct gw_store_backend gw_store_sqlite = {
         .audit = sq_audit,
         .rekey = sq_rekey,
         .audit_scan = sq_audit_scan,
+        .claim = sq_claim,
         .error = sq_error,
 };

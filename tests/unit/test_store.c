@@ -1495,6 +1495,35 @@ probe_and_reopen(void **state)
 	gw_store_close(s);
 }
 
+/*
+ * One claim of a store at a time: a second handle on the file cannot claim
+ * it, and names this process; a reopen keeps the claim, a close lets go.
+ */
+static void
+claim_once(void **state)
+{
+	struct fx *f = *state;
+	gw_store *a = open_store(f), *b = open_store(f);
+	char err[512], want[512];
+
+	assert_int_equal(gw_store_claim(a, err, sizeof err), GW_STORE_OK);
+	assert_int_equal(gw_store_claim(a, err, sizeof err), GW_STORE_OK);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_ERROR);
+	snprintf(want, sizeof want,
+	         "store %s is in use by another gateway (pid %ld); one SQLite store is served by "
+	         "one gateway: to run several gateways, use a PostgreSQL store",
+	         f->path, (long)getpid());
+	assert_string_equal(err, want);
+	/* the others still read and write the file */
+	put_one(b, "CLAIM0000001", "<a/>", false, 1000);
+	if (gw_store_reopen(a, err, sizeof err))
+		fail_msg("reopen: %s", err);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_ERROR);
+	gw_store_close(a);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_OK);
+	gw_store_close(b);
+}
+
 int
 main(void)
 {
@@ -1521,6 +1550,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
 	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
+	        cmocka_unit_test_setup_teardown(claim_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
