@@ -11,6 +11,7 @@ before the pool, they would all wait for it.
   honoured (the "listening" line and ijw_workers say it).
 - fairness: with workers = 2, two declarations posted at once take one worker
   between them, one after the other; the small posts keep the other one.
+- limits: a declaration being judged counts toward max_bytes_in_flight.
 - stopping: SIGTERM while a declaration is being judged answers it (201),
   and the daemon exits with status 0.
 - a connection that closes while its declaration is judged harms nothing:
@@ -39,10 +40,12 @@ def small_posts(ctx, n, first_seed):
     return [ctx.generate("JW301", first_seed + i) for i in range(n)]
 
 
-def start(ctx, pki, name, workers=None):
+def start(ctx, pki, name, workers=None, **settings):
     ini = pki.ini().cross_checks_off()
     if workers:
         ini.set("gateway", "workers", workers)
+    for k, v in settings.items():
+        ini.set("gateway", k, v)
     ini.save()
     return ctx.daemon(pki, name).start()
 
@@ -149,8 +152,7 @@ def default_workers(ctx, pki):
 
 
 def one_declaration(ctx, d, big, smalls):
-    Big_ = Big(d, big).start()
-    return meanwhile(ctx.checks, d, [Big_], smalls, "one declaration")
+    return meanwhile(ctx.checks, d, [Big(d, big).start()], smalls, "one declaration")
 
 
 def two_declarations(ctx, d, big, smalls):
@@ -163,11 +165,19 @@ def two_declarations(ctx, d, big, smalls):
 
 
 def stop_while_judged(ctx, pki, big):
+    """Room for one declaration in flight: a second is refused while the first is judged."""
     ck = ctx.checks
-    d = start(ctx, pki, "stop", workers=2)
+    d = start(ctx, pki, "stop", workers=2, max_message_bytes=len(big) + 1024,
+              max_bytes_in_flight=len(big) + MB)
     b = Big(d, g.set_identificatie(big, "W3")).start()
     probe = d.client(g.GEMEENTE).connect()
     wait_judging(ck, probe, 1, "stop: the declaration is being judged")
+    other = d.client(g.AANBIEDER, timeout=600)
+    status, j = other.post(g.set_identificatie(big, "W3B"))
+    ck.check(status == 503 and j.get("error") == "busy" and "bytes" in j.get("message", ""),
+             "a declaration being judged counts toward max_bytes_in_flight: a second gets 503",
+             "%r %r" % (status, j))
+    other.close()
     probe.close()
     since = d.log_size()
     d.signal(signal.SIGTERM)
