@@ -1394,8 +1394,8 @@ on_grace(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	gw_log(GW_LOG_WARN, "stop_grace_over", "in_flight=%u judging=%u unsent=%u", s->inflight,
-	       s->judging, s->unsent);
+	gw_log(GW_LOG_WARN, "stop_grace_over", "in_flight=%u judging=%u unsent=%u",
+	       s->inflight + s->judging, s->judging, s->unsent);
 	event_base_loopexit(s->base, NULL);
 }
 
@@ -1409,8 +1409,9 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	if (s->stopping)
 		return;
 	s->stopping = true;
-	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u judging=%u", (int)sig, s->inflight,
-	       s->judging);
+	/* in flight: with the store or with the judges; judging: the latter */
+	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u judging=%u", (int)sig,
+	       s->inflight + s->judging, s->judging);
 	if (s->sock) {
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
