@@ -2,9 +2,11 @@
  * gw_store.c: the store's front: picks the backend a store spec names and
  * passes every call on to it.
  *
- * A spec is a file path, optionally prefixed "sqlite:". A relative path is
- * taken from base_dir (the folder of the configuration file). Any other
- * scheme ("postgresql:", ...) is refused with a reason.
+ * A spec is a file path, optionally prefixed "sqlite:", or a PostgreSQL URL
+ * (postgresql://... or postgres://...). A relative path is taken from
+ * base_dir (the folder of the configuration file). Any other scheme is
+ * refused with a reason. A URL may hold a password: errors never repeat the
+ * spec, and gw_store_path() gives it without its password and parameters.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -26,7 +29,9 @@
 struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
-	char *path;
+	char *path;  /* as the backend opens it */
+	char *shown; /* as it may be logged */
+	char instance[128];
 	unsigned char key[64];
 	size_t keylen;
 	const ijw_products *products;
@@ -211,6 +216,33 @@ is_scheme(const char *spec, size_t len, const char *name)
 	return strlen(name) == len && strncasecmp(spec, name, len) == 0;
 }
 
+/*
+ * A URL as it may be logged: scheme://user@host:port/database, without the
+ * password and the parameters (which may hold one too); NULL when memory
+ * is out.
+ */
+static char *
+shown_url(const char *url)
+{
+	const char *rest = strstr(url, "://"), *at, *colon;
+	size_t end, host;
+	char *out;
+
+	rest = rest ? rest + 3 : url;
+	end = strcspn(rest, "?#");
+	host = strcspn(rest, "/?#");
+	at = memchr(rest, '@', host);
+	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (!(out = malloc(strlen(url) + 1)))
+		return NULL;
+	if (colon)
+		snprintf(out, strlen(url) + 1, "%.*s%.*s", (int)(colon - url), url,
+		         (int)(rest + end - at), at);
+	else
+		snprintf(out, strlen(url) + 1, "%.*s", (int)(rest + end - url), url);
+	return out;
+}
+
 gw_store *
 gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 {
@@ -218,18 +250,18 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 	const char *path = spec ? spec : "";
 	size_t n = scheme_len(path);
 	char *full = NULL;
+	struct utsname host;
 	gw_store *s;
 
 	if (n && is_scheme(path, n, "sqlite")) {
 		path += n + 1;
 	} else if (n && (is_scheme(path, n, "postgresql") || is_scheme(path, n, "postgres"))) {
-		/* the rest of the spec may hold a password: it is not repeated */
-		gw_store_say(err, errlen, "store %.*s:...: this build has no PostgreSQL backend",
-		             (int)n, path);
-		return NULL;
+		be = &gw_store_pg;
+		base_dir = NULL;
 	} else if (n) {
 		gw_store_say(err, errlen,
-		             "unknown store %.*s:...: a store is a file path or sqlite:PATH",
+		             "unknown store %.*s:...: a store is a file path, sqlite:PATH or "
+		             "postgresql://USER:PASSWORD@HOST:PORT/DATABASE",
 		             (int)n, path);
 		return NULL;
 	}
@@ -257,13 +289,19 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
 		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
 	}
-	if (!(s->path = full ? full : strdup(path))) {
-		gw_store_say(err, errlen, "store %s: out of memory", spec);
+	s->path = full ? full : strdup(path);
+	s->shown = be == &gw_store_pg ? shown_url(path) : strdup(s->path ? s->path : "");
+	if (!s->path || !s->shown) {
+		gw_store_say(err, errlen, "store %s: out of memory", s->shown ? s->shown : "");
+		free(s->path);
+		free(s->shown);
 		free(s);
 		return NULL;
 	}
+	snprintf(s->instance, sizeof s->instance, "%s", uname(&host) == 0 ? host.nodename : "");
 	if (!(s->h = be->open(s->path, err, errlen))) {
 		free(s->path);
+		free(s->shown);
 		free(s);
 		return NULL;
 	}
@@ -291,7 +329,19 @@ gw_store_probe(gw_store *s)
 const char *
 gw_store_path(const gw_store *s)
 {
-	return s->path;
+	return s->shown;
+}
+
+const char *
+gw_store_kind(const gw_store *s)
+{
+	return s->be->name;
+}
+
+void
+gw_store_set_instance(gw_store *s, const char *name)
+{
+	snprintf(s->instance, sizeof s->instance, "%s", name);
 }
 
 void
@@ -303,6 +353,7 @@ gw_store_close(gw_store *s)
 	s->be->close(s->h);
 	scratch_free(s);
 	free(s->path);
+	free(s->shown);
 	free(s);
 }
 
@@ -639,10 +690,10 @@ gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 }
 
 enum gw_store_rc
-gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
+gw_store_due(gw_store *s, int64_t now, int64_t lease, size_t limit, size_t per_receiver,
              void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
-	return call(s)->due(s->h, now, limit, per_receiver, each, ctx);
+	return call(s)->due(s->h, now, lease, s->instance, limit, per_receiver, each, ctx);
 }
 
 enum gw_store_rc

@@ -912,9 +912,10 @@ sq_ack(void *vh, int64_t id, const char *party, int64_t now)
 	return GW_STORE_OK;
 }
 
+/* One file is served by one gateway: no other instance to lease a delivery against. */
 static enum gw_store_rc
-sq_due(void *vh, int64_t now, size_t limit, size_t per_receiver,
-       void (*each)(void *ctx, const struct gw_due *d), void *ctx)
+sq_due(void *vh, int64_t now, int64_t lease, const char *instance, size_t limit,
+       size_t per_receiver, void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_DUE];
@@ -922,6 +923,8 @@ sq_due(void *vh, int64_t now, size_t limit, size_t per_receiver,
 	size_t n = 0, cap = 0;
 	int rc;
 
+	(void)lease;
+	(void)instance;
 	if (sqlite3_bind_int64(st, 1, now) || sqlite3_bind_int64(st, 2, limit_of(limit)) ||
 	    sqlite3_bind_int64(st, 3, limit_of(per_receiver)))
 		return failed(h, "due");
