@@ -1374,6 +1374,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 {
 	gw_server *s = calloc(1, sizeof *s);
 	gw_store *ws = NULL, *ps = NULL;
+	const char *store_kind;
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
 	evutil_socket_t fd;
 	char host[64] = "", why[512];
@@ -1422,6 +1423,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		goto fail;
 	gw_store_set_keyring(ws, s->keys);
 	gw_store_set_keyring(ps, s->keys);
+	gw_store_set_instance(ws, c->instance);
+	gw_store_set_instance(ps, c->instance);
+	store_kind = gw_store_kind(ws);
 	if (!c->store_key[0])
 		gw_log(GW_LOG_WARN, "no_store_key",
 		       "what=\"no store_key: message bodies are stored in plain text\"");
@@ -1473,9 +1477,10 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		}
 	signal(SIGPIPE, SIG_IGN);
 	crl_schedule(s);
-	gw_metrics_start((int64_t)time(NULL));
-	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu max_connections=%u", host,
-	       port, c->nparties, limits.max_connections);
+	gw_metrics_start((int64_t)time(NULL), c->instance, store_kind);
+	gw_log(GW_LOG_INFO, "listening",
+	       "address=%s port=%u parties=%zu max_connections=%u instance=%s store=%s", host, port,
+	       c->nparties, limits.max_connections, c->instance, store_kind);
 	return s;
 fail:
 	gw_store_close(ws);
