@@ -354,7 +354,10 @@ keep_why(struct pg *h, PGresult *r)
 
 	snprintf(h->state, sizeof h->state, "%s", state ? state : "");
 	snprintf(h->why, sizeof h->why, "%s", msg && *msg ? msg : "no answer from the server");
-	/* libpq ends its messages in a newline; a log line does not */
+	/* libpq's messages run over lines; a log line and an answer's reason do not */
+	for (char *c = h->why; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
 	len = strlen(h->why);
 	while (len && (h->why[len - 1] == '\n' || h->why[len - 1] == ' '))
 		h->why[--len] = '\0';
