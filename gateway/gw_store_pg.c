@@ -202,17 +202,18 @@ static const char *const statements[ST_COUNT] = {
         /*
          * The first $3 due of each receiver, counting those under a lease;
          * of them, those under no live lease but this instance's ($4) are
-         * leased to it until $5. A row another instance claims meanwhile is
-         * seen after its claim commits, and left to it.
+         * leased to it until $5. Rows another instance is claiming are
+         * skipped, not waited for: two listings never wait for each other.
          */
-        [ST_DUE] = "WITH claimed AS (UPDATE deliveries d SET claimed_by = $4, lease_until = $5"
-                   " FROM (SELECT id FROM (SELECT id, next_attempt, claimed_by, lease_until,"
-                   " row_number() OVER (PARTITION BY receiver ORDER BY next_attempt, id)"
-                   " AS place FROM deliveries WHERE state = 'pending' AND next_attempt <= $1) q"
-                   " WHERE place <= $3 AND (claimed_by IS NULL OR claimed_by = $4"
-                   " OR lease_until <= $1) ORDER BY next_attempt, id LIMIT $2) pick"
-                   " WHERE d.id = pick.id AND d.state = 'pending' AND (d.claimed_by IS NULL"
-                   " OR d.claimed_by = $4 OR d.lease_until <= $1)"
+        [ST_DUE] = "WITH pick AS (SELECT id FROM deliveries WHERE id IN (SELECT id FROM"
+                   " (SELECT id, row_number() OVER (PARTITION BY receiver"
+                   " ORDER BY next_attempt, id) AS place FROM deliveries"
+                   " WHERE state = 'pending' AND next_attempt <= $1) q WHERE place <= $3)"
+                   " AND state = 'pending' AND next_attempt <= $1 AND (claimed_by IS NULL"
+                   " OR claimed_by = $4 OR lease_until <= $1)"
+                   " ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED),"
+                   " claimed AS (UPDATE deliveries d SET claimed_by = $4, lease_until = $5"
+                   " FROM pick WHERE d.id = pick.id"
                    " RETURNING d.id, d.message, d.receiver, d.attempts, d.next_attempt)"
                    " SELECT c.id, c.message, c.receiver, c.attempts, m.received,"
                    " coalesce((SELECT min(at) FROM attempts WHERE delivery = c.id), 0)"
@@ -607,20 +608,33 @@ pg_open(const char *url, char *err, size_t errlen)
 	        "application_name", "dbname",          "client_encoding",     NULL};
 	const char *const values[] = {"10", "30", "10", "3", "ijw-gateway", url, "UTF8", NULL};
 	struct pg *h = calloc(1, sizeof *h);
-	char name[256], stmt[16];
+	PQconninfoOption *parsed;
+	char name[256], stmt[16], *why = NULL;
 
 	if (!h) {
 		gw_store_say(err, errlen, "PostgreSQL: out of memory");
 		return NULL;
 	}
+	/* libpq's reason would quote the URL, password and all */
+	if (!(parsed = PQconninfoParse(url, &why))) {
+		gw_store_say(err, errlen,
+		             "PostgreSQL: the store's URL is not one libpq can read%s (it is not "
+		             "repeated: it may hold a password)",
+		             why ? "" : ": out of memory");
+		PQfreemem(why);
+		free(h);
+		return NULL;
+	}
+	PQconninfoFree(parsed);
 	h->conn = PQconnectdbParams(keys, values, 1);
 	if (!h->conn) {
 		gw_store_say(err, errlen, "PostgreSQL: out of memory");
 		free(h);
 		return NULL;
 	}
-	snprintf(name, sizeof name, "PostgreSQL database %s on %s port %s", PQdb(h->conn),
-	         PQhost(h->conn), PQport(h->conn));
+	snprintf(name, sizeof name, "PostgreSQL database %s on %s port %s",
+	         PQdb(h->conn) ? PQdb(h->conn) : "?", PQhost(h->conn) ? PQhost(h->conn) : "?",
+	         PQport(h->conn) ? PQport(h->conn) : "?");
 	if (PQstatus(h->conn) != CONNECTION_OK) {
 		keep_why(h, NULL);
 		gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);

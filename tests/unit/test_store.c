@@ -352,6 +352,7 @@ specs_and_file_mode(void **state)
 	refused("postgresql://gw:secret@127.0.0.1:1/gw", NULL,
 	        "PostgreSQL database gw on 127.0.0.1 port 1");
 	refused("postgres://gw@127.0.0.1:1/gw?password=secret", NULL, "port 1");
+	refused("postgresql://gw:secret@[::1/gw", NULL, "not one libpq can read");
 	refused("redis:store", NULL,
 	        "unknown store redis:...: a store is a file path, sqlite:PATH or postgresql://");
 	refused("", NULL, "no store");
