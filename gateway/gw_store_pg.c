@@ -647,12 +647,15 @@ pg_open(const char *url, char *err, size_t errlen)
 		goto fail;
 	}
 	for (size_t i = 0; i < ST_COUNT; i++) {
+		PGresult *r;
+
 		snprintf(stmt, sizeof stmt, "ijw%d", (int)i);
-		if (!checked(h, PQprepare(h->conn, stmt, statements[i], 0, NULL))) {
+		if (!(r = checked(h, PQprepare(h->conn, stmt, statements[i], 0, NULL)))) {
 			gw_store_say(h->err, sizeof h->err, "%s: preparing %s: %s", name,
 			             statements[i], h->why);
 			goto fail;
 		}
+		PQclear(r);
 	}
 	return h;
 fail:
@@ -1088,7 +1091,7 @@ pg_due(void *vh, int64_t now, int64_t lease, const char *instance, size_t limit,
 	add_int(&q, limit_of(limit));
 	add_int(&q, limit_of(per_receiver));
 	add_str(&q, instance);
-	add_int(&q, now + lease);
+	add_int(&q, lease > INT64_MAX - now ? INT64_MAX : now + lease);
 	if (!(r = run(h, ST_DUE, &q)))
 		return failed(h, "due");
 	for (int i = 0; i < PQntuples(r); i++) {
