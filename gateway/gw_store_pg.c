@@ -640,8 +640,13 @@ pg_open(const char *url, char *err, size_t errlen)
 		gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
 	}
-	/* a put returns once its commit is durable, whatever the server's default */
-	if (exec_sql(h, "SET synchronous_commit = on") || migrate(h, name)) {
+	/*
+	 * A put returns once its commit is durable: a server's default of off
+	 * is not taken; remote_write, remote_apply (a standby's) are kept.
+	 */
+	if (exec_sql(h, "SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN"
+	                " set_config('synchronous_commit', 'on', false) END") ||
+	    migrate(h, name)) {
 		if (!h->err[0])
 			gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
