@@ -1407,7 +1407,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		snprintf(err, errlen, "cannot make the event loop");
 		goto fail;
 	}
+	/* the writer's store holds the claim for the daemon's life */
 	if (!(ws = gw_store_open(c->store, c->base_dir, err, errlen)) ||
+	    gw_store_claim(ws, err, errlen) ||
 	    !(ps = gw_store_open(c->store, c->base_dir, err, errlen)))
 		goto fail;
 	if (c->ledger_key[0] && gw_store_load_ledger_key(ws, c->ledger_key, err, errlen))

@@ -13,6 +13,7 @@
  * behind the repeat check: a put that still meets it fails and stores
  * nothing, and may be tried again.
  *
+ * Several gateways share the database, so it needs no claim (gw_store_claim).
  * Push deliveries are claimed: due() takes a lease on what it lists, for
  * the instance named, and lists nothing under another instance's lease that
  * has not run out; attempt() ends the lease. A gateway that dies leaves its
@@ -1500,7 +1501,28 @@ pg_load(void *vh, enum gw_table t, const struct gw_row *row)
 		else
 			add_bytes(&q, c->p ? c->p : "", c->len);
 	}
-	return run_only(h, tables[t].load, &q) ? failed(h, "load") : GW_STORE_OK;
+	return run_only(h, tables[t].load, &q) ? rollback(h, "load") : GW_STORE_OK;
+}
+
+/* One snapshot for every read until rollback: a store copied as it was at one moment. */
+static enum gw_store_rc
+pg_snapshot(void *vh)
+{
+	struct pg *h = vh;
+
+	return exec_sql(h, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+	               ? rollback(h, "beginning a snapshot")
+	               : GW_STORE_OK;
+}
+
+static enum gw_store_rc
+pg_rollback(void *vh)
+{
+	struct pg *h = vh;
+
+	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE)
+		return GW_STORE_OK;
+	return exec_sql(h, "ROLLBACK") ? failed(h, "rolling back") : GW_STORE_OK;
 }
 
 static const char *
@@ -1536,5 +1558,7 @@ const struct gw_store_backend gw_store_pg = {
         .audit_scan = pg_audit_scan,
         .dump = pg_dump,
         .load = pg_load,
+        .snapshot = pg_snapshot,
+        .rollback = pg_rollback,
         .error = pg_error,
 };

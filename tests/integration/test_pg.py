@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """test_pg.py: two gateways on one PostgreSQL database.
 
-Runs through tests/with-pg, which names a throw-away server in IJW_TEST_PG;
-the test makes a database of its own there with psql. Gateways a and b
+Runs through tests/with-pg, which names a throw-away server in IJW_TEST_PG,
+on which the harness makes the PKI's database. Gateways a and b
 (instance gw-a and gw-b) share it: a message posted to a is a repeat when
 posted to b, and b's inbox has it; /metrics of each names its instance and
 the store. Party 42420001 takes pushes at a receiver that is down at first:
@@ -14,18 +14,11 @@ restart or a failover does): a post gets 503, the next one 201.
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gateway as g  # noqa: E402
-
-
-def psql(url, sql):
-    return subprocess.run(["psql", "-X", "-q", "-A", "-t", url, "-c", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def instance_info(client):
@@ -36,31 +29,24 @@ def instance_info(client):
 
 def body(ctx):
     ck = ctx.checks
-    server = os.environ.get("IJW_TEST_PG")
-    if not server or not shutil.which("psql"):
-        raise g.Skip("no PostgreSQL server (run through tests/with-pg) or no psql")
-    name = "ijw_integration_%d" % os.getpid()
-    psql(server, "CREATE DATABASE " + name)
-    url = server.rsplit("/", 1)[0] + "/" + name
+    if not g.PG:
+        raise g.Skip("no PostgreSQL server: run it through tests/with-pg")
     pki = ctx.pki()
+    url = pki.store
     reserved = g.reserve_port()
     push_url = "https://127.0.0.1:%d/inbox" % reserved.getsockname()[1]
     (pki.ini()
-     .set("gateway", "store", url).set("gateway", "instance", "gw-a")
+     .set("gateway", "instance", "gw-a")
      .set("gateway", "retry_initial", 1).set("gateway", "retry_max", 2)
      .set("party " + g.AANBIEDER, "delivery", "push")
      .set("party " + g.AANBIEDER, "push_url", push_url)
      .cross_checks_off()
      .save())
     # b: the same configuration but for its name, beside a's
-    text = open(pki.ini_path).read().replace("instance = gw-a", "instance = gw-b")
-    b_pki = ctx.pki("pki-b")
-    shutil.rmtree(b_pki.dir)
-    shutil.copytree(pki.dir, b_pki.dir)
-    with open(b_pki.ini_path, "w") as f:
-        f.write(text)
+    b_ini = pki.path("b.ini")
+    pki.ini().set("gateway", "instance", "gw-b").save(b_ini)
     a = ctx.daemon(pki, "a").start()
-    b = ctx.daemon(b_pki, "b").start()
+    b = ctx.daemon(pki, "b", ini=b_ini).start()
     ck.check("instance=gw-a store=postgresql" in a.log(),
              "a's listening line names its instance and store", a.log()[-500:])
     ck.equal(instance_info(a.client(g.GEMEENTE)), [("gw-a", "postgresql")],
@@ -97,8 +83,8 @@ def body(ctx):
     rx.stop()
 
     # ---- the server ends b's connections: 503, then 201 ----
-    psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-              " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    g.psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()")
     gem = b.client(g.GEMEENTE)
     second = ctx.sample("JW301-valid-2.xml")
     status, j = gem.post(second)
@@ -111,7 +97,6 @@ def body(ctx):
     status, _ = gem.readyz()
     ck.equal(status, 200, "/readyz: 200")
     b.stop(ck)
-    psql(server, "DROP DATABASE %s WITH (FORCE)" % name)
 
 
 g.run("pg", body)
