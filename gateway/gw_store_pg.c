@@ -49,13 +49,17 @@
 #define OID_BOOL 16
 #define OID_BYTEA 17
 #define OID_INT8 20
+#define OID_INT2 21
 #define OID_INT4 23
 #define OID_TEXT 25
 
 #define UNIQUE_VIOLATION "23505"
 
 static const char *const migrations[] = {
-        /* 1: as SQLite's version 6, and the lease of a push delivery */
+        /*
+         * 1: as SQLite's version 6, its flags 0 or 1 too (the same SQL reads
+         * both), and the lease of a push delivery
+         */
         "CREATE TABLE messages ("
         " id bigint PRIMARY KEY,"
         " type text NOT NULL,"
@@ -64,7 +68,7 @@ static const char *const migrations[] = {
         " identificatie text NOT NULL,"
         " answers bigint REFERENCES messages(id),"
         " received bigint NOT NULL,"
-        " generated boolean NOT NULL,"
+        " generated smallint NOT NULL CHECK (generated IN (0, 1)),"
         " sha256 bytea NOT NULL CHECK (length(sha256) = 32),"
         " body bytea NOT NULL,"
         " translated bytea,"
@@ -72,9 +76,9 @@ static const char *const migrations[] = {
         " advice text,"
         " body_key text);"
         "CREATE UNIQUE INDEX messages_identity ON messages(sender, type, identificatie)"
-        " WHERE NOT generated;"
+        " WHERE generated = 0;"
         "CREATE INDEX messages_generated ON messages(sender, type, identificatie)"
-        " WHERE generated;"
+        " WHERE generated = 1;"
         "CREATE INDEX messages_inbox ON messages(receiver, id) WHERE acked IS NULL;"
         "CREATE TABLE deliveries ("
         " id bigint PRIMARY KEY,"
@@ -95,7 +99,7 @@ static const char *const migrations[] = {
         " at bigint NOT NULL,"
         " http_status bigint NOT NULL,"
         " error text,"
-        " delivered boolean NOT NULL);"
+        " delivered smallint NOT NULL CHECK (delivered IN (0, 1)));"
         "CREATE INDEX attempts_delivery ON attempts(delivery, id);"
         "CREATE TABLE audit ("
         " id bigint PRIMARY KEY,"
@@ -173,13 +177,13 @@ enum stmt {
 
 static const char *const statements[ST_COUNT] = {
         [ST_FIND] = "SELECT id, sha256 FROM messages"
-                    " WHERE sender = $1 AND type = $2 AND identificatie = $3 AND NOT generated",
+                    " WHERE sender = $1 AND type = $2 AND identificatie = $3 AND generated = 0",
         [ST_FIND_GENERATED] = "SELECT id, sha256 FROM messages"
                               " WHERE sender = $1 AND type = $2 AND identificatie = $3"
-                              " AND generated",
+                              " AND generated = 1",
         [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body FROM messages"
                              " WHERE sender = $1 AND type = $2 AND identificatie = $3"
-                             " AND NOT generated",
+                             " AND generated = 0",
         /* the id the next message gets: its bytes are sealed to it before it is stored */
         [ST_NEXT_MESSAGE] = "SELECT coalesce(max(id), 0) + 1 FROM messages",
         [ST_INSERT_MESSAGE] = "INSERT INTO messages (" MESSAGES_DUMP ")"
@@ -467,7 +471,7 @@ null_at(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col);
 }
 
-/* An integer column (bigint, integer or boolean), 0 for NULL. */
+/* An integer column (bigint, integer, smallint or boolean), 0 for NULL. */
 static int64_t
 int_at(const PGresult *r, int row, int col)
 {
@@ -1426,7 +1430,7 @@ cell_at(const PGresult *r, int row, int col, struct gw_cell *c)
 	memset(c, 0, sizeof *c);
 	if (null_at(r, row, col)) {
 		c->kind = GW_CELL_NULL;
-	} else if (type == OID_INT8 || type == OID_INT4 || type == OID_BOOL) {
+	} else if (type == OID_INT8 || type == OID_INT4 || type == OID_INT2 || type == OID_BOOL) {
 		c->kind = GW_CELL_INT;
 		c->i = int_at(r, row, col);
 	} else {

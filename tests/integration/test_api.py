@@ -178,7 +178,8 @@ def body(ctx):
                  for l in lines), "12. /metrics counts the accepted JW301s", "\n".join(lines))
     info = re.findall(r'^ijw_instance_info\{instance="([^"]*)",store="([^"]*)"\} 1$',
                       b.decode(errors="replace"), re.M)
-    ck.check(info and info[0][0] == socket.gethostname() + ":0" and info[0][1] == "sqlite",
+    kind = "postgresql" if g.PG else "sqlite"
+    ck.check(info and info[0][0] == socket.gethostname() + ":0" and info[0][1] == kind,
              "12. /metrics names the instance (host:port by default) and its store", repr(info))
     status, b = gem.request("GET", "/v1/berichten/%s/ack" % mid)
     ck.equal(status, 405, "12. GET on .../ack: 405")

@@ -926,7 +926,7 @@ due_and_attempt(void **state)
 	                 GW_STORE_NOTFOUND);
 	assert_int_equal(query(f, "SELECT count(*) FROM attempts"), 4);
 	assert_int_equal(query(f, "SELECT count(*) FROM attempts WHERE error IS NULL AND"
-	                          " http_status = 200 AND delivered"),
+	                          " http_status = 200 AND delivered = 1"),
 	                 1);
 	assert_int_equal(query(f, "SELECT attempts FROM deliveries WHERE state = 'given_up'"), 3);
 	gw_store_close(s);
