@@ -620,7 +620,7 @@ static int
 sq_claim(const char *path, int *fd, char *err, size_t errlen)
 {
 	size_t size = strlen(path) + sizeof "-lock";
-	char *name, pid[24];
+	char *name, pid[32] = "";
 	int n;
 	long other;
 
@@ -642,7 +642,8 @@ sq_claim(const char *path, int *fd, char *err, size_t errlen)
 			goto fail;
 		}
 		other = holder(*fd);
-		snprintf(pid, sizeof pid, other ? " (pid %ld)" : "", other);
+		if (other)
+			snprintf(pid, sizeof pid, " (pid %ld)", other);
 		gw_store_say(err, errlen,
 		             "store %s is in use by another gateway%s; one SQLite store is served "
 		             "by one gateway: to run several gateways, use a PostgreSQL store",
