@@ -37,8 +37,8 @@
  *            judging, storing and answering a message costs over TLS and HTTP
  *   cpu      CPU seconds per second of wall time in the measured seconds, of
  *            the server, of the gateway's event loop (its first thread, which
- *            does TLS, HTTP, judging and answering; near 1.00 it is the
- *            limit), of the load generator (on this 2-core machine, near
+ *            does TLS, HTTP and answering, while the judging threads judge;
+ *            near 1.00 it is the limit), of the load generator (on this 2-core machine, near
  *            1.00 it is itself the limit of the rate) and of every other
  *            process of the machine (others: work that was not ours took
  *            cores from both sides, and the figures of that level are low);
