@@ -278,6 +278,7 @@ static const struct table {
 
 struct pg {
 	PGconn *conn;
+	bool in_tx;    /* a transaction of begin_write() or a snapshot is open */
 	char state[6]; /* the SQLSTATE of the last statement that failed */
 	char why[400]; /* and what the server said */
 	char err[512];
@@ -384,15 +385,56 @@ checked(struct pg *h, PGresult *r)
 	return NULL;
 }
 
-/* Runs prepared statement st with p (NULL for none); its result, or NULL. */
+static int prepare_session(struct pg *h);
+
+/*
+ * Whether a call now begins outside a transaction. One that began stays
+ * open, for this purpose, until it is committed or rolled back, even when
+ * its connection is gone: no call of it is ever made on a new connection.
+ */
+static bool
+outside(const struct pg *h)
+{
+	return !h->in_tx;
+}
+
+/*
+ * After a call that failed outside a transaction: when the connection is
+ * gone (the server restarted, a failover), connects anew and prepares the
+ * session again; true when the call may be made again. Within a
+ * transaction a call is never made again: the transaction is lost.
+ */
+static bool
+reconnected(struct pg *h, bool was_outside)
+{
+	if (!was_outside || PQstatus(h->conn) != CONNECTION_BAD)
+		return false;
+	PQreset(h->conn);
+	if (PQstatus(h->conn) != CONNECTION_OK) {
+		keep_why(h, NULL);
+		return false;
+	}
+	return prepare_session(h) == 0;
+}
+
 static PGresult *
-run(struct pg *h, enum stmt st, const struct params *p)
+run_once(struct pg *h, enum stmt st, const struct params *p)
 {
 	char name[16];
 
 	snprintf(name, sizeof name, "ijw%d", (int)st);
 	return checked(h, PQexecPrepared(h->conn, name, p ? p->n : 0, p ? p->v : NULL,
 	                                 p ? p->len : NULL, p ? p->fmt : NULL, 1));
+}
+
+/* Runs prepared statement st with p (NULL for none); its result, or NULL. */
+static PGresult *
+run(struct pg *h, enum stmt st, const struct params *p)
+{
+	bool was_outside = outside(h);
+	PGresult *r = run_once(h, st, p);
+
+	return r || !reconnected(h, was_outside) ? r : run_once(h, st, p);
 }
 
 /* Runs st for its effect only: 0, or -1 with the reason kept. */
@@ -409,8 +451,11 @@ run_only(struct pg *h, enum stmt st, const struct params *p)
 static int
 exec_sql(struct pg *h, const char *sql)
 {
+	bool was_outside = outside(h);
 	PGresult *r = checked(h, PQexec(h->conn, sql));
 
+	if (!r && reconnected(h, was_outside))
+		r = checked(h, PQexec(h->conn, sql));
 	PQclear(r);
 	return r ? 0 : -1;
 }
@@ -427,6 +472,7 @@ failed(struct pg *h, const char *what)
 static enum gw_store_rc
 abandon(struct pg *h)
 {
+	h->in_tx = false;
 	if (PQtransactionStatus(h->conn) != PQTRANS_IDLE) {
 		PGresult *r = PQexec(h->conn, "ROLLBACK");
 
@@ -447,14 +493,20 @@ rollback(struct pg *h, const char *what)
 static int
 begin_write(struct pg *h)
 {
-	return exec_sql(h, BEGIN_WRITE);
+	if (exec_sql(h, BEGIN_WRITE))
+		return -1;
+	h->in_tx = true;
+	return 0;
 }
 
 /* Commits: 0 when it did, -1 when the transaction was rolled back or the call failed. */
 static int
 commit(struct pg *h)
 {
-	PGresult *r = checked(h, PQexec(h->conn, "COMMIT"));
+	PGresult *r;
+
+	h->in_tx = false;
+	r = checked(h, PQexec(h->conn, "COMMIT"));
 	int rc = r && strcmp(PQcmdStatus(r), "COMMIT") == 0 ? 0 : -1;
 
 	if (r && rc)
@@ -589,6 +641,31 @@ fail:
 	return -1;
 }
 
+/* A connection's session, new or made anew: its settings and its prepared statements. */
+static int
+prepare_session(struct pg *h)
+{
+	char name[16];
+	PGresult *r;
+
+	/*
+	 * A put returns once its commit is durable: a server's default of off
+	 * is not taken; remote_write, remote_apply (a standby's) are kept.
+	 */
+	if (!(r = checked(h, PQexec(h->conn, "SELECT CASE WHEN current_setting("
+	                                     "'synchronous_commit') = 'off' THEN set_config("
+	                                     "'synchronous_commit', 'on', false) END"))))
+		return -1;
+	PQclear(r);
+	for (size_t i = 0; i < ST_COUNT; i++) {
+		snprintf(name, sizeof name, "ijw%d", (int)i);
+		if (!(r = checked(h, PQprepare(h->conn, name, statements[i], 0, NULL))))
+			return -1;
+		PQclear(r);
+	}
+	return 0;
+}
+
 static void
 pg_close(void *vh)
 {
@@ -614,7 +691,7 @@ pg_open(const char *url, char *err, size_t errlen)
 	const char *const values[] = {"10", "30", "10", "3", "ijw-gateway", url, "UTF8", NULL};
 	struct pg *h = calloc(1, sizeof *h);
 	PQconninfoOption *parsed;
-	char name[256], stmt[16], *why = NULL;
+	char name[256], *why = NULL;
 
 	if (!h) {
 		gw_store_say(err, errlen, "PostgreSQL: out of memory");
@@ -645,27 +722,10 @@ pg_open(const char *url, char *err, size_t errlen)
 		gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
 	}
-	/*
-	 * A put returns once its commit is durable: a server's default of off
-	 * is not taken; remote_write, remote_apply (a standby's) are kept.
-	 */
-	if (exec_sql(h, "SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN"
-	                " set_config('synchronous_commit', 'on', false) END") ||
-	    migrate(h, name)) {
+	if (migrate(h, name) || prepare_session(h)) {
 		if (!h->err[0])
 			gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
-	}
-	for (size_t i = 0; i < ST_COUNT; i++) {
-		PGresult *r;
-
-		snprintf(stmt, sizeof stmt, "ijw%d", (int)i);
-		if (!(r = checked(h, PQprepare(h->conn, stmt, statements[i], 0, NULL)))) {
-			gw_store_say(h->err, sizeof h->err, "%s: preparing %s: %s", name,
-			             statements[i], h->why);
-			goto fail;
-		}
-		PQclear(r);
 	}
 	return h;
 fail:
@@ -967,7 +1027,7 @@ pg_audit(void *vh, int64_t now, const char *party, const char *cert, const char 
 {
 	struct pg *h = vh;
 	struct chain chain = {0};
-	bool own = PQtransactionStatus(h->conn) == PQTRANS_IDLE;
+	bool own = outside(h);
 
 	if (own && begin_write(h))
 		return rollback(h, "audit: beginning the transaction");
@@ -1514,19 +1574,25 @@ pg_snapshot(void *vh)
 {
 	struct pg *h = vh;
 
-	return exec_sql(h, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-	               ? rollback(h, "beginning a snapshot")
-	               : GW_STORE_OK;
+	if (exec_sql(h, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+		return rollback(h, "beginning a snapshot");
+	h->in_tx = true;
+	return GW_STORE_OK;
 }
 
 static enum gw_store_rc
 pg_rollback(void *vh)
 {
 	struct pg *h = vh;
+	PGresult *r;
 
-	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE)
+	h->in_tx = false;
+	/* a session that is gone took its transaction with it */
+	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE || PQstatus(h->conn) == CONNECTION_BAD)
 		return GW_STORE_OK;
-	return exec_sql(h, "ROLLBACK") ? failed(h, "rolling back") : GW_STORE_OK;
+	r = checked(h, PQexec(h->conn, "ROLLBACK"));
+	PQclear(r);
+	return r ? GW_STORE_OK : failed(h, "rolling back");
 }
 
 static const char *

@@ -2266,27 +2266,52 @@ pg_audit_two_writers(void **state)
 	gw_store_close(s);
 }
 
-/* A connection the server ends (a restart, a failover): the call fails, a reopen works. */
+/* Ends every other session on the database of f, as a restart or a failover does. */
 static void
-pg_reopen_after_kill(void **state)
+end_sessions(const struct fx *f)
+{
+	PQclear(pg_run(f->path, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+}
+
+/*
+ * A connection the server ended (a restart, a failover): found gone as a
+ * call begins, it is made anew at once; gone within a transaction, the
+ * transaction fails and nothing of it is made again; a reopen works too.
+ */
+static void
+pg_connection_ended(void **state)
 {
 	struct fx *f = *state;
 	gw_store *s = open_store(f);
-	struct gw_put p;
-	struct list l;
+	struct ijw_ledger l;
+	struct list l2;
+	struct dues d;
 	char err[512];
 
-	put_one(s, "1", "<1/>", false, 1000);
-	PQclear(pg_run(f->path, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-	                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
-	item(&p, "JW301", "0384", "42420001", "2", "<2/>", 4);
-	assert_int_equal(gw_store_put(s, &p, 1, 1001), GW_STORE_ERROR);
-	assert_int_equal(gw_store_probe(s), GW_STORE_ERROR);
+	put_one(s, "1", "<1/>", true, 1000);
+	end_sessions(f);
+	put_one(s, "2", "<2/>", false, 1001);
+	end_sessions(f);
+	assert_int_equal(inbox(s, "42420001", 10, &l2), 2);
+	end_sessions(f);
+	assert_int_equal(due(s, 1002, &d), 1);
+
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h, "k1", "v", 0), 0);
+	end_sessions(f);
+	assert_int_equal(l.ops->put(l.h, "k2", "v", 0), -1);
+	assert_int_equal(l.ops->put(l.h, "k3", "v", 0), -1);
+	assert_int_equal(gw_store_commit(s), GW_STORE_ERROR);
+	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
+
+	end_sessions(f);
 	if (gw_store_reopen(s, err, sizeof err))
 		fail_msg("reopen: %s", err);
 	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
-	put_one(s, "2", "<2/>", false, 1002);
-	assert_int_equal(inbox(s, "42420001", 10, &l), 2);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 2);
 	gw_store_close(s);
 }
 
@@ -2470,7 +2495,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(pg_leases, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_two_pushers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_audit_two_writers, setup, teardown),
-	        cmocka_unit_test_setup_teardown(pg_reopen_after_kill, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_connection_ended, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_dump_and_load, setup, teardown),
 	};
 	const char *server = getenv("IJW_TEST_PG");
