@@ -385,7 +385,7 @@ checked(struct pg *h, PGresult *r)
 	return NULL;
 }
 
-static int prepare_session(struct pg *h);
+static int prepare_connection(struct pg *h);
 
 /*
  * Whether a call now begins outside a transaction. One that began stays
@@ -400,8 +400,8 @@ outside(const struct pg *h)
 
 /*
  * After a call that failed outside a transaction: when the connection is
- * gone (the server restarted, a failover), connects anew and prepares the
- * session again; true when the call may be made again. Within a
+ * gone (the server restarted, a failover), connects anew and sets the new
+ * connection up; true when the call may be made again. Within a
  * transaction a call is never made again: the transaction is lost.
  */
 static bool
@@ -414,7 +414,7 @@ reconnected(struct pg *h, bool was_outside)
 		keep_why(h, NULL);
 		return false;
 	}
-	return prepare_session(h) == 0;
+	return prepare_connection(h) == 0;
 }
 
 static PGresult *
@@ -641,9 +641,9 @@ fail:
 	return -1;
 }
 
-/* A connection's session, new or made anew: its settings and its prepared statements. */
+/* A connection, new or made anew: its settings and its prepared statements. */
 static int
-prepare_session(struct pg *h)
+prepare_connection(struct pg *h)
 {
 	char name[16];
 	PGresult *r;
@@ -722,7 +722,7 @@ pg_open(const char *url, char *err, size_t errlen)
 		gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
 	}
-	if (migrate(h, name) || prepare_session(h)) {
+	if (migrate(h, name) || prepare_connection(h)) {
 		if (!h->err[0])
 			gw_store_say(h->err, sizeof h->err, "%s: %s", name, h->why);
 		goto fail;
@@ -1587,7 +1587,7 @@ pg_rollback(void *vh)
 	PGresult *r;
 
 	h->in_tx = false;
-	/* a session that is gone took its transaction with it */
+	/* a connection that is gone took its transaction with it */
 	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE || PQstatus(h->conn) == CONNECTION_BAD)
 		return GW_STORE_OK;
 	r = checked(h, PQexec(h->conn, "ROLLBACK"));

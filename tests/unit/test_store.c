@@ -2266,9 +2266,9 @@ pg_audit_two_writers(void **state)
 	gw_store_close(s);
 }
 
-/* Ends every other session on the database of f, as a restart or a failover does. */
+/* Ends every other connection to the database of f, as a restart or a failover does. */
 static void
-end_sessions(const struct fx *f)
+end_connections(const struct fx *f)
 {
 	PQclear(pg_run(f->path, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 	                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
@@ -2290,24 +2290,24 @@ pg_connection_ended(void **state)
 	char err[512];
 
 	put_one(s, "1", "<1/>", true, 1000);
-	end_sessions(f);
+	end_connections(f);
 	put_one(s, "2", "<2/>", false, 1001);
-	end_sessions(f);
+	end_connections(f);
 	assert_int_equal(inbox(s, "42420001", 10, &l2), 2);
-	end_sessions(f);
+	end_connections(f);
 	assert_int_equal(due(s, 1002, &d), 1);
 
 	gw_store_ledger(s, &l);
 	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
 	assert_int_equal(l.ops->put(l.h, "k1", "v", 0), 0);
-	end_sessions(f);
+	end_connections(f);
 	assert_int_equal(l.ops->put(l.h, "k2", "v", 0), -1);
 	assert_int_equal(l.ops->put(l.h, "k3", "v", 0), -1);
 	assert_int_equal(gw_store_commit(s), GW_STORE_ERROR);
 	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
 	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
 
-	end_sessions(f);
+	end_connections(f);
 	if (gw_store_reopen(s, err, sizeof err))
 		fail_msg("reopen: %s", err);
 	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
