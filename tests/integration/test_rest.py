@@ -41,8 +41,8 @@ def store_files(store):
     oid = g.store_query(store, "SELECT oid FROM pg_database WHERE datname = current_database()")
     out = []
     for d in (os.path.join(data, "base", str(oid[0][0])), os.path.join(data, "pg_wal")):
-        if os.path.isdir(d):
-            out += [os.path.join(d, n) for n in os.listdir(d)]
+        for root, _, files in os.walk(d):
+            out += [os.path.join(root, n) for n in files]
     return out
 
 

@@ -16,9 +16,9 @@ and 201.
 
 On PostgreSQL (IJW_TEST_PG) the same, with a database made read-only
 (default_transaction_read_only, and the gateway's sessions ended so that it
-connects anew); and a failover: while posts stream in, every session of the
-gateway is ended, twice; each post is answered 2xx or 503, and every one
-answered 2xx is in the store.
+connects anew); and a failover: while four clients post, every session of
+the gateway is ended every 50 ms; each post is answered 2xx or 503, every
+one answered 2xx is in the store, and each 503 is taken when sent again.
 
     test_store.py BINARY SOURCE_DIR SHARED_DIR
 """
@@ -28,6 +28,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -165,7 +166,7 @@ def full_disk(ctx):
 def end_sessions(url):
     """Ends every session of the gateway on the database of url, as a failover does."""
     db = url.rsplit("/", 1)[1]
-    return g.psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+    return g.psql(g.PG, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                   " WHERE datname = '%s' AND pid <> pg_backend_pid()" % db)[0][0]
 
 
@@ -177,14 +178,14 @@ def read_only_database(ctx):
     d = ctx.daemon(pki, "ro").start()
     aan = d.client(g.AANBIEDER)
     ck.equal(aan.post(ctx.generate("JW315", 1))[0], 201, "a writable database: a post gets 201")
-    g.psql(url, "ALTER DATABASE %s SET default_transaction_read_only = on" % db)
+    g.psql(g.PG, "ALTER DATABASE %s SET default_transaction_read_only = on" % db)
     try:
         end_sessions(url)
         jw315 = ctx.generate("JW315", 2)
         aan.post(jw315)  # the write that finds the database read-only
         unwritable_phase(ck, d, aan, jw315, r"read-only", "a read-only database")
     finally:
-        g.psql(url, "ALTER DATABASE %s SET default_transaction_read_only = off" % db)
+        g.psql(g.PG, "ALTER DATABASE %s SET default_transaction_read_only = off" % db)
     recovered_phase(ck, d, aan, jw315, "the database writable again")
     aan.close()
     d.stop(ck)
@@ -194,30 +195,48 @@ def failover(ctx):
     ck = ctx.checks
     pki = quiet_pki(ctx, "pki-failover")
     d = ctx.daemon(pki, "failover").start()
-    aan = d.client(g.AANBIEDER)
     base = ctx.generate("JW315", 5)
     answers = {}
+    lock = threading.Lock()
+    posting = threading.Event()
+    posting.set()
+
+    def post(k):
+        c = d.client(g.AANBIEDER)
+        for i in range(k, 400, 4):
+            ident = "FO%010d" % i
+            try:
+                st = c.post(g.set_identificatie(base, ident))[0]
+            except OSError:
+                c.close()
+                c = d.client(g.AANBIEDER)
+                st = c.post(g.set_identificatie(base, ident))[0]
+            with lock:
+                answers[ident] = st
+        c.close()
+
+    threads = [threading.Thread(target=post, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
     ended = 0
-    for i in range(120):
-        if i in (30, 70):
-            ended += end_sessions(pki.store)
-        ident = "FO%010d" % i
-        try:
-            answers[ident] = aan.post(g.set_identificatie(base, ident))[0]
-        except OSError:
-            aan.close()
-            aan = d.client(g.AANBIEDER)
-            answers[ident] = aan.post(g.set_identificatie(base, ident))[0]
+    while any(t.is_alive() for t in threads) and ended < 40:
+        ended += end_sessions(pki.store)
+        time.sleep(0.05)
+    for t in threads:
+        t.join(120)
     ok = {i for i, st in answers.items() if 200 <= st < 300}
     other = {st for st in answers.values() if not 200 <= st < 300}
-    ck.info("failover: %d sessions ended; %d posts 2xx, %d 503"
+    ck.info("failover: %d sessions ended while 4 clients posted; %d posts 2xx, %d 503"
             % (ended, len(ok), sum(1 for st in answers.values() if st == 503)))
-    ck.check(ended >= 2, "failover: the gateway's sessions were ended", repr(ended))
+    ck.check(ended >= 2 and len(answers) == 400,
+             "failover: the gateway's sessions were ended while 400 posts were answered",
+             "%d ended, %d answered" % (ended, len(answers)))
     ck.check(other <= {503}, "failover: every post is answered 2xx or 503", repr(other))
     stored = {r[0] for r in g.store_query(pki.store, "SELECT identificatie FROM messages"
                                           " WHERE identificatie LIKE 'FO%' AND generated = 0")}
     ck.check(ok <= stored, "failover: every post answered 2xx is in the store",
              repr(sorted(ok - stored)[:5]))
+    aan = d.client(g.AANBIEDER)
     status, body = wait_ready(aan, 200, 60)
     ck.equal(status, 200, "failover: /readyz 200 afterwards, no restart")
     retried = [aan.post(g.set_identificatie(base, i))[0] for i in sorted(answers)

@@ -11,6 +11,10 @@ first: every message in the copy reads there byte for byte as posted. A
 copy into a store with rows is refused with status 2 and the table, and a
 source that is not there is refused without making it.
 
+On PostgreSQL (IJW_TEST_PG) the live store is the database: the copies go
+from PostgreSQL to SQLite files, and the last one back into a new database,
+whose tables hash as the file's do.
+
     test_store_copy.py BINARY SOURCE_DIR SHARED_DIR
 """
 import copy
@@ -38,6 +42,7 @@ def body(ctx):
     pki = ctx.pki("pki-copy")
     pki.ini().cross_checks_off().save()
     ctx.cwd = pki.dir  # relative specs are taken from the current folder
+    source = pki.store if g.PG else "gateway.db"
     d = ctx.daemon(pki, "source").start()
     bodies = [ctx.generate("JW301", seed) for seed in range(1, 41)]
     posted = {}
@@ -64,7 +69,7 @@ def body(ctx):
     gem.close()
     poster = threading.Thread(target=post)
     poster.start()
-    results = [cli(ctx, "store", "copy", "--from", "gateway.db", "--to", "copy-%d.db" % i)
+    results = [cli(ctx, "store", "copy", "--from", source, "--to", "copy-%d.db" % i)
                for i in range(3)]
     stop.set()
     poster.join()
@@ -110,7 +115,7 @@ def body(ctx):
     aan.close()
     c.stop(ck)
 
-    status, out, err = cli(ctx, "store", "copy", "--from", "gateway.db", "--to", "copy-2.db")
+    status, out, err = cli(ctx, "store", "copy", "--from", source, "--to", "copy-2.db")
     ck.check(status == 2 and "holds rows already (in messages)" in err and "rows, sha" not in out,
              "a copy into a store with rows is refused (status 2), naming the table", out + err)
     status, out, err = cli(ctx, "store", "copy", "--from", "none.db", "--to", "new.db")
@@ -118,6 +123,14 @@ def body(ctx):
              "a source that is not there is refused", err)
     ck.check(not os.path.exists(pki.path("none.db")) and not os.path.exists(pki.path("new.db")),
              "... and neither file is made")
+    if g.PG:
+        back = g.pg_database()
+        status, out, err = cli(ctx, "store", "copy", "--from", "copy-2.db", "--to", back)
+        lines = [l for l in out.splitlines() if " rows, sha256 " in l]
+        ck.check(status == 0 and len(lines) == len(TABLES)
+                 and lines == [l for l in results[2][1].splitlines() if " rows, sha256 " in l],
+                 "a SQLite copy copied back into PostgreSQL: the same rows and SHA-256 per "
+                 "table", out + err)
     d.stop(ck)
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""test_pg.py: two gateways on one PostgreSQL database.
+"""test_takeover.py: two gateways on one PostgreSQL database, a push taken over.
 
 Runs through tests/with-pg, which names a throw-away server in IJW_TEST_PG,
 on which the harness makes the PKI's database. Gateways a and b
@@ -10,7 +10,7 @@ both gateways attempt them, a is killed, and once the receiver is up b
 delivers the message, once. Last, the server ends b's connections (as a
 restart or a failover does): the next post connects anew and gets 201.
 
-    test_pg.py BINARY SOURCE_DIR SHARED_DIR
+    test_takeover.py BINARY SOURCE_DIR SHARED_DIR
 """
 import os
 import re
@@ -93,4 +93,4 @@ def body(ctx):
     b.stop(ck)
 
 
-g.run("pg", body)
+g.run("takeover", body)
