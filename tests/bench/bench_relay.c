@@ -43,8 +43,11 @@
  * 1, 2, 3, ..., so that each has its own BerichtIdentificatie: the gateway
  * judges every one, stores it durably and, as aanbieder 42420001 lets the
  * gateway answer for it (`retour = auto` in the configuration pki init writes),
- * stores the JW302 it makes in the same transaction. Every store gets each
- * message once; nginx gets them round and round.
+ * stores the JW302 it makes in the same transaction. Its cross_checks are off,
+ * as in the other benchmarks: the generated JW301s name requests
+ * (ReferentieAanbieder) that never came, which the cross-message rules would
+ * refuse; the ledger is still written. Every store gets each message once;
+ * nginx gets them round and round.
  *
  * The load generator is this process: one thread, epoll and OpenSSL, one
  * keep-alive TLS connection per client, each with 0384's client certificate,
@@ -583,13 +586,15 @@ make_pki(const char *gateway, const char *dir, char *err, size_t errlen)
 }
 
 /*
- * Writes pki init's configuration (text) to path with port = 0, and with
- * store and instance in place of its store when store is not NULL.
+ * Writes pki init's configuration (text) to path with port = 0, with
+ * cross_checks = off for the aanbieder, and with store and instance in place
+ * of its store when store is not NULL.
  */
 static bool
 write_ini(const char *text, const char *path, const char *store, const char *instance, char *err,
           size_t errlen)
 {
+	static const char party[] = "[party " AANBIEDER "]";
 	const char *line = text;
 	struct ijw_buf out;
 	bool stored = !store, ok;
@@ -605,6 +610,8 @@ write_ini(const char *text, const char *path, const char *store, const char *ins
 			stored = true;
 		} else {
 			ijw_buf_addf(&out, "%.*s\n", (int)len, line);
+			if (len == sizeof party - 1 && strncmp(line, party, len) == 0)
+				ijw_buf_addf(&out, "cross_checks = off\n");
 		}
 		line += len + (line[len] == '\n');
 	}
@@ -1832,9 +1839,9 @@ print_setup(const struct row *rows, const char *dir, const char *gateway, const 
 	       "'{\"id\":\"1\"}' to\n               every request\n",
 	       nx->error[0] ? "not measured" : nx->srv[0].label);
 	printf("gateway sqlite %s serve on the configuration of pki init\n"
-	       "               with port = 0; workers %s; store\n"
+	       "               with port = 0 and cross_checks = off for %s; workers %s; store\n"
 	       "               %s on %s%s\n",
-	       gateway, workers(&sq->srv[0], w[0], sizeof w[0]), sq->store, fs_name(dir),
+	       gateway, AANBIEDER, workers(&sq->srv[0], w[0], sizeof w[0]), sq->store, fs_name(dir),
 	       strcmp(fs_name(dir), "tmpfs") == 0 ? ": fsync costs nothing there" : "");
 	printf("gateway pg     the same with store = a database of its own and instance = a; "
 	       "workers %s;\n               store %s\n",
