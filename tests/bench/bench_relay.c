@@ -1715,17 +1715,20 @@ print_store(struct run runs[NLEVELS][NROWS], const struct row *rows)
 static void
 print_memory(const struct row *rows)
 {
-	printf("\npeak RSS (VmHWM) when stopped:");
+	printf("\npeak RSS (VmHWM) of each server process when it was stopped:\n");
 	for (int k = 0; k < NROWS; k++) {
-		printf(" %s", rows[k].name);
+		printf("  %-14s", rows[k].name);
+		if (rows[k].error[0]) {
+			printf(" not measured\n");
+			continue;
+		}
 		for (unsigned i = 0; i < rows[k].ninstances; i++) {
 			long kib = rows[k].srv[i].hwm_kib;
 
 			printf(i ? " +" : "");
-			print_num(" %.1f", 1, kib > 0 ? (double)kib / 1024.0 : NAN);
+			print_num(" %5.1f", 5, kib > 0 ? (double)kib / 1024.0 : NAN);
 		}
-		printf(rows[k].error[0] ? " (not measured)" : " MiB");
-		printf(k + 1 < NROWS ? "," : "\n");
+		printf(" MiB\n");
 	}
 }
 
@@ -1859,9 +1862,9 @@ print_setup(const struct row *rows, const char *dir, const char *gateway, const 
 		       pg_why);
 	printf("TLS            %s; client certificate of %s, keep-alive\n",
 	       sq->srv[0].tls[0] ? sq->srv[0].tls : nx->srv[0].tls, GEMEENTE);
-	printf("messages       %zu JW301 (ijw_generate_opts, gemeente %s, aanbieder %s, seeds "
-	       "1-%zu), %.1f KiB\n               on average, made in %.1f s; each store gets "
-	       "each message once, nginx gets them\n               round and round\n",
+	printf("messages       %zu JW301 (ijw_generate_opts, gemeente %s, aanbieder %s,\n"
+	       "               seeds 1-%zu), %.1f KiB on average, made in %.1f s; each store "
+	       "gets each\n               message once, nginx gets them round and round\n",
 	       pool->n, GEMEENTE, AANBIEDER, pool->n,
 	       (double)pool->body_bytes / 1024.0 / (double)pool->n, gen_seconds);
 	printf("load           this process, one thread (epoll + OpenSSL), one connection per "
