@@ -15,7 +15,6 @@
 #include "gw_server.h"
 #include "gw_store.h"
 #include "gw_tls.h"
-#include "ijw_schema.h"
 
 static void
 usage(FILE *out)
@@ -116,7 +115,6 @@ gw_cmd_serve(int argc, char **argv)
 	const char *file = NULL;
 	bool check = false;
 	struct gw_config *c;
-	ijw_schemas *schemas = NULL;
 	gw_server *srv;
 	SSL_CTX *ssl;
 	char err[2048];
@@ -180,16 +178,8 @@ gw_cmd_serve(int argc, char **argv)
 		return status;
 	}
 	gw_log_init((enum gw_log_level)c->log_level);
-	if (ijw_schemas_new(NULL, &schemas) || ijw_schemas_load_all(schemas)) {
-		gw_warnx("the schemas cannot be compiled: %s",
-		         schemas ? ijw_schemas_error(schemas) : "out of memory");
-		ijw_schemas_free(schemas);
-		SSL_CTX_free(ssl);
-		gw_config_free(c);
-		return GW_EXIT_USAGE;
-	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!(srv = gw_server_new(c, ssl, schemas, err, sizeof err))) {
+	if (!(srv = gw_server_new(c, ssl, err, sizeof err))) {
 		gw_warnx("%s", err);
 		status = GW_EXIT_USAGE;
 	} else {
@@ -197,6 +187,5 @@ gw_cmd_serve(int argc, char **argv)
 		gw_server_free(srv);
 	}
 	curl_global_cleanup();
-	ijw_schemas_free(schemas);
 	return status;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -125,6 +126,9 @@ static const struct setting {
          "closes it again or keeps it open"},
         {"gateway", "batch_max", K_NUMBER, GW(batch_max), "256", 1, 4096, NULL,
          "the most messages stored in one transaction"},
+        {"gateway", "workers", K_NUMBER, GW(workers), "", 1, GW_WORKERS_MAX, NULL,
+         "threads that judge posted messages; messages over 1 MiB take at most all but one "
+         "of them (default: the number of online cores); takes effect at a start"},
         {"gateway", "products", K_STRING, GW(products_file), "", 0, 0, NULL,
          "the region's product table (conf/products/README.md): a file, or built-in for "
          "the example table of Amsterdam and Zaanstreek; for product_codes and the "
@@ -320,13 +324,24 @@ set(struct reading *r, const struct setting *s, void *base, const char *value)
 	return 0;
 }
 
+/* A number whose default is "" is worked out after reading (workers). */
 static void
 defaults(void *base, const char *section, struct reading *r)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (strcmp(settings[i].section, section) == 0 && settings[i].dflt &&
-		    settings[i].kind != K_MATCH)
+		    settings[i].kind != K_MATCH &&
+		    (settings[i].kind != K_NUMBER || settings[i].dflt[0]))
 			set(r, &settings[i], base, settings[i].dflt);
+}
+
+/* The cores online, within 1..GW_WORKERS_MAX. */
+static unsigned
+online_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > GW_WORKERS_MAX ? GW_WORKERS_MAX : (unsigned)n;
 }
 
 /* The checks of a section that can only be made at its end. */
@@ -504,6 +519,7 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	c->holders = 1;
 	snprintf(c->file, sizeof c->file, "%s", file);
 	slash = strrchr(file, '/');
 	if (slash)
@@ -545,6 +561,8 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 	}
 	if (rc == 0 && !err[0])
 		load_products(&r);
+	if (!c->workers)
+		c->workers = online_cores();
 	if (rc > 0 && !err[0]) {
 		r.line = (unsigned)rc;
 		problem(&r, "not a setting (name = value), a [section] or a ; comment");
@@ -557,10 +575,17 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 	return true;
 }
 
+struct gw_config *
+gw_config_hold(struct gw_config *c)
+{
+	c->holders++;
+	return c;
+}
+
 void
 gw_config_free(struct gw_config *c)
 {
-	if (!c)
+	if (!c || --c->holders)
 		return;
 	free(c->parties);
 	ijw_products_free(c->products);

@@ -67,12 +67,16 @@ struct gw_config {
 	/* failures in a row that pause a receiver's pushes, and for how many seconds */
 	unsigned long push_breaker_failures, push_breaker_seconds;
 	unsigned long batch_max;         /* messages per store transaction at the most */
+	unsigned long workers;           /* judging threads (gw_judges.h) */
 	char products_file[GW_PATH_MAX]; /* as written: "", "built-in" or a file */
 	char products_path[GW_PATH_MAX]; /* the same, a file's path resolved; "" for none */
 	ijw_products *products;          /* the region's product table, or NULL */
 	struct gw_party *parties;
 	size_t nparties;
+	unsigned holders; /* gw_config_hold() */
 };
+
+#define GW_WORKERS_MAX 256
 
 /*
  * Reads and checks the file. On success *out is a new configuration (free
@@ -80,6 +84,14 @@ struct gw_config {
  * problem as "FILE:LINE: what is wrong" in err.
  */
 bool gw_config_load(const char *file, struct gw_config **out, char *err, size_t errlen);
+/*
+ * Another holder of c, which gw_config_free() frees only once every holder
+ * has let go of it: a task of a judging thread holds the configuration of
+ * its time, whatever a reload does meanwhile. Returns c. Not atomic: hold
+ * and free from one thread.
+ */
+struct gw_config *gw_config_hold(struct gw_config *c);
+/* Lets go of c: frees it when its last holder lets go. */
 void gw_config_free(struct gw_config *c);
 
 /* The party with this code, or NULL. */

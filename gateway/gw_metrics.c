@@ -34,7 +34,7 @@ static atomic_uint_fast64_t store_tx, store_msgs, store_micros;
 static atomic_uint_fast64_t pushes[GW_PUSHES];
 static atomic_uint_fast64_t breakers_opened;
 static atomic_int breakers_open;
-static atomic_int inflight, connections, store_writable;
+static atomic_int inflight, connections, store_writable, judging, workers;
 static atomic_uint_fast64_t refusals[GW_REFUSALS];
 static int64_t started;
 
@@ -147,6 +147,18 @@ gw_metrics_inflight(int delta)
 }
 
 void
+gw_metrics_judging(int delta)
+{
+	atomic_fetch_add(&judging, delta);
+}
+
+void
+gw_metrics_workers(unsigned n)
+{
+	atomic_store(&workers, (int)n);
+}
+
+void
 gw_metrics_connections(int delta)
 {
 	atomic_fetch_add(&connections, delta);
@@ -184,6 +196,12 @@ gw_metrics_render(struct ijw_buf *b)
 	OUT("# HELP ijw_requests_in_flight Requests received and not yet answered.\n"
 	    "# TYPE ijw_requests_in_flight gauge\nijw_requests_in_flight %d\n",
 	    atomic_load(&inflight));
+	OUT("# HELP ijw_judging Posted messages being judged or waiting for a judging "
+	    "thread.\n# TYPE ijw_judging gauge\nijw_judging %d\n",
+	    atomic_load(&judging));
+	OUT("# HELP ijw_workers Threads that judge posted messages.\n"
+	    "# TYPE ijw_workers gauge\nijw_workers %d\n",
+	    atomic_load(&workers));
 	OUT("# HELP ijw_connections Connections open.\n"
 	    "# TYPE ijw_connections gauge\nijw_connections %d\n",
 	    atomic_load(&connections));

@@ -47,6 +47,9 @@ void gw_metrics_push(enum gw_delivered what);
 /* A receiver's circuit breaker opened (true), or closed again (false). */
 void gw_metrics_breaker(bool open);
 void gw_metrics_inflight(int delta);
+/* Posted messages being judged or waiting for a judging thread; the judging threads. */
+void gw_metrics_judging(int delta);
+void gw_metrics_workers(unsigned n);
 void gw_metrics_connections(int delta);
 void gw_metrics_refusal(enum gw_refusal what);
 

@@ -6,8 +6,12 @@
  * keeps a request whose connection closes meanwhile, and evhttp_send_reply()
  * then only frees it, so every request is answered exactly once.
  *
- * A posted message is judged first (ijw_validate). Then: its sender must be
- * the caller (403), its receiver a party (422). A rejected message is
+ * A posted message is judged first (ijw_validate) on a judging thread
+ * (gw_judges.h), holding the configuration it came under, while this
+ * thread goes on with other requests; the region's checks run there too.
+ * Routing, answers, metrics, the log and the audit stay here, and a message
+ * with the judges counts as in flight. Then: its sender must be the caller
+ * (403), its receiver a party (422). A rejected message is
  * answered 422 with its findings, and its retour message (0001) goes to the
  * caller's inbox. An accepted one is stored, durably, before 201; when the
  * receiver lets the gateway answer for it (retour = auto) the retour message
@@ -43,6 +47,7 @@
 #include <openssl/sha.h>
 
 #include "gw_guard.h"
+#include "gw_judges.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
 #include "gw_products.h"
@@ -70,7 +75,7 @@ struct gw_server {
 	gw_guard *guard;
 	pthread_mutex_t cfg_mu; /* cfg is read by the delivery thread too */
 	struct gw_config *cfg;
-	ijw_schemas *schemas;
+	gw_judges *judges;
 	ijw_products *ledger_products; /* the product table the ledger judges by, from the start */
 	gw_keyring *keys;              /* store_key: the stores' keys, read again at a reload */
 	gw_writer *writer;
@@ -80,6 +85,7 @@ struct gw_server {
 	struct event *crl_due; /* the earliest nextUpdate of the CRLs, or the next retry */
 	struct event *minute;  /* counts the failed handshakes left out of the log */
 	unsigned inflight;     /* requests waiting for the store */
+	unsigned judging;      /* posted messages with the judges */
 	unsigned unsent;       /* requests whose answer is not yet written out */
 	bool stopping;
 };
@@ -91,7 +97,12 @@ struct pending {
 	struct gw_job job;
 	struct gw_party caller;
 	char cert[65], remote[64];
-	/* POST /v1/berichten */
+	/* POST /v1/berichten: judged by the configuration of its time, and by the judges */
+	struct gw_config *cfg; /* held (gw_config_hold) */
+	struct gw_task task;
+	ijw_rc judged; /* what judging (or the region's checks) returned */
+	char why[256]; /* IJW_ESCHEMA: why */
+	bool receiver_known;
 	ijw_doc *doc;
 	ijw_findings *findings;
 	ijw_findings *advice;    /* of the region's checks set to advise */
@@ -267,6 +278,7 @@ pending_free(struct pending *p)
 {
 	size_t len = p->len;
 
+	gw_config_free(p->cfg);
 	ijw_doc_free(p->doc);
 	ijw_findings_free(p->findings);
 	ijw_findings_free(p->advice);
@@ -317,7 +329,7 @@ maybe_exit(gw_server *s)
 {
 	const struct timeval soon = {0, 20000};
 
-	if (!s->stopping || s->inflight || s->unsent)
+	if (!s->stopping || s->inflight || s->judging || s->unsent)
 		return;
 	if (!gw_guard_writing(s->guard))
 		event_base_loopexit(s->base, NULL);
@@ -793,9 +805,8 @@ reject_message(gw_server *s, struct pending *p, bool receiver_known)
  * finding (TR381) where a code has no translation.
  */
 static ijw_rc
-regional(gw_server *s, struct pending *p)
+regional(const ijw_products *table, struct pending *p)
 {
-	const ijw_products *table = s->cfg->products;
 	enum ijw_type type = ijw_doc_type(p->doc);
 	enum ijw_vocabulary to = p->to.product_codes == GW_CODES_LEGACY ? IJW_LEGACY : IJW_PROFILE;
 	bool changed;
@@ -854,45 +865,90 @@ original_found(struct gw_job *job)
 	accept_message(p, true);
 }
 
+/* Hands p to the judges: run() in a worker, then done() here; in flight meanwhile. */
 static void
-post_message(gw_server *s, struct pending *p)
+judge_later(struct pending *p, void (*run)(struct gw_task *, ijw_schemas *),
+            void (*done)(struct gw_task *))
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(p->req);
-	struct ijw_validate_opts opts;
-	struct ijw_route route;
-	const struct ijw_msgdef *def;
-	char detail[128];
-	bool receiver_known;
-	ijw_rc rc;
+	p->task.bytes = p->len;
+	p->task.run = run;
+	p->task.done = done;
+	p->task.ctx = p;
+	p->srv->judging++;
+	gw_metrics_judging(1);
+	gw_judges_submit(p->srv->judges, &p->task);
+}
 
-	ijw_validate_opts_init(&opts);
-	opts.limits.max_bytes = s->cfg->max_message_bytes;
-	p->len = evbuffer_get_length(in);
-	gw_log(GW_LOG_DEBUG, "message_received", "from=%s bytes=%zu", p->caller.code, p->len);
-	p->body = evbuffer_pullup(in, -1);
-	if (!(p->findings = ijw_findings_new()) || (p->len && !p->body)) {
-		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
-		pending_free(p);
+/* Back from the judges: the request is answered, or with the store, and the server may stop. */
+static void
+judged_back(gw_server *s)
+{
+	s->judging--;
+	gw_metrics_judging(-1);
+	maybe_exit(s);
+}
+
+/* The message passed judging and the region's checks, or has findings: rejected or stored. */
+static void
+decide(gw_server *s, struct pending *p)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
+
+	if (ijw_findings_count(p->findings)) {
+		reject_message(s, p, p->receiver_known);
 		return;
 	}
-	rc = ijw_validate(s->schemas, p->body ? p->body : "", p->len, &opts, &p->doc, p->findings);
-	if (rc) {
-		reply_error(p->req, 500, "internal error", "the message could not be judged: %s",
-		            rc == IJW_ESCHEMA ? ijw_schemas_error(s->schemas) : ijw_strerror(rc));
-		pending_free(p);
+	if (def->retour && p->cfg->products) {
+		/* The heen message: from this one's receiver, its identification in the header. */
+		ijw_buf_init(&p->job.body, 1u << 30);
+		snprintf(p->job.party, sizeof p->job.party, "%s", p->route.to);
+		snprintf(p->job.type, sizeof p->job.type, "%s", ijw_msgdef(def->pair)->name);
+		ijw_node_text(ijw_node_at(ijw_doc_root(p->doc),
+		                          "Header/BerichtIdentificatie/Identificatie"),
+		              p->job.identificatie, sizeof p->job.identificatie);
+		submit(p, GW_JOB_ORIGINAL, original_found);
 		return;
 	}
-	SHA256(p->body, p->len, p->sha256);
-	if (!p->doc) {
-		/* Not an iJw message at all: nothing to route, nothing to answer with. */
-		count_findings(p->findings);
-		snprintf(detail, sizeof detail, "%s", ijw_findings_get(p->findings, 0)->rule);
-		audit(s, p, "rejected", detail);
-		reply_rejected(p, 422, 0);
+	accept_message(p, false);
+}
+
+/* In a worker: the region's checks, with the table of the message's configuration. */
+static void
+regional_run(struct gw_task *t, ijw_schemas *schemas)
+{
+	struct pending *p = t->ctx;
+
+	(void)schemas;
+	p->judged = regional(p->cfg->products, p);
+}
+
+static void
+regional_done(struct gw_task *t)
+{
+	struct pending *p = t->ctx;
+	gw_server *s = p->srv;
+
+	if (p->judged) {
+		reply_error(p->req, 500, "internal error",
+		            "the message could not be translated: %s", ijw_strerror(p->judged));
 		pending_free(p);
-		return;
+	} else {
+		decide(s, p);
 	}
-	def = ijw_msgdef(ijw_doc_type(p->doc));
+	judged_back(s);
+}
+
+/*
+ * A judged message: its sender must be the caller (403), its receiver a
+ * party (422); then the region's checks, in a worker again, when there is a
+ * product table and no finding yet.
+ */
+static void
+route_message(gw_server *s, struct pending *p)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(ijw_doc_type(p->doc));
+	struct ijw_route route;
+
 	ijw_doc_route(p->doc, &route);
 	if (route.from[0] && strcmp(route.from, p->caller.code) != 0) {
 		audit(s, p, "forbidden", route.from);
@@ -912,8 +968,8 @@ post_message(gw_server *s, struct pending *p)
 		return;
 	}
 	p->route = route;
-	receiver_known = route.to[0] && party_copy(s, route.to, &p->to);
-	if (!receiver_known && !ijw_findings_count(p->findings)) {
+	p->receiver_known = route.to[0] && party_copy(s, route.to, &p->to);
+	if (!p->receiver_known && !ijw_findings_count(p->findings)) {
 		reply_error(p->req, 422, "unknown receiver",
 		            "the Ontvanger of this %s, %s, is not a party of this gateway",
 		            def->name, route.to);
@@ -921,28 +977,69 @@ post_message(gw_server *s, struct pending *p)
 		pending_free(p);
 		return;
 	}
-	if (!ijw_findings_count(p->findings) && s->cfg->products && (rc = regional(s, p))) {
-		reply_error(p->req, 500, "internal error",
-		            "the message could not be translated: %s", ijw_strerror(rc));
+	if (!ijw_findings_count(p->findings) && p->cfg->products)
+		judge_later(p, regional_run, regional_done);
+	else
+		decide(s, p);
+}
+
+/* In a worker: the message judged (ijw_validate), and its SHA-256. */
+static void
+judge_run(struct gw_task *t, ijw_schemas *schemas)
+{
+	struct pending *p = t->ctx;
+	struct ijw_validate_opts opts;
+
+	ijw_validate_opts_init(&opts);
+	opts.limits.max_bytes = p->cfg->max_message_bytes;
+	p->judged =
+	        ijw_validate(schemas, p->body ? p->body : "", p->len, &opts, &p->doc, p->findings);
+	if (p->judged == IJW_ESCHEMA)
+		snprintf(p->why, sizeof p->why, "%s", ijw_schemas_error(schemas));
+	SHA256(p->body, p->len, p->sha256);
+}
+
+/* Back from judging: a failure or no iJw message at all is answered here, the rest routed. */
+static void
+judge_done(struct gw_task *t)
+{
+	struct pending *p = t->ctx;
+	gw_server *s = p->srv;
+
+	if (p->judged) {
+		reply_error(p->req, 500, "internal error", "the message could not be judged: %s",
+		            p->judged == IJW_ESCHEMA ? p->why : ijw_strerror(p->judged));
+		pending_free(p);
+	} else if (!p->doc) {
+		char detail[128];
+
+		/* Not an iJw message at all: nothing to route, nothing to answer with. */
+		count_findings(p->findings);
+		snprintf(detail, sizeof detail, "%s", ijw_findings_get(p->findings, 0)->rule);
+		audit(s, p, "rejected", detail);
+		reply_rejected(p, 422, 0);
+		pending_free(p);
+	} else {
+		route_message(s, p);
+	}
+	judged_back(s);
+}
+
+static void
+post_message(gw_server *s, struct pending *p)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(p->req);
+
+	p->len = evbuffer_get_length(in);
+	gw_log(GW_LOG_DEBUG, "message_received", "from=%s bytes=%zu", p->caller.code, p->len);
+	p->body = evbuffer_pullup(in, -1);
+	if (!(p->findings = ijw_findings_new()) || (p->len && !p->body)) {
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
 		pending_free(p);
 		return;
 	}
-	if (ijw_findings_count(p->findings)) {
-		reject_message(s, p, receiver_known);
-		return;
-	}
-	if (def->retour && s->cfg->products) {
-		/* The heen message: from this one's receiver, its identification in the header. */
-		ijw_buf_init(&p->job.body, 1u << 30);
-		snprintf(p->job.party, sizeof p->job.party, "%s", route.to);
-		snprintf(p->job.type, sizeof p->job.type, "%s", ijw_msgdef(def->pair)->name);
-		ijw_node_text(ijw_node_at(ijw_doc_root(p->doc),
-		                          "Header/BerichtIdentificatie/Identificatie"),
-		              p->job.identificatie, sizeof p->job.identificatie);
-		submit(p, GW_JOB_ORIGINAL, original_found);
-		return;
-	}
-	accept_message(p, false);
+	p->cfg = gw_config_hold(s->cfg);
+	judge_later(p, judge_run, judge_done);
 }
 
 /* ---- the inbox ---- */
@@ -1297,7 +1394,8 @@ on_grace(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	gw_log(GW_LOG_WARN, "stop_grace_over", "in_flight=%u unsent=%u", s->inflight, s->unsent);
+	gw_log(GW_LOG_WARN, "stop_grace_over", "in_flight=%u judging=%u unsent=%u",
+	       s->inflight + s->judging, s->judging, s->unsent);
 	event_base_loopexit(s->base, NULL);
 }
 
@@ -1311,7 +1409,9 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	if (s->stopping)
 		return;
 	s->stopping = true;
-	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u", (int)sig, s->inflight);
+	/* in flight: with the store or with the judges; judging: the latter */
+	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u judging=%u", (int)sig,
+	       s->inflight + s->judging, s->judging);
 	if (s->sock) {
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
@@ -1352,9 +1452,9 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (strcmp(c->listen, s->cfg->listen) || c->port != s->cfg->port ||
-	    strcmp(c->store, s->cfg->store))
+	    strcmp(c->store, s->cfg->store) || c->workers != s->cfg->workers)
 		gw_log(GW_LOG_WARN, "reload_partial",
-		       "what=\"listen, port and store take effect at a restart\"");
+		       "what=\"listen, port, store and workers take effect at a restart\"");
 	guard_limits(c, &limits);
 	gw_guard_set_limits(s->guard, &limits);
 	pthread_mutex_lock(&s->cfg_mu);
@@ -1363,6 +1463,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	pthread_mutex_unlock(&s->cfg_mu);
 	use_ctx(s, ctx);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
+	/* freed here, or by the last message judged by it */
 	gw_config_free(old);
 	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
 }
@@ -1370,7 +1471,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 /* ---- life ---- */
 
 gw_server *
-gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err, size_t errlen)
+gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 {
 	gw_server *s = calloc(1, sizeof *s);
 	gw_store *ws = NULL, *ps = NULL;
@@ -1389,7 +1490,6 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	}
 	s->cfg = c;
 	s->ssl = ssl;
-	s->schemas = schemas;
 	pthread_mutex_init(&s->cfg_mu, NULL);
 	evthread_use_pthreads();
 	/* Descriptors are connections: take what the hard limit allows. */
@@ -1406,7 +1506,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		snprintf(err, errlen, "cannot make the event loop");
 		goto fail;
 	}
+	/* the writer's store holds the claim for the daemon's life */
 	if (!(ws = gw_store_open(c->store, c->base_dir, err, errlen)) ||
+	    gw_store_claim(ws, err, errlen) ||
 	    !(ps = gw_store_open(c->store, c->base_dir, err, errlen)))
 		goto fail;
 	if (c->ledger_key[0] && gw_store_load_ledger_key(ws, c->ledger_key, err, errlen))
@@ -1440,6 +1542,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 		goto fail;
 	}
 	ws = NULL;
+	if (!(s->judges = gw_judges_start(s->base, (unsigned)c->workers, err, errlen)))
+		goto fail;
+	gw_metrics_workers((unsigned)c->workers);
 	evhttp_set_bevcb(s->http, new_connection, s);
 	evhttp_set_gencb(s->http, on_request, s);
 	/* Every method reaches the handler, which answers 405 where it does not fit. */
@@ -1474,8 +1579,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err
 	signal(SIGPIPE, SIG_IGN);
 	crl_schedule(s);
 	gw_metrics_start((int64_t)time(NULL));
-	gw_log(GW_LOG_INFO, "listening", "address=%s port=%u parties=%zu max_connections=%u", host,
-	       port, c->nparties, limits.max_connections);
+	gw_log(GW_LOG_INFO, "listening",
+	       "address=%s port=%u parties=%zu max_connections=%u workers=%lu", host, port,
+	       c->nparties, limits.max_connections, c->workers);
 	return s;
 fail:
 	gw_store_close(ws);
@@ -1488,7 +1594,13 @@ int
 gw_server_run(gw_server *s)
 {
 	event_base_dispatch(s->base);
-	/* The store's queue is empty by now; the delivery thread ends its attempt. */
+	/*
+	 * Messages still with the judges (after the grace of a stop) are judged
+	 * and handed to the store; the store's queue is empty by now, or
+	 * finished here; the delivery thread ends its attempt.
+	 */
+	gw_judges_stop(s->judges);
+	s->judges = NULL;
 	gw_writer_stop(s->writer);
 	s->writer = NULL;
 	gw_push_stop(s->push);
@@ -1503,6 +1615,8 @@ gw_server_free(gw_server *s)
 {
 	if (!s)
 		return;
+	if (s->judges)
+		gw_judges_stop(s->judges);
 	if (s->writer)
 		gw_writer_stop(s->writer);
 	if (s->push)

@@ -2,8 +2,10 @@
  * gw_server.h: the HTTPS server of `ijw-gateway serve`.
  *
  * libevent's evhttp over OpenSSL bufferevents, one event loop thread: TLS,
- * HTTP, authorisation and judging messages run here; the store has a thread
- * of its own (gw_writer.h) and so has push delivery (gw_push.h). The API:
+ * HTTP, authorisation, routing and answering run here; posted messages are
+ * judged on a pool of threads (gw_judges.h, `workers`), the store has a
+ * thread of its own (gw_writer.h) and so has push delivery (gw_push.h). The
+ * API:
  *
  *	POST /v1/berichten            an iJw message from the caller
  *	GET  /v1/berichten            the caller's inbox, oldest first
@@ -24,18 +26,16 @@
 #include <openssl/ssl.h>
 
 #include "gw_config.h"
-#include "ijw_schema.h"
 
 typedef struct gw_server gw_server;
 
 /*
  * A server for configuration c, which it takes over (and frees), with TLS
- * context ssl (also taken over) and the compiled schemas (borrowed): opens
- * the store, starts the writer and the delivery worker, and binds the
- * listening socket. NULL with the reason in err.
+ * context ssl (also taken over): opens the store, starts the writer, the
+ * delivery worker and the judging threads (each compiles the schemas), and
+ * binds the listening socket. NULL with the reason in err.
  */
-gw_server *gw_server_new(struct gw_config *c, SSL_CTX *ssl, ijw_schemas *schemas, char *err,
-                         size_t errlen);
+gw_server *gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen);
 
 /*
  * Serves until SIGTERM or SIGINT: then stops accepting, answers what is in

@@ -7,12 +7,15 @@
  * scheme ("postgresql:", ...) is refused with a reason.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -27,6 +30,7 @@ struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
 	char *path;
+	int claim; /* the descriptor that holds gw_store_claim()'s lock, or -1 */
 	unsigned char key[64];
 	size_t keylen;
 	const ijw_products *products;
@@ -71,8 +75,8 @@ aad_of(int64_t id, bool translated, unsigned char aad[10])
 
 /* Seals len bytes of message id under key into out, or opens them (sealed under key). */
 static int
-crypt(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
-      size_t len, struct ijw_buf *out)
+cipher(gw_store *s, bool seal, int64_t id, bool translated, const char *key, const void *data,
+       size_t len, struct ijw_buf *out)
 {
 	unsigned char aad[10];
 	char why[400];
@@ -111,13 +115,13 @@ seal(void *ctx, struct gw_stored *row)
 		if (!data[i])
 			continue;
 		if (row->key[0]) {
-			if (crypt(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
+			if (cipher(s, false, row->id, i, row->key, data[i], len[i], &s->plain[i]))
 				return -1;
 			data[i] = s->plain[i].data ? s->plain[i].data : "";
 			len[i] = s->plain[i].len;
 		}
 		/* both under the one key named, whatever a reload does meanwhile */
-		if (crypt(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
+		if (cipher(s, true, row->id, i, key, data[i], len[i], &s->sealed[i]))
 			return -1;
 	}
 	row->body = s->sealed[0].data;
@@ -141,7 +145,7 @@ open_into(gw_store *s, const struct gw_msg *m, bool translated, const struct ijw
 	ijw_rc rc;
 
 	if (m->body_key[0])
-		return crypt(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
+		return cipher(s, false, m->id, translated, m->body_key, raw->data, raw->len, body)
 		               ? GW_STORE_ERROR
 		               : GW_STORE_OK;
 	if (raw->len && (rc = ijw_buf_add(body, raw->data, raw->len))) {
@@ -211,13 +215,15 @@ is_scheme(const char *spec, size_t len, const char *name)
 	return strlen(name) == len && strncasecmp(spec, name, len) == 0;
 }
 
-gw_store *
-gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
+/* Opens the store spec names; existing: a SQLite file must be there already. */
+static gw_store *
+open_spec(const char *spec, const char *base_dir, bool existing, char *err, size_t errlen)
 {
 	const struct gw_store_backend *be = &gw_store_sqlite;
 	const char *path = spec ? spec : "";
 	size_t n = scheme_len(path);
 	char *full = NULL;
+	struct stat st;
 	gw_store *s;
 
 	if (n && is_scheme(path, n, "sqlite")) {
@@ -247,12 +253,19 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		snprintf(full, size, "%s/%s", base_dir, path);
 		path = full;
 	}
+	if (existing && strcmp(path, ":memory:") != 0 && stat(path, &st) != 0) {
+		gw_store_say(err, errlen, "%s",
+		             errno == ENOENT ? "no such store" : strerror(errno));
+		free(full);
+		return NULL;
+	}
 	if (!(s = calloc(1, sizeof *s))) {
 		gw_store_say(err, errlen, "store %s: out of memory", spec);
 		free(full);
 		return NULL;
 	}
 	s->be = be;
+	s->claim = -1;
 	for (size_t i = 0; i < 2; i++) {
 		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
 		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
@@ -268,6 +281,69 @@ gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	return s;
+}
+
+gw_store *
+gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen)
+{
+	return open_spec(spec, base_dir, false, err, errlen);
+}
+
+gw_store *
+gw_store_open_existing(const char *spec, const char *base_dir, char *err, size_t errlen)
+{
+	return open_spec(spec, base_dir, true, err, errlen);
+}
+
+/* Where in s, from p up to end, name= begins a query parameter, case aside; or NULL. */
+static const char *
+param(const char *s, const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; p + n <= end; p++)
+		if ((p > s && (p[-1] == '?' || p[-1] == '&')) && strncasecmp(p, name, n) == 0)
+			return p;
+	return NULL;
+}
+
+const char *
+gw_store_spec_shown(const char *spec, char *out, size_t size)
+{
+	const char *host = strstr(spec, "://"), *end, *at = NULL, *colon = NULL, *p, *q;
+	struct ijw_buf b;
+
+	if (!host || host != spec + scheme_len(spec)) {
+		snprintf(out, size, "%s", spec);
+		return out;
+	}
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	for (p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	for (p = host; at && p < at && !colon; p++)
+		if (*p == ':')
+			colon = p;
+	ijw_buf_init(&b, strlen(spec) + 64);
+	if (colon) {
+		ijw_buf_add(&b, spec, (size_t)(colon + 1 - spec));
+		ijw_buf_addstr(&b, "***");
+		p = at;
+	} else {
+		p = spec;
+	}
+	end = spec + strlen(spec);
+	while ((q = param(spec, p, end, "password="))) {
+		q += strlen("password=");
+		ijw_buf_add(&b, p, (size_t)(q - p));
+		ijw_buf_addstr(&b, "***");
+		p = q + strcspn(q, "&#");
+	}
+	ijw_buf_addstr(&b, p);
+	snprintf(out, size, "%s", ijw_buf_str(&b));
+	ijw_buf_free(&b);
+	return out;
 }
 
 int
@@ -294,6 +370,14 @@ gw_store_path(const gw_store *s)
 	return s->path;
 }
 
+enum gw_store_rc
+gw_store_claim(gw_store *s, char *err, size_t errlen)
+{
+	if (!s->be->claim || s->claim >= 0)
+		return GW_STORE_OK;
+	return s->be->claim(s->path, &s->claim, err, errlen) ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
 void
 gw_store_close(gw_store *s)
 {
@@ -301,6 +385,8 @@ gw_store_close(gw_store *s)
 		return;
 	OPENSSL_cleanse(s->key, sizeof s->key);
 	s->be->close(s->h);
+	if (s->claim >= 0)
+		close(s->claim);
 	scratch_free(s);
 	free(s->path);
 	free(s);
@@ -451,7 +537,7 @@ open_each(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 	if (!m->body_key[0])
 		return o->each(o->ctx, m, body, len);
 	ijw_buf_init(&plain, SCRATCH_MAX);
-	r = crypt(o->s, false, m->id, false, m->body_key, body, len, &plain)
+	r = cipher(o->s, false, m->id, false, m->body_key, body, len, &plain)
 	            ? -1
 	            : o->each(o->ctx, m, plain.data ? plain.data : "", plain.len);
 	OPENSSL_cleanse(plain.data, plain.len);
@@ -760,4 +846,190 @@ const char *
 gw_store_error(const gw_store *s)
 {
 	return s->err[0] ? s->err : s->be->error(s->h);
+}
+
+/* ---- a copy of a whole store ---- */
+
+static const char *const table_names[GW_TABLES] = {
+        [GW_TABLE_MESSAGES] = "messages", [GW_TABLE_DELIVERIES] = "deliveries",
+        [GW_TABLE_ATTEMPTS] = "attempts", [GW_TABLE_AUDIT] = "audit",
+        [GW_TABLE_LEDGER] = "ledger",
+};
+
+const char *
+gw_store_table_name(enum gw_table t)
+{
+	return t < GW_TABLES ? table_names[t] : "none";
+}
+
+/* The rows of a table as they pass: counted, hashed, and loaded into to (when not NULL). */
+struct rows {
+	EVP_MD_CTX *md;
+	gw_store *to;
+	enum gw_table t;
+	size_t n;
+	bool failed; /* to's load failed */
+};
+
+static int
+rows_each(void *ctx, const struct gw_row *r)
+{
+	struct rows *w = ctx;
+
+	hash_u64(w->md, r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct gw_cell *c = &r->cell[i];
+		unsigned char kind = (unsigned char)c->kind;
+
+		EVP_DigestUpdate(w->md, &kind, 1);
+		if (c->kind == GW_CELL_INT) {
+			hash_u64(w->md, (uint64_t)c->i);
+		} else if (c->kind != GW_CELL_NULL) {
+			hash_u64(w->md, c->len);
+			EVP_DigestUpdate(w->md, c->p, c->len);
+		}
+	}
+	w->n++;
+	if (w->to && w->to->be->load(w->to->h, w->t, r)) {
+		w->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Passes the rows of table t of s through rows_each into w: their count and hash. */
+static enum gw_store_rc
+rows_of(gw_store *s, enum gw_table t, struct rows *w, unsigned char sha256[32])
+{
+	enum gw_store_rc rc;
+
+	w->t = t;
+	w->n = 0;
+	if (EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1) {
+		gw_store_say(s->err, sizeof s->err, "%s: cannot hash", table_names[t]);
+		return GW_STORE_ERROR;
+	}
+	if ((rc = s->be->dump(s->h, t, rows_each, w)))
+		return rc;
+	return EVP_DigestFinal_ex(w->md, sha256, NULL) == 1 ? GW_STORE_OK : GW_STORE_ERROR;
+}
+
+static int
+any_row(void *ctx, const struct gw_row *r)
+{
+	(void)r;
+	*(bool *)ctx = true;
+	return 1;
+}
+
+/* Copies every table of from into to, in to's transaction and from's snapshot. */
+static enum gw_store_rc
+copy_rows(gw_store *from, gw_store *to, EVP_MD_CTX *md, struct gw_copy_report *r)
+{
+	struct rows w = {.md = md, .to = to};
+	bool found = false;
+
+	for (size_t t = 0; t < GW_TABLES; t++) {
+		if (to->be->dump(to->h, t, any_row, &found)) {
+			gw_store_say(to->err, sizeof to->err, "%s", to->be->error(to->h));
+			return GW_STORE_ERROR;
+		}
+		if (found) {
+			gw_store_say(
+			        to->err, sizeof to->err,
+			        "the store to copy into holds rows already (in %s): a copy goes "
+			        "into an empty store",
+			        table_names[t]);
+			return GW_STORE_ERROR;
+		}
+	}
+	for (size_t t = 0; t < GW_TABLES; t++) {
+		if (rows_of(from, t, &w, r->sha256[t])) {
+			gw_store_say(to->err, sizeof to->err, "reading the store to copy: %s",
+			             gw_store_error(from));
+			return GW_STORE_ERROR;
+		}
+		if (w.failed) {
+			gw_store_say(to->err, sizeof to->err, "%s", to->be->error(to->h));
+			return GW_STORE_ERROR;
+		}
+		r->rows[t] = w.n;
+	}
+	return GW_STORE_OK;
+}
+
+/* Reads to back: every table as r says the source's is, and its audit chain intact. */
+static enum gw_store_rc
+check_copy(gw_store *to, EVP_MD_CTX *md, struct gw_copy_report *r)
+{
+	struct rows w = {.md = md};
+	unsigned char sha256[32], head[GW_AUDIT_HASH];
+	char why[256] = "";
+	int64_t bad = 0;
+
+	for (size_t t = 0; t < GW_TABLES; t++) {
+		if (rows_of(to, t, &w, sha256)) {
+			snprintf(why, sizeof why, "%s", gw_store_error(to));
+			gw_store_say(to->err, sizeof to->err, "reading the copy: %s", why);
+			return GW_STORE_ERROR;
+		}
+		if (w.n != r->rows[t] || memcmp(sha256, r->sha256[t], sizeof sha256) != 0) {
+			r->differs = t;
+			gw_store_say(to->err, sizeof to->err,
+			             "the copy differs in %s: %zu rows were copied, it holds %zu%s",
+			             table_names[t], r->rows[t], w.n,
+			             w.n == r->rows[t] ? ", and their hashes differ" : "");
+			return GW_STORE_ERROR;
+		}
+	}
+	if (gw_store_audit_verify(to, &r->audit, &bad, why, sizeof why, head)) {
+		gw_store_say(to->err, sizeof to->err, "reading the copy's audit log: %s",
+		             to->be->error(to->h));
+		return GW_STORE_ERROR;
+	}
+	if (bad) {
+		r->differs = GW_TABLE_AUDIT;
+		gw_store_say(to->err, sizeof to->err, "the copy's audit log is broken: %s", why);
+		return GW_STORE_ERROR;
+	}
+	return GW_STORE_OK;
+}
+
+enum gw_store_rc
+gw_store_copy(gw_store *from, gw_store *to, struct gw_copy_report *r)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	enum gw_store_rc rc = GW_STORE_ERROR;
+
+	memset(r, 0, sizeof *r);
+	r->differs = GW_TABLES;
+	to->err[0] = '\0';
+	if (!md) {
+		gw_store_say(to->err, sizeof to->err, "copy: out of memory");
+		return GW_STORE_ERROR;
+	}
+	if (call(from)->snapshot(from->h)) {
+		gw_store_say(to->err, sizeof to->err, "reading the store to copy: %s",
+		             gw_store_error(from));
+		goto done;
+	}
+	if (call(to)->begin(to->h)) {
+		gw_store_say(to->err, sizeof to->err, "%s", to->be->error(to->h));
+		from->be->rollback(from->h);
+		goto done;
+	}
+	rc = copy_rows(from, to, md, r);
+	from->be->rollback(from->h);
+	if (rc) {
+		to->be->rollback(to->h);
+		goto done;
+	}
+	if ((rc = to->be->commit(to->h))) {
+		gw_store_say(to->err, sizeof to->err, "%s", to->be->error(to->h));
+		goto done;
+	}
+	rc = check_copy(to, md, r);
+done:
+	EVP_MD_CTX_free(md);
+	return rc;
 }

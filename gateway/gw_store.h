@@ -255,8 +255,28 @@ struct gw_store_backend {
 	 */
 	enum gw_store_rc (*dump)(void *h, enum gw_table t,
 	                         int (*each)(void *ctx, const struct gw_row *r), void *ctx);
-	/* Inserts row r into table t as it is, in the caller's transaction (begin, commit). */
+	/*
+	 * Inserts row r into table t as it is, in the caller's transaction
+	 * (begin, commit); when it fails, the transaction is rolled back.
+	 */
 	enum gw_store_rc (*load)(void *h, enum gw_table t, const struct gw_row *r);
+	/*
+	 * Begins a transaction that writes nothing and in which every read sees
+	 * the store as it was at its start, whatever others write meanwhile
+	 * (SQLite: a read transaction in WAL; PostgreSQL: REPEATABLE READ, READ
+	 * ONLY), and takes no lock that holds a writer up; rollback ends it.
+	 */
+	enum gw_store_rc (*snapshot)(void *h);
+	/* Ends the transaction of begin or snapshot, undoing what it wrote. */
+	enum gw_store_rc (*rollback)(void *h);
+	/*
+	 * Takes a lock on the store at path that holds while the descriptor
+	 * *fd stays open, so that one process at a time serves it; -1 with the
+	 * reason (and the pid of the holder, when known) in err when another
+	 * open descriptor holds it. *fd is -1 when there is nothing to hold (a
+	 * store in memory). NULL for a backend that several gateways share.
+	 */
+	int (*claim)(const char *path, int *fd, char *err, size_t errlen);
 	const char *(*error)(const void *h);
 };
 
@@ -269,6 +289,16 @@ extern const struct gw_store_backend gw_store_sqlite;
  * schema. NULL on failure, with the reason in err.
  */
 gw_store *gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen);
+/*
+ * As gw_store_open, but a SQLite file that is not there is refused ("no
+ * such store") instead of made: for a store that is to be read.
+ */
+gw_store *gw_store_open_existing(const char *spec, const char *base_dir, char *err, size_t errlen);
+/*
+ * spec as it may be shown to people, into out (size bytes), which it
+ * returns: the password of a URL (user:PASSWORD@, password=...) as "***".
+ */
+const char *gw_store_spec_shown(const char *spec, char *out, size_t size);
 void gw_store_close(gw_store *s);
 /*
  * Opens the store's file anew and, when that works, closes the old handle:
@@ -284,6 +314,15 @@ int gw_store_reopen(gw_store *s, char *err, size_t errlen);
 enum gw_store_rc gw_store_probe(gw_store *s);
 /* The store's file, as opened. */
 const char *gw_store_path(const gw_store *s);
+/*
+ * Claims the store for this process while s is open (a reopen keeps the
+ * claim): a second claim of the same SQLite store, by this process or
+ * another, fails with the reason and the pid of the holder in err. The
+ * gateway claims its store, so that two never serve one file; commands that
+ * work on a live store do not. A store several gateways share (PostgreSQL)
+ * needs no claim.
+ */
+enum gw_store_rc gw_store_claim(gw_store *s, char *err, size_t errlen);
 
 /*
  * Puts n messages in one durable transaction, in order: new ones are stored
@@ -405,6 +444,38 @@ enum gw_store_rc gw_store_ledger_compare(gw_store *a, gw_store *b, size_t *n, si
 /* A transaction of the caller's, for many ledger writes at once. */
 enum gw_store_rc gw_store_begin(gw_store *s);
 enum gw_store_rc gw_store_commit(gw_store *s);
+
+/* The name of table t: "messages", "deliveries", "attempts", "audit", "ledger". */
+const char *gw_store_table_name(enum gw_table t);
+
+/* What gw_store_copy() found, table by table (enum gw_table). */
+struct gw_copy_report {
+	size_t rows[GW_TABLES];              /* rows copied */
+	unsigned char sha256[GW_TABLES][32]; /* over the source's rows, as said below */
+	size_t audit;                        /* entries of the copy's audit chain, intact */
+	enum gw_table differs;               /* the table the check failed on, or GW_TABLES */
+};
+
+/*
+ * Copies every row of every table of from into to, as stored (gw_table):
+ * message bytes stay sealed and ledger keys keyed, so neither store needs
+ * a key, and to reads the bodies with the store_key that from reads them
+ * with. to must hold no row (else it is refused, naming the first table
+ * that has one). from is never written: it is read in one snapshot, so a
+ * copy of a live store is the store at one moment. to is written in one
+ * transaction, table by table in the order of their foreign keys, and
+ * read back: each table's count of rows and SHA-256 must be those of from,
+ * and its audit chain must be intact (gw_store_audit_verify).
+ *
+ * The SHA-256 of a table is over its rows in dump order, each as its
+ * number of cells (8 bytes, big-endian), then each cell as a byte of its
+ * kind (enum gw_cell_kind) and, for an integer its 8 bytes, for a text or
+ * bytes their length in 8 bytes and the bytes: no two rows encode alike.
+ *
+ * GW_STORE_OK, or GW_STORE_ERROR with the reason in gw_store_error(to)
+ * and, when the check failed, r->differs the table it failed on.
+ */
+enum gw_store_rc gw_store_copy(gw_store *from, gw_store *to, struct gw_copy_report *r);
 
 /* Why the last call failed. */
 const char *gw_store_error(const gw_store *s);

@@ -9,6 +9,13 @@
  * on a stale snapshot. Listings are read whole before the caller's callback
  * sees them, so the callback may use the same handle.
  *
+ * One gateway serves a file: it holds an flock() on the file PATH-lock
+ * beside it, which names its pid, for as long as it runs (a lock on the
+ * database file itself would be SQLite's to manage, and closing any other
+ * descriptor of it drops POSIX locks). The kernel lets go of it when the
+ * process ends, however it ends. Other processes read and write the file
+ * as before.
+ *
  * The schema is versioned by PRAGMA user_version: migrations[i] takes
  * version i to i + 1 in one transaction. A file of a newer version than this
  * code knows is refused. Every statement is prepared once, at open.
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -114,6 +122,15 @@ static int (*const migrated[SCHEMA_VERSION])(struct sq *h) = {[5] = chain_audit}
 /* The columns of a struct gw_audit, in the order audit_row() reads them. */
 #define AUDIT_COLUMNS "id, at, message, party, cert, remote, action, detail, hash"
 
+/* The columns of each table in the order of enum gw_table's rows. */
+#define MESSAGES_ROW                                                                               \
+	"id, type, sender, receiver, identificatie, answers, received, generated, sha256, body,"   \
+	" translated, acked, advice, body_key"
+#define DELIVERIES_ROW "id, message, receiver, state, attempts, next_attempt, delivered, created"
+#define ATTEMPTS_ROW "id, delivery, at, http_status, error, delivered"
+#define AUDIT_ROW "id, at, party, cert, remote, action, message, detail, hash"
+#define LEDGER_ROW "k, v, message"
+
 enum stmt {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -144,6 +161,18 @@ enum stmt {
 	ST_RESEAL,
 	ST_LAST_AUDIT,
 	ST_AUDIT_SCAN,
+	ST_SNAPSHOT,
+	ST_SNAPSHOT_READ,
+	ST_DUMP_MESSAGES,
+	ST_DUMP_DELIVERIES,
+	ST_DUMP_ATTEMPTS,
+	ST_DUMP_AUDIT,
+	ST_DUMP_LEDGER,
+	ST_LOAD_MESSAGES,
+	ST_LOAD_DELIVERIES,
+	ST_LOAD_ATTEMPTS,
+	ST_LOAD_AUDIT,
+	ST_LOAD_LEDGER,
 	ST_COUNT
 };
 
@@ -205,6 +234,41 @@ static const char *const statements[ST_COUNT] = {
         [ST_MESSAGES] = "SELECT " MSG_COLUMNS ", body FROM messages ORDER BY id",
         [ST_LEDGER_SCAN] = "SELECT k, v FROM ledger WHERE k >= ?1 AND k < ?1 || x'ff'"
                            " ORDER BY k",
+        /* a read transaction sees the file as it is at its first read */
+        [ST_SNAPSHOT] = "BEGIN DEFERRED",
+        [ST_SNAPSHOT_READ] = "SELECT count(*) FROM sqlite_master",
+        [ST_DUMP_MESSAGES] = "SELECT " MESSAGES_ROW " FROM messages ORDER BY id",
+        [ST_DUMP_DELIVERIES] = "SELECT " DELIVERIES_ROW " FROM deliveries ORDER BY id",
+        [ST_DUMP_ATTEMPTS] = "SELECT " ATTEMPTS_ROW " FROM attempts ORDER BY id",
+        [ST_DUMP_AUDIT] = "SELECT " AUDIT_ROW " FROM audit ORDER BY id",
+        /* TEXT compares bytewise (BINARY) */
+        [ST_DUMP_LEDGER] = "SELECT " LEDGER_ROW " FROM ledger ORDER BY k",
+        [ST_LOAD_MESSAGES] =
+                "INSERT INTO messages (" MESSAGES_ROW ")"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        [ST_LOAD_DELIVERIES] = "INSERT INTO deliveries (" DELIVERIES_ROW ")"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [ST_LOAD_ATTEMPTS] =
+                "INSERT INTO attempts (" ATTEMPTS_ROW ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        [ST_LOAD_AUDIT] = "INSERT INTO audit (" AUDIT_ROW ")"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_ROW ") VALUES (?1, ?2, ?3)",
+};
+
+/*
+ * The tables as struct gw_row holds them: the kind of each column (i an
+ * integer, t a text, b bytes), which a cell has unless it is NULL.
+ */
+static const struct {
+	const char *name;
+	const char *kinds;
+	enum stmt dump, load;
+} tables[GW_TABLES] = {
+        [GW_TABLE_MESSAGES] = {"messages", "ittttiiibbbitt", ST_DUMP_MESSAGES, ST_LOAD_MESSAGES},
+        [GW_TABLE_DELIVERIES] = {"deliveries", "iittiiii", ST_DUMP_DELIVERIES, ST_LOAD_DELIVERIES},
+        [GW_TABLE_ATTEMPTS] = {"attempts", "iiiiti", ST_DUMP_ATTEMPTS, ST_LOAD_ATTEMPTS},
+        [GW_TABLE_AUDIT] = {"audit", "iittttitb", ST_DUMP_AUDIT, ST_LOAD_AUDIT},
+        [GW_TABLE_LEDGER] = {"ledger", "tti", ST_DUMP_LEDGER, ST_LOAD_LEDGER},
 };
 
 struct sq {
@@ -534,6 +598,70 @@ fail:
 	free(name);
 	sq_close(h);
 	return NULL;
+}
+
+/* The pid written in the lock file fd, or 0 when it names none. */
+static long
+holder(int fd)
+{
+	char text[24];
+	ssize_t n = pread(fd, text, sizeof text - 1, 0);
+	char *end;
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	pid = strtol(text, &end, 10);
+	return end != text && (*end == '\n' || !*end) && pid > 0 ? pid : 0;
+}
+
+static int
+sq_claim(const char *path, int *fd, char *err, size_t errlen)
+{
+	size_t size = strlen(path) + sizeof "-lock";
+	char *name, pid[24];
+	int n;
+	long other;
+
+	*fd = -1;
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	if (!(name = malloc(size))) {
+		gw_store_say(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	snprintf(name, size, "%s-lock", path);
+	if ((*fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK) {
+			gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		other = holder(*fd);
+		snprintf(pid, sizeof pid, other ? " (pid %ld)" : "", other);
+		gw_store_say(err, errlen,
+		             "store %s is in use by another gateway%s; one SQLite store is served "
+		             "by one gateway: to run several gateways, use a PostgreSQL store",
+		             path, pid);
+		goto fail;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n) {
+		gw_store_say(err, errlen, "%s: %s", name, strerror(errno));
+		goto fail;
+	}
+	free(name);
+	return 0;
+fail:
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	free(name);
+	return -1;
 }
 
 /* The entry of a row of AUDIT_COLUMNS; its texts are SQLite's, valid until st moves. */
@@ -1217,6 +1345,137 @@ sq_rekey(void *vh, const char *key, int64_t *after, size_t limit, gw_store_seal_
 	return GW_STORE_OK;
 }
 
+/* ---- rows of every table, for a copy ---- */
+
+static enum gw_cell_kind
+kind_of(char kind)
+{
+	return kind == 'i' ? GW_CELL_INT : kind == 't' ? GW_CELL_TEXT : GW_CELL_BLOB;
+}
+
+/* Column i of st as a cell of kind; its bytes are SQLite's, valid until st moves. */
+static int
+cell_of(sqlite3_stmt *st, int i, char kind, struct gw_cell *c)
+{
+	memset(c, 0, sizeof *c);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return 0;
+	c->kind = kind_of(kind);
+	if (c->kind == GW_CELL_INT) {
+		c->i = sqlite3_column_int64(st, i);
+		return 0;
+	}
+	c->p = c->kind == GW_CELL_TEXT ? (const void *)sqlite3_column_text(st, i)
+	                               : sqlite3_column_blob(st, i);
+	c->len = (size_t)sqlite3_column_bytes(st, i);
+	/* NULL for bytes of length 0; else out of memory */
+	if (!c->p && c->len == 0 && c->kind == GW_CELL_BLOB)
+		c->p = "";
+	return c->p ? 0 : -1;
+}
+
+static int
+bind_cell(sqlite3_stmt *st, int i, const struct gw_cell *c)
+{
+	switch (c->kind) {
+	case GW_CELL_INT:
+		return sqlite3_bind_int64(st, i, c->i);
+	case GW_CELL_TEXT:
+		return sqlite3_bind_text64(st, i, c->p, c->len, SQLITE_STATIC, SQLITE_UTF8);
+	case GW_CELL_BLOB:
+		return c->len ? sqlite3_bind_blob64(st, i, c->p, c->len, SQLITE_STATIC)
+		              : sqlite3_bind_zeroblob(st, i, 0);
+	default:
+		return sqlite3_bind_null(st, i);
+	}
+}
+
+static enum gw_store_rc
+sq_dump(void *vh, enum gw_table t, int (*each)(void *ctx, const struct gw_row *r), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[tables[t].dump];
+	const char *kinds = tables[t].kinds;
+	struct gw_row r = {.n = strlen(kinds)};
+	char what[64];
+	int rc;
+
+	snprintf(what, sizeof what, "reading the rows of %s", tables[t].name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < r.n; i++)
+			if (cell_of(st, (int)i, kinds[i], &r.cell[i])) {
+				failed(h, what);
+				sqlite3_reset(st);
+				return GW_STORE_ERROR;
+			}
+		if (each(ctx, &r))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		failed(h, what);
+		sqlite3_reset(st);
+		return GW_STORE_ERROR;
+	}
+	sqlite3_reset(st);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_load(void *vh, enum gw_table t, const struct gw_row *r)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[tables[t].load];
+	const char *kinds = tables[t].kinds;
+	char what[64];
+	int rc = 0;
+
+	if (r->n != strlen(kinds)) {
+		gw_store_say(h->err, sizeof h->err, "a row of %s: %zu cells, not %zu",
+		             tables[t].name, r->n, strlen(kinds));
+		return abandon(h);
+	}
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		if (r->cell[i].kind != GW_CELL_NULL && r->cell[i].kind != kind_of(kinds[i])) {
+			sqlite3_clear_bindings(st);
+			gw_store_say(h->err, sizeof h->err,
+			             "a row of %s: cell %zu is of another kind than its column",
+			             tables[t].name, i + 1);
+			return abandon(h);
+		}
+		rc = bind_cell(st, (int)i + 1, &r->cell[i]);
+	}
+	rc = rc || run(st);
+	/* the cells are the caller's: no pointer to them outlives the call */
+	sqlite3_clear_bindings(st);
+	snprintf(what, sizeof what, "writing a row of %s", tables[t].name);
+	return rc ? rollback(h, what) : GW_STORE_OK;
+}
+
+/* A read transaction: the dumps in it see the file as it was at its start. */
+static enum gw_store_rc
+sq_snapshot(void *vh)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_SNAPSHOT_READ];
+	int rc;
+
+	if (run(h->st[ST_SNAPSHOT]))
+		return rollback(h, "beginning a snapshot");
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? GW_STORE_OK : rollback(h, "beginning a snapshot");
+}
+
+static enum gw_store_rc
+sq_rollback(void *vh)
+{
+	struct sq *h = vh;
+
+	if (sqlite3_get_autocommit(h->db))
+		return GW_STORE_OK;
+	return run(h->st[ST_ROLLBACK]) ? failed(h, "rolling back") : GW_STORE_OK;
+}
+
 static enum gw_store_rc
 sq_begin(void *vh)
 {
@@ -1276,5 +1535,10 @@ const struct gw_store_backend gw_store_sqlite = {
         .audit = sq_audit,
         .rekey = sq_rekey,
         .audit_scan = sq_audit_scan,
+        .dump = sq_dump,
+        .load = sq_load,
+        .snapshot = sq_snapshot,
+        .rollback = sq_rollback,
+        .claim = sq_claim,
         .error = sq_error,
 };

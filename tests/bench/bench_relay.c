@@ -70,9 +70,10 @@
  *   pg/sqlite the rate of gateway pg as a share of gateway sqlite's
  *   cpu       CPU seconds per second of wall time in the measured seconds, of
  *             the server (both daemons of gateway pg x2), of the busiest
- *             gateway event loop (a daemon's first thread, which does TLS and
- *             HTTP; near 1.00 it is the limit), of the load generator (on a
- *             2-core machine, near 1.00 it is itself the limit of the rate),
+ *             gateway event loop (a daemon's first thread, which does TLS,
+ *             HTTP and answering, while the judging threads judge; near 1.00
+ *             it is the limit), of the load generator (on a 2-core machine,
+ *             near 1.00 it is itself the limit of the rate),
  *             of the PostgreSQL server (its postmaster and every process
  *             under it) and of every other process of the machine (others:
  *             work that was not ours took cores, and the figures of that level

@@ -436,10 +436,44 @@ expect 2 "$bin" store rekey -c "$lg/plain.ini"
 has "$tmp/err" 'plain.ini sets no store_key: there is no key to encrypt with'
 expect 2 "$bin" store rekey -c "$lg/gateway.ini" --batch 0
 expect 2 "$bin" store frobnicate -c "$lg/gateway.ini"
-has "$tmp/err" "'frobnicate' is not rekey"
+has "$tmp/err" "'frobnicate' is neither rekey nor copy"
 expect 2 "$bin" store
 expect 0 "$bin" store --help
 has "$tmp/out" '^usage: ijw-gateway store rekey '
+
+# store copy: every table into an empty store, read back and compared; the copy reads
+# with the same store_key
+expect 0 "$bin" store copy --help
+has "$tmp/out" '^       ijw-gateway store copy --from SPEC --to SPEC$'
+expect 2 "$bin" store copy --from "$lg/gateway.db"
+expect 2 "$bin" store copy --to "$tmp/c.db"
+expect 2 "$bin" store copy --from "$lg/gateway.db" --to "$tmp/c.db" extra
+cd "$lg" || exit 1
+expect 0 "$bin" store copy --from gateway.db --to sqlite:copy.db
+cd - >/dev/null || exit 1
+lines "$tmp/out" 6
+has "$tmp/out" '^messages: 17 rows, sha256 [0-9a-f]{64}$'
+has "$tmp/out" '^deliveries: 0 rows, sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$'
+has "$tmp/out" '^audit: [0-9]+ rows, sha256 [0-9a-f]{64}$'
+has "$tmp/out" '^ledger: [0-9]+ rows, sha256 [0-9a-f]{64}$'
+has "$tmp/out" '^copied, checked: every table identical'
+cp "$tmp/out" "$tmp/copied"
+sed 's|^store = .*|store = copy.db|' "$lg/gateway.ini" >"$lg/copy.ini"
+expect 0 "$bin" audit verify -c "$lg/copy.ini"
+expect 0 "$bin" ledger verify -c "$lg/copy.ini"
+has "$tmp/out" 'agrees with the 17 stored messages'
+# a copy of the copy: the same rows and hashes
+expect 0 "$bin" store copy --from "$lg/copy.db" --to "$tmp/copy2.db"
+cmp -s "$tmp/out" "$tmp/copied" || fail "a copy of the copy printed other figures"
+expect 2 "$bin" store copy --from "$lg/gateway.db" --to "$lg/copy.db"
+has "$tmp/err" 'holds rows already \(in messages\)'
+hasnt "$tmp/out" 'rows, sha256'
+expect 2 "$bin" store copy --from "$tmp/none.db" --to "$tmp/new.db"
+has "$tmp/err" "store copy: --from $tmp/none.db: no such store\$"
+[ -e "$tmp/none.db" ] && fail "store copy made the missing source"
+[ -e "$tmp/new.db" ] && fail "store copy made the destination of a missing source"
+expect 2 "$bin" store copy --from 'postgresql://ijw:s3cret@127.0.0.1:1/ijw?password=s3cret' --to "$tmp/new.db"
+hasnt "$tmp/err" 's3cret'
 
 # audit verify: the log's hash chain, intact, then with an entry changed, then one removed
 expect 0 "$bin" audit verify -c "$lg/gateway.ini"
@@ -457,6 +491,11 @@ if command -v sqlite3 >/dev/null; then
 	sqlite3 "$lg/gateway.db" 'DELETE FROM audit WHERE id = 7'
 	expect 1 "$bin" audit verify -c "$lg/gateway.ini"
 	has "$tmp/out" '^audit log broken: entry 7 is missing: the next one is 8 '
+	# a copy is checked by its audit chain too
+	expect 1 "$bin" store copy --from "$lg/gateway.db" --to "$tmp/copy3.db"
+	has "$tmp/err" "store copy: the copy's audit log is broken: entry 7 is missing"
+	has "$tmp/out" '^audit: [0-9]+ rows, sha256 [0-9a-f]{64}$'
+	hasnt "$tmp/out" '^copied'
 else
 	echo "note: no sqlite3 command; skipping audit verify of a changed log"
 fi

@@ -13,7 +13,12 @@ when it could not run at all. Each check prints one line, "ok - ..." or
 "FAIL - ...", so that a failing run says what went wrong. IJW_KEEP_TMP=1
 keeps the files of a failed run (PKI, configuration, store, the daemon's logs).
 
-Standard library only.
+With IJW_TEST_PG set (tests/with-pg sets it to a throw-away PostgreSQL
+server's URL), every PKI's gateway.ini names a database of its own on that
+server as its store, so that the same programs test the PostgreSQL backend;
+store_query() reads either backend.
+
+Standard library only (and the psql command for PostgreSQL).
 """
 import datetime
 import hashlib
@@ -49,6 +54,10 @@ SANITIZER = re.compile(
 # client's side of the handshake is done).
 REFUSED = (ssl.SSLError, ConnectionError, http.client.RemoteDisconnected,
            http.client.BadStatusLine, BrokenPipeError, EOFError, socket.timeout)
+
+
+# A PostgreSQL server's superuser URL (tests/with-pg), or None for SQLite stores.
+PG = os.environ.get("IJW_TEST_PG")
 
 
 class Skip(Exception):
@@ -131,8 +140,8 @@ class Context:
     def pki(self, name="pki", parties=PARTIES):
         return Pki(self, os.path.join(self.tmp, name), parties)
 
-    def daemon(self, pki, name="gateway"):
-        d = Daemon(self, pki, name)
+    def daemon(self, pki, name="gateway", ini=None):
+        d = Daemon(self, pki, name, ini)
         self.daemons.append(d)
         return d
 
@@ -349,6 +358,8 @@ class Pki:
             raise RuntimeError("pki init: " + r.stderr.decode(errors="replace"))
         self.ini_path = os.path.join(directory, "gateway.ini")
         self.ca = CA(directory, self.path("ca.pem"), self.path("ca.key"))
+        if PG:
+            self.ini().set("gateway", "store", pg_database()).save()
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -362,7 +373,9 @@ class Pki:
 
     @property
     def store(self):
-        return self.path(self.ini().section("gateway").get("store", "gateway.db"))
+        """The store: a SQLite file's path, or a PostgreSQL URL."""
+        spec = self.ini().section("gateway").get("store", "gateway.db")
+        return spec if is_pg(spec) else self.path(spec)
 
 
 # ---- the daemon ----
@@ -370,10 +383,12 @@ class Pki:
 class Daemon:
     """`ijw-gateway serve -c DIR/gateway.ini`, its standard error in a file."""
 
-    def __init__(self, ctx, pki, name):
+    def __init__(self, ctx, pki, name, ini=None):
+        """ini: a configuration file of its own, else the PKI's gateway.ini."""
         self.ctx = ctx
         self.pki = pki
         self.name = name
+        self.ini_path = ini or pki.ini_path
         self.proc = None
         self.port = None
         self.runs = 0
@@ -389,7 +404,7 @@ class Daemon:
         self.logs.append(self.log_path)
         self.log_file = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.prefix + [self.ctx.binary, "serve", "-c",
-                                                    self.pki.ini_path],
+                                                    self.ini_path],
                                      stdin=subprocess.DEVNULL, stdout=self.log_file,
                                      stderr=self.log_file)
         m = self.wait_log(r" info listening address=\S+ port=(\d+) ", timeout=timeout)
@@ -747,12 +762,90 @@ class Receiver:
         return set(shas) <= set(self.unique())
 
 
-# ---- the store, read only ----
+# ---- the store ----
+
+def is_pg(spec):
+    return spec.startswith(("postgresql://", "postgres://"))
+
+
+_databases = []
+
+
+def pg_database():
+    """A new, empty database on the server of IJW_TEST_PG; its URL."""
+    name = "ijw_%d_%d" % (os.getpid(), len(_databases) + 1)
+    _databases.append(name)
+    psql(PG, "CREATE DATABASE " + name)
+    return PG.rsplit("/", 1)[0] + "/" + name
+
+
+# psql's separators of fields and rows, and its NULL: bytes no stored text holds
+_FS, _RS, _NULL = "\x1f", "\x1e", "\x1d"
+
+
+def _psql(url, sql, stdin=None):
+    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        "-F", _FS, "-R", _RS, "-P", "null=" + _NULL, "-d", url]
+                       + ([] if stdin else ["-c", sql]), input=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode:
+        raise RuntimeError("psql: %s: %s" % (sql, r.stderr.decode(errors="replace")))
+    out = r.stdout.decode("utf-8", "replace").rstrip("\n")
+    return [row.split(_FS) for row in out.split(_RS) if row]
+
+
+def psql(url, sql):
+    """Rows of sql run by psql on url, as SQLite gives them: NULL as None,
+    integers as int, booleans as 0 or 1, the rest as text."""
+    if not re.match(r"\s*(SELECT|WITH)\b", sql, re.I):
+        return _psql(url, sql)
+    types = [t for _, t in _psql(url, sql, stdin=(sql + " \\gdesc\n").encode())]
+    integer = ("smallint", "integer", "bigint")
+
+    def value(v, t):
+        if v == _NULL:
+            return None
+        if t == "boolean":
+            return int(v == "t")
+        return int(v) if t in integer else v
+    return [tuple(value(v, t) for v, t in zip(row, types)) for row in _psql(url, sql)]
+
+
+def _literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (bool, int)):
+        return str(int(v))
+    return "'" + str(v).replace("'", "''") + "'"
+
 
 def store_query(path, sql, args=()):
+    """Rows of a query on the store (a file, or a PostgreSQL URL); ? for each of args.
+    On PostgreSQL, SQLite's hex(x) reads as upper(encode(x, 'hex'))."""
+    if is_pg(path):
+        parts = sql.split("?")
+        if len(parts) != len(args) + 1:
+            raise ValueError("%d arguments for %s" % (len(args), sql))
+        sql = parts[0] + "".join(_literal(a) + p for a, p in zip(args, parts[1:]))
+        return psql(path, re.sub(r"\bhex\((\w+)\)", r"upper(encode(\1, 'hex'))", sql))
     import sqlite3
     db = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
     try:
         return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def store_change(path, sql):
+    """Runs a statement that changes the store (a file, or a PostgreSQL URL),
+    as a tamperer would; the number of rows it returns (use RETURNING)."""
+    if is_pg(path):
+        return len(_psql(path, sql))
+    import sqlite3
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        n = len(db.execute(sql).fetchall())
+        db.commit()
+        return n
     finally:
         db.close()

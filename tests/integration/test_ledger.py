@@ -430,11 +430,8 @@ def burst(ctx):
              "burst: `ledger verify` after the stop: exit 0, agrees",
              "exit %d: %s" % (r.returncode, out))
 
-    import sqlite3
-    db = sqlite3.connect(pki.store)
-    n = db.execute("UPDATE ledger SET v = 'x' WHERE k = (SELECT MIN(k) FROM ledger)").rowcount
-    db.commit()
-    db.close()
+    n = g.store_change(pki.store, "UPDATE ledger SET v = 'x'"
+                       " WHERE k = (SELECT MIN(k) FROM ledger) RETURNING k")
     r = cli(ctx, "ledger", "verify", "-c", pki.ini_path)
     out = r.stdout.decode(errors="replace")
     ck.check(n == 1 and r.returncode == 1 and "differs" in out,

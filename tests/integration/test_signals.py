@@ -174,8 +174,8 @@ def sigterm(ctx):
     tb = threading.Thread(target=post_big)
     tb.start()
     big_sent.wait(60)
-    # SIGTERM while the event loop judges the 9 MB declaration: it has read
-    # all of it (and said so), and it will store it and answer.
+    # SIGTERM while the 9 MB declaration is judged: the gateway has read all
+    # of it (and said so), and it will store it and answer.
     busy = d.wait_log(r" debug message_received from=%s bytes=%d\b" % (g.AANBIEDER, len(big)),
                       timeout=60) is not None
     d.signal(signal.SIGTERM)

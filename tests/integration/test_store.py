@@ -14,6 +14,12 @@ the privilege to mount: without, this part is skipped, saying so), filled up
 while the daemon runs: /readyz 503 and posts 503; with the space back, 200
 and 201.
 
+On PostgreSQL (IJW_TEST_PG) the same, with a database made read-only
+(default_transaction_read_only, and the gateway's sessions ended so that it
+connects anew); and a failover: while posts stream in, every session of the
+gateway is ended, twice; each post is answered 2xx or 503, and every one
+answered 2xx is in the store.
+
     test_store.py BINARY SOURCE_DIR SHARED_DIR
 """
 import os
@@ -156,7 +162,78 @@ def full_disk(ctx):
         subprocess.run(["umount", disk])
 
 
+def end_sessions(url):
+    """Ends every session of the gateway on the database of url, as a failover does."""
+    db = url.rsplit("/", 1)[1]
+    return g.psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                  " WHERE datname = '%s' AND pid <> pg_backend_pid()" % db)[0][0]
+
+
+def read_only_database(ctx):
+    ck = ctx.checks
+    pki = quiet_pki(ctx, "pki-ro")
+    url = pki.store
+    db = url.rsplit("/", 1)[1]
+    d = ctx.daemon(pki, "ro").start()
+    aan = d.client(g.AANBIEDER)
+    ck.equal(aan.post(ctx.generate("JW315", 1))[0], 201, "a writable database: a post gets 201")
+    g.psql(url, "ALTER DATABASE %s SET default_transaction_read_only = on" % db)
+    try:
+        end_sessions(url)
+        jw315 = ctx.generate("JW315", 2)
+        aan.post(jw315)  # the write that finds the database read-only
+        unwritable_phase(ck, d, aan, jw315, r"read-only", "a read-only database")
+    finally:
+        g.psql(url, "ALTER DATABASE %s SET default_transaction_read_only = off" % db)
+    recovered_phase(ck, d, aan, jw315, "the database writable again")
+    aan.close()
+    d.stop(ck)
+
+
+def failover(ctx):
+    ck = ctx.checks
+    pki = quiet_pki(ctx, "pki-failover")
+    d = ctx.daemon(pki, "failover").start()
+    aan = d.client(g.AANBIEDER)
+    base = ctx.generate("JW315", 5)
+    answers = {}
+    ended = 0
+    for i in range(120):
+        if i in (30, 70):
+            ended += end_sessions(pki.store)
+        ident = "FO%010d" % i
+        try:
+            answers[ident] = aan.post(g.set_identificatie(base, ident))[0]
+        except OSError:
+            aan.close()
+            aan = d.client(g.AANBIEDER)
+            answers[ident] = aan.post(g.set_identificatie(base, ident))[0]
+    ok = {i for i, st in answers.items() if 200 <= st < 300}
+    other = {st for st in answers.values() if not 200 <= st < 300}
+    ck.info("failover: %d sessions ended; %d posts 2xx, %d 503"
+            % (ended, len(ok), sum(1 for st in answers.values() if st == 503)))
+    ck.check(ended >= 2, "failover: the gateway's sessions were ended", repr(ended))
+    ck.check(other <= {503}, "failover: every post is answered 2xx or 503", repr(other))
+    stored = {r[0] for r in g.store_query(pki.store, "SELECT identificatie FROM messages"
+                                          " WHERE identificatie LIKE 'FO%' AND generated = 0")}
+    ck.check(ok <= stored, "failover: every post answered 2xx is in the store",
+             repr(sorted(ok - stored)[:5]))
+    status, body = wait_ready(aan, 200, 60)
+    ck.equal(status, 200, "failover: /readyz 200 afterwards, no restart")
+    retried = [aan.post(g.set_identificatie(base, i))[0] for i in sorted(answers)
+               if answers[i] == 503]
+    ck.check(all(st == 201 for st in retried),
+             "failover: each post answered 503 is taken when sent again (%d)" % len(retried),
+             repr(retried))
+    aan.close()
+    d.stop(ck)
+
+
 def main(ctx):
+    if g.PG:
+        read_only_database(ctx)
+        failover(ctx)
+        return
     read_only(ctx)
     full_disk(ctx)
 

@@ -1495,6 +1495,209 @@ probe_and_reopen(void **state)
 	gw_store_close(s);
 }
 
+/*
+ * One claim of a store at a time: a second handle on the file cannot claim
+ * it, and names this process; a reopen keeps the claim, a close lets go.
+ */
+static void
+claim_once(void **state)
+{
+	struct fx *f = *state;
+	gw_store *a = open_store(f), *b = open_store(f);
+	char err[512], want[512];
+
+	assert_int_equal(gw_store_claim(a, err, sizeof err), GW_STORE_OK);
+	assert_int_equal(gw_store_claim(a, err, sizeof err), GW_STORE_OK);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_ERROR);
+	snprintf(want, sizeof want,
+	         "store %s is in use by another gateway (pid %ld); one SQLite store is served by "
+	         "one gateway: to run several gateways, use a PostgreSQL store",
+	         f->path, (long)getpid());
+	assert_string_equal(err, want);
+	/* the others still read and write the file */
+	put_one(b, "CLAIM0000001", "<a/>", false, 1000);
+	if (gw_store_reopen(a, err, sizeof err))
+		fail_msg("reopen: %s", err);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_ERROR);
+	gw_store_close(a);
+	assert_int_equal(gw_store_claim(b, err, sizeof err), GW_STORE_OK);
+	gw_store_close(b);
+}
+
+/* A store of fx's folder named name, opened with keyring k. */
+static gw_store *
+open_named(const struct fx *f, const char *name, gw_keyring *k)
+{
+	char path[400], err[512];
+	gw_store *s;
+
+	snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	if (!(s = gw_store_open(path, NULL, err, sizeof err)))
+		fail_msg("open %s: %s", path, err);
+	gw_store_set_keyring(s, k);
+	return s;
+}
+
+static void
+copy_is(gw_store *from, gw_store *to, struct gw_copy_report *r)
+{
+	if (gw_store_copy(from, to, r) != GW_STORE_OK)
+		fail_msg("copy: %s", gw_store_error(to));
+	assert_int_equal(r->differs, GW_TABLES);
+}
+
+/*
+ * Every table copied as stored: bodies still sealed (the copy reads them
+ * with the same key), deliveries due alike, the audit chain with the same
+ * head, the ledger's rows; a copy of the copy has the same counts and
+ * hashes. A store that holds a row is not copied into.
+ */
+static void
+copy_whole_store(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new();
+	gw_store *s = open_store(f), *c, *c2;
+	static const char copy[] = "<Bericht><Product>P01</Product></Bericht>";
+	unsigned char head[2][GW_AUDIT_HASH];
+	struct gw_copy_report r, r2;
+	struct ijw_ledger l;
+	struct gw_put p;
+	struct dues d[2];
+	char why[256];
+	int64_t m1, m3, bad;
+	size_t n[2];
+
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	m1 = put_one(s, "1", bsn_body, true, 1000);
+	item(&p, "JW301", "0384", "42420001", "2", bsn_body, strlen(bsn_body));
+	p.translated = copy;
+	p.translated_len = strlen(copy);
+	p.push = true;
+	put(s, &p, 1, 1001);
+	m3 = put_one(s, "3", "", false, 1002);
+	assert_int_equal(due(s, 1002, &d[0]), 2);
+	assert_int_equal(
+	        gw_store_attempt(s, d[0].d[0].delivery, 1003, 503, "busy", false, 1100, false),
+	        GW_STORE_OK);
+	assert_int_equal(gw_store_attempt(s, d[0].d[1].delivery, 1003, 200, NULL, true, 0, false),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, m3, "42420001", 1004), GW_STORE_OK);
+	assert_int_equal(gw_store_audit(s, 1005, NULL, NULL, "10.0.0.8", "no-cert", 0, NULL),
+	                 GW_STORE_OK);
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h,
+	                            "t\x1f"
+	                            "b",
+	                            "2", m1),
+	                 0);
+	assert_int_equal(l.ops->put(l.h,
+	                            "t\x1f"
+	                            "a",
+	                            "1", 0),
+	                 0);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+
+	c = open_named(f, "copy.db", k);
+	copy_is(s, c, &r);
+	assert_int_equal(r.rows[GW_TABLE_MESSAGES], 3);
+	assert_int_equal(r.rows[GW_TABLE_DELIVERIES], 2);
+	assert_int_equal(r.rows[GW_TABLE_ATTEMPTS], 2);
+	assert_int_equal(r.rows[GW_TABLE_AUDIT], query(f, "SELECT count(*) FROM audit"));
+	assert_int_equal(r.rows[GW_TABLE_LEDGER], 2);
+	assert_int_equal(r.audit, r.rows[GW_TABLE_AUDIT]);
+	assert_string_equal(gw_store_table_name(GW_TABLE_DELIVERIES), "deliveries");
+
+	/* the copy reads as the source does */
+	get_is(c, m1, "42420001", bsn_body);
+	get_is(c, p.msg.id, "42420001", copy);
+	get_is(c, m3, "42420001", "");
+	assert_int_equal(due(c, 2000, &d[1]), 1);
+	assert_int_equal(due(s, 2000, &d[0]), 1);
+	assert_int_equal(d[1].d[0].delivery, d[0].d[0].delivery);
+	assert_int_equal(d[1].d[0].attempts, 1);
+	assert_int_equal(d[1].d[0].first_attempt, 1003);
+	assert_int_equal(gw_store_audit_verify(s, &n[0], &bad, why, sizeof why, head[0]),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_audit_verify(c, &n[1], &bad, why, sizeof why, head[1]),
+	                 GW_STORE_OK);
+	assert_int_equal(n[0], n[1]);
+	assert_memory_equal(head[0], head[1], GW_AUDIT_HASH);
+
+	/* a copy of the copy: the same figures */
+	c2 = open_named(f, "copy2.db", k);
+	copy_is(c, c2, &r2);
+	assert_memory_equal(r.rows, r2.rows, sizeof r.rows);
+	assert_memory_equal(r.sha256, r2.sha256, sizeof r.sha256);
+	/* the next message and audit entry go on from the copied ids and chain */
+	assert_int_equal(put_one(c2, "4", "<4/>", false, 3000), 4);
+	assert_int_equal(gw_store_audit_verify(c2, &n[1], &bad, why, sizeof why, head[1]),
+	                 GW_STORE_OK);
+	assert_int_equal(bad, 0);
+	assert_int_equal(n[1], n[0] + 1);
+
+	/* a store with rows is not copied into, and is left as it was */
+	assert_int_equal(gw_store_copy(s, c, &r2), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(c), "(in messages)"));
+	assert_int_equal(r2.differs, GW_TABLES);
+	gw_store_close(c2);
+	c2 = open_named(f, "copy3.db", k);
+	gw_store_ledger(c2, &l);
+	assert_int_equal(l.ops->put(l.h, "x", "1", 0), 0);
+	assert_int_equal(gw_store_copy(s, c2, &r2), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(c2), "(in ledger)"));
+	assert_int_equal(due(c, 2000, &d[1]), 1);
+	get_is(c, m1, "42420001", bsn_body);
+
+	gw_store_close(c2);
+	gw_store_close(c);
+	gw_store_close(s);
+	gw_keyring_free(k);
+}
+
+/* A copy's source must be there: opening it makes no file. */
+static void
+open_existing_only(void **state)
+{
+	struct fx *f = *state;
+	char err[512], path[400];
+	gw_store *s;
+
+	snprintf(path, sizeof path, "%s/none.db", f->dir);
+	assert_null(gw_store_open_existing(path, NULL, err, sizeof err));
+	assert_string_equal(err, "no such store");
+	assert_int_equal(access(path, F_OK), -1);
+	s = open_store(f);
+	gw_store_close(s);
+	snprintf(path, sizeof path, "sqlite:%s", f->path);
+	assert_non_null(s = gw_store_open_existing(path, NULL, err, sizeof err));
+	gw_store_close(s);
+}
+
+/* A spec shown to people never shows a password. */
+static void
+spec_shown(void **state)
+{
+	static const char *const cases[][2] = {
+	        {"/var/lib/ijw/gateway.db", "/var/lib/ijw/gateway.db"},
+	        {"sqlite:gateway.db", "sqlite:gateway.db"},
+	        {"postgresql://ijw:s3cret@db.example:5432/ijw",
+	         "postgresql://ijw:***@db.example:5432/ijw"},
+	        {"postgres://ijw@db/ijw?sslmode=require&password=s3cret&x=1",
+	         "postgres://ijw@db/ijw?sslmode=require&password=***&x=1"},
+	        {"postgresql://a:b:c@h/d?PASSWORD=e", "postgresql://a:***@h/d?PASSWORD=***"},
+	        {"postgresql:///ijw?host=/run/postgresql",
+	         "postgresql:///ijw?host=/run/postgresql"},
+	};
+	char out[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(gw_store_spec_shown(cases[i][0], out, sizeof out), cases[i][1]);
+}
+
 int
 main(void)
 {
@@ -1521,6 +1724,10 @@ main(void)
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
 	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
+	        cmocka_unit_test_setup_teardown(claim_once, setup, teardown),
+	        cmocka_unit_test_setup_teardown(copy_whole_store, setup, teardown),
+	        cmocka_unit_test_setup_teardown(open_existing_only, setup, teardown),
+	        cmocka_unit_test(spec_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
