@@ -19,6 +19,7 @@
 
 enum kind {
 	K_STRING, /* text, up to the field's size */
+	K_NAME,   /* letters, digits, '.', '_', ':' and '-', up to the field's size */
 	K_PATH,   /* a file, relative to the configuration's folder */
 	K_NUMBER, /* a whole number within min..max */
 	K_CHOICE, /* one of choices, stored as its index in an int */
@@ -61,7 +62,12 @@ static const struct setting {
          "is past its nextUpdate; read again at SIGHUP and at the earliest nextUpdate "
          "(none when empty)"},
         {"gateway", "store", K_STRING, GW(store), "gateway.db", 0, 0, NULL,
-         "the store: an SQLite database file"},
+         "the store: an SQLite database file, or a PostgreSQL database that several "
+         "gateways may share: postgresql://USER:PASSWORD@HOST:PORT/DATABASE"},
+        {"gateway", "instance", K_NAME, GW(instance), "", 0, 0, NULL,
+         "this gateway's name among those sharing a store, in the log and /metrics: the "
+         "holder of the push deliveries it attempts (default: the host's name and the port, "
+         "host:port)"},
         {"gateway", "ledger_key", K_PATH, GW(ledger_key), "", 0, 0, NULL,
          "the ledger's secret (64 hex digits, pki init writes one): clients are keyed by "
          "an HMAC-SHA256 of their BSN under it; without it the gateway keeps no ledger and "
@@ -281,6 +287,17 @@ set(struct reading *r, const struct setting *s, void *base, const char *value)
 			return problem(r, "%s is longer than %zu characters", s->name, s->size - 1);
 		memcpy(field, value, strlen(value) + 1);
 		return 1;
+	case K_NAME:
+		if (!*value || strlen(value) >= s->size ||
+		    strspn(value,
+		           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") !=
+		            strlen(value))
+			return problem(r,
+			               "%s wants 1 to %zu letters, digits, '.', '_', ':' or '-', "
+			               "not '%s'",
+			               s->name, s->size - 1, value);
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
 	case K_PATH:
 		if (!join_path(r, value, field, s->size))
 			return problem(r, "%s: the path is too long", s->name);
@@ -330,8 +347,7 @@ defaults(void *base, const char *section, struct reading *r)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (strcmp(settings[i].section, section) == 0 && settings[i].dflt &&
-		    settings[i].kind != K_MATCH &&
-		    (settings[i].kind != K_NUMBER || settings[i].dflt[0]))
+		    *settings[i].dflt && settings[i].kind != K_MATCH)
 			set(r, &settings[i], base, settings[i].dflt);
 }
 
@@ -561,6 +577,13 @@ gw_config_load(const char *file, struct gw_config **out, char *err, size_t errle
 	}
 	if (rc == 0 && !err[0])
 		load_products(&r);
+	if (!c->instance[0]) {
+		char host[48] = "";
+
+		gethostname(host, sizeof host - 1);
+		snprintf(c->instance, sizeof c->instance, "%s:%u", host[0] ? host : "localhost",
+		         c->port);
+	}
 	if (!c->workers)
 		c->workers = online_cores();
 	if (rc > 0 && !err[0]) {

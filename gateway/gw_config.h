@@ -52,6 +52,7 @@ struct gw_config {
 	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
 	char client_crl[GW_PATH_MAX]; /* CRLs of client_ca's CAs, "" for none */
 	char store[GW_PATH_MAX];      /* as written: resolved by the store */
+	char instance[64];            /* this gateway among those sharing a store */
 	char ledger_key[GW_PATH_MAX]; /* the ledger's secret, "" for no ledger */
 	char store_key[GW_PATH_MAX];  /* the keys of message bodies at rest, "" for plain */
 	char base_dir[GW_PATH_MAX];

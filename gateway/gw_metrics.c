@@ -2,6 +2,7 @@
  * gw_metrics.c: the counters and their exposition.
  */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gw_metrics.h"
@@ -37,11 +38,14 @@ static atomic_int breakers_open;
 static atomic_int inflight, connections, store_writable, judging, workers;
 static atomic_uint_fast64_t refusals[GW_REFUSALS];
 static int64_t started;
+static char instance_name[64], store_kind[16];
 
 void
-gw_metrics_start(int64_t now)
+gw_metrics_start(int64_t now, const char *instance, const char *store)
 {
 	started = now;
+	snprintf(instance_name, sizeof instance_name, "%s", instance);
+	snprintf(store_kind, sizeof store_kind, "%s", store);
 }
 
 void
@@ -186,6 +190,10 @@ gw_metrics_render(struct ijw_buf *b)
 	OUT("# HELP ijw_start_time_seconds When the gateway started.\n"
 	    "# TYPE ijw_start_time_seconds gauge\nijw_start_time_seconds %lld\n",
 	    (long long)started);
+	OUT("# HELP ijw_instance_info This gateway among those sharing a store, and the store's "
+	    "kind.\n# TYPE ijw_instance_info gauge\n"
+	    "ijw_instance_info{instance=\"%s\",store=\"%s\"} 1\n",
+	    instance_name, store_kind);
 	OUT("# HELP ijw_http_requests_total HTTP requests answered, by status.\n"
 	    "# TYPE ijw_http_requests_total counter\n");
 	for (size_t i = 0; i < NSTATUS; i++)

@@ -32,7 +32,12 @@ enum gw_refusal {
 };
 extern const char *const gw_refusal_names[GW_REFUSALS];
 
-void gw_metrics_start(int64_t now);
+/*
+ * The gateway started at now, as instance (its name among those sharing a
+ * store, of letters, digits and ".:_-"), on a store of kind ("sqlite",
+ * "postgresql"); both are copied.
+ */
+void gw_metrics_start(int64_t now, const char *instance, const char *store);
 void gw_metrics_http(int status);
 void gw_metrics_message(enum ijw_type type, enum gw_outcome outcome);
 /* A finding of rule ("XSD", "TR002", ...) on a rejected message. */

@@ -7,6 +7,11 @@
  * woken, when an attempt ends and else once a second, at most one delivery
  * per receiver, and starts an attempt for each receiver whose slot is free
  * and whose breaker lets it.
+ *
+ * Several gateways may share one store (PostgreSQL): what this one lists is
+ * leased to it for an attempt's time and LEASE_SLACK more, so that no other
+ * gateway attempts it meanwhile; once a second is soon enough to take over
+ * the deliveries of a gateway that died, when their leases run out.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -25,6 +30,8 @@
 #define DUE_MAX 4096 /* receivers looked at in one listing */
 #define BODY_MAX (1u << 30)
 #define REOPEN_SECONDS 5
+/* seconds a listed delivery stays leased beyond push_timeout */
+#define LEASE_SLACK 30
 
 enum breaker {
 	BREAKER_CLOSED, /* attempts are made */
@@ -183,9 +190,19 @@ conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long 
 	int64_t next = now + backoff(p, made);
 	char quoted[600];
 
-	if (gw_store_attempt(p->store, d->delivery, started, (int)status, ok ? NULL : err, ok, next,
-	                     give_up) != GW_STORE_OK)
+	switch (gw_store_attempt(p->store, d->delivery, started, (int)status, ok ? NULL : err, ok,
+	                         next, give_up)) {
+	case GW_STORE_OK:
+		break;
+	case GW_STORE_NOTFOUND:
+		/* its lease ran out, and another gateway sharing the store concluded it */
+		gw_log(GW_LOG_WARN, "push_concluded_elsewhere", "id=%lld to=%s",
+		       (long long)d->message, d->receiver);
+		break;
+	case GW_STORE_ERROR:
 		recover(p, "push_attempt");
+		break;
+	}
 	if (ok) {
 		gw_metrics_push(GW_PUSH_DELIVERED);
 		gw_log(GW_LOG_INFO, "message_pushed", "id=%lld to=%s attempt=%u status=%ld",
@@ -360,7 +377,8 @@ push_main(void *arg)
 		p->woken = false;
 		pthread_mutex_unlock(&p->mu);
 		if (list || now != listed) {
-			if (gw_store_due(p->store, now, DUE_MAX, 1, on_due, p) != GW_STORE_OK)
+			if (gw_store_due(p->store, now, (int64_t)(p->timeout + LEASE_SLACK),
+			                 DUE_MAX, 1, on_due, p) != GW_STORE_OK)
 				recover(p, "push_due");
 			listed = now;
 			list = false;

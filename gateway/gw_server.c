@@ -1475,6 +1475,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 {
 	gw_server *s = calloc(1, sizeof *s);
 	gw_store *ws = NULL, *ps = NULL;
+	const char *store_kind;
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
 	evutil_socket_t fd;
 	char host[64] = "", why[512];
@@ -1524,6 +1525,9 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 		goto fail;
 	gw_store_set_keyring(ws, s->keys);
 	gw_store_set_keyring(ps, s->keys);
+	gw_store_set_instance(ws, c->instance);
+	gw_store_set_instance(ps, c->instance);
+	store_kind = gw_store_kind(ws);
 	if (!c->store_key[0])
 		gw_log(GW_LOG_WARN, "no_store_key",
 		       "what=\"no store_key: message bodies are stored in plain text\"");
@@ -1578,10 +1582,11 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 		}
 	signal(SIGPIPE, SIG_IGN);
 	crl_schedule(s);
-	gw_metrics_start((int64_t)time(NULL));
+	gw_metrics_start((int64_t)time(NULL), c->instance, store_kind);
 	gw_log(GW_LOG_INFO, "listening",
-	       "address=%s port=%u parties=%zu max_connections=%u workers=%lu", host, port,
-	       c->nparties, limits.max_connections, c->workers);
+	       "address=%s port=%u parties=%zu max_connections=%u workers=%lu instance=%s store=%s",
+	       host, port, c->nparties, limits.max_connections, c->workers, c->instance,
+	       store_kind);
 	return s;
 fail:
 	gw_store_close(ws);

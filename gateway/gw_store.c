@@ -2,9 +2,11 @@
  * gw_store.c: the store's front: picks the backend a store spec names and
  * passes every call on to it.
  *
- * A spec is a file path, optionally prefixed "sqlite:". A relative path is
- * taken from base_dir (the folder of the configuration file). Any other
- * scheme ("postgresql:", ...) is refused with a reason.
+ * A spec is a file path, optionally prefixed "sqlite:", or a PostgreSQL URL
+ * (postgresql://... or postgres://...). A relative path is taken from
+ * base_dir (the folder of the configuration file). Any other scheme is
+ * refused with a reason. A URL may hold a password: errors never repeat the
+ * spec, and gw_store_path() shows it as gw_store_spec_shown() does.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -29,7 +32,9 @@
 struct gw_store {
 	const struct gw_store_backend *be;
 	void *h;
-	char *path;
+	char *path;  /* as the backend opens it */
+	char *shown; /* as it may be logged: gw_store_spec_shown() */
+	char instance[128];
 	int claim; /* the descriptor that holds gw_store_claim()'s lock, or -1 */
 	unsigned char key[64];
 	size_t keylen;
@@ -223,19 +228,20 @@ open_spec(const char *spec, const char *base_dir, bool existing, char *err, size
 	const char *path = spec ? spec : "";
 	size_t n = scheme_len(path);
 	char *full = NULL;
+	struct utsname host;
 	struct stat st;
+	size_t shown_size;
 	gw_store *s;
 
 	if (n && is_scheme(path, n, "sqlite")) {
 		path += n + 1;
 	} else if (n && (is_scheme(path, n, "postgresql") || is_scheme(path, n, "postgres"))) {
-		/* the rest of the spec may hold a password: it is not repeated */
-		gw_store_say(err, errlen, "store %.*s:...: this build has no PostgreSQL backend",
-		             (int)n, path);
-		return NULL;
+		be = &gw_store_pg;
+		base_dir = NULL;
 	} else if (n) {
 		gw_store_say(err, errlen,
-		             "unknown store %.*s:...: a store is a file path or sqlite:PATH",
+		             "unknown store %.*s:...: a store is a file path, sqlite:PATH or "
+		             "postgresql://USER:PASSWORD@HOST:PORT/DATABASE",
 		             (int)n, path);
 		return NULL;
 	}
@@ -247,20 +253,21 @@ open_spec(const char *spec, const char *base_dir, bool existing, char *err, size
 		size_t size = strlen(base_dir) + strlen(path) + 2;
 
 		if (!(full = malloc(size))) {
-			gw_store_say(err, errlen, "store %s: out of memory", spec);
+			gw_store_say(err, errlen, "store: out of memory");
 			return NULL;
 		}
 		snprintf(full, size, "%s/%s", base_dir, path);
 		path = full;
 	}
-	if (existing && strcmp(path, ":memory:") != 0 && stat(path, &st) != 0) {
+	if (existing && be == &gw_store_sqlite && strcmp(path, ":memory:") != 0 &&
+	    stat(path, &st) != 0) {
 		gw_store_say(err, errlen, "%s",
 		             errno == ENOENT ? "no such store" : strerror(errno));
 		free(full);
 		return NULL;
 	}
 	if (!(s = calloc(1, sizeof *s))) {
-		gw_store_say(err, errlen, "store %s: out of memory", spec);
+		gw_store_say(err, errlen, "store: out of memory");
 		free(full);
 		return NULL;
 	}
@@ -270,13 +277,22 @@ open_spec(const char *spec, const char *base_dir, bool existing, char *err, size
 		ijw_buf_init(&s->plain[i], SCRATCH_MAX);
 		ijw_buf_init(&s->sealed[i], SCRATCH_MAX);
 	}
-	if (!(s->path = full ? full : strdup(path))) {
-		gw_store_say(err, errlen, "store %s: out of memory", spec);
+	s->path = full ? full : strdup(path);
+	/* room for every password shown as "***" */
+	shown_size = 2 * strlen(path) + 16;
+	if (s->path && (s->shown = malloc(shown_size)))
+		gw_store_spec_shown(s->path, s->shown, shown_size);
+	if (!s->path || !s->shown) {
+		gw_store_say(err, errlen, "store: out of memory");
+		free(s->path);
+		free(s->shown);
 		free(s);
 		return NULL;
 	}
+	snprintf(s->instance, sizeof s->instance, "%s", uname(&host) == 0 ? host.nodename : "");
 	if (!(s->h = be->open(s->path, err, errlen))) {
 		free(s->path);
+		free(s->shown);
 		free(s);
 		return NULL;
 	}
@@ -367,7 +383,19 @@ gw_store_probe(gw_store *s)
 const char *
 gw_store_path(const gw_store *s)
 {
-	return s->path;
+	return s->shown;
+}
+
+const char *
+gw_store_kind(const gw_store *s)
+{
+	return s->be->name;
+}
+
+void
+gw_store_set_instance(gw_store *s, const char *name)
+{
+	snprintf(s->instance, sizeof s->instance, "%s", name);
 }
 
 enum gw_store_rc
@@ -389,6 +417,7 @@ gw_store_close(gw_store *s)
 		close(s->claim);
 	scratch_free(s);
 	free(s->path);
+	free(s->shown);
 	free(s);
 }
 
@@ -725,10 +754,10 @@ gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 }
 
 enum gw_store_rc
-gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
+gw_store_due(gw_store *s, int64_t now, int64_t lease, size_t limit, size_t per_receiver,
              void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
-	return call(s)->due(s->h, now, limit, per_receiver, each, ctx);
+	return call(s)->due(s->h, now, lease, s->instance, limit, per_receiver, each, ctx);
 }
 
 enum gw_store_rc

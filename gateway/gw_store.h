@@ -3,8 +3,9 @@
  *
  * Messages, their deliveries and every attempt at one, and an audit log of
  * who did what with which certificate. The store sits behind a backend table
- * (struct gw_store_backend): SQLite is built in; nothing outside the backend
- * sees its handle. A store handle is used by one thread at a time; threads
+ * (struct gw_store_backend): SQLite (one file, one gateway) and PostgreSQL
+ * (one database, any number of gateways) are built in; nothing outside the
+ * backend sees its handle. A store handle is used by one thread at a time; threads
  * that need the store open a handle each.
  *
  * Durability: gw_store_put() returns only after its transaction is on disk
@@ -230,7 +231,13 @@ struct gw_store_backend {
 	                             const char *identificatie, struct gw_msg *m,
 	                             struct ijw_buf *body);
 	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
-	enum gw_store_rc (*due)(void *h, int64_t now, size_t limit, size_t per_receiver,
+	/*
+	 * Lists what is due; a backend shared by several instances leases what it
+	 * lists to instance until now + lease, and lists nothing under another
+	 * instance's lease that has not run out. attempt() ends the lease.
+	 */
+	enum gw_store_rc (*due)(void *h, int64_t now, int64_t lease, const char *instance,
+	                        size_t limit, size_t per_receiver,
 	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
 	enum gw_store_rc (*attempt)(void *h, int64_t delivery, int64_t now, int http_status,
 	                            const char *error, bool delivered, int64_t next, bool given_up);
@@ -282,11 +289,15 @@ struct gw_store_backend {
 
 /* The SQLite backend (gw_store_sqlite.c). */
 extern const struct gw_store_backend gw_store_sqlite;
+/* The PostgreSQL backend (gw_store_pg.c). */
+extern const struct gw_store_backend gw_store_pg;
 
 /*
  * Opens the store named by spec: a file path for SQLite ("sqlite:" may
- * prefix it), relative paths taken from base_dir. Creates and migrates the
- * schema. NULL on failure, with the reason in err.
+ * prefix it), relative paths taken from base_dir; or a PostgreSQL URL,
+ * postgresql://user:password@host:port/database (or postgres://). Creates
+ * and migrates the schema. NULL on failure, with the reason in err, which
+ * never repeats a URL's password.
  */
 gw_store *gw_store_open(const char *spec, const char *base_dir, char *err, size_t errlen);
 /*
@@ -303,7 +314,8 @@ void gw_store_close(gw_store *s);
 /*
  * Opens the store's file anew and, when that works, closes the old handle:
  * a handle that cannot write (the file was read-only when it was opened)
- * writes again once the file can be written. The ledger key and the product
+ * writes again once the file can be written; a broken connection to a
+ * database (a restart, a failover) is made anew. The ledger key and the product
  * table stay. -1 with the reason in err, s left as it was.
  */
 int gw_store_reopen(gw_store *s, char *err, size_t errlen);
@@ -312,8 +324,16 @@ int gw_store_reopen(gw_store *s, char *err, size_t errlen);
  * the store can be written now, durably.
  */
 enum gw_store_rc gw_store_probe(gw_store *s);
-/* The store's file, as opened. */
+/* The store's file, as opened; a URL as gw_store_spec_shown() shows it. */
 const char *gw_store_path(const gw_store *s);
+/* The backend's name: "sqlite" or "postgresql". */
+const char *gw_store_kind(const gw_store *s);
+/*
+ * The name of the gateway instance s works for (copied), which holds the
+ * leases on the deliveries it lists (gw_store_due); by default the host's
+ * name.
+ */
+void gw_store_set_instance(gw_store *s, const char *name);
 /*
  * Claims the store for this process while s is open (a reopen keeps the
  * claim): a second claim of the same SQLite store, by this process or
@@ -360,9 +380,15 @@ enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_
  * Calls each for the push deliveries due at now (not delivered, not given
  * up), the longest due first: at most limit, and at most per_receiver of
  * any one receiver, so that one receiver's backlog never hides another's.
+ * On a store shared by several instances (PostgreSQL) each is leased to
+ * this instance for lease seconds, in which no other instance lists it;
+ * one under another instance's lease is not listed, and counts among its
+ * receiver's per_receiver. gw_store_attempt() ends the lease; an instance
+ * that dies leaves its leases to run out.
  */
-enum gw_store_rc gw_store_due(gw_store *s, int64_t now, size_t limit, size_t per_receiver,
-                              void (*each)(void *ctx, const struct gw_due *d), void *ctx);
+enum gw_store_rc gw_store_due(gw_store *s, int64_t now, int64_t lease, size_t limit,
+                              size_t per_receiver, void (*each)(void *ctx, const struct gw_due *d),
+                              void *ctx);
 
 /*
  * Records an attempt at a delivery: the HTTP status (0 when none came), an

@@ -620,7 +620,7 @@ static int
 sq_claim(const char *path, int *fd, char *err, size_t errlen)
 {
 	size_t size = strlen(path) + sizeof "-lock";
-	char *name, pid[24];
+	char *name, pid[32] = "";
 	int n;
 	long other;
 
@@ -642,7 +642,8 @@ sq_claim(const char *path, int *fd, char *err, size_t errlen)
 			goto fail;
 		}
 		other = holder(*fd);
-		snprintf(pid, sizeof pid, other ? " (pid %ld)" : "", other);
+		if (other)
+			snprintf(pid, sizeof pid, " (pid %ld)", other);
 		gw_store_say(err, errlen,
 		             "store %s is in use by another gateway%s; one SQLite store is served "
 		             "by one gateway: to run several gateways, use a PostgreSQL store",
@@ -1040,9 +1041,10 @@ sq_ack(void *vh, int64_t id, const char *party, int64_t now)
 	return GW_STORE_OK;
 }
 
+/* One file is served by one gateway: no other instance to lease a delivery against. */
 static enum gw_store_rc
-sq_due(void *vh, int64_t now, size_t limit, size_t per_receiver,
-       void (*each)(void *ctx, const struct gw_due *d), void *ctx)
+sq_due(void *vh, int64_t now, int64_t lease, const char *instance, size_t limit,
+       size_t per_receiver, void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_DUE];
@@ -1050,6 +1052,8 @@ sq_due(void *vh, int64_t now, size_t limit, size_t per_receiver,
 	size_t n = 0, cap = 0;
 	int rc;
 
+	(void)lease;
+	(void)instance;
 	if (sqlite3_bind_int64(st, 1, now) || sqlite3_bind_int64(st, 2, limit_of(limit)) ||
 	    sqlite3_bind_int64(st, 3, limit_of(per_receiver)))
 		return failed(h, "due");

@@ -10,6 +10,7 @@ idempotent repeats and TR056, a message that breaks a rule, /healthz and
 """
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -175,6 +176,11 @@ def body(ctx):
              b[:500].decode(errors="replace"))
     ck.check(any('type="JW301"' in l and 'outcome="accepted"' in l and not l.endswith(" 0")
                  for l in lines), "12. /metrics counts the accepted JW301s", "\n".join(lines))
+    info = re.findall(r'^ijw_instance_info\{instance="([^"]*)",store="([^"]*)"\} 1$',
+                      b.decode(errors="replace"), re.M)
+    kind = "postgresql" if g.PG else "sqlite"
+    ck.check(info and info[0][0] == socket.gethostname() + ":0" and info[0][1] == kind,
+             "12. /metrics names the instance (host:port by default) and its store", repr(info))
     status, b = gem.request("GET", "/v1/berichten/%s/ack" % mid)
     ck.equal(status, 405, "12. GET on .../ack: 405")
     status, b = gem.request("GET", "/v1/nothing")

@@ -134,6 +134,29 @@ a_good_file(void **state)
 	gw_config_free(c);
 }
 
+/* The gateway's name among those sharing a store: the host's name and the port, or given. */
+static void
+instance_names(void **state)
+{
+	struct gw_config *c = NULL;
+	char host[64] = "", expect[128];
+
+	(void)state;
+	assert_int_equal(gethostname(host, sizeof host - 1), 0);
+	snprintf(expect, sizeof expect, "%s:9443", host);
+	assert_string_equal(load(good, &c), "");
+	assert_string_equal(c->instance, expect);
+	gw_config_free(c);
+	assert_string_equal(
+	        load(edited("port = 9443", "port = 9443\ninstance = gw-2.zone_b:1"), &c), "");
+	assert_string_equal(c->instance, "gw-2.zone_b:1");
+	gw_config_free(c);
+	expect_error(
+	        edited("port = 9443", "instance = gw \"2\""), 3,
+	        "instance wants 1 to 63 letters, digits, '.', '_', ':' or '-', not 'gw \"2\"'");
+	expect_error(edited("port = 9443", "instance = "), 3, "instance wants 1 to 63");
+}
+
 /* workers: one per online core unless given, 1 to 256. */
 static void
 judging_threads(void **state)
@@ -370,6 +393,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(a_good_file),
+	        cmocka_unit_test(instance_names),
 	        cmocka_unit_test(judging_threads),
 	        cmocka_unit_test(holders),
 	        cmocka_unit_test(mistakes_name_their_line),

@@ -1,5 +1,8 @@
 /*
- * test_store.c: the gateway's store on SQLite, each case in a fresh folder.
+ * test_store.c: the gateway's store, each case in a fresh folder and on a
+ * fresh store: an SQLite file, and, when IJW_TEST_PG names a PostgreSQL
+ * server (tests/with-pg), a database made on it for the case. With the
+ * argument "postgresql" only the cases on PostgreSQL run.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,16 +19,71 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "gw_store.h"
 #include "tu.h"
 
+/* The server's URL (IJW_TEST_PG) while the cases run on PostgreSQL, else NULL. */
+static const char *pg;
+
+/* SQL of SQLite, or of PostgreSQL where it differs. */
+#define DIALECT(sqlite, postgresql) (pg ? (postgresql) : (sqlite))
+
 struct fx {
 	char dir[256];
-	char path[300];
+	char path[300]; /* the store's spec: a file, or a database's URL */
 };
+
+/* The databases made for the case, dropped at its end. */
+static char made[8][64];
+static size_t nmade;
+
+/* Runs sql on the database at url: its result, or a failed test. */
+static PGresult *
+pg_run(const char *url, const char *sql)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", url, PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQfinish(c);
+	return r;
+}
+
+/* The URL of database name on the server. */
+static void
+pg_url(const char *name, char *out, size_t size)
+{
+	const char *slash = strrchr(pg, '/');
+
+	assert_non_null(slash);
+	snprintf(out, size, "%.*s/%s", (int)(slash - pg), pg, name);
+}
+
+/* A store of its own for f, named name: a file in f's folder, or a database made now. */
+static void
+fresh(struct fx *f, const char *name)
+{
+	char sql[128];
+
+	if (!pg) {
+		snprintf(f->path, sizeof f->path, "%s/%s.db", f->dir, name);
+		return;
+	}
+	assert_true(nmade < sizeof made / sizeof made[0]);
+	snprintf(made[nmade], sizeof made[nmade], "ijw_test_%ld_%s_%zu", (long)getpid(), name,
+	         nmade);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", made[nmade]);
+	PQclear(pg_run(pg, sql));
+	pg_url(made[nmade++], f->path, sizeof f->path);
+}
 
 static int
 setup(void **state)
@@ -40,7 +98,7 @@ setup(void **state)
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+	fresh(f, "store");
 	*state = f;
 	return 0;
 }
@@ -51,6 +109,12 @@ teardown(void **state)
 	struct fx *f = *state;
 	DIR *d = opendir(f->dir);
 	struct dirent *e;
+	char sql[128];
+
+	for (; nmade; nmade--) {
+		snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", made[nmade - 1]);
+		PQclear(pg_run(pg, sql));
+	}
 
 	while (d && (e = readdir(d)))
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
@@ -152,12 +216,12 @@ static size_t
 due(gw_store *s, int64_t now, struct dues *l)
 {
 	l->n = 0;
-	if (gw_store_due(s, now, 64, 64, dues_each, l) != GW_STORE_OK)
+	if (gw_store_due(s, now, 60, 64, 64, dues_each, l) != GW_STORE_OK)
 		fail_msg("due: %s", gw_store_error(s));
 	return l->n;
 }
 
-/* The one integer the query gives, read with SQLite itself. */
+/* The one integer the query gives, read with SQLite or libpq itself. */
 static long long
 query(const struct fx *f, const char *sql)
 {
@@ -165,6 +229,14 @@ query(const struct fx *f, const char *sql)
 	sqlite3_stmt *st;
 	long long v;
 
+	if (pg) {
+		PGresult *r = pg_run(f->path, sql);
+
+		assert_int_equal(PQntuples(r), 1);
+		v = PQgetisnull(r, 0, 0) ? 0 : strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		return v;
+	}
 	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
@@ -175,17 +247,21 @@ query(const struct fx *f, const char *sql)
 	return v;
 }
 
-/* Runs sql on the file with SQLite itself: 0, or SQLite's error code. */
-static int
+/* Runs sql on the store with SQLite or libpq itself: 0, or a failed test. */
+static void
 exec_sql(const struct fx *f, const char *sql)
 {
 	sqlite3 *db;
-	int rc;
+	char *why = NULL;
 
+	if (pg) {
+		PQclear(pg_run(f->path, sql));
+		return;
+	}
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (sqlite3_exec(db, sql, NULL, NULL, &why) != SQLITE_OK)
+		fail_msg("%s: %s", sql, why);
 	sqlite3_close(db);
-	return rc;
 }
 
 static void
@@ -272,10 +348,13 @@ specs_and_file_mode(void **state)
 	snprintf(path, sizeof path, "%s/file:x.db?mode=memory", f->dir);
 	assert_int_equal(stat(path, &st), 0);
 
-	refused("postgresql://gw:secret@localhost/gw", NULL,
-	        "store postgresql:...: this build has no PostgreSQL backend");
-	refused("postgres://localhost", NULL, "no PostgreSQL backend");
-	refused("redis:store", NULL, "unknown store");
+	/* nothing listens on port 1 */
+	refused("postgresql://gw:secret@127.0.0.1:1/gw", NULL,
+	        "PostgreSQL database gw on 127.0.0.1 port 1");
+	refused("postgres://gw@127.0.0.1:1/gw?password=secret", NULL, "port 1");
+	refused("postgresql://gw:secret@[::1/gw", NULL, "not one libpq can read");
+	refused("redis:store", NULL,
+	        "unknown store redis:...: a store is a file path, sqlite:PATH or postgresql://");
 	refused("", NULL, "no store");
 	refused("sqlite:", NULL, "no store");
 	refused("store.db", "/nonexistent/folder", "/nonexistent/folder/store.db");
@@ -426,7 +505,7 @@ put_all_or_nothing(void **state)
 	item(&p[1], "JW302", "42420001", "0384", "R", b, sizeof b);
 	p[1].msg.answers = 999999; /* no such message */
 	assert_int_equal(gw_store_put(s, p, 2, 100), GW_STORE_ERROR);
-	assert_non_null(strstr(gw_store_error(s), "FOREIGN KEY"));
+	assert_non_null(strstr(gw_store_error(s), DIALECT("FOREIGN KEY", "foreign key")));
 	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM deliveries"), 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM audit"), 0);
@@ -504,7 +583,8 @@ ledger_with_the_message(void **state)
 	put(s, p, 1, 100);
 	assert_int_equal(p[0].outcome, GW_PUT_NEW);
 	assert_true(query(f, "SELECT count(*) FROM ledger") > 3);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM ledger WHERE message IS NOT %lld",
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM ledger WHERE message IS NULL OR message <> %lld",
 	         (long long)p[0].msg.id);
 	assert_int_equal(query(f, sql), 0);
 	/* no BSN in a key or a value (972834370 is the sample's client) */
@@ -622,7 +702,7 @@ durable(void **state)
 	gw_store_close(b);
 
 	/* a process that put and died without closing, then one that reads */
-	snprintf(died.path, sizeof died.path, "%s/died.db", f->dir);
+	fresh(&died, "died");
 	assert_int_equal(child(&died, put_and_die), 0);
 	assert_int_equal(child(&died, read_and_check), 0);
 	a = open_store(&died);
@@ -803,7 +883,7 @@ due_and_attempt(void **state)
 	d1 = d.d[0].delivery;
 	d2 = d.d[1].delivery;
 	d.n = 0;
-	assert_int_equal(gw_store_due(s, 1000, 1, 64, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(gw_store_due(s, 1000, 60, 1, 64, dues_each, &d), GW_STORE_OK);
 	assert_int_equal(d.n, 1);
 
 	/* a failure moves the next attempt */
@@ -871,18 +951,18 @@ due_per_receiver(void **state)
 	item(&p, "JW301", "0384", "42420002", "B", "<b/>", 4);
 	p.push = true;
 	put(s, &p, 1, 2000);
-	assert_int_equal(gw_store_due(s, 3000, 3, 1, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(gw_store_due(s, 3000, 60, 3, 1, dues_each, &d), GW_STORE_OK);
 	assert_int_equal(d.n, 2);
 	assert_string_equal(d.d[0].receiver, "42420001");
 	assert_int_equal(d.d[0].created, 1000);
 	assert_string_equal(d.d[1].receiver, "42420002");
 	d.n = 0;
-	assert_int_equal(gw_store_due(s, 3000, 3, 2, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(gw_store_due(s, 3000, 60, 3, 2, dues_each, &d), GW_STORE_OK);
 	assert_int_equal(d.n, 3);
 	assert_int_equal(d.d[1].created, 1001);
 	assert_string_equal(d.d[2].receiver, "42420002");
 	d.n = 0;
-	assert_int_equal(gw_store_due(s, 3000, 2, 64, dues_each, &d), GW_STORE_OK);
+	assert_int_equal(gw_store_due(s, 3000, 60, 2, 64, dues_each, &d), GW_STORE_OK);
 	assert_int_equal(d.n, 2);
 	assert_string_equal(d.d[1].receiver, "42420001");
 	gw_store_close(s);
@@ -978,7 +1058,7 @@ consumer(void *arg)
 	while (t->w.delivered < THREAD_MESSAGES && !t->w.failed && idle < 20000) {
 		unsigned before = t->w.delivered;
 
-		if (gw_store_due(t->w.s, 1000, 8, 8, deliver_each, &t->w) != GW_STORE_OK) {
+		if (gw_store_due(t->w.s, 1000, 60, 8, 8, deliver_each, &t->w) != GW_STORE_OK) {
 			t->w.failed = true;
 			snprintf(t->w.error, sizeof t->w.error, "due: %s", gw_store_error(t->w.s));
 		}
@@ -1088,28 +1168,39 @@ key_file(const struct fx *f, gw_keyring *k, const char *first, const char *secon
 		fail_msg("store.key: %s", err);
 }
 
-/* How many messages hold text in their stored bytes, read with SQLite itself. */
+/* How many messages hold text in their stored bytes, read by the database itself. */
 static long long
 holding(const struct fx *f, const char *text)
 {
 	char sql[256];
 
 	snprintf(sql, sizeof sql,
-	         "SELECT count(*) FROM messages WHERE instr(body, CAST('%s' AS BLOB)) > 0"
-	         " OR instr(translated, CAST('%s' AS BLOB)) > 0",
+	         DIALECT("SELECT count(*) FROM messages WHERE instr(body, CAST('%s' AS BLOB)) > 0"
+	                 " OR instr(translated, CAST('%s' AS BLOB)) > 0",
+	                 "SELECT count(*) FROM messages WHERE position('%s'::bytea IN body) > 0"
+	                 " OR position('%s'::bytea IN translated) > 0"),
 	         text, text);
 	return query(f, sql);
 }
 
-/* Flips a bit of byte at of the stored body of message id, with SQLite itself. */
+/* Flips a bit of byte at of the stored body of message id, with the database itself. */
 static void
 flip_byte(const struct fx *f, int64_t id, size_t at)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	unsigned char body[4096];
+	char sql[160];
 	size_t len;
 
+	if (pg) {
+		snprintf(sql, sizeof sql,
+		         "UPDATE messages SET body = set_byte(body, %zu, get_byte(body, %zu) # 1)"
+		         " WHERE id = %lld",
+		         at, at, (long long)id);
+		exec_sql(f, sql);
+		return;
+	}
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
 	        sqlite3_prepare_v2(db, "SELECT body FROM messages WHERE id = ?1", -1, &st, NULL),
@@ -1232,7 +1323,7 @@ sealed_wrong_key(void **state)
 	gw_store_set_keyring(s, k);
 	assert_true(gw_keyring_current(k, id_b));
 	snprintf(sql, sizeof sql, "UPDATE messages SET body_key = '%s'", id_b);
-	assert_int_equal(exec_sql(f, sql), 0);
+	exec_sql(f, sql);
 	get_fails(s, id, "do not authenticate");
 	gw_store_close(s);
 	gw_keyring_free(k);
@@ -1262,9 +1353,8 @@ sealed_changed(void **state)
 	flip_byte(f, one, strlen(bsn_body) + GW_SEAL_OVERHEAD - 1);
 	get_fails(s, one, "do not authenticate");
 	/* a body moved to another row does not open there */
-	assert_int_equal(exec_sql(f, "UPDATE messages SET body = (SELECT body FROM"
-	                             " messages WHERE id = 2) WHERE id = 1"),
-	                 0);
+	exec_sql(f, "UPDATE messages SET body = (SELECT body FROM"
+	            " messages WHERE id = 2) WHERE id = 1");
 	get_fails(s, one, "message 1");
 	get_is(s, two, "42420001", "<Bericht>another one</Bericht>");
 	gw_store_close(s);
@@ -1412,31 +1502,33 @@ audit_chain(void **state)
 	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"), 6);
 
 	/* a field changed, even to SQL NULL, or the hash itself */
-	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR057' WHERE id = 4"), 0);
+	exec_sql(f, "UPDATE audit SET detail = 'TR057' WHERE id = 4");
 	assert_int_equal(verify(s, &n, why, sizeof why), 4);
 	assert_int_equal(n, 3);
 	assert_non_null(strstr(why, "entry 4 is changed"));
-	assert_int_equal(exec_sql(f, "UPDATE audit SET detail = 'TR056' WHERE id = 4"), 0);
+	exec_sql(f, "UPDATE audit SET detail = 'TR056' WHERE id = 4");
 	assert_int_equal(verify(s, &n, why, sizeof why), 0);
-	assert_int_equal(exec_sql(f, "UPDATE audit SET cert = NULL WHERE id = 5"), 0);
+	exec_sql(f, "UPDATE audit SET cert = NULL WHERE id = 5");
 	assert_int_equal(verify(s, &n, why, sizeof why), 0);
-	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = NULL WHERE id = 5"), 0);
+	exec_sql(f, "UPDATE audit SET remote = NULL WHERE id = 5");
 	assert_int_equal(verify(s, &n, why, sizeof why), 5);
-	assert_int_equal(exec_sql(f, "UPDATE audit SET remote = '10.0.0.8' WHERE id = 5"), 0);
-	assert_int_equal(exec_sql(f, "UPDATE audit SET hash = zeroblob(32) WHERE id = 2"), 0);
+	exec_sql(f, "UPDATE audit SET remote = '10.0.0.8' WHERE id = 5");
+	exec_sql(f,
+	         DIALECT("UPDATE audit SET hash = zeroblob(32) WHERE id = 2",
+	                 "UPDATE audit SET hash = decode(repeat('00', 32), 'hex') WHERE id = 2"));
 	assert_int_equal(verify(s, &n, why, sizeof why), 2);
 	gw_store_close(s);
 
 	/* a removed entry: in the middle, and the first */
-	snprintf(f->path, sizeof f->path, "%s/again.db", f->dir);
+	fresh(f, "again");
 	s = open_store(f);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(gw_store_audit(s, 200 + i, "0384", "c", "r", "get", 0, NULL),
 		                 GW_STORE_OK);
-	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 3"), 0);
+	exec_sql(f, "DELETE FROM audit WHERE id = 3");
 	assert_int_equal(verify(s, &n, why, sizeof why), 3);
 	assert_non_null(strstr(why, "entry 3 is missing"));
-	assert_int_equal(exec_sql(f, "DELETE FROM audit WHERE id = 1"), 0);
+	exec_sql(f, "DELETE FROM audit WHERE id = 1");
 	assert_int_equal(verify(s, &n, why, sizeof why), 1);
 	gw_store_close(s);
 }
@@ -1455,10 +1547,9 @@ audit_chained_by_migration(void **state)
 	put_one(s, "B", "<b/>", false, 102);
 	gw_store_close(s);
 	/* a log of version 5: no hashes */
-	assert_int_equal(exec_sql(f, "ALTER TABLE audit DROP COLUMN hash;"
-	                             " ALTER TABLE messages DROP COLUMN body_key;"
-	                             " PRAGMA user_version = 5"),
-	                 0);
+	exec_sql(f, "ALTER TABLE audit DROP COLUMN hash;"
+	            " ALTER TABLE messages DROP COLUMN body_key;"
+	            " PRAGMA user_version = 5");
 	s = open_store(f);
 	assert_int_equal(query(f, "PRAGMA user_version"), 6);
 	assert_int_equal(verify(s, &n, why, sizeof why), 0);
@@ -1698,16 +1789,680 @@ spec_shown(void **state)
 		assert_string_equal(gw_store_spec_shown(cases[i][0], out, sizeof out), cases[i][1]);
 }
 
-int
-main(void)
+/* ---- the ledger's keys ---- */
+
+struct keys {
+	char k[16][32];
+	size_t n, stop; /* stop after stop keys, 0 for never */
+	bool ordered;
+};
+
+static int
+keys_each(void *ctx, const char *k, const char *v)
 {
-	const struct CMUnitTest tests[] = {
+	struct keys *l = ctx;
+
+	assert_string_equal(k, v);
+	if (l->n && strcmp(l->k[(l->n - 1) % 16], k) >= 0)
+		l->ordered = false;
+	snprintf(l->k[l->n++ % 16], sizeof l->k[0], "%s", k);
+	return l->stop && l->n >= l->stop;
+}
+
+static size_t
+scan(struct ijw_ledger *l, const char *prefix, struct keys *out, size_t stop)
+{
+	memset(out, 0, sizeof *out);
+	out->ordered = true;
+	out->stop = stop;
+	assert_int_equal(l->ops->scan(l->h, prefix, keys_each, out), 0);
+	assert_true(out->ordered);
+	return out->n;
+}
+
+/* Keys in byte order, prefixes of characters beyond ASCII, and more keys than a page holds. */
+static void
+ledger_keys(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char *const keys[] = {"b",
+	                                   "a\x1f"
+	                                   "z",
+	                                   "a\x1f"
+	                                   "\xc3\xa9",
+	                                   "a ",
+	                                   "a\x1f"
+	                                   "\xf4\x8f\xbf\xbf",
+	                                   "a\x1f"
+	                                   "\xf4\x8f\xbf\xbf"
+	                                   "x",
+	                                   "a",
+	                                   "a\x1f",
+	                                   "a\x1f"
+	                                   "\x7f"};
+	static const char *const under[] = {"a\x1f",
+	                                    "a\x1f"
+	                                    "z",
+	                                    "a\x1f"
+	                                    "\x7f",
+	                                    "a\x1f"
+	                                    "\xc3\xa9",
+	                                    "a\x1f"
+	                                    "\xf4\x8f\xbf\xbf",
+	                                    "a\x1f"
+	                                    "\xf4\x8f\xbf\xbf"
+	                                    "x"};
+	struct ijw_ledger l;
+	struct ijw_buf v;
+	struct keys out;
+	char k[32];
+
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		assert_int_equal(l.ops->put(l.h, keys[i], keys[i], 0), 0);
+	for (int i = 0; i < 1200; i++) {
+		snprintf(k, sizeof k, "P\x1f%04d", i);
+		assert_int_equal(l.ops->put(l.h, k, k, 0), 0);
+	}
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+
+	assert_int_equal(scan(&l, "a\x1f", &out, 0), 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(out.k[i], under[i]);
+	assert_int_equal(scan(&l,
+	                      "a\x1f"
+	                      "\xf4\x8f\xbf\xbf",
+	                      &out, 0),
+	                 2);
+	assert_int_equal(scan(&l,
+	                      "a\x1f"
+	                      "\xc3\xa9",
+	                      &out, 0),
+	                 1);
+	assert_int_equal(scan(&l, "a", &out, 0), 8);
+	assert_string_equal(out.k[7], "a ");
+	assert_int_equal(scan(&l, "c", &out, 0), 0);
+	assert_int_equal(scan(&l, "P\x1f", &out, 0), 1200);
+	assert_string_equal(out.k[1199 % 16], "P\x1f"
+	                                      "1199");
+	assert_int_equal(scan(&l, "", &out, 0), 1209);
+	assert_int_equal(scan(&l, "P", &out, 10), 10);
+
+	ijw_buf_init(&v, 1024);
+	assert_int_equal(l.ops->get(l.h,
+	                            "a\x1f"
+	                            "\xc3\xa9",
+	                            &v),
+	                 1);
+	assert_string_equal(ijw_buf_str(&v), "a\x1f"
+	                                     "\xc3\xa9");
+	assert_int_equal(l.ops->del(l.h, "a\x1f"
+	                                 "\xc3\xa9"),
+	                 0);
+	ijw_buf_reset(&v);
+	assert_int_equal(l.ops->get(l.h,
+	                            "a\x1f"
+	                            "\xc3\xa9",
+	                            &v),
+	                 0);
+	assert_int_equal(l.ops->put(l.h, "a", "again", 7), 0);
+	assert_int_equal(l.ops->get(l.h, "a", &v), 1);
+	assert_string_equal(ijw_buf_str(&v), "again");
+	ijw_buf_free(&v);
+	gw_store_close(s);
+}
+
+/* ---- several gateways on one PostgreSQL database ---- */
+
+static void
+pg_schema(void **state)
+{
+	struct fx *f = *state;
+	char err[512], url[400];
+	const char *at = strstr(f->path, "://ijw@");
+	gw_store *s;
+
+	gw_store_close(open_store(f));
+	assert_int_equal(query(f, "SELECT version FROM ijw_schema"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+	                          " AND tablename IN ('messages', 'deliveries', 'attempts',"
+	                          " 'audit', 'ledger', 'ijw_schema')"),
+	                 6);
+	gw_store_close(open_store(f));
+	assert_int_equal(query(f, "SELECT count(*) FROM ijw_schema"), 1);
+
+	/* a password is not shown, in the URL's user part or in its parameters */
+	assert_non_null(at);
+	snprintf(url, sizeof url, "%.*s://ijw:secret@%s?password=secret", (int)(at - f->path),
+	         f->path, at + 7);
+	assert_non_null(s = gw_store_open(url, "/elsewhere", err, sizeof err));
+	snprintf(url, sizeof url, "%.*s://ijw:***@%s?password=***", (int)(at - f->path), f->path,
+	         at + 7);
+	assert_string_equal(gw_store_path(s), url);
+	assert_string_equal(gw_store_kind(s), "postgresql");
+	gw_store_close(s);
+
+	exec_sql(f, "UPDATE ijw_schema SET version = 2");
+	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "schema version 2, newer than the 1"));
+}
+
+enum { RACE = 40 };
+
+/* A gateway of its own, racing another one to the same messages. */
+struct racer {
+	const struct fx *f;
+	pthread_barrier_t *start;
+	char name;                     /* 'a' or 'b' */
+	bool judged;                   /* its puts are judged by start_once */
+	enum gw_put_outcome out[RACE]; /* of each round */
+	char error[512];
+};
+
+/* A judge that starts an assignment once: the second start of one is refused. */
+static int
+start_once(void *ctx, gw_store *store, struct gw_put *items, size_t n, size_t i)
+{
+	const char *ident = items[i].msg.identificatie;
+	struct ijw_ledger l;
+	struct ijw_buf v;
+	char key[32];
+	int found;
+
+	(void)ctx, (void)n;
+	gw_store_ledger(store, &l);
+	/* the identification without its last letter: the assignment both start */
+	snprintf(key, sizeof key, "S\x1f%.*s", (int)strlen(ident) - 1, ident);
+	ijw_buf_init(&v, 1024);
+	found = l.ops->get(l.h, key, &v);
+	ijw_buf_free(&v);
+	if (found < 0)
+		return -1;
+	if (found) {
+		items[i].outcome = GW_PUT_REFUSED;
+		return 0;
+	}
+	return l.ops->put(l.h, key, "started", 0);
+}
+
+static void *
+racer_main(void *arg)
+{
+	struct racer *r = arg;
+	char err[256], ident[16], name[2] = {r->name, 0};
+	gw_store *s = gw_store_open(r->f->path, NULL, err, sizeof err);
+	struct gw_put p;
+
+	if (!s)
+		snprintf(r->error, sizeof r->error, "open: %s", err);
+	else
+		gw_store_set_instance(s, name);
+	for (int i = 0; i < RACE; i++) {
+		/* the same identification, with other bytes in odd rounds; or another one */
+		const char *body = r->name == 'b' && i % 2 ? "<b/>" : "<a/>";
+
+		snprintf(ident, sizeof ident, r->judged ? "J%d%c" : "R%d", i, r->name);
+		item(&p, "JW305", "42420001", "0384", ident, body, 4);
+		if (r->judged)
+			p.judge = start_once;
+		pthread_barrier_wait(r->start);
+		if (!s || r->error[0])
+			continue;
+		if (gw_store_put(s, &p, 1, 1000 + i) != GW_STORE_OK)
+			snprintf(r->error, sizeof r->error, "put %s: %s", ident, gw_store_error(s));
+		r->out[i] = p.outcome;
+	}
+	gw_store_close(s);
+	return NULL;
+}
+
+/* Two gateways race: a, b; each round one wins. */
+static void
+race(struct fx *f, bool judged, struct racer *a, struct racer *b)
+{
+	pthread_barrier_t start;
+	pthread_t ta, tb;
+
+	*a = (struct racer){.f = f, .start = &start, .name = 'a', .judged = judged};
+	*b = (struct racer){.f = f, .start = &start, .name = 'b', .judged = judged};
+	gw_store_close(open_store(f));
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	assert_int_equal(pthread_create(&ta, NULL, racer_main, a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, racer_main, b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	if (a->error[0] || b->error[0])
+		fail_msg("a: %s; b: %s", a->error, b->error);
+}
+
+/* The same identification from two gateways at once: stored once, the other a repeat. */
+static void
+pg_same_identification(void **state)
+{
+	struct fx *f = *state;
+	struct racer a, b;
+
+	race(f, false, &a, &b);
+	for (int i = 0; i < RACE; i++) {
+		enum gw_put_outcome other = a.out[i] == GW_PUT_NEW ? b.out[i] : a.out[i];
+
+		assert_true((a.out[i] == GW_PUT_NEW) != (b.out[i] == GW_PUT_NEW));
+		assert_int_equal(other, i % 2 ? GW_PUT_CONFLICT : GW_PUT_SAME);
+	}
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), RACE);
+	assert_int_equal(query(f, "SELECT count(DISTINCT identificatie) FROM messages"), RACE);
+}
+
+/* Two starts of one assignment judged by two gateways at once: one is accepted. */
+static void
+pg_judged_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct racer a, b;
+
+	race(f, true, &a, &b);
+	for (int i = 0; i < RACE; i++) {
+		assert_true(a.out[i] == GW_PUT_NEW || a.out[i] == GW_PUT_REFUSED);
+		assert_true(b.out[i] == GW_PUT_NEW || b.out[i] == GW_PUT_REFUSED);
+		assert_true((a.out[i] == GW_PUT_NEW) != (b.out[i] == GW_PUT_NEW));
+	}
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), RACE);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), RACE);
+}
+
+static size_t
+due_for(gw_store *s, int64_t now, size_t per_receiver, struct dues *l)
+{
+	l->n = 0;
+	if (gw_store_due(s, now, 60, 64, per_receiver, dues_each, l) != GW_STORE_OK)
+		fail_msg("due: %s", gw_store_error(s));
+	return l->n;
+}
+
+/* What one gateway lists is leased to it: no other lists it until the lease runs out. */
+static void
+pg_leases(void **state)
+{
+	struct fx *f = *state;
+	gw_store *a = open_store(f), *b = open_store(f);
+	struct gw_put p;
+	struct dues d;
+
+	gw_store_set_instance(a, "gw-a:8443");
+	gw_store_set_instance(b, "gw-b:8443");
+	put_one(a, "1", "<1/>", true, 1000);
+	put_one(a, "2", "<2/>", true, 1000);
+	item(&p, "JW301", "0384", "42420002", "3", "<3/>", 4);
+	p.push = true;
+	put(a, &p, 1, 1000);
+
+	assert_int_equal(due_for(a, 1000, 64, &d), 3);
+	assert_int_equal(due_for(b, 1000, 64, &d), 0);
+	assert_int_equal(due_for(b, 1059, 64, &d), 0);
+	/* its own leases it lists again, and they last longer */
+	assert_int_equal(due_for(a, 1030, 64, &d), 3);
+	/* an attempt ends the lease */
+	assert_int_equal(
+	        gw_store_attempt(a, d.d[0].delivery, 1031, 503, "busy", false, 1031, false),
+	        GW_STORE_OK);
+	assert_int_equal(due_for(b, 1031, 64, &d), 1);
+	assert_int_equal(d.d[0].attempts, 1);
+	assert_int_equal(due_for(b, 1089, 64, &d), 1);
+	/* a's leases run out: b takes them over */
+	assert_int_equal(due_for(b, 1090, 64, &d), 3);
+	assert_int_equal(due_for(a, 1090, 64, &d), 0);
+	/* a delivery under another's lease takes its receiver's place */
+	assert_int_equal(due_for(a, 1150, 1, &d), 2);
+	assert_int_equal(due_for(b, 1150, 64, &d), 1);
+	assert_string_equal(d.d[0].receiver, "42420001");
+	gw_store_close(a);
+	gw_store_close(b);
+}
+
+/* A gateway that lists and pushes what is due, beside another one. */
+struct pusher {
+	const struct fx *f;
+	pthread_barrier_t *start;
+	const char *name;
+	gw_store *s;
+	unsigned delivered, twice;
+	char error[512];
+};
+
+static void
+push_each(void *ctx, const struct gw_due *d)
+{
+	struct pusher *w = ctx;
+
+	switch (gw_store_attempt(w->s, d->delivery, 1000, 200, NULL, true, 0, false)) {
+	case GW_STORE_OK:
+		w->delivered++;
+		break;
+	case GW_STORE_NOTFOUND: /* the other one delivered it too */
+		w->twice++;
+		break;
+	case GW_STORE_ERROR:
+		snprintf(w->error, sizeof w->error, "attempt: %s", gw_store_error(w->s));
+		break;
+	}
+}
+
+static void *
+pusher_main(void *arg)
+{
+	struct pusher *w = arg;
+	char err[256];
+	int idle = 0;
+
+	w->s = gw_store_open(w->f->path, NULL, err, sizeof err);
+	pthread_barrier_wait(w->start);
+	if (!w->s) {
+		snprintf(w->error, sizeof w->error, "open: %s", err);
+		return NULL;
+	}
+	gw_store_set_instance(w->s, w->name);
+	while (!w->error[0] && idle < 50) {
+		unsigned before = w->delivered + w->twice;
+
+		if (gw_store_due(w->s, 1000, 60, 4, 2, push_each, w) != GW_STORE_OK)
+			snprintf(w->error, sizeof w->error, "due: %s", gw_store_error(w->s));
+		if (w->delivered + w->twice == before) {
+			idle++;
+			usleep(2000);
+		}
+	}
+	gw_store_close(w->s);
+	return NULL;
+}
+
+enum { PUSHES = 120 };
+
+static void
+pg_two_pushers(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	pthread_barrier_t start;
+	struct pusher a = {.f = f, .start = &start, .name = "a"},
+	              b = {.f = f, .start = &start, .name = "b"};
+	pthread_t ta, tb;
+	struct gw_put p[PUSHES];
+	char ident[16], receiver[9];
+
+	for (int i = 0; i < PUSHES; i++) {
+		snprintf(ident, sizeof ident, "P%d", i);
+		snprintf(receiver, sizeof receiver, "4242000%d", i % 6);
+		item(&p[i], "JW301", "0384", receiver, ident, "<p/>", 4);
+		p[i].push = true;
+	}
+	put(s, p, PUSHES, 1000);
+	gw_store_close(s);
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	assert_int_equal(pthread_create(&ta, NULL, pusher_main, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, pusher_main, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	if (a.error[0] || b.error[0])
+		fail_msg("a: %s; b: %s", a.error, b.error);
+	assert_int_equal(a.twice + b.twice, 0);
+	assert_int_equal(a.delivered + b.delivered, PUSHES);
+	assert_int_equal(query(f, "SELECT count(*) FROM attempts"), PUSHES);
+	assert_int_equal(query(f, "SELECT count(*) FROM deliveries WHERE claimed_by IS NOT NULL"),
+	                 0);
+}
+
+/* Audit entries written by two gateways at once: one chain. */
+static void *
+auditor_main(void *arg)
+{
+	struct racer *r = arg;
+	char err[256], ident[16];
+	gw_store *s = gw_store_open(r->f->path, NULL, err, sizeof err);
+	struct gw_put p;
+
+	pthread_barrier_wait(r->start);
+	if (!s) {
+		snprintf(r->error, sizeof r->error, "open: %s", err);
+		return NULL;
+	}
+	for (int i = 0; i < RACE && !r->error[0]; i++) {
+		snprintf(ident, sizeof ident, "%c%d", r->name, i);
+		item(&p, "JW301", "0384", "42420001", ident, "<x/>", 4);
+		if (gw_store_put(s, &p, 1, 1000) != GW_STORE_OK ||
+		    gw_store_audit(s, 1000, "0384", "c", "r", "get", p.msg.id, NULL) != GW_STORE_OK)
+			snprintf(r->error, sizeof r->error, "%s: %s", ident, gw_store_error(s));
+	}
+	gw_store_close(s);
+	return NULL;
+}
+
+static void
+pg_audit_two_writers(void **state)
+{
+	struct fx *f = *state;
+	pthread_barrier_t start;
+	struct racer a = {.f = f, .start = &start, .name = 'a'},
+	             b = {.f = f, .start = &start, .name = 'b'};
+	pthread_t ta, tb;
+	gw_store *s = open_store(f);
+	char why[256] = "";
+	size_t n = 0;
+
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	assert_int_equal(pthread_create(&ta, NULL, auditor_main, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, auditor_main, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
+	if (a.error[0] || b.error[0])
+		fail_msg("a: %s; b: %s", a.error, b.error);
+	if (verify(s, &n, why, sizeof why))
+		fail_msg("the chain: %s", why);
+	assert_int_equal(n, 4 * RACE);
+	gw_store_close(s);
+}
+
+/* Ends every other connection to the database of f, as a restart or a failover does. */
+static void
+end_connections(const struct fx *f)
+{
+	PQclear(pg_run(f->path, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+}
+
+/*
+ * A connection the server ended (a restart, a failover): found gone as a
+ * call begins, it is made anew at once; gone within a transaction, the
+ * transaction fails and nothing of it is made again; a reopen works too.
+ */
+static void
+pg_connection_ended(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct ijw_ledger l;
+	struct list l2;
+	struct dues d;
+	char err[512];
+
+	put_one(s, "1", "<1/>", true, 1000);
+	end_connections(f);
+	put_one(s, "2", "<2/>", false, 1001);
+	end_connections(f);
+	assert_int_equal(inbox(s, "42420001", 10, &l2), 2);
+	end_connections(f);
+	assert_int_equal(due(s, 1002, &d), 1);
+
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h, "k1", "v", 0), 0);
+	end_connections(f);
+	assert_int_equal(l.ops->put(l.h, "k2", "v", 0), -1);
+	assert_int_equal(l.ops->put(l.h, "k3", "v", 0), -1);
+	assert_int_equal(gw_store_commit(s), GW_STORE_ERROR);
+	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
+
+	end_connections(f);
+	if (gw_store_reopen(s, err, sizeof err))
+		fail_msg("reopen: %s", err);
+	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 2);
+	gw_store_close(s);
+}
+
+/* The rows of a table as dump gives them, each value after the other; loaded into into too. */
+struct rows {
+	struct ijw_buf b;
+	size_t n;
+	enum gw_table t;
+	void *into; /* a PostgreSQL handle, or NULL */
+	bool failed;
+};
+
+static int
+rows_each(void *ctx, const struct gw_row *r)
+{
+	struct rows *o = ctx;
+
+	o->n++;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct gw_cell *c = &r->cell[i];
+
+		ijw_buf_addf(&o->b, "%d:%lld:%zu:", (int)c->kind, (long long)c->i, c->len);
+		if (c->len)
+			ijw_buf_add(&o->b, c->p, c->len);
+	}
+	ijw_buf_addstr(&o->b, "\n");
+	if (o->into && gw_store_pg.load(o->into, o->t, r) != GW_STORE_OK) {
+		o->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+table_rows(void *h, enum gw_table t, void *into, struct rows *o)
+{
+	ijw_buf_reset(&o->b);
+	o->n = 0;
+	o->t = t;
+	o->into = into;
+	assert_int_equal(gw_store_pg.dump(h, t, rows_each, o), GW_STORE_OK);
+	if (o->failed)
+		fail_msg("load: %s", gw_store_pg.error(into));
+}
+
+/* Every row of a database, loaded into another as it is: the same rows, the same ids. */
+static void
+pg_dump_and_load(void **state)
+{
+	struct fx *f = *state, to = *f;
+	static const unsigned char key[32] = {9};
+	gw_store *s = open_store(f);
+	struct rows x = {0}, y = {0};
+	char err[512], why[256] = "";
+	struct gw_put p[2];
+	struct ijw_ledger l;
+	struct ijw_buf v;
+	struct dues d;
+	void *a, *b;
+	size_t n = 0;
+
+	gw_store_set_ledger_key(s, key, sizeof key);
+	put_one(s, "1", "<1/>", true, 1000);
+	item(&p[0], "JW301", "0384", "42420001", "2", "<2/>", 4);
+	p[0].translated = "<2 vertaald/>";
+	p[0].translated_len = 13;
+	p[0].advice = "TR418 0611";
+	item(&p[1], "JW302", "42420001", "0384", "R2", "<r/>", 4);
+	p[1].msg.generated = true;
+	p[1].after = 0;
+	put(s, p, 2, 1001);
+	assert_int_equal(due(s, 1000, &d), 1);
+	assert_int_equal(
+	        gw_store_attempt(s, d.d[0].delivery, 1002, 503, "busy", false, 1010, false),
+	        GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, p[0].msg.id, "42420001", 1003), GW_STORE_OK);
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h,
+	                            "A\x1f"
+	                            "\xc3\xa9",
+	                            "1", 1),
+	                 0);
+	assert_int_equal(l.ops->put(l.h,
+	                            "A\x1f"
+	                            "z",
+	                            "2", 0),
+	                 0);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+	gw_store_close(s);
+
+	fresh(&to, "copy");
+	assert_non_null(a = gw_store_pg.open(f->path, err, sizeof err));
+	assert_non_null(b = gw_store_pg.open(to.path, err, sizeof err));
+	ijw_buf_init(&x.b, 1u << 20);
+	ijw_buf_init(&y.b, 1u << 20);
+	for (int t = 0; t < GW_TABLES; t++) {
+		assert_int_equal(gw_store_pg.begin(b), GW_STORE_OK);
+		table_rows(a, (enum gw_table)t, b, &x);
+		assert_int_equal(gw_store_pg.commit(b), GW_STORE_OK);
+	}
+	/* the same rows, in the same order; the ledger by its keys' bytes */
+	for (int t = 0; t < GW_TABLES; t++) {
+		table_rows(a, (enum gw_table)t, NULL, &x);
+		table_rows(b, (enum gw_table)t, NULL, &y);
+		assert_true(x.n > 0);
+		assert_int_equal(x.n, y.n);
+		assert_int_equal(x.b.len, y.b.len);
+		assert_memory_equal(x.b.data, y.b.data, x.b.len);
+	}
+	/* the ledger's first key: its text of three bytes */
+	assert_int_equal(strncmp(x.b.data,
+	                         "2:0:3:A\x1f"
+	                         "z",
+	                         9),
+	                 0);
+	/* a row of the wrong width is refused */
+	assert_int_equal(gw_store_pg.load(b, GW_TABLE_LEDGER, &(struct gw_row){.n = 2}),
+	                 GW_STORE_ERROR);
+	ijw_buf_free(&x.b);
+	ijw_buf_free(&y.b);
+	gw_store_pg.close(a);
+	gw_store_pg.close(b);
+
+	/* the copy reads as the store did */
+	s = open_store(&to);
+	if (verify(s, &n, why, sizeof why))
+		fail_msg("the copy's chain: %s", why);
+	assert_int_equal(n, 5);
+	get_is(s, p[0].msg.id, "42420001", "<2 vertaald/>");
+	gw_store_ledger(s, &l);
+	ijw_buf_init(&v, 1024);
+	assert_int_equal(l.ops->get(l.h,
+	                            "A\x1f"
+	                            "\xc3\xa9",
+	                            &v),
+	                 1);
+	ijw_buf_free(&v);
+	put_one(s, "3", "<3/>", false, 1004);
+	gw_store_close(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest both[] = {
 	        cmocka_unit_test_setup_teardown(open_close_reopen, setup, teardown),
-	        cmocka_unit_test_setup_teardown(specs_and_file_mode, setup, teardown),
-	        cmocka_unit_test_setup_teardown(migrations, setup, teardown),
 	        cmocka_unit_test_setup_teardown(put_batch, setup, teardown),
 	        cmocka_unit_test_setup_teardown(put_all_or_nothing, setup, teardown),
 	        cmocka_unit_test_setup_teardown(ledger_with_the_message, setup, teardown),
+	        cmocka_unit_test_setup_teardown(ledger_keys, setup, teardown),
 	        cmocka_unit_test_setup_teardown(durable, setup, teardown),
 	        cmocka_unit_test_setup_teardown(inbox_and_ack, setup, teardown),
 	        cmocka_unit_test_setup_teardown(get_exact_bytes, setup, teardown),
@@ -1722,13 +2477,44 @@ main(void)
 	        cmocka_unit_test_setup_teardown(sealed_rotation, setup, teardown),
 	        cmocka_unit_test_setup_teardown(key_files, setup, teardown),
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
-	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
 	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
-	        cmocka_unit_test_setup_teardown(claim_once, setup, teardown),
 	        cmocka_unit_test_setup_teardown(copy_whole_store, setup, teardown),
+	};
+	const struct CMUnitTest sqlite_only[] = {
+	        cmocka_unit_test_setup_teardown(specs_and_file_mode, setup, teardown),
+	        cmocka_unit_test_setup_teardown(migrations, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chained_by_migration, setup, teardown),
+	        cmocka_unit_test_setup_teardown(claim_once, setup, teardown),
 	        cmocka_unit_test_setup_teardown(open_existing_only, setup, teardown),
 	        cmocka_unit_test(spec_shown),
 	};
+	const struct CMUnitTest pg_only[] = {
+	        cmocka_unit_test_setup_teardown(pg_schema, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_same_identification, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_judged_at_once, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_leases, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_two_pushers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_audit_two_writers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_connection_ended, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_dump_and_load, setup, teardown),
+	};
+	const char *server = getenv("IJW_TEST_PG");
+	bool only_pg = argc > 1 && strcmp(argv[1], "postgresql") == 0;
+	int failed = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (!only_pg) {
+		failed += cmocka_run_group_tests_name("store on SQLite", both, NULL, NULL);
+		failed += cmocka_run_group_tests_name("SQLite", sqlite_only, NULL, NULL);
+	}
+	if (only_pg && (!server || !*server)) {
+		fprintf(stderr, "test_store postgresql: IJW_TEST_PG names no server "
+		                "(run it through tests/with-pg)\n");
+		return 1;
+	}
+	if (server && *server) {
+		pg = server;
+		failed += cmocka_run_group_tests_name("store on PostgreSQL", both, NULL, NULL);
+		failed += cmocka_run_group_tests_name("PostgreSQL", pg_only, NULL, NULL);
+	}
+	return failed;
 }
