@@ -56,14 +56,16 @@ fuzz: asan
 
 test: unit asan fuzz
 
-# bench_relay measures the gateway against Debian's nginx, which it installs
-# when it can (as root); without nginx bench_relay says so and measures nothing.
+# bench_relay measures the gateway on SQLite and on PostgreSQL (a throw-away
+# server of tests/with-pg) against plain libxml2 and Debian's nginx, which it
+# installs when it can (as root); without nginx bench_relay says so and
+# measures the others.
 # bench_push (Python, like the integration tests' harness it uses) measures a
 # healthy push receiver beside a hanging one.
 bench: build
 	-@tools/deps.sh nginx
 	$(BUILD)/tests/bench/bench_validate
-	$(BUILD)/tests/bench/bench_relay
+	tests/with-pg $(BUILD)/tests/bench/bench_relay
 	$(BUILD)/tests/bench/bench_ledger
 	python3 tests/bench/bench_push.py $(BIN)
 	$(BUILD)/tests/bench/bench_parse

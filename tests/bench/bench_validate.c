@@ -9,7 +9,7 @@
  *   (1) libxml2 loop   the limit of libxml2: xmlReadMemory and
  *                      xmlSchemaValidateDoc in a loop, with the official schema
  *                      of the type compiled once and one validation context,
- *                      parsing with the options libijw uses (BASELINE_OPTIONS)
+ *                      parsing with the options libijw uses (bench_xsd.h)
  *   (2) ijw XSD only   ijw_validate() without the in-message rules, with the
  *                      built-in schemas, one schema set for the whole run
  *                      (hostile-input parse, typed view, full XSD)
@@ -56,9 +56,8 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
 
+#include "bench_xsd.h"
 #include "ijw_gen.h"
 #include "ijw_validate.h"
 #include "tu.h"
@@ -70,9 +69,6 @@
 #define MIN_SECONDS 1.0
 #define PEAK_SECONDS 0.25
 #define MSG_MAX (64u << 20)
-
-/* The parser options of ijw_doc_parse(), so that both parse the same way. */
-#define BASELINE_OPTIONS (XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOBLANKS)
 
 #ifndef BENCH_BUILDTYPE
 #define BENCH_BUILDTYPE "unknown"
@@ -108,9 +104,8 @@ struct result {
 struct phase {
 	const struct msgset *set;
 	enum approach how;
-	char xsd[4096]; /* the schema of (1) and (4) */
-	xmlSchemaPtr schema;
-	xmlSchemaValidCtxtPtr vctxt;
+	char xsd[4096];          /* the schema of (1) and (4) */
+	struct bench_xsd *plain; /* (1) */
 	ijw_schemas *schemas;
 	ijw_findings *findings;
 	struct ijw_validate_opts opts; /* with or without the rules */
@@ -118,14 +113,6 @@ struct phase {
 	long child_rss_kib;            /* the largest xmllint process */
 	struct result *res;            /* where an error is reported */
 };
-
-/* Quiets libxml2: the messages are valid, and a verdict is read from results. */
-static void
-ignore_error(void *ctx, xmlErrorPtr err)
-{
-	(void)ctx;
-	(void)err;
-}
 
 /* ---- the messages ---- */
 
@@ -216,19 +203,6 @@ write_files(struct msgset *set, const char *dir)
 /* ---- one message, each way; true when it was judged valid ---- */
 
 static bool
-libxml2_one(struct phase *p, const struct ijw_buf *msg)
-{
-	xmlDocPtr doc = xmlReadMemory(msg->data, (int)msg->len, NULL, NULL, BASELINE_OPTIONS);
-	int ret;
-
-	if (!doc)
-		return false;
-	ret = xmlSchemaValidateDoc(p->vctxt, doc);
-	xmlFreeDoc(doc);
-	return ret == 0;
-}
-
-static bool
 ijw_one(struct phase *p, const struct ijw_buf *msg)
 {
 	ijw_doc *doc = NULL;
@@ -287,7 +261,7 @@ step(struct phase *p)
 	p->next = (i + 1) % p->set->n;
 	switch (p->how) {
 	case LIBXML2:
-		return libxml2_one(p, &p->set->msgs[i]);
+		return bench_xsd_valid(p->plain, p->set->msgs[i].data, p->set->msgs[i].len);
 	case IJW:
 	case IJW_RULES:
 		return ijw_one(p, &p->set->msgs[i]);
@@ -307,23 +281,14 @@ fail(struct phase *p, const char *what, const char *why)
 static bool
 setup(struct phase *p)
 {
-	xmlSchemaParserCtxtPtr pctxt;
 	ijw_rc rc;
 
 	switch (p->how) {
 	case LIBXML2:
-		if (!(pctxt = xmlSchemaNewParserCtxt(p->xsd))) {
-			fail(p, p->xsd, "out of memory");
-			return false;
-		}
-		xmlSchemaSetParserStructuredErrors(pctxt, ignore_error, NULL);
-		p->schema = xmlSchemaParse(pctxt);
-		xmlSchemaFreeParserCtxt(pctxt);
-		if (!p->schema || !(p->vctxt = xmlSchemaNewValidCtxt(p->schema))) {
+		if (!(p->plain = bench_xsd_new(p->xsd))) {
 			fail(p, p->xsd, "cannot be compiled");
 			return false;
 		}
-		xmlSchemaSetValidStructuredErrors(p->vctxt, ignore_error, NULL);
 		return true;
 	case IJW:
 	case IJW_RULES:
@@ -347,8 +312,7 @@ setup(struct phase *p)
 static void
 teardown(struct phase *p)
 {
-	xmlSchemaFreeValidCtxt(p->vctxt);
-	xmlSchemaFree(p->schema);
+	bench_xsd_free(p->plain);
 	ijw_schemas_free(p->schemas);
 	ijw_findings_free(p->findings);
 }
