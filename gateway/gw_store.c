@@ -1,8 +1,9 @@
 /*
  * gw_store.c: the store's front: picks the backend a store spec names and
- * passes every call on to it. A put's rules (the order of a batch, repeats,
- * judging, sealing, deliveries, the audit log's chain, the ledger) live
- * here once, over the backend's steps of a put.
+ * passes every call on to it. The rules of a put (the order of a batch,
+ * repeats, judging, sealing, deliveries, the audit log's chain, the
+ * ledger), of an ack and of a delivery attempt live here once, over the
+ * backend's steps.
  *
  * A spec is a file path, optionally prefixed "sqlite:", or a PostgreSQL URL
  * (postgresql://... or postgres://...). A relative path is taken from
@@ -557,7 +558,7 @@ put_all(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 			        items[i].after);
 			return GW_STORE_ERROR;
 		}
-	if (be->put_begin(h))
+	if (be->write_begin(h))
 		return be->fail(h, "put: beginning the transaction");
 	for (size_t i = 0; i < n; i++) {
 		struct gw_put *p = &items[i];
@@ -593,7 +594,7 @@ put_all(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 		if (hook_applied(s, p))
 			return be->fail(h, "put: writing the ledger");
 	}
-	if (be->put_commit(h))
+	if (be->write_commit(h))
 		return be->fail(h, "put: committing");
 	return GW_STORE_OK;
 }
@@ -807,7 +808,30 @@ gw_store_original(gw_store *s, const char *sender, const char *type, const char 
 enum gw_store_rc
 gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 {
-	return call(s)->ack(s->h, id, party, now);
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	bool found = false, again = false;
+	int rc;
+
+	if (be->write_begin(h))
+		return be->fail(h, "ack: beginning the transaction");
+	if ((rc = be->acked(h, id, party, &found, &again)) == -2)
+		return GW_STORE_ERROR;
+	if (rc)
+		return be->fail(h, "ack: looking up the message");
+	if (!found) {
+		be->abandon(h);
+		gw_store_say(s->err, sizeof s->err, "no message %" PRId64 " for %s", id, party);
+		return GW_STORE_NOTFOUND;
+	}
+	if (!again && be->mark_acked(h, id, now))
+		return be->fail(h, "ack: marking the message");
+	if (gw_store_chain_audit(be, h, now, party, -1, NULL, NULL, "ack", id,
+	                         again ? "again" : NULL))
+		return be->fail(h, "ack: writing the audit log");
+	if (be->write_commit(h))
+		return be->fail(h, "ack: committing");
+	return GW_STORE_OK;
 }
 
 enum gw_store_rc
@@ -821,7 +845,27 @@ enum gw_store_rc
 gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, int http_status, const char *error,
                  bool delivered, int64_t next, bool given_up)
 {
-	return call(s)->attempt(s->h, delivery, now, http_status, error, delivered, next, given_up);
+	const struct gw_store_backend *be = call(s);
+	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
+	void *h = s->h;
+	bool none = false;
+
+	if (be->write_begin(h))
+		return be->fail(h, "attempt: beginning the transaction");
+	if (be->update_delivery(h, delivery, next, state, delivered, now, &none))
+		return be->fail(h, "attempt: updating the delivery");
+	if (none) {
+		be->abandon(h);
+		gw_store_say(s->err, sizeof s->err, "no pending delivery %" PRId64, delivery);
+		return GW_STORE_NOTFOUND;
+	}
+	if (be->insert_attempt(h, delivery, now, http_status, error, delivered))
+		return be->fail(h, "attempt: recording it");
+	if (delivered && be->ack_delivered(h, delivery, now))
+		return be->fail(h, "attempt: marking the message processed");
+	if (be->write_commit(h))
+		return be->fail(h, "attempt: committing");
+	return GW_STORE_OK;
 }
 
 enum gw_store_rc

@@ -197,11 +197,12 @@ struct gw_store_backend {
 	void *(*open)(const char *path, char *err, size_t errlen);
 	void (*close)(void *h);
 	/*
-	 * The steps of a put, which gw_store_put() takes in order. Each returns
-	 * 0, or -1 with the reason kept for fail(), which ends the transaction.
+	 * The steps of a put, an ack and an attempt, which gw_store_put(),
+	 * gw_store_ack() and gw_store_attempt() take in order. Each returns 0,
+	 * or -1 with the reason kept for fail(), which ends the transaction.
 	 */
-	/* begins the put's writing transaction */
-	int (*put_begin)(void *h);
+	/* begins a writing transaction */
+	int (*write_begin)(void *h);
 	/* the earlier message with p's identity: *found, and p's id and outcome (SAME, CONFLICT) */
 	int (*find_repeat)(void *h, struct gw_put *p, bool *found);
 	/*
@@ -213,8 +214,27 @@ struct gw_store_backend {
 	                      void *ctx);
 	/* a delivery of stored message p to its receiver */
 	int (*insert_delivery)(void *h, const struct gw_put *p, int64_t now);
-	/* commits the put's transaction */
-	int (*put_commit)(void *h);
+	/*
+	 * Whether message id addressed to party is there (*found) and acked
+	 * already (*again); -2 when it failed and has ended the transaction.
+	 */
+	int (*acked)(void *h, int64_t id, const char *party, bool *found, bool *again);
+	/* marks message id acked at now */
+	int (*mark_acked)(void *h, int64_t id, int64_t now);
+	/*
+	 * Counts an attempt at pending delivery: its next attempt, its state and,
+	 * when delivered, when; *none when no pending delivery has that id.
+	 */
+	int (*update_delivery)(void *h, int64_t delivery, int64_t next, const char *state,
+	                       bool delivered, int64_t now, bool *none);
+	int (*insert_attempt)(void *h, int64_t delivery, int64_t now, int http_status,
+	                      const char *error, bool delivered);
+	/* marks the message of delivery acked at now, when it is not yet */
+	int (*ack_delivered)(void *h, int64_t delivery, int64_t now);
+	/* commits a writing transaction */
+	int (*write_commit)(void *h);
+	/* ends the transaction, if one is open, keeping the reason set */
+	void (*abandon)(void *h);
 	/* ends the transaction, if one is open, with the reason "what: why" */
 	enum gw_store_rc (*fail)(void *h, const char *what);
 	/*
@@ -245,17 +265,14 @@ struct gw_store_backend {
 	enum gw_store_rc (*original)(void *h, const char *sender, const char *type,
 	                             const char *identificatie, struct gw_msg *m,
 	                             struct ijw_buf *body);
-	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
 	/*
 	 * Lists what is due; a backend shared by several instances leases what it
 	 * lists to instance until now + lease, and lists nothing under another
-	 * instance's lease that has not run out. attempt() ends the lease.
+	 * instance's lease that has not run out. update_delivery() ends the lease.
 	 */
 	enum gw_store_rc (*due)(void *h, int64_t now, int64_t lease, const char *instance,
 	                        size_t limit, size_t per_receiver,
 	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
-	enum gw_store_rc (*attempt)(void *h, int64_t delivery, int64_t now, int http_status,
-	                            const char *error, bool delivered, int64_t next, bool given_up);
 	enum gw_store_rc (*audit)(void *h, int64_t now, const char *party, const char *cert,
 	                          const char *remote, const char *action, int64_t message,
 	                          const char *detail);

@@ -16,7 +16,7 @@
  * Several gateways share the database, so it needs no claim (gw_store_claim).
  * Push deliveries are claimed: due() takes a lease on what it lists, for
  * the instance named, and lists nothing under another instance's lease that
- * has not run out; attempt() ends the lease. A gateway that dies leaves its
+ * has not run out; update_delivery() ends the lease. A gateway that dies leaves its
  * leases to run out, and another takes its deliveries over.
  *
  * The schema is versioned in the table ijw_schema: migrations[i] takes
@@ -889,9 +889,9 @@ pg_insert_delivery(void *vh, const struct gw_put *p, int64_t now)
 	return run_only(h, ST_INSERT_DELIVERY, &q);
 }
 
-/* Begins a put: the write lock, and the next id and the audit log's head not read yet. */
+/* Begins a write: the write lock, and the next id and the audit log's head not read yet. */
 static int
-pg_put_begin(void *vh)
+pg_write_begin(void *vh)
 {
 	struct pg *h = vh;
 
@@ -901,7 +901,7 @@ pg_put_begin(void *vh)
 }
 
 static int
-pg_put_commit(void *vh)
+pg_write_commit(void *vh)
 {
 	return commit(vh);
 }
@@ -912,81 +912,83 @@ pg_fail(void *vh, const char *what)
 	return rollback(vh, what);
 }
 
-static enum gw_store_rc
-pg_ack(void *vh, int64_t id, const char *party, int64_t now)
+static void
+pg_abandon(void *vh)
+{
+	abandon(vh);
+}
+
+static int
+pg_acked(void *vh, int64_t id, const char *party, bool *found, bool *again)
 {
 	struct pg *h = vh;
 	struct params q = {0};
 	PGresult *r;
-	bool again;
 
-	h->chain.known = false;
-	if (begin_write(h))
-		return rollback(h, "ack: beginning the transaction");
 	add_int(&q, id);
 	add_str(&q, party);
 	if (!(r = run(h, ST_ACKED, &q)))
-		return rollback(h, "ack: looking up the message");
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		abandon(h);
-		gw_store_say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
-		return GW_STORE_NOTFOUND;
-	}
-	again = int_at(r, 0, 0) != 0;
+		return -1;
+	*found = PQntuples(r) > 0;
+	*again = *found && int_at(r, 0, 0) != 0;
 	PQclear(r);
-	q.n = 0;
-	add_int(&q, id);
-	add_int(&q, now);
-	if (!again && run_only(h, ST_ACK, &q))
-		return rollback(h, "ack: marking the message");
-	if (gw_store_chain_audit(&gw_store_pg, h, now, party, -1, NULL, NULL, "ack", id,
-	                         again ? "again" : NULL))
-		return rollback(h, "ack: writing the audit log");
-	if (commit(h))
-		return rollback(h, "ack: committing");
-	return GW_STORE_OK;
+	return 0;
 }
 
-static enum gw_store_rc
-pg_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
-           bool delivered, int64_t next, bool given_up)
+/* Runs st with the numbers a and b, for its effect only. */
+static int
+run_ints(struct pg *h, enum stmt st, int64_t a, int64_t b)
+{
+	struct params q = {0};
+
+	add_int(&q, a);
+	add_int(&q, b);
+	return run_only(h, st, &q);
+}
+
+static int
+pg_mark_acked(void *vh, int64_t id, int64_t now)
+{
+	return run_ints(vh, ST_ACK, id, now);
+}
+
+static int
+pg_update_delivery(void *vh, int64_t delivery, int64_t next, const char *state, bool delivered,
+                   int64_t now, bool *none)
 {
 	struct pg *h = vh;
-	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
 	struct params q = {0};
 	PGresult *r;
-	bool none;
 
-	if (begin_write(h))
-		return rollback(h, "attempt: beginning the transaction");
 	add_int(&q, delivery);
 	add_int(&q, next);
 	add_str(&q, state);
 	add_id(&q, delivered ? now : 0);
 	if (!(r = run(h, ST_UPDATE_DELIVERY, &q)))
-		return rollback(h, "attempt: updating the delivery");
-	none = strcmp(PQcmdTuples(r), "0") == 0;
+		return -1;
+	*none = strcmp(PQcmdTuples(r), "0") == 0;
 	PQclear(r);
-	if (none) {
-		abandon(h);
-		gw_store_say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
-		return GW_STORE_NOTFOUND;
-	}
-	q.n = 0;
+	return 0;
+}
+
+static int
+pg_insert_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
+                  bool delivered)
+{
+	struct params q = {0};
+
 	add_int(&q, delivery);
 	add_int(&q, now);
 	add_int(&q, http_status);
 	add_str(&q, error);
 	add_int(&q, delivered);
-	if (run_only(h, ST_INSERT_ATTEMPT, &q))
-		return rollback(h, "attempt: recording it");
-	q.n = 2;
-	if (delivered && run_only(h, ST_ACK_DELIVERED, &q))
-		return rollback(h, "attempt: marking the message processed");
-	if (commit(h))
-		return rollback(h, "attempt: committing");
-	return GW_STORE_OK;
+	return run_only(vh, ST_INSERT_ATTEMPT, &q);
+}
+
+static int
+pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
+{
+	return run_ints(vh, ST_ACK_DELIVERED, delivery, now);
 }
 
 static enum gw_store_rc
@@ -1576,11 +1578,11 @@ const struct gw_store_backend gw_store_pg = {
         .name = "postgresql",
         .open = pg_open,
         .close = pg_close,
-        .put_begin = pg_put_begin,
+        .write_begin = pg_write_begin,
         .find_repeat = pg_find_repeat,
         .insert_message = pg_insert_message,
         .insert_delivery = pg_insert_delivery,
-        .put_commit = pg_put_commit,
+        .write_commit = pg_write_commit,
         .fail = pg_fail,
         .audit_last = pg_audit_last,
         .audit_insert = pg_audit_insert,
@@ -1596,9 +1598,13 @@ const struct gw_store_backend gw_store_pg = {
         .inbox = pg_inbox,
         .get = pg_get,
         .original = pg_original,
-        .ack = pg_ack,
+        .acked = pg_acked,
+        .mark_acked = pg_mark_acked,
         .due = pg_due,
-        .attempt = pg_attempt,
+        .update_delivery = pg_update_delivery,
+        .insert_attempt = pg_insert_attempt,
+        .ack_delivered = pg_ack_delivered,
+        .abandon = pg_abandon,
         .audit = pg_audit,
         .rekey = pg_rekey,
         .audit_scan = pg_audit_scan,

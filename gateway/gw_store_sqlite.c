@@ -863,7 +863,7 @@ sq_insert_delivery(void *vh, const struct gw_put *p, int64_t now)
 }
 
 static int
-sq_put_begin(void *vh)
+sq_write_begin(void *vh)
 {
 	struct sq *h = vh;
 
@@ -871,7 +871,7 @@ sq_put_begin(void *vh)
 }
 
 static int
-sq_put_commit(void *vh)
+sq_write_commit(void *vh)
 {
 	struct sq *h = vh;
 
@@ -882,6 +882,12 @@ static enum gw_store_rc
 sq_fail(void *vh, const char *what)
 {
 	return rollback(vh, what);
+}
+
+static void
+sq_abandon(void *vh)
+{
+	abandon(vh);
 }
 
 static enum gw_store_rc
@@ -980,37 +986,39 @@ sq_original(void *vh, const char *sender, const char *type, const char *identifi
 	return message_row(h, st, m, body, what);
 }
 
-static enum gw_store_rc
-sq_ack(void *vh, int64_t id, const char *party, int64_t now)
+static int
+sq_acked(void *vh, int64_t id, const char *party, bool *found, bool *again)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_ACKED];
-	bool again;
 	int rc;
 
-	if (run(h->st[ST_BEGIN]))
-		return rollback(h, "ack: beginning the transaction");
-	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
-		return rollback(h, "ack");
-	rc = sqlite3_step(st);
-	again = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
-		run(h->st[ST_ROLLBACK]);
-		gw_store_say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
-		return GW_STORE_NOTFOUND;
+	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party)) {
+		rollback(h, "ack");
+		return -2;
 	}
-	if (rc != SQLITE_ROW)
-		return rollback(h, "ack: looking up the message");
-	st = h->st[ST_ACK];
-	if (!again && (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, now) || run(st)))
-		return rollback(h, "ack: marking the message");
-	if (gw_store_chain_audit(&gw_store_sqlite, h, now, party, -1, NULL, NULL, "ack", id,
-	                         again ? "again" : NULL))
-		return rollback(h, "ack: writing the audit log");
-	if (run(h->st[ST_COMMIT]))
-		return rollback(h, "ack: committing");
-	return GW_STORE_OK;
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	*again = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs st with the numbers a and b: 0, or -1. */
+static int
+run_ints(sqlite3_stmt *st, int64_t a, int64_t b)
+{
+	if (sqlite3_bind_int64(st, 1, a) || sqlite3_bind_int64(st, 2, b))
+		return -1;
+	return run(st);
+}
+
+static int
+sq_mark_acked(void *vh, int64_t id, int64_t now)
+{
+	struct sq *h = vh;
+
+	return run_ints(h->st[ST_ACK], id, now);
 }
 
 /* One file is served by one gateway: no other instance to lease a delivery against. */
@@ -1061,37 +1069,41 @@ sq_due(void *vh, int64_t now, int64_t lease, const char *instance, size_t limit,
 	return GW_STORE_OK;
 }
 
-static enum gw_store_rc
-sq_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
-           bool delivered, int64_t next, bool given_up)
+static int
+sq_update_delivery(void *vh, int64_t delivery, int64_t next, const char *state, bool delivered,
+                   int64_t now, bool *none)
 {
 	struct sq *h = vh;
-	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
 	sqlite3_stmt *st = h->st[ST_UPDATE_DELIVERY];
 
-	if (run(h->st[ST_BEGIN]))
-		return rollback(h, "attempt: beginning the transaction");
 	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, next) ||
 	    sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC) ||
 	    (delivered ? sqlite3_bind_int64(st, 4, now) : sqlite3_bind_null(st, 4)) || run(st))
-		return rollback(h, "attempt: updating the delivery");
-	if (sqlite3_changes(h->db) == 0) {
-		run(h->st[ST_ROLLBACK]);
-		gw_store_say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
-		return GW_STORE_NOTFOUND;
-	}
-	st = h->st[ST_INSERT_ATTEMPT];
+		return -1;
+	*none = sqlite3_changes(h->db) == 0;
+	return 0;
+}
+
+static int
+sq_insert_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
+                  bool delivered)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_INSERT_ATTEMPT];
+
 	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) ||
 	    sqlite3_bind_int(st, 3, http_status) || bind_str(st, 4, error) ||
-	    sqlite3_bind_int(st, 5, delivered) || run(st))
-		return rollback(h, "attempt: recording it");
-	st = h->st[ST_ACK_DELIVERED];
-	if (delivered &&
-	    (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) || run(st)))
-		return rollback(h, "attempt: marking the message processed");
-	if (run(h->st[ST_COMMIT]))
-		return rollback(h, "attempt: committing");
-	return GW_STORE_OK;
+	    sqlite3_bind_int(st, 5, delivered))
+		return -1;
+	return run(st);
+}
+
+static int
+sq_ack_delivered(void *vh, int64_t delivery, int64_t now)
+{
+	struct sq *h = vh;
+
+	return run_ints(h->st[ST_ACK_DELIVERED], delivery, now);
 }
 
 static enum gw_store_rc
@@ -1493,11 +1505,11 @@ const struct gw_store_backend gw_store_sqlite = {
         .name = "sqlite",
         .open = sq_open,
         .close = sq_close,
-        .put_begin = sq_put_begin,
+        .write_begin = sq_write_begin,
         .find_repeat = sq_find_repeat,
         .insert_message = sq_insert_message,
         .insert_delivery = sq_insert_delivery,
-        .put_commit = sq_put_commit,
+        .write_commit = sq_write_commit,
         .fail = sq_fail,
         .audit_last = sq_audit_last,
         .audit_insert = sq_audit_insert,
@@ -1513,9 +1525,13 @@ const struct gw_store_backend gw_store_sqlite = {
         .inbox = sq_inbox,
         .get = sq_get,
         .original = sq_original,
-        .ack = sq_ack,
+        .acked = sq_acked,
+        .mark_acked = sq_mark_acked,
         .due = sq_due,
-        .attempt = sq_attempt,
+        .update_delivery = sq_update_delivery,
+        .insert_attempt = sq_insert_attempt,
+        .ack_delivered = sq_ack_delivered,
+        .abandon = sq_abandon,
         .audit = sq_audit,
         .rekey = sq_rekey,
         .audit_scan = sq_audit_scan,
