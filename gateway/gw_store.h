@@ -227,6 +227,7 @@ struct gw_store_backend {
 	 */
 	int (*update_delivery)(void *h, int64_t delivery, int64_t next, const char *state,
 	                       bool delivered, int64_t now, bool *none);
+	/* records an attempt at delivery: its HTTP status, error text (or NULL), outcome */
 	int (*insert_attempt)(void *h, int64_t delivery, int64_t now, int http_status,
 	                      const char *error, bool delivered);
 	/* marks the message of delivery acked at now, when it is not yet */
