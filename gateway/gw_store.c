@@ -1,6 +1,9 @@
 /*
  * gw_store.c: the store's front: picks the backend a store spec names and
- * passes every call on to it.
+ * passes every call on to it. The rules of a put (the order of a batch,
+ * repeats, judging, sealing, deliveries, the audit log's chain, the
+ * ledger), of an ack and of a delivery attempt live here once, over the
+ * backend's steps.
  *
  * A spec is a file path, optionally prefixed "sqlite:", or a PostgreSQL URL
  * (postgresql://... or postgres://...). A relative path is taken from
@@ -519,18 +522,17 @@ gw_store_set_products(gw_store *s, const ijw_products *p)
 	s->products = p;
 }
 
+/* Judges items[i] with its judge, if it has one; non-zero fails the put. */
 static int
-hook_judge(void *ctx, struct gw_put *items, size_t n, size_t i)
+hook_judge(gw_store *s, struct gw_put *items, size_t n, size_t i)
 {
-	gw_store *s = ctx;
-
 	return items[i].judge ? items[i].judge(items[i].judge_ctx, s, items, n, i) : 0;
 }
 
+/* Writes p, stored anew, into the ledger; non-zero fails the put. */
 static int
-hook_applied(void *ctx, const struct gw_put *p)
+hook_applied(gw_store *s, const struct gw_put *p)
 {
-	gw_store *s = ctx;
 	struct ijw_ledger l;
 	struct ijw_ledger_opts o = {.products = s->products, .today = ijw_today()};
 
@@ -540,11 +542,67 @@ hook_applied(void *ctx, const struct gw_put *p)
 	return ijw_ledger_apply(&l, p->doc, p->msg.id, &o) ? -1 : 0;
 }
 
+/* The loop of a put, over the backend's steps; see gw_store_put. */
+static enum gw_store_rc
+put_all(gw_store *s, struct gw_put *items, size_t n, int64_t now)
+{
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
+			gw_store_say(
+			        s->err, sizeof s->err,
+			        "put: item %zu comes after item %d, which is not an earlier one", i,
+			        items[i].after);
+			return GW_STORE_ERROR;
+		}
+	if (be->write_begin(h))
+		return be->fail(h, "put: beginning the transaction");
+	for (size_t i = 0; i < n; i++) {
+		struct gw_put *p = &items[i];
+		int sender_len = (int)strnlen(p->msg.sender, sizeof p->msg.sender);
+		bool found = false;
+
+		if (p->after >= 0 && items[p->after].outcome != GW_PUT_NEW) {
+			p->outcome = GW_PUT_SKIPPED;
+			continue;
+		}
+		if (p->after >= 0)
+			p->msg.answers = items[p->after].msg.id;
+		if (be->find_repeat(h, p, &found))
+			return be->fail(h, "put: looking up an earlier message");
+		if (found)
+			continue;
+		if (hook_judge(s, items, n, i))
+			return be->fail(h, "put: judging against the ledger");
+		if (p->outcome == GW_PUT_REFUSED)
+			continue;
+		if ((rc = be->insert_message(h, p, now, seal, s)) == -2)
+			return GW_STORE_ERROR;
+		if (rc)
+			return be->fail(h, "put: storing a message");
+		if (p->push && be->insert_delivery(h, p, now))
+			return be->fail(h, "put: queueing a delivery");
+		if (gw_store_chain_audit(be, h, now, p->msg.sender, sender_len, p->cert, p->remote,
+		                         p->imported ? "import" : "put", p->msg.id, p->msg.type) ||
+		    (p->advice &&
+		     gw_store_chain_audit(be, h, now, p->msg.sender, sender_len, p->cert, p->remote,
+		                          "advice", p->msg.id, p->advice)))
+			return be->fail(h, "put: writing the audit log");
+		if (hook_applied(s, p))
+			return be->fail(h, "put: writing the ledger");
+	}
+	if (be->write_commit(h))
+		return be->fail(h, "put: committing");
+	return GW_STORE_OK;
+}
+
 enum gw_store_rc
 gw_store_put(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 {
-	const struct gw_put_hooks hk = {seal, hook_judge, hook_applied, s};
-	enum gw_store_rc rc = call(s)->put(s->h, items, n, now, &hk);
+	enum gw_store_rc rc = put_all(s, items, n, now);
 
 	scratch_free(s);
 	return rc;
@@ -750,7 +808,30 @@ gw_store_original(gw_store *s, const char *sender, const char *type, const char 
 enum gw_store_rc
 gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 {
-	return call(s)->ack(s->h, id, party, now);
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	bool found = false, again = false;
+	int rc;
+
+	if (be->write_begin(h))
+		return be->fail(h, "ack: beginning the transaction");
+	if ((rc = be->acked(h, id, party, &found, &again)) == -2)
+		return GW_STORE_ERROR;
+	if (rc)
+		return be->fail(h, "ack: looking up the message");
+	if (!found) {
+		be->abandon(h);
+		gw_store_say(s->err, sizeof s->err, "no message %" PRId64 " for %s", id, party);
+		return GW_STORE_NOTFOUND;
+	}
+	if (!again && be->mark_acked(h, id, now))
+		return be->fail(h, "ack: marking the message");
+	if (gw_store_chain_audit(be, h, now, party, -1, NULL, NULL, "ack", id,
+	                         again ? "again" : NULL))
+		return be->fail(h, "ack: writing the audit log");
+	if (be->write_commit(h))
+		return be->fail(h, "ack: committing");
+	return GW_STORE_OK;
 }
 
 enum gw_store_rc
@@ -764,7 +845,27 @@ enum gw_store_rc
 gw_store_attempt(gw_store *s, int64_t delivery, int64_t now, int http_status, const char *error,
                  bool delivered, int64_t next, bool given_up)
 {
-	return call(s)->attempt(s->h, delivery, now, http_status, error, delivered, next, given_up);
+	const struct gw_store_backend *be = call(s);
+	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
+	void *h = s->h;
+	bool none = false;
+
+	if (be->write_begin(h))
+		return be->fail(h, "attempt: beginning the transaction");
+	if (be->update_delivery(h, delivery, next, state, delivered, now, &none))
+		return be->fail(h, "attempt: updating the delivery");
+	if (none) {
+		be->abandon(h);
+		gw_store_say(s->err, sizeof s->err, "no pending delivery %" PRId64, delivery);
+		return GW_STORE_NOTFOUND;
+	}
+	if (be->insert_attempt(h, delivery, now, http_status, error, delivered))
+		return be->fail(h, "attempt: recording it");
+	if (delivered && be->ack_delivered(h, delivery, now))
+		return be->fail(h, "attempt: marking the message processed");
+	if (be->write_commit(h))
+		return be->fail(h, "attempt: committing");
+	return GW_STORE_OK;
 }
 
 enum gw_store_rc
@@ -775,6 +876,28 @@ gw_store_audit(gw_store *s, int64_t now, const char *party, const char *cert, co
 }
 
 /* ---- the audit log's chain ---- */
+
+int
+gw_store_chain_audit(const struct gw_store_backend *be, void *h, int64_t at, const char *party,
+                     int party_len, const char *cert, const char *remote, const char *action,
+                     int64_t message, const char *detail)
+{
+	const char *texts[GW_AUDIT_TEXTS] = {party, cert, remote, action, detail};
+	struct gw_audit e = {.at = at, .message = message};
+	unsigned char prev[GW_AUDIT_HASH];
+
+	if (be->audit_last(h, &e.id, prev))
+		return -1;
+	e.id++;
+	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
+		e.text[i] = texts[i];
+		e.len[i] = !texts[i]                               ? 0
+		           : i == GW_AUDIT_PARTY && party_len >= 0 ? (size_t)party_len
+		                                                   : strlen(texts[i]);
+	}
+	gw_audit_hash(prev, &e, e.hash);
+	return be->audit_insert(h, &e);
+}
 
 static void
 hash_u64(EVP_MD_CTX *c, uint64_t v)

@@ -188,17 +188,6 @@ struct gw_row {
 	struct gw_cell cell[GW_ROW_MAX];
 };
 
-/* What a backend's put calls for each item, inside its transaction. */
-struct gw_put_hooks {
-	/* the bytes of items[i] to store as message id row->id; seal is never NULL */
-	gw_store_seal_fn seal;
-	/* before storing items[i], when it is not a repeat; non-zero to fail the put */
-	int (*judge)(void *ctx, struct gw_put *items, size_t n, size_t i);
-	/* after storing p anew; non-zero to fail the put */
-	int (*applied)(void *ctx, const struct gw_put *p);
-	void *ctx;
-};
-
 /*
  * A backend: each function works on the backend's own handle h and is
  * called through the gw_store_* functions below, which say what it does.
@@ -207,8 +196,55 @@ struct gw_store_backend {
 	const char *name;
 	void *(*open)(const char *path, char *err, size_t errlen);
 	void (*close)(void *h);
-	enum gw_store_rc (*put)(void *h, struct gw_put *items, size_t n, int64_t now,
-	                        const struct gw_put_hooks *hk);
+	/*
+	 * The steps of a put, an ack and an attempt, which gw_store_put(),
+	 * gw_store_ack() and gw_store_attempt() take in order. Each returns 0,
+	 * or -1 with the reason kept for fail(), which ends the transaction.
+	 */
+	/* begins a writing transaction */
+	int (*write_begin)(void *h);
+	/* the earlier message with p's identity: *found, and p's id and outcome (SAME, CONFLICT) */
+	int (*find_repeat)(void *h, struct gw_put *p, bool *found);
+	/*
+	 * Stores p as a new message: takes its id in the transaction, passes its
+	 * bytes through seal and fills in p's id, body_key, received and outcome
+	 * (NEW); -2 when it failed and has ended the transaction with the reason.
+	 */
+	int (*insert_message)(void *h, struct gw_put *p, int64_t now, gw_store_seal_fn seal,
+	                      void *ctx);
+	/* a delivery of stored message p to its receiver */
+	int (*insert_delivery)(void *h, const struct gw_put *p, int64_t now);
+	/*
+	 * Whether message id addressed to party is there (*found) and acked
+	 * already (*again); -2 when it failed and has ended the transaction.
+	 */
+	int (*acked)(void *h, int64_t id, const char *party, bool *found, bool *again);
+	/* marks message id acked at now */
+	int (*mark_acked)(void *h, int64_t id, int64_t now);
+	/*
+	 * Counts an attempt at pending delivery: its next attempt, its state and,
+	 * when delivered, when; *none when no pending delivery has that id.
+	 */
+	int (*update_delivery)(void *h, int64_t delivery, int64_t next, const char *state,
+	                       bool delivered, int64_t now, bool *none);
+	/* records an attempt at delivery: its HTTP status, error text (or NULL), outcome */
+	int (*insert_attempt)(void *h, int64_t delivery, int64_t now, int http_status,
+	                      const char *error, bool delivered);
+	/* marks the message of delivery acked at now, when it is not yet */
+	int (*ack_delivered)(void *h, int64_t delivery, int64_t now);
+	/* commits a writing transaction */
+	int (*write_commit)(void *h);
+	/* ends the transaction, if one is open, keeping the reason set */
+	void (*abandon)(void *h);
+	/* ends the transaction, if one is open, with the reason "what: why" */
+	enum gw_store_rc (*fail)(void *h, const char *what);
+	/*
+	 * The audit log's last entry, within the caller's transaction: its id
+	 * and hash into *id and hash (0 and all zero when there is none).
+	 */
+	int (*audit_last)(void *h, int64_t *id, unsigned char hash[GW_AUDIT_HASH]);
+	/* inserts entry e (its id and hash set) within the caller's transaction */
+	int (*audit_insert)(void *h, const struct gw_audit *e);
 	enum gw_store_rc (*begin)(void *h);
 	enum gw_store_rc (*commit)(void *h);
 	enum gw_store_rc (*probe)(void *h);
@@ -230,17 +266,14 @@ struct gw_store_backend {
 	enum gw_store_rc (*original)(void *h, const char *sender, const char *type,
 	                             const char *identificatie, struct gw_msg *m,
 	                             struct ijw_buf *body);
-	enum gw_store_rc (*ack)(void *h, int64_t id, const char *party, int64_t now);
 	/*
 	 * Lists what is due; a backend shared by several instances leases what it
 	 * lists to instance until now + lease, and lists nothing under another
-	 * instance's lease that has not run out. attempt() ends the lease.
+	 * instance's lease that has not run out. update_delivery() ends the lease.
 	 */
 	enum gw_store_rc (*due)(void *h, int64_t now, int64_t lease, const char *instance,
 	                        size_t limit, size_t per_receiver,
 	                        void (*each)(void *ctx, const struct gw_due *d), void *ctx);
-	enum gw_store_rc (*attempt)(void *h, int64_t delivery, int64_t now, int http_status,
-	                            const char *error, bool delivered, int64_t next, bool given_up);
 	enum gw_store_rc (*audit)(void *h, int64_t now, const char *party, const char *cert,
 	                          const char *remote, const char *action, int64_t message,
 	                          const char *detail);
@@ -505,6 +538,16 @@ enum gw_store_rc gw_store_copy(gw_store *from, gw_store *to, struct gw_copy_repo
 
 /* Why the last call failed. */
 const char *gw_store_error(const gw_store *s);
+
+/*
+ * For backends: appends an audit entry chained to the last one (be's
+ * audit_last, gw_audit_hash, be's audit_insert) within the caller's
+ * transaction on h; party_len is the length of party, or -1 when it ends in
+ * NUL. 0, or -1 when a step failed.
+ */
+int gw_store_chain_audit(const struct gw_store_backend *be, void *h, int64_t at, const char *party,
+                         int party_len, const char *cert, const char *remote, const char *action,
+                         int64_t message, const char *detail);
 
 /* For backends: the message fmt into err (errlen bytes), when there is room for one. */
 void gw_store_say(char *err, size_t errlen, const char *fmt, ...)

@@ -16,7 +16,7 @@
  * Several gateways share the database, so it needs no claim (gw_store_claim).
  * Push deliveries are claimed: due() takes a lease on what it lists, for
  * the instance named, and lists nothing under another instance's lease that
- * has not run out; attempt() ends the lease. A gateway that dies leaves its
+ * has not run out; update_delivery() ends the lease. A gateway that dies leaves its
  * leases to run out, and another takes its deliveries over.
  *
  * The schema is versioned in the table ijw_schema: migrations[i] takes
@@ -276,11 +276,20 @@ static const struct table {
         [GW_TABLE_LEDGER] = {ST_LEDGER_FROM, ST_LOAD_LEDGER, 3},
 };
 
+/* The last audit entry's id and hash, when the transaction has not read them yet. */
+struct chain {
+	bool known;
+	int64_t id;
+	unsigned char hash[GW_AUDIT_HASH];
+};
+
 struct pg {
 	PGconn *conn;
-	bool in_tx;    /* a transaction of begin_write() or a snapshot is open */
-	char state[6]; /* the SQLSTATE of the last statement that failed */
-	char why[400]; /* and what the server said */
+	struct chain chain; /* the audit log's head, read once per writing call */
+	int64_t next;       /* the id the put's next message gets; 0 before it is read */
+	bool in_tx;         /* a transaction of begin_write() or a snapshot is open */
+	char state[6];      /* the SQLSTATE of the last statement that failed */
+	char why[400];      /* and what the server said */
 	char err[512];
 };
 
@@ -736,26 +745,12 @@ fail:
 
 /* ---- writing ---- */
 
-/* The last audit entry's id and hash, when the transaction has not read them yet. */
-struct chain {
-	bool known;
-	int64_t id;
-	unsigned char hash[GW_AUDIT_HASH];
-};
-
-/*
- * An audit entry, chained to the last one, within the caller's transaction;
- * party_len is the length of party, or -1 when it ends in NUL.
- */
+/* The last audit entry's id and hash: read in the transaction once, then kept. */
 static int
-insert_audit(struct pg *h, struct chain *c, int64_t at, const char *party, int party_len,
-             const char *cert, const char *remote, const char *action, int64_t message,
-             const char *detail)
+pg_audit_last(void *vh, int64_t *id, unsigned char hash[GW_AUDIT_HASH])
 {
-	const char *texts[GW_AUDIT_TEXTS] = {party, cert, remote, action, detail};
-	struct gw_audit e = {.at = at, .message = message};
-	unsigned char hash[GW_AUDIT_HASH];
-	struct params p = {0};
+	struct pg *h = vh;
+	struct chain *c = &h->chain;
 	PGresult *r;
 
 	if (!c->known) {
@@ -770,27 +765,28 @@ insert_audit(struct pg *h, struct chain *c, int64_t at, const char *party, int p
 		PQclear(r);
 		c->known = true;
 	}
-	e.id = c->id + 1;
-	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
-		e.text[i] = texts[i];
-		e.len[i] = !texts[i]                               ? 0
-		           : i == GW_AUDIT_PARTY && party_len >= 0 ? (size_t)party_len
-		                                                   : strlen(texts[i]);
-	}
-	gw_audit_hash(c->hash, &e, hash);
-	add_int(&p, e.id);
-	add_int(&p, at);
-	add_bytes(&p, party, e.len[GW_AUDIT_PARTY]);
-	add_str(&p, cert);
-	add_str(&p, remote);
-	add_str(&p, action);
-	add_id(&p, message);
-	add_str(&p, detail);
-	add_bytes(&p, hash, sizeof hash);
+	*id = c->id;
+	memcpy(hash, c->hash, GW_AUDIT_HASH);
+	return 0;
+}
+
+static int
+pg_audit_insert(void *vh, const struct gw_audit *e)
+{
+	struct pg *h = vh;
+	struct params p = {0};
+
+	add_int(&p, e->id);
+	add_int(&p, e->at);
+	for (int i = GW_AUDIT_PARTY; i <= GW_AUDIT_ACTION; i++)
+		add_bytes(&p, e->text[i], e->len[i]);
+	add_id(&p, e->message);
+	add_bytes(&p, e->text[GW_AUDIT_DETAIL], e->len[GW_AUDIT_DETAIL]);
+	add_bytes(&p, e->hash, GW_AUDIT_HASH);
 	if (run_only(h, ST_INSERT_AUDIT, &p))
 		return -1;
-	c->id = e.id;
-	memcpy(c->hash, hash, sizeof hash);
+	h->chain.id = e->id;
+	memcpy(h->chain.hash, e->hash, GW_AUDIT_HASH);
 	return 0;
 }
 
@@ -799,8 +795,9 @@ insert_audit(struct pg *h, struct chain *c, int64_t at, const char *party, int p
  * same; the gateway's own retour is the same whatever its bytes.
  */
 static int
-find_repeat(struct pg *h, struct gw_put *p, bool *found)
+pg_find_repeat(void *vh, struct gw_put *p, bool *found)
 {
+	struct pg *h = vh;
 	const struct gw_msg *m = &p->msg;
 	struct params q = {0};
 	PGresult *r;
@@ -823,11 +820,14 @@ find_repeat(struct pg *h, struct gw_put *p, bool *found)
 	return 0;
 }
 
-/* Stores p as message *next, which then counts on; -2 when sealing failed. */
+/*
+ * Stores p as message h->next (read once per put), which then counts on;
+ * -2 when sealing failed, or another instance stored one at the same time.
+ */
 static int
-insert_message(struct pg *h, struct gw_put *p, int64_t now, int64_t *next,
-               const struct gw_put_hooks *hk)
+pg_insert_message(void *vh, struct gw_put *p, int64_t now, gw_store_seal_fn seal, void *ctx)
 {
+	struct pg *h = vh;
 	const struct gw_msg *m = &p->msg;
 	struct gw_stored row = {.body = p->body,
 	                        .len = p->len,
@@ -836,15 +836,16 @@ insert_message(struct pg *h, struct gw_put *p, int64_t now, int64_t *next,
 	struct params q = {0};
 	PGresult *r;
 
-	if (!*next) {
+	if (!h->next) {
 		if (!(r = run(h, ST_NEXT_MESSAGE, NULL)))
 			return -1;
-		*next = int_at(r, 0, 0);
+		h->next = int_at(r, 0, 0);
 		PQclear(r);
 	}
-	row.id = *next;
-	if (hk && hk->seal(hk->ctx, &row)) {
+	row.id = h->next;
+	if (seal(ctx, &row)) {
 		gw_store_say(h->err, sizeof h->err, "put: sealing message %" PRId64, row.id);
+		abandon(h);
 		return -2;
 	}
 	add_int(&q, row.id);
@@ -861,9 +862,14 @@ insert_message(struct pg *h, struct gw_put *p, int64_t now, int64_t *next,
 	add_id(&q, p->imported ? now : 0);
 	add_str(&q, p->advice);
 	add_str(&q, row.key[0] ? row.key : NULL);
-	if (run_only(h, ST_INSERT_MESSAGE, &q))
-		return -1;
-	(*next)++;
+	/* the lock makes this rare; nothing is stored, and the put may be tried again */
+	if (run_only(h, ST_INSERT_MESSAGE, &q)) {
+		if (strcmp(h->state, UNIQUE_VIOLATION) != 0)
+			return -1;
+		rollback(h, "put: the message was stored at the same time elsewhere, try again");
+		return -2;
+	}
+	h->next++;
 	p->msg.id = row.id;
 	memcpy(p->msg.body_key, row.key, sizeof p->msg.body_key);
 	p->msg.received = now;
@@ -872,8 +878,9 @@ insert_message(struct pg *h, struct gw_put *p, int64_t now, int64_t *next,
 }
 
 static int
-insert_delivery(struct pg *h, const struct gw_put *p, int64_t now)
+pg_insert_delivery(void *vh, const struct gw_put *p, int64_t now)
 {
+	struct pg *h = vh;
 	struct params q = {0};
 
 	add_int(&q, p->msg.id);
@@ -882,143 +889,106 @@ insert_delivery(struct pg *h, const struct gw_put *p, int64_t now)
 	return run_only(h, ST_INSERT_DELIVERY, &q);
 }
 
-static enum gw_store_rc
-pg_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_put_hooks *hk)
+/* Begins a write: the write lock, and the next id and the audit log's head not read yet. */
+static int
+pg_write_begin(void *vh)
 {
 	struct pg *h = vh;
-	struct chain chain = {0};
-	int64_t next = 0;
-	int rc;
 
-	for (size_t i = 0; i < n; i++)
-		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
-			gw_store_say(
-			        h->err, sizeof h->err,
-			        "put: item %zu comes after item %d, which is not an earlier one", i,
-			        items[i].after);
-			return GW_STORE_ERROR;
-		}
-	if (begin_write(h))
-		return rollback(h, "put: beginning the transaction");
-	for (size_t i = 0; i < n; i++) {
-		struct gw_put *p = &items[i];
-		bool found = false;
+	h->chain.known = false;
+	h->next = 0;
+	return begin_write(h);
+}
 
-		if (p->after >= 0 && items[p->after].outcome != GW_PUT_NEW) {
-			p->outcome = GW_PUT_SKIPPED;
-			continue;
-		}
-		if (p->after >= 0)
-			p->msg.answers = items[p->after].msg.id;
-		if (find_repeat(h, p, &found))
-			return rollback(h, "put: looking up an earlier message");
-		if (found)
-			continue;
-		if (hk && hk->judge(hk->ctx, items, n, i))
-			return rollback(h, "put: judging against the ledger");
-		if (p->outcome == GW_PUT_REFUSED)
-			continue;
-		if ((rc = insert_message(h, p, now, &next, hk)) == -2)
-			return abandon(h);
-		/* the lock makes this rare; nothing is stored, and the put may be tried again */
-		if (rc && strcmp(h->state, UNIQUE_VIOLATION) == 0)
-			return rollback(h,
-			                "put: the message was stored at the same time elsewhere, "
-			                "try again");
-		if (rc)
-			return rollback(h, "put: storing a message");
-		if (p->push && insert_delivery(h, p, now))
-			return rollback(h, "put: queueing a delivery");
-		if (insert_audit(h, &chain, now, p->msg.sender,
-		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
-		                 p->remote, p->imported ? "import" : "put", p->msg.id,
-		                 p->msg.type) ||
-		    (p->advice && insert_audit(h, &chain, now, p->msg.sender,
-		                               (int)strnlen(p->msg.sender, sizeof p->msg.sender),
-		                               p->cert, p->remote, "advice", p->msg.id, p->advice)))
-			return rollback(h, "put: writing the audit log");
-		if (hk && hk->applied(hk->ctx, p))
-			return rollback(h, "put: writing the ledger");
-	}
-	if (commit(h))
-		return rollback(h, "put: committing");
-	return GW_STORE_OK;
+static int
+pg_write_commit(void *vh)
+{
+	return commit(vh);
 }
 
 static enum gw_store_rc
-pg_ack(void *vh, int64_t id, const char *party, int64_t now)
+pg_fail(void *vh, const char *what)
+{
+	return rollback(vh, what);
+}
+
+static void
+pg_abandon(void *vh)
+{
+	abandon(vh);
+}
+
+static int
+pg_acked(void *vh, int64_t id, const char *party, bool *found, bool *again)
 {
 	struct pg *h = vh;
-	struct chain chain = {0};
 	struct params q = {0};
 	PGresult *r;
-	bool again;
 
-	if (begin_write(h))
-		return rollback(h, "ack: beginning the transaction");
 	add_int(&q, id);
 	add_str(&q, party);
 	if (!(r = run(h, ST_ACKED, &q)))
-		return rollback(h, "ack: looking up the message");
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		abandon(h);
-		gw_store_say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
-		return GW_STORE_NOTFOUND;
-	}
-	again = int_at(r, 0, 0) != 0;
+		return -1;
+	*found = PQntuples(r) > 0;
+	*again = *found && int_at(r, 0, 0) != 0;
 	PQclear(r);
-	q.n = 0;
-	add_int(&q, id);
-	add_int(&q, now);
-	if (!again && run_only(h, ST_ACK, &q))
-		return rollback(h, "ack: marking the message");
-	if (insert_audit(h, &chain, now, party, -1, NULL, NULL, "ack", id, again ? "again" : NULL))
-		return rollback(h, "ack: writing the audit log");
-	if (commit(h))
-		return rollback(h, "ack: committing");
-	return GW_STORE_OK;
+	return 0;
 }
 
-static enum gw_store_rc
-pg_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
-           bool delivered, int64_t next, bool given_up)
+/* Runs st with the numbers a and b, for its effect only. */
+static int
+run_ints(struct pg *h, enum stmt st, int64_t a, int64_t b)
+{
+	struct params q = {0};
+
+	add_int(&q, a);
+	add_int(&q, b);
+	return run_only(h, st, &q);
+}
+
+static int
+pg_mark_acked(void *vh, int64_t id, int64_t now)
+{
+	return run_ints(vh, ST_ACK, id, now);
+}
+
+static int
+pg_update_delivery(void *vh, int64_t delivery, int64_t next, const char *state, bool delivered,
+                   int64_t now, bool *none)
 {
 	struct pg *h = vh;
-	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
 	struct params q = {0};
 	PGresult *r;
-	bool none;
 
-	if (begin_write(h))
-		return rollback(h, "attempt: beginning the transaction");
 	add_int(&q, delivery);
 	add_int(&q, next);
 	add_str(&q, state);
 	add_id(&q, delivered ? now : 0);
 	if (!(r = run(h, ST_UPDATE_DELIVERY, &q)))
-		return rollback(h, "attempt: updating the delivery");
-	none = strcmp(PQcmdTuples(r), "0") == 0;
+		return -1;
+	*none = strcmp(PQcmdTuples(r), "0") == 0;
 	PQclear(r);
-	if (none) {
-		abandon(h);
-		gw_store_say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
-		return GW_STORE_NOTFOUND;
-	}
-	q.n = 0;
+	return 0;
+}
+
+static int
+pg_insert_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
+                  bool delivered)
+{
+	struct params q = {0};
+
 	add_int(&q, delivery);
 	add_int(&q, now);
 	add_int(&q, http_status);
 	add_str(&q, error);
 	add_int(&q, delivered);
-	if (run_only(h, ST_INSERT_ATTEMPT, &q))
-		return rollback(h, "attempt: recording it");
-	q.n = 2;
-	if (delivered && run_only(h, ST_ACK_DELIVERED, &q))
-		return rollback(h, "attempt: marking the message processed");
-	if (commit(h))
-		return rollback(h, "attempt: committing");
-	return GW_STORE_OK;
+	return run_only(vh, ST_INSERT_ATTEMPT, &q);
+}
+
+static int
+pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
+{
+	return run_ints(vh, ST_ACK_DELIVERED, delivery, now);
 }
 
 static enum gw_store_rc
@@ -1026,12 +996,13 @@ pg_audit(void *vh, int64_t now, const char *party, const char *cert, const char 
          const char *action, int64_t message, const char *detail)
 {
 	struct pg *h = vh;
-	struct chain chain = {0};
 	bool own = outside(h);
 
+	h->chain.known = false;
 	if (own && begin_write(h))
 		return rollback(h, "audit: beginning the transaction");
-	if (insert_audit(h, &chain, now, party, -1, cert, remote, action, message, detail))
+	if (gw_store_chain_audit(&gw_store_pg, h, now, party, -1, cert, remote, action, message,
+	                         detail))
 		return own ? rollback(h, "audit") : failed(h, "audit");
 	if (own && commit(h))
 		return rollback(h, "audit: committing");
@@ -1607,7 +1578,14 @@ const struct gw_store_backend gw_store_pg = {
         .name = "postgresql",
         .open = pg_open,
         .close = pg_close,
-        .put = pg_put,
+        .write_begin = pg_write_begin,
+        .find_repeat = pg_find_repeat,
+        .insert_message = pg_insert_message,
+        .insert_delivery = pg_insert_delivery,
+        .write_commit = pg_write_commit,
+        .fail = pg_fail,
+        .audit_last = pg_audit_last,
+        .audit_insert = pg_audit_insert,
         .begin = pg_begin,
         .commit = pg_commit,
         .probe = pg_probe,
@@ -1620,9 +1598,13 @@ const struct gw_store_backend gw_store_pg = {
         .inbox = pg_inbox,
         .get = pg_get,
         .original = pg_original,
-        .ack = pg_ack,
+        .acked = pg_acked,
+        .mark_acked = pg_mark_acked,
         .due = pg_due,
-        .attempt = pg_attempt,
+        .update_delivery = pg_update_delivery,
+        .insert_attempt = pg_insert_attempt,
+        .ack_delivered = pg_ack_delivered,
+        .abandon = pg_abandon,
         .audit = pg_audit,
         .rekey = pg_rekey,
         .audit_scan = pg_audit_scan,

@@ -710,43 +710,44 @@ done:
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/*
- * An audit entry, chained to the last one, within the caller's transaction;
- * party_len is the length of party, or -1 when it ends in NUL.
- */
+/* The last audit entry's id and hash, within the caller's transaction. */
 static int
-insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const char *cert,
-             const char *remote, const char *action, int64_t message, const char *detail)
+sq_audit_last(void *vh, int64_t *id, unsigned char hash[GW_AUDIT_HASH])
 {
+	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_LAST_AUDIT];
-	unsigned char prev[GW_AUDIT_HASH] = {0}, hash[GW_AUDIT_HASH];
-	const char *texts[GW_AUDIT_TEXTS] = {party, cert, remote, action, detail};
-	struct gw_audit e = {.at = at, .message = message};
 	int rc = sqlite3_step(st);
 
+	*id = 0;
+	memset(hash, 0, GW_AUDIT_HASH);
 	if (rc == SQLITE_ROW) {
-		e.id = sqlite3_column_int64(st, 0);
+		*id = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) == GW_AUDIT_HASH)
-			memcpy(prev, sqlite3_column_blob(st, 1), sizeof prev);
+			memcpy(hash, sqlite3_column_blob(st, 1), GW_AUDIT_HASH);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	e.id++;
-	for (int i = 0; i < GW_AUDIT_TEXTS; i++) {
-		e.text[i] = texts[i];
-		e.len[i] = !texts[i]                               ? 0
-		           : i == GW_AUDIT_PARTY && party_len >= 0 ? (size_t)party_len
-		                                                   : strlen(texts[i]);
-	}
-	gw_audit_hash(prev, &e, hash);
-	st = h->st[ST_INSERT_AUDIT];
-	if (sqlite3_bind_int64(st, 1, at) ||
-	    (party ? sqlite3_bind_text(st, 2, party, (int)e.len[GW_AUDIT_PARTY], SQLITE_STATIC)
-	           : sqlite3_bind_null(st, 2)) ||
-	    bind_str(st, 3, cert) || bind_str(st, 4, remote) || bind_str(st, 5, action) ||
-	    bind_id(st, 6, message) || bind_str(st, 7, detail) || sqlite3_bind_int64(st, 8, e.id) ||
-	    sqlite3_bind_blob(st, 9, hash, sizeof hash, SQLITE_STATIC))
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A text of an audit entry: its len bytes, or NULL. */
+static int
+bind_text_of(sqlite3_stmt *st, int i, const struct gw_audit *e, enum gw_audit_text t)
+{
+	return e->text[t] ? sqlite3_bind_text(st, i, e->text[t], (int)e->len[t], SQLITE_STATIC)
+	                  : sqlite3_bind_null(st, i);
+}
+
+static int
+sq_audit_insert(void *vh, const struct gw_audit *e)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_INSERT_AUDIT];
+
+	if (sqlite3_bind_int64(st, 1, e->at) || bind_text_of(st, 2, e, GW_AUDIT_PARTY) ||
+	    bind_text_of(st, 3, e, GW_AUDIT_CERT) || bind_text_of(st, 4, e, GW_AUDIT_REMOTE) ||
+	    bind_text_of(st, 5, e, GW_AUDIT_ACTION) || bind_id(st, 6, e->message) ||
+	    bind_text_of(st, 7, e, GW_AUDIT_DETAIL) || sqlite3_bind_int64(st, 8, e->id) ||
+	    sqlite3_bind_blob(st, 9, e->hash, GW_AUDIT_HASH, SQLITE_STATIC))
 		return -1;
 	return run(st);
 }
@@ -758,8 +759,9 @@ insert_audit(struct sq *h, int64_t at, const char *party, int party_len, const c
  * rejected message sent again is answered by the retour it already has.
  */
 static int
-find_repeat(struct sq *h, struct gw_put *p, bool *found)
+sq_find_repeat(void *vh, struct gw_put *p, bool *found)
 {
+	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[p->msg.generated ? ST_FIND_GENERATED : ST_FIND];
 	const struct gw_msg *m = &p->msg;
 	int rc;
@@ -806,8 +808,9 @@ next_message(struct sq *h, int64_t *id)
 }
 
 static int
-insert_message(struct sq *h, struct gw_put *p, int64_t now, const struct gw_put_hooks *hk)
+sq_insert_message(void *vh, struct gw_put *p, int64_t now, gw_store_seal_fn seal, void *ctx)
 {
+	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_INSERT_MESSAGE];
 	const struct gw_msg *m = &p->msg;
 	struct gw_stored row = {.body = p->body,
@@ -817,8 +820,9 @@ insert_message(struct sq *h, struct gw_put *p, int64_t now, const struct gw_put_
 
 	if (next_message(h, &row.id))
 		return -1;
-	if (hk && hk->seal(hk->ctx, &row)) {
+	if (seal(ctx, &row)) {
 		gw_store_say(h->err, sizeof h->err, "put: sealing message %" PRId64, row.id);
+		abandon(h);
 		return -2;
 	}
 	if (bind_bytes(st, 9, row.body, row.len, true) ||
@@ -846,8 +850,9 @@ insert_message(struct sq *h, struct gw_put *p, int64_t now, const struct gw_put_
 }
 
 static int
-insert_delivery(struct sq *h, const struct gw_put *p, int64_t now)
+sq_insert_delivery(void *vh, const struct gw_put *p, int64_t now)
 {
+	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_INSERT_DELIVERY];
 
 	if (sqlite3_bind_int64(st, 1, p->msg.id) ||
@@ -857,60 +862,32 @@ insert_delivery(struct sq *h, const struct gw_put *p, int64_t now)
 	return run(st);
 }
 
-static enum gw_store_rc
-sq_put(void *vh, struct gw_put *items, size_t n, int64_t now, const struct gw_put_hooks *hk)
+static int
+sq_write_begin(void *vh)
 {
 	struct sq *h = vh;
-	int rc;
 
-	for (size_t i = 0; i < n; i++)
-		if (items[i].after >= 0 && (size_t)items[i].after >= i) {
-			gw_store_say(
-			        h->err, sizeof h->err,
-			        "put: item %zu comes after item %d, which is not an earlier one", i,
-			        items[i].after);
-			return GW_STORE_ERROR;
-		}
-	if (run(h->st[ST_BEGIN]))
-		return rollback(h, "put: beginning the transaction");
-	for (size_t i = 0; i < n; i++) {
-		struct gw_put *p = &items[i];
-		bool found = false;
+	return run(h->st[ST_BEGIN]);
+}
 
-		if (p->after >= 0 && items[p->after].outcome != GW_PUT_NEW) {
-			p->outcome = GW_PUT_SKIPPED;
-			continue;
-		}
-		if (p->after >= 0)
-			p->msg.answers = items[p->after].msg.id;
-		if (find_repeat(h, p, &found))
-			return rollback(h, "put: looking up an earlier message");
-		if (found)
-			continue;
-		if (hk && hk->judge(hk->ctx, items, n, i))
-			return rollback(h, "put: judging against the ledger");
-		if (p->outcome == GW_PUT_REFUSED)
-			continue;
-		if ((rc = insert_message(h, p, now, hk)) == -2)
-			return abandon(h);
-		if (rc)
-			return rollback(h, "put: storing a message");
-		if (p->push && insert_delivery(h, p, now))
-			return rollback(h, "put: queueing a delivery");
-		if (insert_audit(h, now, p->msg.sender,
-		                 (int)strnlen(p->msg.sender, sizeof p->msg.sender), p->cert,
-		                 p->remote, p->imported ? "import" : "put", p->msg.id,
-		                 p->msg.type) ||
-		    (p->advice && insert_audit(h, now, p->msg.sender,
-		                               (int)strnlen(p->msg.sender, sizeof p->msg.sender),
-		                               p->cert, p->remote, "advice", p->msg.id, p->advice)))
-			return rollback(h, "put: writing the audit log");
-		if (hk && hk->applied(hk->ctx, p))
-			return rollback(h, "put: writing the ledger");
-	}
-	if (run(h->st[ST_COMMIT]))
-		return rollback(h, "put: committing");
-	return GW_STORE_OK;
+static int
+sq_write_commit(void *vh)
+{
+	struct sq *h = vh;
+
+	return run(h->st[ST_COMMIT]);
+}
+
+static enum gw_store_rc
+sq_fail(void *vh, const char *what)
+{
+	return rollback(vh, what);
+}
+
+static void
+sq_abandon(void *vh)
+{
+	abandon(vh);
 }
 
 static enum gw_store_rc
@@ -1009,36 +986,39 @@ sq_original(void *vh, const char *sender, const char *type, const char *identifi
 	return message_row(h, st, m, body, what);
 }
 
-static enum gw_store_rc
-sq_ack(void *vh, int64_t id, const char *party, int64_t now)
+static int
+sq_acked(void *vh, int64_t id, const char *party, bool *found, bool *again)
 {
 	struct sq *h = vh;
 	sqlite3_stmt *st = h->st[ST_ACKED];
-	bool again;
 	int rc;
 
-	if (run(h->st[ST_BEGIN]))
-		return rollback(h, "ack: beginning the transaction");
-	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
-		return rollback(h, "ack");
-	rc = sqlite3_step(st);
-	again = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
-		run(h->st[ST_ROLLBACK]);
-		gw_store_say(h->err, sizeof h->err, "no message %" PRId64 " for %s", id, party);
-		return GW_STORE_NOTFOUND;
+	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party)) {
+		rollback(h, "ack");
+		return -2;
 	}
-	if (rc != SQLITE_ROW)
-		return rollback(h, "ack: looking up the message");
-	st = h->st[ST_ACK];
-	if (!again && (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, now) || run(st)))
-		return rollback(h, "ack: marking the message");
-	if (insert_audit(h, now, party, -1, NULL, NULL, "ack", id, again ? "again" : NULL))
-		return rollback(h, "ack: writing the audit log");
-	if (run(h->st[ST_COMMIT]))
-		return rollback(h, "ack: committing");
-	return GW_STORE_OK;
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	*again = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs st with the numbers a and b: 0, or -1. */
+static int
+run_ints(sqlite3_stmt *st, int64_t a, int64_t b)
+{
+	if (sqlite3_bind_int64(st, 1, a) || sqlite3_bind_int64(st, 2, b))
+		return -1;
+	return run(st);
+}
+
+static int
+sq_mark_acked(void *vh, int64_t id, int64_t now)
+{
+	struct sq *h = vh;
+
+	return run_ints(h->st[ST_ACK], id, now);
 }
 
 /* One file is served by one gateway: no other instance to lease a delivery against. */
@@ -1089,37 +1069,41 @@ sq_due(void *vh, int64_t now, int64_t lease, const char *instance, size_t limit,
 	return GW_STORE_OK;
 }
 
-static enum gw_store_rc
-sq_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
-           bool delivered, int64_t next, bool given_up)
+static int
+sq_update_delivery(void *vh, int64_t delivery, int64_t next, const char *state, bool delivered,
+                   int64_t now, bool *none)
 {
 	struct sq *h = vh;
-	const char *state = delivered ? "delivered" : given_up ? "given_up" : "pending";
 	sqlite3_stmt *st = h->st[ST_UPDATE_DELIVERY];
 
-	if (run(h->st[ST_BEGIN]))
-		return rollback(h, "attempt: beginning the transaction");
 	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, next) ||
 	    sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC) ||
 	    (delivered ? sqlite3_bind_int64(st, 4, now) : sqlite3_bind_null(st, 4)) || run(st))
-		return rollback(h, "attempt: updating the delivery");
-	if (sqlite3_changes(h->db) == 0) {
-		run(h->st[ST_ROLLBACK]);
-		gw_store_say(h->err, sizeof h->err, "no pending delivery %" PRId64, delivery);
-		return GW_STORE_NOTFOUND;
-	}
-	st = h->st[ST_INSERT_ATTEMPT];
+		return -1;
+	*none = sqlite3_changes(h->db) == 0;
+	return 0;
+}
+
+static int
+sq_insert_attempt(void *vh, int64_t delivery, int64_t now, int http_status, const char *error,
+                  bool delivered)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_INSERT_ATTEMPT];
+
 	if (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) ||
 	    sqlite3_bind_int(st, 3, http_status) || bind_str(st, 4, error) ||
-	    sqlite3_bind_int(st, 5, delivered) || run(st))
-		return rollback(h, "attempt: recording it");
-	st = h->st[ST_ACK_DELIVERED];
-	if (delivered &&
-	    (sqlite3_bind_int64(st, 1, delivery) || sqlite3_bind_int64(st, 2, now) || run(st)))
-		return rollback(h, "attempt: marking the message processed");
-	if (run(h->st[ST_COMMIT]))
-		return rollback(h, "attempt: committing");
-	return GW_STORE_OK;
+	    sqlite3_bind_int(st, 5, delivered))
+		return -1;
+	return run(st);
+}
+
+static int
+sq_ack_delivered(void *vh, int64_t delivery, int64_t now)
+{
+	struct sq *h = vh;
+
+	return run_ints(h->st[ST_ACK_DELIVERED], delivery, now);
 }
 
 static enum gw_store_rc
@@ -1131,7 +1115,8 @@ sq_audit(void *vh, int64_t now, const char *party, const char *cert, const char 
 
 	if (own && run(h->st[ST_BEGIN]))
 		return rollback(h, "audit: beginning the transaction");
-	if (insert_audit(h, now, party, -1, cert, remote, action, message, detail))
+	if (gw_store_chain_audit(&gw_store_sqlite, h, now, party, -1, cert, remote, action, message,
+	                         detail))
 		return own ? rollback(h, "audit") : failed(h, "audit");
 	if (own && run(h->st[ST_COMMIT]))
 		return rollback(h, "audit: committing");
@@ -1520,7 +1505,14 @@ const struct gw_store_backend gw_store_sqlite = {
         .name = "sqlite",
         .open = sq_open,
         .close = sq_close,
-        .put = sq_put,
+        .write_begin = sq_write_begin,
+        .find_repeat = sq_find_repeat,
+        .insert_message = sq_insert_message,
+        .insert_delivery = sq_insert_delivery,
+        .write_commit = sq_write_commit,
+        .fail = sq_fail,
+        .audit_last = sq_audit_last,
+        .audit_insert = sq_audit_insert,
         .begin = sq_begin,
         .commit = sq_commit,
         .probe = sq_probe,
@@ -1533,9 +1525,13 @@ const struct gw_store_backend gw_store_sqlite = {
         .inbox = sq_inbox,
         .get = sq_get,
         .original = sq_original,
-        .ack = sq_ack,
+        .acked = sq_acked,
+        .mark_acked = sq_mark_acked,
         .due = sq_due,
-        .attempt = sq_attempt,
+        .update_delivery = sq_update_delivery,
+        .insert_attempt = sq_insert_attempt,
+        .ack_delivered = sq_ack_delivered,
+        .abandon = sq_abandon,
         .audit = sq_audit,
         .rekey = sq_rekey,
         .audit_scan = sq_audit_scan,
