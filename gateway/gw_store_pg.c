@@ -283,8 +283,17 @@ struct chain {
 	unsigned char hash[GW_AUDIT_HASH];
 };
 
+/* A ledger write waiting to be sent (see flush()). */
+struct pending {
+	enum stmt st; /* ST_LEDGER_PUT or ST_LEDGER_DEL */
+	char *k, *v;  /* v NULL for a DEL */
+	int64_t msg;
+};
+
 struct pg {
 	PGconn *conn;
+	struct pending *pend; /* ledger writes of the transaction not yet sent */
+	size_t npend, cappend;
 	struct chain chain; /* the audit log's head, read once per writing call */
 	int64_t next;       /* the id the put's next message gets; 0 before it is read */
 	bool in_tx;         /* a transaction of begin_write() or a snapshot is open */
@@ -295,6 +304,8 @@ struct pg {
 
 /* The parameters of a statement: numbers as text, text and bytes in binary. */
 #define PARAMS_MAX 16
+/* ledger writes sent in one pipeline */
+#define PIPELINE_MAX 256
 
 struct params {
 	int n;
@@ -436,12 +447,117 @@ run_once(struct pg *h, enum stmt st, const struct params *p)
 	                                 p ? p->len : NULL, p ? p->fmt : NULL, 1));
 }
 
+/* Forgets the ledger writes not yet sent: their transaction ends without them. */
+static void
+drop_pending(struct pg *h)
+{
+	for (size_t i = 0; i < h->npend; i++) {
+		free(h->pend[i].k);
+		free(h->pend[i].v);
+	}
+	h->npend = 0;
+}
+
+/* The parameters of a ledger write: the key, and for a PUT the value and message. */
+static void
+write_params(enum stmt st, const char *k, const char *v, int64_t msg, struct params *q)
+{
+	add_str(q, k);
+	if (st == ST_LEDGER_PUT) {
+		add_str(q, v);
+		add_id(q, msg);
+	}
+}
+
+/*
+ * Sends the ledger writes of the transaction that wait, in order, in
+ * pipelines of PIPELINE_MAX (one round trip each instead of one a write;
+ * few enough that their answers never fill the socket while the server
+ * waits for the rest), and reads their answers. Called before any other
+ * statement, so that every read sees the writes before it. 0, or -1 with
+ * the server's reason kept (the transaction is then lost).
+ */
+static int
+flush(struct pg *h)
+{
+	size_t done = 0;
+	int rc = 0;
+
+	while (!rc && done < h->npend) {
+		size_t n = h->npend - done < PIPELINE_MAX ? h->npend - done : PIPELINE_MAX;
+		PGresult *r = NULL;
+		bool synced = false;
+
+		if (!PQenterPipelineMode(h->conn)) {
+			keep_why(h, NULL);
+			rc = -1;
+			break;
+		}
+		for (size_t i = done; i < done + n && !rc; i++) {
+			struct params q = {0};
+			char name[16];
+
+			write_params(h->pend[i].st, h->pend[i].k, h->pend[i].v, h->pend[i].msg, &q);
+			snprintf(name, sizeof name, "ijw%d", (int)h->pend[i].st);
+			if (!PQsendQueryPrepared(h->conn, name, q.n, q.v, q.len, q.fmt, 1))
+				rc = -1;
+		}
+		if (!rc && !PQpipelineSync(h->conn))
+			rc = -1;
+		if (rc)
+			keep_why(h, NULL);
+		/*
+		 * Every answer up to the sync, each write's ended by a NULL (two
+		 * NULLs in a row: the connection has nothing more); the first
+		 * failure's reason is kept.
+		 */
+		for (bool gap = false; !synced; gap = !r) {
+			if (!(r = PQgetResult(h->conn))) {
+				if (gap)
+					break;
+				continue;
+			}
+			switch (PQresultStatus(r)) {
+			case PGRES_PIPELINE_SYNC:
+				synced = true;
+				PQclear(r);
+				break;
+			case PGRES_COMMAND_OK:
+			case PGRES_PIPELINE_ABORTED:
+				PQclear(r);
+				break;
+			default:
+				if (!rc)
+					keep_why(h, r);
+				else
+					PQclear(r);
+				rc = -1;
+			}
+		}
+		if (!PQexitPipelineMode(h->conn) && !rc) {
+			keep_why(h, NULL);
+			rc = -1;
+		}
+		if (!synced && !rc) {
+			keep_why(h, NULL);
+			rc = -1;
+		}
+		done += n;
+	}
+	drop_pending(h);
+	return rc;
+}
+
 /* Runs prepared statement st with p (NULL for none); its result, or NULL. */
 static PGresult *
 run(struct pg *h, enum stmt st, const struct params *p)
 {
 	bool was_outside = outside(h);
-	PGresult *r = run_once(h, st, p);
+	PGresult *r;
+
+	if (flush(h))
+		return NULL;
+	r = run_once(h, st, p);
 
 	return r || !reconnected(h, was_outside) ? r : run_once(h, st, p);
 }
@@ -461,7 +577,11 @@ static int
 exec_sql(struct pg *h, const char *sql)
 {
 	bool was_outside = outside(h);
-	PGresult *r = checked(h, PQexec(h->conn, sql));
+	PGresult *r;
+
+	if (flush(h))
+		return -1;
+	r = checked(h, PQexec(h->conn, sql));
 
 	if (!r && reconnected(h, was_outside))
 		r = checked(h, PQexec(h->conn, sql));
@@ -481,6 +601,7 @@ failed(struct pg *h, const char *what)
 static enum gw_store_rc
 abandon(struct pg *h)
 {
+	drop_pending(h);
 	h->in_tx = false;
 	if (PQtransactionStatus(h->conn) != PQTRANS_IDLE) {
 		PGresult *r = PQexec(h->conn, "ROLLBACK");
@@ -513,12 +634,13 @@ static int
 commit(struct pg *h)
 {
 	PGresult *r;
+	int sent = flush(h), rc;
 
 	h->in_tx = false;
-	r = checked(h, PQexec(h->conn, "COMMIT"));
-	int rc = r && strcmp(PQcmdStatus(r), "COMMIT") == 0 ? 0 : -1;
-
-	if (r && rc)
+	/* after a failed flush the transaction is aborted: COMMIT ends it (as a ROLLBACK) */
+	r = sent ? PQexec(h->conn, "COMMIT") : checked(h, PQexec(h->conn, "COMMIT"));
+	rc = !sent && r && strcmp(PQcmdStatus(r), "COMMIT") == 0 ? 0 : -1;
+	if (!sent && r && rc)
 		snprintf(h->why, sizeof h->why, "the transaction was rolled back after a failure");
 	PQclear(r);
 	return rc;
@@ -682,6 +804,8 @@ pg_close(void *vh)
 
 	if (!h)
 		return;
+	drop_pending(h);
+	free(h->pend);
 	PQfinish(h->conn);
 	free(h);
 }
@@ -1227,26 +1351,47 @@ pg_ledger_get(void *vh, const char *k, struct ijw_buf *out)
 	return ret;
 }
 
+/*
+ * A ledger write: within a transaction it waits to be sent with the next
+ * statement (flush()); outside one it is made at once.
+ */
+static int
+ledger_write(struct pg *h, enum stmt st, const char *k, const char *v, int64_t msg)
+{
+	struct pending w = {.st = st, .msg = msg};
+	struct params q = {0};
+
+	if (!h->in_tx) {
+		write_params(st, k, v, msg, &q);
+		return run_only(h, st, &q) ? (failed(h, "ledger"), -1) : 0;
+	}
+	if (h->npend == h->cappend) {
+		size_t cap = h->cappend ? h->cappend * 2 : 64;
+		struct pending *more = realloc(h->pend, cap * sizeof *more);
+
+		if (!more)
+			return gw_store_say(h->err, sizeof h->err, "ledger: out of memory"), -1;
+		h->pend = more;
+		h->cappend = cap;
+	}
+	if (!(w.k = strdup(k)) || (v && !(w.v = strdup(v)))) {
+		free(w.k);
+		return gw_store_say(h->err, sizeof h->err, "ledger: out of memory"), -1;
+	}
+	h->pend[h->npend++] = w;
+	return 0;
+}
+
 static int
 pg_ledger_put(void *vh, const char *k, const char *v, int64_t msg)
 {
-	struct pg *h = vh;
-	struct params q = {0};
-
-	add_str(&q, k);
-	add_str(&q, v);
-	add_id(&q, msg);
-	return run_only(h, ST_LEDGER_PUT, &q) ? (failed(h, "ledger"), -1) : 0;
+	return ledger_write(vh, ST_LEDGER_PUT, k, v, msg);
 }
 
 static int
 pg_ledger_del(void *vh, const char *k)
 {
-	struct pg *h = vh;
-	struct params q = {0};
-
-	add_str(&q, k);
-	return run_only(h, ST_LEDGER_DEL, &q) ? (failed(h, "ledger"), -1) : 0;
+	return ledger_write(vh, ST_LEDGER_DEL, k, NULL, 0);
 }
 
 /*
@@ -1557,6 +1702,7 @@ pg_rollback(void *vh)
 	struct pg *h = vh;
 	PGresult *r;
 
+	drop_pending(h);
 	h->in_tx = false;
 	/* a connection that is gone took its transaction with it */
 	if (PQtransactionStatus(h->conn) == PQTRANS_IDLE || PQstatus(h->conn) == CONNECTION_BAD)

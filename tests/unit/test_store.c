@@ -2301,8 +2301,8 @@ pg_connection_ended(void **state)
 	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
 	assert_int_equal(l.ops->put(l.h, "k1", "v", 0), 0);
 	end_connections(f);
-	assert_int_equal(l.ops->put(l.h, "k2", "v", 0), -1);
-	assert_int_equal(l.ops->put(l.h, "k3", "v", 0), -1);
+	/* ledger writes wait to be sent with the next statement: here the commit, which fails */
+	assert_int_equal(l.ops->put(l.h, "k2", "v", 0), 0);
 	assert_int_equal(gw_store_commit(s), GW_STORE_ERROR);
 	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
 	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 0);
@@ -2312,6 +2312,49 @@ pg_connection_ended(void **state)
 		fail_msg("reopen: %s", err);
 	assert_int_equal(gw_store_probe(s), GW_STORE_OK);
 	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 2);
+	gw_store_close(s);
+}
+
+/*
+ * Ledger writes within a transaction go in pipelines of 256: 600 of them,
+ * read back before the commit (the writes before a read are sent first),
+ * then committed; a write the server refuses fails the statement after it
+ * and the commit, and nothing of that transaction stays.
+ */
+static void
+pg_ledger_pipelined(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct ijw_ledger l;
+	struct ijw_buf v;
+	char k[16], val[16];
+
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	for (int i = 0; i < 600; i++) {
+		snprintf(k, sizeof k, "p%04d", i);
+		snprintf(val, sizeof val, "v%d", i);
+		assert_int_equal(l.ops->put(l.h, k, val, 0), 0);
+	}
+	assert_int_equal(l.ops->del(l.h, "p0001"), 0);
+	ijw_buf_init(&v, 1024);
+	assert_int_equal(l.ops->get(l.h, "p0599", &v), 1);
+	assert_string_equal(v.data, "v599");
+	ijw_buf_reset(&v);
+	assert_int_equal(l.ops->get(l.h, "p0001", &v), 0);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 599);
+
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h, "q1", "v", 0), 0);
+	/* a value with a NUL-free but invalid UTF-8 byte: the server refuses it */
+	assert_int_equal(l.ops->put(l.h, "q2", "\xff", 0), 0);
+	assert_int_equal(l.ops->put(l.h, "q3", "v", 0), 0);
+	assert_int_equal(l.ops->get(l.h, "q1", &v), -1);
+	assert_int_equal(gw_store_commit(s), GW_STORE_ERROR);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger WHERE k LIKE 'q%'"), 0);
+	ijw_buf_free(&v);
 	gw_store_close(s);
 }
 
@@ -2496,6 +2539,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(pg_two_pushers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_audit_two_writers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_connection_ended, setup, teardown),
+	        cmocka_unit_test_setup_teardown(pg_ledger_pipelined, setup, teardown),
 	        cmocka_unit_test_setup_teardown(pg_dump_and_load, setup, teardown),
 	};
 	const char *server = getenv("IJW_TEST_PG");
