@@ -487,6 +487,20 @@ class Daemon:
         self.proc.wait()
         self.log_file.close()
 
+    def kill9_during(self, threads, count, at, join=120):
+        """Starts the threads (a load on this daemon), kills the daemon with
+        SIGKILL once count() reaches at (or the threads have ended), and waits
+        for the threads; count() at the kill."""
+        for t in threads:
+            t.start()
+        while count() < at and any(t.is_alive() for t in threads):
+            time.sleep(0.002)
+        self.kill9()
+        killed_at = count()
+        for t in threads:
+            t.join(join)
+        return killed_at
+
     def kill(self):
         if self.alive():
             self.proc.kill()

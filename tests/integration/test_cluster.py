@@ -25,7 +25,6 @@ import queue
 import shutil
 import sys
 import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gateway as g  # noqa: E402
@@ -137,14 +136,7 @@ def burst(ctx, pki, a, b, rx):
                 for i in range(TOTAL)]
     by_ident = dict(messages)
     load = Burst((a, b), messages)
-    for t in load.threads:
-        t.start()
-    while load.count() < KILL_AT * TOTAL and any(t.is_alive() for t in load.threads):
-        time.sleep(0.002)
-    a.kill9()
-    killed_at = load.count()
-    for t in load.threads:
-        t.join(120)
+    killed_at = a.kill9_during(load.threads, load.count, KILL_AT * TOTAL)
     ok = {i: v for i, v in load.answered.items() if 200 <= v[0] < 300}
     ck.info("a killed after %d answers; %d answered 2xx in all (%d by a, %d by b)"
             % (killed_at, len(ok), sum(1 for v in ok.values() if v[2] == "a"),

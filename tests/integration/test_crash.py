@@ -101,14 +101,7 @@ def body(ctx):
     d = ctx.daemon(pki).start()
     load = Load(d, messages)
     t0 = time.monotonic()
-    for t in load.threads:
-        t.start()
-    while load.count() < KILL_AT * TOTAL and any(t.is_alive() for t in load.threads):
-        time.sleep(0.002)
-    d.kill9()
-    killed_at = load.count()
-    for t in load.threads:
-        t.join(60)
+    killed_at = d.kill9_during(load.threads, load.count, KILL_AT * TOTAL, join=60)
     ck.info("killed with SIGKILL after %d answers in %.2f s; %d answered in all, "
             "%d without an answer, %d not sent"
             % (killed_at, time.monotonic() - t0, load.count(), len(load.errors),
