@@ -152,13 +152,6 @@ breaker_after(gw_push *p, struct receiver *r, bool ok, int64_t now)
 }
 
 /*
- * Records the attempt at d that began at started and ended at now: the HTTP
- * status (0 when none came) and what went wrong ("" when it delivered). A
- * failed delivery is given up once it has had min_attempts attempts and its
- * first attempt is give_up_after seconds ago: time it spent waiting behind
- * others does not count.
- */
-/*
  * The store failed: this thread's handle may have been opened when the file
  * could not be written, and stays so; it is opened anew, at most every
  * REOPEN_SECONDS.
@@ -179,6 +172,13 @@ recover(gw_push *p, const char *what)
 		       gw_log_quote(err, quoted, sizeof quoted));
 }
 
+/*
+ * Records the attempt at d that began at started and ended at now: the HTTP
+ * status (0 when none came) and what went wrong ("" when it delivered). A
+ * failed delivery is given up once it has had min_attempts attempts and its
+ * first attempt is give_up_after seconds ago: time it spent waiting behind
+ * others does not count.
+ */
 static void
 conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long status,
          const char *err)
