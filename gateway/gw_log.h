@@ -34,6 +34,28 @@ void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
 const char *gw_log_quote(const char *s, char *buf, size_t size);
 
 /*
+ * One line of the access log (event "access"): a request answered, or a
+ * connection that ended before one (a failed TLS handshake, no head in
+ * time). Never a BSN: paths name messages by id, and no body is logged.
+ */
+struct gw_access {
+	const char *listener; /* "api" or "admin" */
+	const char *remote;   /* the client's address */
+	const char *party;    /* the party (or operator) its certificate or token names, or NULL */
+	const char *cert;     /* its certificate's SHA-256 fingerprint (hex), or NULL */
+	const char *method;   /* NULL when no request came */
+	const char *path;     /* the request's path and query, or NULL */
+	int status;           /* the answer's status, 0 when none was sent */
+	size_t bytes_in;      /* the request's body */
+	size_t bytes_out;     /* the answer's body */
+	double millis;        /* from the request's head to its answer */
+	const char *error;    /* what went wrong ("handshake: ...", "unknown receiver"), or NULL */
+};
+
+/* Writes a line of the access log. Thread-safe. */
+void gw_log_access(const struct gw_access *a);
+
+/*
  * The address of the socket fd's peer (or, with own, its own) as text, in
  * host (at least GW_LOG_HOST_MAX bytes), and its port; false when it has
  * none that is IPv4 or IPv6.

@@ -406,6 +406,112 @@ enum gw_store_rc gw_store_original(gw_store *s, const char *sender, const char *
                                    const char *identificatie, struct gw_msg *m,
                                    struct ijw_buf *body);
 
+/* What became of a message: its state as its sender, its receiver or an operator sees it. */
+struct gw_state {
+	int64_t acked;        /* when its receiver acknowledged it (or a push delivered it), 0 */
+	int64_t purged;       /* when retention removed its bytes, 0 while it has them */
+	char delivery[10];    /* its push: "pending", "delivered", "given_up", or "" for none */
+	int64_t delivery_id;  /* that delivery's id, 0 for none */
+	unsigned attempts;    /* push attempts made */
+	int64_t next_attempt; /* when the next is due (pending), 0 */
+	int64_t delivered;    /* when a push delivered it, 0 */
+	int64_t answered_by;  /* the first retour that answers it, 0 for none */
+};
+
+/* One attempt at pushing a message. */
+struct gw_attempt {
+	int64_t at;
+	int http_status; /* 0 when no answer came */
+	char error[200]; /* why it failed, "" */
+	bool delivered;
+};
+
+/* A message's whole life, for its status and the operators' console. */
+struct gw_life {
+	struct gw_msg msg;
+	struct gw_state state;
+	struct gw_attempt *attempts; /* in the order made */
+	size_t n_attempts;
+	struct gw_msg *answers; /* the retours that answer it, in the order stored */
+	size_t n_answers;
+};
+
+/*
+ * The life of message id: when party is not NULL, only of a message party
+ * sent or is its receiver (else GW_STORE_NOTFOUND, as for one that is not
+ * there); NULL is an operator, who sees every message. Free with
+ * gw_life_free().
+ */
+enum gw_store_rc gw_store_life(gw_store *s, int64_t id, const char *party, struct gw_life *out);
+void gw_life_free(struct gw_life *l);
+
+/* Which messages gw_store_browse() lists: every field that is set must hold. */
+struct gw_filter {
+	const char *party;    /* sent or received by this party, or NULL */
+	const char *sender;   /* sent by, or NULL */
+	const char *receiver; /* addressed to, or NULL */
+	const char *type;     /* "JW301", or NULL */
+	enum gw_filter_status {
+		GW_FILTER_ANY,
+		GW_FILTER_UNACKED,   /* not acknowledged nor delivered */
+		GW_FILTER_ACKED,     /* acknowledged or delivered */
+		GW_FILTER_PENDING,   /* a push not yet delivered nor given up */
+		GW_FILTER_GIVEN_UP,  /* a push given up */
+		GW_FILTER_ANSWERED,  /* a retour answers it */
+		GW_FILTER_GENERATED, /* made by the gateway (its automatic retours) */
+	} status;
+	int64_t from, to; /* received from (inclusive) to (exclusive), unix seconds; 0: open */
+	int64_t before;   /* ids below this one only (a next page), 0: from the newest */
+	size_t limit;     /* at most, newest first */
+};
+
+/* Calls each for the messages f selects, newest first, with their state. */
+enum gw_store_rc gw_store_browse(gw_store *s, const struct gw_filter *f,
+                                 void (*each)(void *ctx, const struct gw_msg *m,
+                                              const struct gw_state *st),
+                                 void *ctx);
+
+/*
+ * The message id with its bytes appended to body, for an operator: as its
+ * sender sent them (translated false) or the receiver's copy (true, which
+ * is the same bytes when it was not translated).
+ */
+enum gw_store_rc gw_store_body(gw_store *s, int64_t id, bool translated, struct gw_msg *m,
+                               struct ijw_buf *body);
+
+/*
+ * Makes the given-up push of message id pending again, due at now with its
+ * attempts kept; GW_STORE_NOTFOUND when the message has no given-up push.
+ * Audited as "redelivered" by party (the operator) with cert and remote.
+ */
+enum gw_store_rc gw_store_redeliver(gw_store *s, int64_t id, int64_t now, const char *party,
+                                    const char *cert, const char *remote);
+
+/* One party's queue, for the gauges of /metrics and the console. */
+struct gw_queue {
+	char party[9];
+	size_t unacked;  /* messages addressed to it, not acknowledged nor delivered */
+	int64_t oldest;  /* when the oldest of those was received, 0 for none */
+	size_t due;      /* its pushes pending */
+	size_t given_up; /* its pushes given up */
+};
+
+/* Calls each for every party that has messages addressed to it, by party code. */
+enum gw_store_rc gw_store_queues(gw_store *s, void (*each)(void *ctx, const struct gw_queue *q),
+                                 void *ctx);
+
+/* Rejections per rule per day, from the audit log (action "rejected"). */
+struct gw_rejections {
+	int64_t day; /* the day's start, unix seconds UTC */
+	char rule[16];
+	size_t n;
+};
+
+/* Calls each for the rejections from (inclusive) to (exclusive), by day, then rule. */
+enum gw_store_rc gw_store_rejections(gw_store *s, int64_t from, int64_t to,
+                                     void (*each)(void *ctx, const struct gw_rejections *r),
+                                     void *ctx);
+
 /* Marks message id, addressed to party, as processed; again is no error. */
 enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now);
 
