@@ -163,7 +163,8 @@ void gw_audit_hash(const unsigned char prev[GW_AUDIT_HASH], const struct gw_audi
  */
 enum gw_table {
 	GW_TABLE_MESSAGES,   /* id, type, sender, receiver, identificatie, answers, received,
-	                        generated, sha256, body, translated, acked, advice, body_key */
+	                        generated, sha256, body, translated, acked, advice, body_key, purged
+	                      */
 	GW_TABLE_DELIVERIES, /* id, message, receiver, state, attempts, next_attempt, delivered,
 	                        created */
 	GW_TABLE_ATTEMPTS,   /* id, delivery, at, http_status, error, delivered */

@@ -116,6 +116,11 @@ static const char *const migrations[] = {
         /* keys in byte order, as SQLite keeps them: prefix scans and dumps agree */
         "CREATE TABLE ledger (k text COLLATE \"C\" PRIMARY KEY, v text NOT NULL,"
         " message bigint);",
+        /* 2: as SQLite's version 7: when retention removed a message's bytes, and indexes */
+        "ALTER TABLE messages ADD COLUMN purged bigint;"
+        "CREATE INDEX messages_answers ON messages(answers) WHERE answers IS NOT NULL;"
+        "CREATE INDEX messages_sender ON messages(sender, id);"
+        "CREATE INDEX messages_received ON messages(received);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -131,7 +136,7 @@ static const char *const migrations[] = {
 /* The columns of each table, in the order of enum gw_table. */
 #define MESSAGES_DUMP                                                                              \
 	"id, type, sender, receiver, identificatie, answers, received, generated, sha256, body,"   \
-	" translated, acked, advice, body_key"
+	" translated, acked, advice, body_key, purged"
 #define DELIVERIES_DUMP "id, message, receiver, state, attempts, next_attempt, delivered, created"
 #define ATTEMPTS_DUMP "id, delivery, at, http_status, error, delivered"
 #define AUDIT_DUMP "id, at, party, cert, remote, action, message, detail, hash"
@@ -188,7 +193,7 @@ static const char *const statements[ST_COUNT] = {
         [ST_NEXT_MESSAGE] = "SELECT coalesce(max(id), 0) + 1 FROM messages",
         [ST_INSERT_MESSAGE] = "INSERT INTO messages (" MESSAGES_DUMP ")"
                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                              " $14)",
+                              " $14, $15)",
         [ST_INSERT_DELIVERY] = "INSERT INTO deliveries (id, message, receiver, state,"
                                " next_attempt, created)"
                                " SELECT coalesce(max(id), 0) + 1, $1, $2, 'pending', $3, $3"
@@ -269,7 +274,7 @@ static const struct table {
 	enum stmt dump, load;
 	size_t columns;
 } tables[GW_TABLES] = {
-        [GW_TABLE_MESSAGES] = {ST_DUMP_MESSAGES, ST_INSERT_MESSAGE, 14},
+        [GW_TABLE_MESSAGES] = {ST_DUMP_MESSAGES, ST_INSERT_MESSAGE, 15},
         [GW_TABLE_DELIVERIES] = {ST_DUMP_DELIVERIES, ST_LOAD_DELIVERIES, 8},
         [GW_TABLE_ATTEMPTS] = {ST_DUMP_ATTEMPTS, ST_LOAD_ATTEMPTS, 6},
         [GW_TABLE_AUDIT] = {ST_DUMP_AUDIT, ST_INSERT_AUDIT, 9},
@@ -986,6 +991,7 @@ pg_insert_message(void *vh, struct gw_put *p, int64_t now, gw_store_seal_fn seal
 	add_id(&q, p->imported ? now : 0);
 	add_str(&q, p->advice);
 	add_str(&q, row.key[0] ? row.key : NULL);
+	add_id(&q, 0);
 	/* the lock makes this rare; nothing is stored, and the put may be tried again */
 	if (run_only(h, ST_INSERT_MESSAGE, &q)) {
 		if (strcmp(h->state, UNIQUE_VIOLATION) != 0)

@@ -104,6 +104,16 @@ static const char *const migrations[] = {
         "ALTER TABLE messages ADD COLUMN body_key TEXT;"
         " ALTER TABLE audit ADD COLUMN hash BLOB;"
         " PRAGMA user_version = 6;",
+        /*
+         * 7: when retention removed a message's bytes (NULL while it has
+         * them); a message's retours, a sender's messages and a period are
+         * found by index
+         */
+        "ALTER TABLE messages ADD COLUMN purged INTEGER;"
+        " CREATE INDEX messages_answers ON messages(answers) WHERE answers IS NOT NULL;"
+        " CREATE INDEX messages_sender ON messages(sender, id);"
+        " CREATE INDEX messages_received ON messages(received);"
+        " PRAGMA user_version = 7;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -125,7 +135,7 @@ static int (*const migrated[SCHEMA_VERSION])(struct sq *h) = {[5] = chain_audit}
 /* The columns of each table in the order of enum gw_table's rows. */
 #define MESSAGES_ROW                                                                               \
 	"id, type, sender, receiver, identificatie, answers, received, generated, sha256, body,"   \
-	" translated, acked, advice, body_key"
+	" translated, acked, advice, body_key, purged"
 #define DELIVERIES_ROW "id, message, receiver, state, attempts, next_attempt, delivered, created"
 #define ATTEMPTS_ROW "id, delivery, at, http_status, error, delivered"
 #define AUDIT_ROW "id, at, party, cert, remote, action, message, detail, hash"
@@ -245,7 +255,7 @@ static const char *const statements[ST_COUNT] = {
         [ST_DUMP_LEDGER] = "SELECT " LEDGER_ROW " FROM ledger ORDER BY k",
         [ST_LOAD_MESSAGES] =
                 "INSERT INTO messages (" MESSAGES_ROW ")"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         [ST_LOAD_DELIVERIES] = "INSERT INTO deliveries (" DELIVERIES_ROW ")"
                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [ST_LOAD_ATTEMPTS] =
@@ -264,7 +274,7 @@ static const struct {
 	const char *kinds;
 	enum stmt dump, load;
 } tables[GW_TABLES] = {
-        [GW_TABLE_MESSAGES] = {"messages", "ittttiiibbbitt", ST_DUMP_MESSAGES, ST_LOAD_MESSAGES},
+        [GW_TABLE_MESSAGES] = {"messages", "ittttiiibbbitti", ST_DUMP_MESSAGES, ST_LOAD_MESSAGES},
         [GW_TABLE_DELIVERIES] = {"deliveries", "iittiiii", ST_DUMP_DELIVERIES, ST_LOAD_DELIVERIES},
         [GW_TABLE_ATTEMPTS] = {"attempts", "iiiiti", ST_DUMP_ATTEMPTS, ST_LOAD_ATTEMPTS},
         [GW_TABLE_AUDIT] = {"audit", "iittttitb", ST_DUMP_AUDIT, ST_LOAD_AUDIT},

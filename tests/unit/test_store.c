@@ -370,12 +370,12 @@ migrations(void **state)
 	sqlite3 *db;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(query(f, "PRAGMA user_version"), 7);
 	assert_int_equal(
 	        query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
 	                 " name IN ('messages', 'deliveries', 'attempts', 'audit', 'ledger')"),
 	        5);
-	/* a store of version 1 is taken to version 5 */
+	/* a store of version 1 is taken to version 7 */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP INDEX messages_generated;"
@@ -383,6 +383,10 @@ migrations(void **state)
 	                              " ALTER TABLE messages DROP COLUMN advice;"
 	                              " ALTER TABLE messages DROP COLUMN body_key;"
 	                              " ALTER TABLE audit DROP COLUMN hash;"
+	                              " DROP INDEX messages_answers;"
+	                              " DROP INDEX messages_sender;"
+	                              " DROP INDEX messages_received;"
+	                              " ALTER TABLE messages DROP COLUMN purged;"
 	                              " DROP TABLE ledger;"
 	                              " PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
@@ -390,8 +394,15 @@ migrations(void **state)
 	sqlite3_close(db);
 	/* opening migrates what is due, then nothing; an open store writes ahead to its log */
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(query(f, "PRAGMA user_version"), 7);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger'"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
+	                          " name IN ('messages_answers', 'messages_sender',"
+	                          " 'messages_received')"),
+	                 3);
+	assert_int_equal(query(f, "SELECT count(*) FROM pragma_table_info('messages') WHERE"
+	                          " name = 'purged'"),
+	                 1);
 	assert_int_equal(query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 	                          " name = 'messages_generated'"),
 	                 1);
@@ -400,16 +411,16 @@ migrations(void **state)
 	                 1);
 	gw_store_close(s);
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(query(f, "PRAGMA user_version"), 7);
 	snprintf(wal, sizeof wal, "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
 	gw_store_close(s);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 7, newer than"));
+	assert_non_null(strstr(err, "schema version 8, newer than"));
 }
 
 static void
@@ -1549,9 +1560,13 @@ audit_chained_by_migration(void **state)
 	/* a log of version 5: no hashes */
 	exec_sql(f, "ALTER TABLE audit DROP COLUMN hash;"
 	            " ALTER TABLE messages DROP COLUMN body_key;"
+	            " DROP INDEX messages_answers;"
+	            " DROP INDEX messages_sender;"
+	            " DROP INDEX messages_received;"
+	            " ALTER TABLE messages DROP COLUMN purged;"
 	            " PRAGMA user_version = 5");
 	s = open_store(f);
-	assert_int_equal(query(f, "PRAGMA user_version"), 6);
+	assert_int_equal(query(f, "PRAGMA user_version"), 7);
 	assert_int_equal(verify(s, &n, why, sizeof why), 0);
 	assert_int_equal(n, 3);
 	/* and the chain goes on from the entries chained */
@@ -1925,7 +1940,11 @@ pg_schema(void **state)
 	gw_store *s;
 
 	gw_store_close(open_store(f));
-	assert_int_equal(query(f, "SELECT version FROM ijw_schema"), 1);
+	assert_int_equal(query(f, "SELECT version FROM ijw_schema"), 2);
+	assert_int_equal(query(f, "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'"
+	                          " AND indexname IN ('messages_answers', 'messages_sender',"
+	                          " 'messages_received')"),
+	                 3);
 	assert_int_equal(query(f, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
 	                          " AND tablename IN ('messages', 'deliveries', 'attempts',"
 	                          " 'audit', 'ledger', 'ijw_schema')"),
@@ -1944,9 +1963,9 @@ pg_schema(void **state)
 	assert_string_equal(gw_store_kind(s), "postgresql");
 	gw_store_close(s);
 
-	exec_sql(f, "UPDATE ijw_schema SET version = 2");
+	exec_sql(f, "UPDATE ijw_schema SET version = 3");
 	assert_null(gw_store_open(f->path, NULL, err, sizeof err));
-	assert_non_null(strstr(err, "schema version 2, newer than the 1"));
+	assert_non_null(strstr(err, "schema version 3, newer than the 2"));
 }
 
 enum { RACE = 40 };
