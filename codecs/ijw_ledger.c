@@ -1712,19 +1712,25 @@ agreed(struct ctx *c, const char *comment)
 	return *mark && strstr(comment, mark) != NULL;
 }
 
-/* The combination a product is, in either vocabulary; NULL when the table has none. */
-static const struct ijw_combination *
-combination_of(struct ctx *c, const char *cat, const char *code)
+const struct ijw_combination *
+ijw_ledger_combination(const ijw_products *p, const char *cat, const char *code)
 {
 	const struct ijw_combination *k;
 	const struct ijw_legacy *lg;
 
-	if (!c->o || !c->o->products)
+	if (!p)
 		return NULL;
-	if ((k = ijw_products_regional(c->o->products, cat, code)))
+	if ((k = ijw_products_regional(p, cat, code)))
 		return k;
-	lg = ijw_products_legacy(c->o->products, cat, code);
+	lg = ijw_products_legacy(p, cat, code);
 	return lg ? lg->to : NULL;
+}
+
+/* The combination a product is, in either vocabulary; NULL when the table has none. */
+static const struct ijw_combination *
+combination_of(struct ctx *c, const char *cat, const char *code)
+{
+	return ijw_ledger_combination(c->o ? c->o->products : NULL, cat, code);
 }
 
 /* The key of provider c->a's declared amount in year, for one profile or (0) all. */
