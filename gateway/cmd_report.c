@@ -72,8 +72,14 @@ make(const char *file, struct gw_report_opts *o, const char *format, struct ijw_
 		         cfg->file);
 		goto done;
 	}
-	if (!(store = gw_store_open_existing(cfg->store, cfg->base_dir, err, sizeof err)) ||
-	    gw_store_load_ledger_key(store, cfg->ledger_key, err, sizeof err)) {
+	if (!(store = gw_store_open_existing(cfg->store, cfg->base_dir, err, sizeof err))) {
+		char shown[GW_PATH_MAX];
+
+		gw_warnx("report: store %s: %s",
+		         gw_store_spec_shown(cfg->store, shown, sizeof shown), err);
+		goto done;
+	}
+	if (gw_store_load_ledger_key(store, cfg->ledger_key, err, sizeof err)) {
 		gw_warnx("report: %s", err);
 		goto done;
 	}
