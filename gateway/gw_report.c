@@ -9,14 +9,14 @@
  * or the national product code) and in the period that holds its date.
  *
  * Suppression works per period and per figure. A count below the threshold
- * (but not 0) is suppressed; a row whose clients are suppressed loses every
- * figure, and a median or 90th percentile goes with the count of what it is
- * taken over. A provider's total of a figure is the sum of its rows, so the
- * suppressed cells of one provider must together stand for at least
- * threshold people (the count itself, or for an amount the clients of its
- * row); while they do not, the smallest other cell is suppressed too, and
- * where none is left the total is. The overall total is left out where it
- * would give away the cells of providers whose own total is left out.
+ * (but not 0) is suppressed; a row of few clients loses every figure, and a
+ * median or 90th percentile over few values goes. A provider's total of a
+ * figure is the sum of its rows, so its suppressed cells must be more than
+ * one and together stand for at least threshold people (the count itself,
+ * or for an amount the clients of its row); while they do not, the cell that
+ * stands for the fewest other people is suppressed too, and where none is
+ * left the total is. The overall total is left out on the same terms where
+ * it would give away the cells under the providers' totals left out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +117,7 @@ struct gw_report {
 	struct period *periods;
 	size_t nperiods;
 	struct row *rows;
-	size_t nrows, caprows;
+	size_t nrows;
 	struct total *totals; /* per period: the providers' (in row order), then the overall */
 	size_t ntotals;       /* per period */
 };
@@ -155,7 +155,7 @@ struct asg {
 	char g[5], nr[16], a[9], client[IJW_CLIENT_SIZE], cat[3], code[6], reden[3], ref[40];
 	ijw_day datum, first_datum; /* Toewijzingsdatum: current, and of version 1 */
 	ijw_day first_start;        /* the earliest start of care, IJW_DAY_MAX for none */
-	int row;                    /* -1: Acuut, left out */
+	int row;                    /* -1: in no row (Acuut) */
 };
 
 /* A delivery of care: what a start and its stops have in their keys. */
@@ -502,39 +502,103 @@ acute(const ijw_products *p, const struct ijw_combination *k)
 	return a && k->intensity == a;
 }
 
-/* The row of provider a and a product: its index, -1 for Acuut, -2 out of memory. */
-static int
-row_of(gw_report *r, const char *a, const char *cat, const char *code)
+/*
+ * The row's product of a product (Categorie and Code) into w: its
+ * combination in the region's table, else the national code (which begins
+ * with its category, "45A04"; else both are written). False for Acuut.
+ */
+static bool
+product_of(const gw_report *r, const char *cat, const char *code, struct row *w)
 {
 	const struct ijw_combination *k = ijw_ledger_combination(r->products, cat, code);
-	char product[8];
-	size_t i;
 
 	if (k && acute(r->products, k))
-		return -1;
-	/* a national code begins with its category ("45A04"); else both are written */
+		return false;
 	if (k)
-		set(product, sizeof product, k->id);
+		set(w->product, sizeof w->product, k->id);
 	else if (strncmp(code, cat, strlen(cat)) == 0)
-		set(product, sizeof product, code);
+		set(w->product, sizeof w->product, code);
 	else
-		snprintf(product, sizeof product, "%s%s", cat, code);
-	for (i = 0; i < r->nrows; i++)
-		if (strcmp(r->rows[i].aanbieder, a) == 0 &&
-		    strcmp(r->rows[i].product, product) == 0)
-			return (int)i;
-	if (!grow((void **)&r->rows, &r->caprows, r->nrows, sizeof *r->rows))
-		return -2;
-	struct row *w = &r->rows[r->nrows];
-
-	memset(w, 0, sizeof *w);
-	if (!(w->p = calloc(r->nperiods, sizeof *w->p)))
-		return -2;
-	set(w->aanbieder, sizeof w->aanbieder, a);
-	set(w->product, sizeof w->product, product);
+		snprintf(w->product, sizeof w->product, "%s%s", cat, code);
 	w->profile = k ? k->profile : 0;
 	w->intensity = k ? k->intensity : 0;
-	return (int)r->nrows++;
+	return true;
+}
+
+static int
+row_key_cmp(const void *e, const void *key)
+{
+	const struct row *w = e;
+
+	return pair_cmp(w->aanbieder, w->product, key);
+}
+
+static int
+row_sort(const void *x, const void *y)
+{
+	const struct row *b = y;
+	const char *k[2] = {b->aanbieder, b->product};
+
+	return row_key_cmp(x, k);
+}
+
+/* Adds the row of provider a and a product to rows (unless Acuut). */
+static void
+row_add(const gw_report *r, struct row *rows, size_t *n, const char *a, const char *cat,
+        const char *code)
+{
+	struct row *w = &rows[*n];
+
+	memset(w, 0, sizeof *w);
+	set(w->aanbieder, sizeof w->aanbieder, a);
+	if (product_of(r, cat, code, w))
+		(*n)++;
+}
+
+/* The row of provider a and a product: its index, or -1 (Acuut). */
+static int
+row_find(const gw_report *r, const char *a, const char *cat, const char *code)
+{
+	struct row w;
+	const char *k[2] = {a, w.product};
+	size_t i;
+
+	if (!product_of(r, cat, code, &w))
+		return -1;
+	i = lower_bound(r->rows, r->nrows, sizeof *r->rows, row_key_cmp, k);
+	return i < r->nrows && row_key_cmp(&r->rows[i], k) == 0 ? (int)i : -1;
+}
+
+/*
+ * The rows: a provider and a product of an assignment that counts, or of a
+ * prestatie (whose assignment's product it is counted under, when the
+ * ledger has the assignment); sorted by provider and product.
+ */
+static bool
+rows_make(gw_report *r, struct ledger *L)
+{
+	size_t n = 0, u = 0;
+
+	if (!(r->rows = calloc(L->nasg + L->npres + 1, sizeof *r->rows)))
+		return false;
+	for (size_t i = 0; i < L->nasg; i++)
+		if (!gone(&L->asg[i]))
+			row_add(r, r->rows, &n, L->asg[i].a, L->asg[i].cat, L->asg[i].code);
+	for (size_t i = 0; i < L->npres; i++) {
+		const struct pres *p = &L->pres[i];
+		const struct asg *as = asg_find(L, p->g, p->nr);
+
+		row_add(r, r->rows, &n, p->a, as ? as->cat : p->cat, as ? as->code : p->code);
+	}
+	qsort(r->rows, n, sizeof *r->rows, row_sort);
+	for (size_t i = 0; i < n; i++)
+		if (!u || row_sort(&r->rows[i], &r->rows[u - 1]) != 0)
+			r->rows[u++] = r->rows[i];
+	r->nrows = u;
+	for (size_t i = 0; i < u; i++)
+		if (!(r->rows[i].p = calloc(r->nperiods, sizeof *r->rows[i].p)))
+			return false;
+	return true;
 }
 
 static void
@@ -605,12 +669,9 @@ gather(gw_report *r, struct ledger *L)
 
 	for (size_t i = 0; i < L->nasg; i++) {
 		struct asg *as = &L->asg[i];
-		int row = row_of(r, as->a, as->cat, as->code);
 
-		if (row == -2)
-			return false;
-		as->row = row;
-		if (gone(as) || !(f = at(r, row, period_of(r, as->first_datum))))
+		as->row = row_find(r, as->a, as->cat, as->code);
+		if (gone(as) || !(f = at(r, as->row, period_of(r, as->first_datum))))
 			continue;
 		f->v[F_NEW]++;
 	}
@@ -665,10 +726,8 @@ gather(gw_report *r, struct ledger *L)
 	for (size_t i = 0; i < L->npres; i++) {
 		const struct pres *p = &L->pres[i];
 		const struct asg *as = asg_find(L, p->g, p->nr);
-		int row = as ? as->row : row_of(r, p->a, p->cat, p->code);
+		int row = as ? as->row : row_find(r, p->a, p->cat, p->code);
 
-		if (row == -2)
-			return false;
 		if (!(f = at(r, row, period_of(r, p->begin))))
 			continue;
 		f->v[F_DECLARED] += p->bedrag;
@@ -915,7 +974,7 @@ gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t e
 		snprintf(err, errlen, "reading the ledger: %s", gw_store_error(s));
 		goto fail;
 	}
-	if (L.oom || !gather(r, &L))
+	if (L.oom || !rows_make(r, &L) || !gather(r, &L))
 		goto oom;
 	for (size_t i = 0; i < r->nrows; i++)
 		for (size_t p = 0; p < r->nperiods; p++)

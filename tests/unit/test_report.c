@@ -335,7 +335,8 @@ suppressed(json_t *o, const char *name)
  *            declared 500.00 for February, rejected
  *  client 3: assignment 1003 (45A02 = 2I) 01-31, start 02-01
  *  client 4: assignment 1004 (46A01 = 2A, Acuut) 02-01, start 02-01, stop 32 02-10
- *  client 5: assignment 1005 (45A04 = 2P) 02-01, removed (RedenWijziging 13)
+ *  client 5: assignment 1005 (45A98, not in the table) 02-01, removed (RedenWijziging
+ *            13): no row
  *  client 6: assignment 1006 (45A99, not in the table) 02-20, start 03-01,
  *            temporary stop 03-15, start again 04-01, stop 34 on 04-30
  */
@@ -362,8 +363,8 @@ history(struct fx *fx)
 	start(fx, A1, "100000004", "1004", "46A01", "2026-02-01");
 	stop(fx, A1, "100000004", "1004", "46A01", "2026-02-01", "32", "2026-02-10");
 
-	assign(fx, A1, "100000005", "1005", "", "45A04", "2026-02-01", "");
-	assign(fx, A1, "100000005", "1005", "", "45A04", "2026-02-01", "13");
+	assign(fx, A1, "100000005", "1005", "", "45A98", "2026-02-01", "");
+	assign(fx, A1, "100000005", "1005", "", "45A98", "2026-02-01", "13");
 
 	assign(fx, A1, "100000006", "1006", "", "45A99", "2026-02-20", "");
 	start(fx, A1, "100000006", "1006", "45A99", "2026-03-01");
@@ -428,8 +429,9 @@ test_figures(void **state)
 	assert_int_equal(fig(r, "ended_as_planned"), 0);
 	assert_true(json_real_value(json_object_get(r, "dropout_rate")) == 1.0);
 
-	/* Acuut is left out, rows and totals */
+	/* Acuut is left out, rows and totals; a removed assignment counts nowhere */
 	assert_null(row(j, 0, A1, "2A"));
+	assert_null(row(j, 0, A1, "45A98"));
 	assert_int_equal(fig(total(j, 0, A1), "clients"), 4);
 	assert_int_equal(fig(total(j, 0, A1), "new_assignments"), 4);
 	assert_int_equal(fig(total(j, 0, A1), "ended_early"), 2);
