@@ -35,7 +35,7 @@ usage(FILE *out)
 	        "  --from DATE, --to DATE   the period, both days included (YYYY-MM-DD)\n"
 	        "  --by month|period        a column of figures per calendar month, or one for\n"
 	        "                           the period (the default)\n"
-	        "  --threshold N            counts below N are suppressed (default 5)\n"
+	        "  --threshold N            counts of 1 to N-1 are suppressed (default 5)\n"
 	        "  --format csv|json|html   the default is csv\n"
 	        "  -o FILE                  write to FILE instead of standard output\n\n"
 	        "Exit status: 0 done, 2 usage error, no ledger or I/O error.\n");
@@ -114,12 +114,13 @@ gw_cmd_report(int argc, char **argv)
 	                                     {"output", required_argument, NULL, 'o'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	struct gw_report_opts o = {.threshold = 5};
+	struct gw_report_opts o;
 	const char *file = NULL, *format = "csv", *output = NULL;
 	bool from = false, to = false;
 	struct ijw_buf out;
 	int opt, status;
 
+	gw_report_opts_init(&o);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
 		switch (opt) {

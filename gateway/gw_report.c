@@ -938,6 +938,13 @@ row_cmp(const void *x, const void *y)
 	return d;
 }
 
+void
+gw_report_opts_init(struct gw_report_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->threshold = GW_REPORT_THRESHOLD;
+}
+
 gw_report *
 gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t errlen)
 {

@@ -587,11 +587,14 @@ static void
 test_outputs(void **state)
 {
 	struct fx *fx = *state;
-	struct gw_report_opts o = {.threshold = 5, .products = fx->products};
+	struct gw_report_opts o;
 	struct ijw_buf csv, html, frag;
 	char err[256];
 	gw_report *r;
 
+	gw_report_opts_init(&o);
+	assert_int_equal(o.threshold, 5);
+	o.products = fx->products;
 	history(fx);
 	clients(fx, A1, 6, "45A02");
 	assert_true(ijw_date_parse("2026-01-01", &o.from));
