@@ -99,10 +99,11 @@ struct row {
 	struct fig_set *p; /* per period */
 };
 
-/* A provider's totals, or the overall ones (aanbieder ""), per period. */
+/* A provider's totals, or the overall ones (aanbieder ""), per period: no statistics. */
 struct total {
 	char aanbieder[9];
 	long long v[NFIG];
+	bool has[NFIG];
 	bool sup[NFIG];
 };
 
@@ -884,6 +885,9 @@ totals_make(gw_report *r)
 				all->v[j] += f->v[j];
 			}
 		}
+		for (size_t i = 0; i < r->ntotals; i++)
+			for (int j = 0; j < NFIG; j++)
+				r->totals[p * r->ntotals + i].has[j] = figs[j].kind != K_STAT;
 	}
 	return true;
 }
@@ -1023,10 +1027,11 @@ gw_report_free(gw_report *r)
 /* ---- output ---- */
 
 /* The marker of a suppressed figure: "<5". */
-static void
+static const char *
 marker(const gw_report *r, char *out, size_t size)
 {
 	snprintf(out, size, "<%u", r->o.threshold);
+	return out;
 }
 
 /* A figure as text: "" when it has none, the marker when suppressed. */
@@ -1080,7 +1085,7 @@ csv_figures(const gw_report *r, struct ijw_buf *out, const long long *v, const b
 	if (rate(v, sup, &d))
 		ijw_buf_addf(out, ",%.3f\n", d);
 	else if (sup[F_EARLY] || sup[F_PLANNED])
-		ijw_buf_addf(out, ",%s\n", fig_text(r, F_EARLY, 0, true, true, t, sizeof t));
+		ijw_buf_addf(out, ",%s\n", marker(r, t, sizeof t));
 	else
 		ijw_buf_addstr(out, ",\n");
 }
@@ -1110,18 +1115,17 @@ gw_report_csv(const gw_report *r, struct ijw_buf *out)
 			csv_figures(r, out, w->p[p].v, w->p[p].has, w->p[p].sup);
 		}
 		for (size_t i = 0; i < r->ntotals; i++) {
-			bool has[NFIG];
-
-			for (int j = 0; j < NFIG; j++)
-				has[j] = figs[j].kind != K_STAT;
 			ijw_buf_addf(out, "%s,%s,%s,%s,total,,", pe->name, f, t,
 			             *tot[i].aanbieder ? tot[i].aanbieder : "all");
-			csv_figures(r, out, tot[i].v, has, tot[i].sup);
+			csv_figures(r, out, tot[i].v, tot[i].has, tot[i].sup);
 		}
 	}
 }
 
-/* The figures into object o: null when suppressed or without value, named in "suppressed". */
+/*
+ * The figures into object o: null when suppressed or without value, and
+ * then named in "suppressed"; a total (row false) has no statistics.
+ */
 static void
 json_figures(json_t *o, const long long *v, const bool *has, const bool *sup, bool row)
 {
@@ -1131,7 +1135,7 @@ json_figures(json_t *o, const long long *v, const bool *has, const bool *sup, bo
 	for (int i = 0; i < NFIG; i++) {
 		json_t *x = json_null();
 
-		if (figs[i].kind == K_STAT && !has[i] && !sup[i] && !row)
+		if (figs[i].kind == K_STAT && !row)
 			continue;
 		if (sup[i])
 			json_array_append_new(s, json_string(figs[i].name));
@@ -1190,13 +1194,10 @@ gw_report_json(const gw_report *r, struct ijw_buf *out)
 		}
 		for (size_t i = 0; i < r->ntotals; i++) {
 			json_t *o = json_object();
-			bool has[NFIG];
 
-			for (int j = 0; j < NFIG; j++)
-				has[j] = figs[j].kind != K_STAT;
 			if (i + 1 < r->ntotals)
 				json_object_set_new(o, "aanbieder", json_string(tot[i].aanbieder));
-			json_figures(o, tot[i].v, has, tot[i].sup, false);
+			json_figures(o, tot[i].v, tot[i].has, tot[i].sup, false);
 			if (i + 1 < r->ntotals)
 				json_array_append_new(provs, o);
 			else
@@ -1209,7 +1210,7 @@ gw_report_json(const gw_report *r, struct ijw_buf *out)
 	}
 	json_object_set_new(root, "periods", periods);
 	if ((text = json_dumps(root,
-	                       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)))) {
+	                       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)))) {
 		ijw_buf_addstr(out, text);
 		ijw_buf_addstr(out, "\n");
 		free(text);
@@ -1370,7 +1371,7 @@ html_cells(const gw_report *r, struct ijw_buf *out, const long long *v, const bo
 	if (rate(v, sup, &d))
 		ijw_buf_addf(out, "%.1f%%", d * 100);
 	else if (sup[F_EARLY] || sup[F_PLANNED])
-		ijw_buf_add_xml(out, fig_text(r, F_EARLY, 0, true, true, t, sizeof t));
+		ijw_buf_add_xml(out, marker(r, t, sizeof t));
 	ijw_buf_addstr(out, "</td></tr>\n");
 }
 
@@ -1403,15 +1404,11 @@ html_table(const gw_report *r, struct ijw_buf *out, size_t p)
 		html_cells(r, out, w->p[p].v, w->p[p].has, w->p[p].sup);
 	}
 	for (size_t i = 0; i < r->ntotals; i++) {
-		bool has[NFIG];
-
-		for (int j = 0; j < NFIG; j++)
-			has[j] = figs[j].kind != K_STAT;
 		ijw_buf_addf(out,
 		             "<tr class=\"report-total\"><td class=\"report-text\">%s</td>"
 		             "<td class=\"report-text\" colspan=\"3\">total</td>",
 		             *tot[i].aanbieder ? tot[i].aanbieder : "all providers");
-		html_cells(r, out, tot[i].v, has, tot[i].sup);
+		html_cells(r, out, tot[i].v, tot[i].has, tot[i].sup);
 	}
 	ijw_buf_addstr(out, "</tbody></table>\n");
 }
