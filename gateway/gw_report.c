@@ -153,10 +153,18 @@ days_add(struct days *d, long v)
 /* ---- what the ledger holds ---- */
 
 struct asg {
-	char g[5], nr[16], a[9], client[IJW_CLIENT_SIZE], cat[3], code[6], reden[3], ref[40];
-	ijw_day datum, first_datum; /* Toewijzingsdatum: current, and of version 1 */
-	ijw_day first_start;        /* the earliest start of care, IJW_DAY_MAX for none */
-	int row;                    /* -1: in no row (Acuut) */
+	char g[5], nr[16], a[9], client[IJW_CLIENT_SIZE], cat[3], code[6], reden[3];
+	ijw_day first_datum; /* the Toewijzingsdatum of version 1 */
+	ijw_day first_start; /* the earliest start of care, IJW_DAY_MAX for none */
+	int row;             /* -1: in no row (Acuut) */
+};
+
+/* The first version of an assignment that names a request (its ReferentieAanbieder). */
+struct honour {
+	size_t asg; /* the assignment's index */
+	char ref[40];
+	long version;
+	ijw_day datum; /* that version's Toewijzingsdatum */
 };
 
 /* A delivery of care: what a start and its stops have in their keys. */
@@ -196,6 +204,8 @@ struct pres {
 struct ledger {
 	struct asg *asg;
 	size_t nasg, capasg;
+	struct honour *hon; /* in the order of their assignments */
+	size_t nhon, caphon;
 	struct start *starts;
 	size_t nstarts, capstarts;
 	struct stop *stops;
@@ -243,6 +253,38 @@ day(const char *s, ijw_day none)
 	return *s && ijw_date_parse(s, &d) ? d : none;
 }
 
+/*
+ * Version n of assignment i (A g nr V n): the first one's Toewijzingsdatum,
+ * and which version first named each request it honours. Versions come in
+ * key order ("1", "10", "2"), not in number order.
+ */
+static void
+read_version(struct ledger *L, size_t i, long n, const char *v[MAXKEY])
+{
+	struct honour *h = NULL;
+
+	if (n == 1)
+		L->asg[i].first_datum = day(v[14], L->asg[i].first_datum);
+	if (!*v[11])
+		return;
+	for (size_t j = L->nhon; j-- > 0 && L->hon[j].asg == i;)
+		if (strcmp(L->hon[j].ref, v[11]) == 0)
+			h = &L->hon[j];
+	if (h && h->version < n)
+		return;
+	if (!h) {
+		if (!grow((void **)&L->hon, &L->caphon, L->nhon, sizeof *L->hon)) {
+			L->oom = true;
+			return;
+		}
+		h = &L->hon[L->nhon++];
+		h->asg = i;
+		set(h->ref, sizeof h->ref, v[11]);
+	}
+	h->version = n;
+	h->datum = day(v[14], 0);
+}
+
 /* An assignment key: A g nr T (its current version) or V n (a version). */
 static void
 read_assignment(struct ledger *L, const char *k[MAXKEY], const char *v[MAXKEY])
@@ -252,9 +294,8 @@ read_assignment(struct ledger *L, const char *k[MAXKEY], const char *v[MAXKEY])
 	if (strcmp(k[3], "V") == 0) {
 		/* versions come after T in key order: the last assignment read is this one */
 		as = L->nasg ? &L->asg[L->nasg - 1] : NULL;
-		if (as && strcmp(k[4], "1") == 0 && strcmp(as->g, k[1]) == 0 &&
-		    strcmp(as->nr, k[2]) == 0)
-			as->first_datum = day(v[14], as->first_datum);
+		if (as && strcmp(as->g, k[1]) == 0 && strcmp(as->nr, k[2]) == 0)
+			read_version(L, L->nasg - 1, strtol(k[4], NULL, 10), v);
 		return;
 	}
 	if (!grow((void **)&L->asg, &L->capasg, L->nasg, sizeof *L->asg)) {
@@ -270,8 +311,7 @@ read_assignment(struct ledger *L, const char *k[MAXKEY], const char *v[MAXKEY])
 	set(as->cat, sizeof as->cat, v[2]);
 	set(as->code, sizeof as->code, v[3]);
 	set(as->reden, sizeof as->reden, v[10]);
-	set(as->ref, sizeof as->ref, v[11]);
-	as->datum = as->first_datum = day(v[14], 0);
+	as->first_datum = day(v[14], 0);
 	as->first_start = IJW_DAY_MAX;
 }
 
@@ -358,6 +398,7 @@ static void
 ledger_free(struct ledger *L)
 {
 	free(L->asg);
+	free(L->hon);
 	free(L->starts);
 	free(L->stops);
 	free(L->reqs);
@@ -693,18 +734,21 @@ gather(gw_report *r, struct ledger *L)
 	}
 	for (size_t i = 0; i < L->nasg; i++) {
 		const struct asg *as = &L->asg[i];
-		const struct req *q;
 
-		if (gone(as) || as->row < 0)
-			continue;
-		if (as->first_start != IJW_DAY_MAX && as->first_datum &&
+		if (!gone(as) && as->first_start != IJW_DAY_MAX && as->first_datum &&
 		    (f = at(r, as->row, period_of(r, as->first_start))) &&
 		    !days_add(&f->wait, as->first_start - as->first_datum))
 			return false;
-		if (*as->ref && (q = req_find(L, as->a, as->ref)) &&
-		    strcmp(q->type, "JW315") == 0 && q->datum >= 0 && as->first_datum &&
-		    (f = at(r, as->row, period_of(r, as->first_datum))) &&
-		    !days_add(&f->lead, as->first_datum - q->datum))
+	}
+	/* from a request for assignment to the version that honours it */
+	for (size_t i = 0; i < L->nhon; i++) {
+		const struct honour *h = &L->hon[i];
+		const struct asg *as = &L->asg[h->asg];
+		const struct req *q = req_find(L, as->a, h->ref);
+
+		if (!gone(as) && q && strcmp(q->type, "JW315") == 0 && q->datum >= 0 && h->datum &&
+		    (f = at(r, as->row, period_of(r, h->datum))) &&
+		    !days_add(&f->lead, h->datum - q->datum))
 			return false;
 	}
 	for (size_t i = 0; i < L->nstops; i++) {

@@ -489,6 +489,31 @@ test_months(void **state)
 	json_decref(j);
 }
 
+/*
+ * A request honoured by a later version of an assignment: the lead time
+ * runs to the version that first names it, and counts once.
+ */
+static void
+test_lead_later_version(void **state)
+{
+	struct fx *fx = *state;
+	json_t *j;
+
+	assign(fx, A1, "100000007", "1007", "", "45A02", "2026-02-01", "");
+	request(fx, A1, "2026-02-10", "100000007", "VZ7", "45A02");
+	assign(fx, A1, "100000007", "1007", "VZ7", "45A02", "2026-02-24", "");
+	assign(fx, A1, "100000007", "1007", "VZ7", "45A02", "2026-03-10", "");
+	j = report(fx, "2026-01-01", "2026-06-30", false, 1);
+	assert_int_equal(fig(row(j, 0, A1, "2I"), "new_assignments"), 1);
+	assert_int_equal(fig(row(j, 0, A1, "2I"), "requests_assigned"), 1);
+	assert_int_equal(fig(row(j, 0, A1, "2I"), "lead_days_median"), 14);
+	json_decref(j);
+	j = report(fx, "2026-01-01", "2026-06-30", true, 1);
+	assert_int_equal(fig(row(j, 1, A1, "2I"), "requests_assigned"), 1);
+	assert_int_equal(fig(row(j, 2, A1, "2I"), "requests_assigned"), 0);
+	json_decref(j);
+}
+
 /* n clients of provider a in care with code from 2026-03-02 (assigned 03-01). */
 static void
 clients(struct fx *fx, const char *a, unsigned n, const char *code)
@@ -659,6 +684,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_months, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lead_later_version, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_suppress_one, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_suppress_two, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_suppress_single, setup, teardown),
