@@ -128,12 +128,36 @@ struct pending {
 
 /* ---- answers ---- */
 
+/*
+ * The access log's line of the answer to req: the request as the guard saw
+ * its head (the path of a refused one is not evhttp's), error the answer's
+ * error word or NULL.
+ */
 static void
-reply(struct evhttp_request *req, int status, const char *type, const void *data, size_t len)
+log_access(struct evhttp_request *req, int status, size_t len, const char *error)
+{
+	struct gw_access a = {
+	        .listener = "api", .status = status, .bytes_out = len, .error = error};
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+
+	if (!gw_guard_request(req, &a)) {
+		a.remote = "?";
+		a.method = "?";
+		a.path = uri && evhttp_uri_get_path(uri) ? evhttp_uri_get_path(uri) : "";
+	}
+	a.bytes_in = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+	gw_log_access(&a);
+}
+
+/* Sends the answer, and logs it; error: the error word of one that is not a success. */
+static void
+answer(struct evhttp_request *req, int status, const char *type, const void *data, size_t len,
+       const char *error)
 {
 	struct evbuffer *out = evbuffer_new();
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
+	log_access(req, status, len, error);
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (out)
@@ -141,6 +165,12 @@ reply(struct evhttp_request *req, int status, const char *type, const void *data
 	evhttp_send_reply(req, status, NULL, out);
 	if (out)
 		evbuffer_free(out);
+}
+
+static void
+reply(struct evhttp_request *req, int status, const char *type, const void *data, size_t len)
+{
+	answer(req, status, type, data, len, NULL);
 }
 
 static void
@@ -169,7 +199,7 @@ reply_error(struct evhttp_request *req, int status, const char *error, const cha
 	ijw_buf_addstr(&b, ",\"message\":");
 	ijw_buf_add_json(&b, msg);
 	ijw_buf_addstr(&b, "}\n");
-	reply_json(req, status, &b);
+	answer(req, status, "application/json", ijw_buf_str(&b), b.len, error);
 	ijw_buf_free(&b);
 }
 
@@ -215,7 +245,8 @@ reply_rejected(struct pending *p, int status, int64_t retour_id)
 		ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", retour_id);
 	add_findings(&b, "findings", f);
 	ijw_buf_addstr(&b, "}\n");
-	reply_json(p->req, status, &b);
+	answer(p->req, status, "application/json", ijw_buf_str(&b), b.len,
+	       status == 409 ? "conflict" : "rejected");
 	ijw_buf_free(&b);
 }
 
@@ -1267,15 +1298,9 @@ guard_party(void *ctx, X509 *cert, char code[9])
 
 static void
 guard_notice(void *ctx, const char *action, const char *remote, const char *cert,
-             const char *detail, bool logged)
+             const char *detail)
 {
-	gw_server *s = ctx;
-	char quoted[300];
-
-	if (!logged)
-		gw_log(GW_LOG_WARN, action, "remote=%s cert=%s detail=%s", remote,
-		       cert[0] ? cert : "-", gw_log_quote(detail, quoted, sizeof quoted));
-	audit_as(s, "", cert, remote, action, detail);
+	audit_as(ctx, "", cert, remote, action, detail);
 }
 
 /*
