@@ -449,7 +449,7 @@ gw_log_access(const struct gw_access *a)
 		         access_value(a->method, method, sizeof method),
 		         access_value(a->path ? a->path : "", path, sizeof path));
 	if (a->error)
-		snprintf(why, sizeof why, " error=%s", gw_log_quote(a->error, error, sizeof error));
+		snprintf(why, sizeof why, " error=%s", access_value(a->error, error, sizeof error));
 	gw_log(GW_LOG_INFO, "access",
 	       "listener=%s remote=%s%s%s status=%d bytes_in=%zu bytes_out=%zu ms=%.1f%s",
 	       access_value(a->listener ? a->listener : "", listener, sizeof listener),
