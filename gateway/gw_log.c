@@ -89,14 +89,34 @@ quoted(const char *s)
 	return true;
 }
 
+/* Cuts the field list out[0..n), cut off at the buffer's end, back to its last whole field. */
+static size_t
+whole_fields(char *out, size_t n)
+{
+	size_t last = 0;
+	bool in = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in && out[i] == '\\' && i + 1 < n)
+			i++;
+		else if (out[i] == '"')
+			in = !in;
+		else if (!in && out[i] == ' ')
+			last = i;
+	}
+	out[last] = '\0';
+	return last;
+}
+
 /*
  * vsnprintf() that also notes which bytes each integer or floating-point
  * conversion wrote (the values JSON gets as numbers), and that quotes a
  * string conversion standing for a whole value (key=%s) when it is neither
  * a bare word nor quoted already, so that every line is logfmt whatever a
- * value holds. Returns the length written.
+ * value holds. A list too long for out loses its last fields, never half
+ * of one; control characters become spaces, so that a line stays one line.
  */
-static size_t
+static void
 render(char *out, size_t size, struct span *spans, size_t *nspans, const char *f, va_list ap)
 {
 	char spec[64], quote[VALUE_MAX];
@@ -215,7 +235,14 @@ render(char *out, size_t size, struct span *spans, size_t *nspans, const char *f
 		}
 	}
 	out[n] = '\0';
-	return n;
+	if (n >= size - 1) {
+		n = whole_fields(out, n);
+		while (*nspans && spans[*nspans - 1].end > n)
+			(*nspans)--;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)out[i] < 0x20)
+			out[i] = ' ';
 }
 
 /* The length of the UTF-8 sequence at s (left bytes), 0 when there is none. */
@@ -368,7 +395,8 @@ json_line(char *line, size_t size, const char *stamp, enum gw_log_level level, c
 void
 gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
 {
-	char line[4096], rendered[2048], stamp[32];
+	/* room for the JSON of the longest field list: its quotes and commas */
+	char line[8192], rendered[2048], stamp[32];
 	struct span spans[SPANS_MAX];
 	size_t n = 0, nspans = 0;
 	struct tm tm;

@@ -47,12 +47,14 @@ access_line(const void *a)
 	gw_log_access(a);
 }
 
-/* The line without its time stamp. */
+/* Runs fn in logfmt: its line without the time stamp, which it checks. */
 static const char *
-logged(const struct gw_access *a)
+logfmt(void (*fn)(const void *), const void *arg)
 {
-	const char *line = capture(access_line, a);
+	const char *line;
 
+	gw_log_set_format(GW_LOG_LOGFMT);
+	line = capture(fn, arg);
 	assert_int_equal(strlen(line) > 21 ? line[20] : 0, ' ');
 	return line + 21;
 }
@@ -74,9 +76,10 @@ a_request_answered(void **state)
 	};
 
 	(void)state;
-	assert_string_equal(logged(&a), "info access listener=api remote=127.0.0.1 party=0384 "
-	                                "cert=ab01 method=POST path=/v1/berichten status=201 "
-	                                "bytes_in=2048 bytes_out=17 ms=3.2\n");
+	assert_string_equal(logfmt(access_line, &a),
+	                    "info access listener=api remote=127.0.0.1 party=0384 "
+	                    "cert=ab01 method=POST path=/v1/berichten status=201 "
+	                    "bytes_in=2048 bytes_out=17 ms=3.2\n");
 }
 
 /* A handshake that failed: no request, no party, what went wrong. */
@@ -91,9 +94,10 @@ a_connection_without_request(void **state)
 	};
 
 	(void)state;
-	assert_string_equal(logged(&a), "info access listener=api remote=::1 cert=cd02 status=0 "
-	                                "bytes_in=0 bytes_out=0 ms=0.0 "
-	                                "error=\"handshake: certificate verify failed\"\n");
+	assert_string_equal(logfmt(access_line, &a),
+	                    "info access listener=api remote=::1 cert=cd02 status=0 "
+	                    "bytes_in=0 bytes_out=0 ms=0.0 "
+	                    "error=\"handshake: certificate verify failed\"\n");
 }
 
 /* A path from the network is quoted when it is not a bare word. */
@@ -110,9 +114,10 @@ an_odd_path_is_quoted(void **state)
 	};
 
 	(void)state;
-	assert_string_equal(logged(&a), "info access listener=api remote=127.0.0.1 method=GET "
-	                                "path=\"/v1/a b=\\\"c\\\"\\\\ \" status=404 bytes_in=0 "
-	                                "bytes_out=0 ms=0.0 error=\"unknown receiver\"\n");
+	assert_string_equal(logfmt(access_line, &a),
+	                    "info access listener=api remote=127.0.0.1 method=GET "
+	                    "path=\"/v1/a b=\\\"c\\\"\\\\ \" status=404 bytes_in=0 "
+	                    "bytes_out=0 ms=0.0 error=\"unknown receiver\"\n");
 }
 
 static void
@@ -146,6 +151,25 @@ texts(const void *arg)
 }
 
 static void
+long_values(const void *arg)
+{
+	char v[1500];
+
+	(void)arg;
+	memset(v, 'x', sizeof v - 1);
+	v[sizeof v - 1] = '\0';
+	v[10] = ' ';
+	gw_log(GW_LOG_INFO, "long", "a=%s b=%s c=%d", v, v, 7);
+}
+
+static void
+two_lines(const void *arg)
+{
+	(void)arg;
+	gw_log(GW_LOG_INFO, "composed", "%s", "k=1\nforged=2");
+}
+
+static void
 nothing(const void *arg)
 {
 	(void)arg;
@@ -157,18 +181,6 @@ debug(const void *arg)
 {
 	(void)arg;
 	gw_log(GW_LOG_DEBUG, "message_received", "from=%s", "0384");
-}
-
-/* Runs fn in format; the line without its time stamp, which it checks. */
-static const char *
-logfmt(void (*fn)(const void *), const void *arg)
-{
-	const char *line;
-
-	gw_log_set_format(GW_LOG_LOGFMT);
-	line = capture(fn, arg);
-	assert_int_equal(strlen(line) > 21 ? line[20] : 0, ' ');
-	return line + 21;
 }
 
 /* Runs fn with the json format: the one object of its one line. */
@@ -217,6 +229,27 @@ logfmt_lines(void **state)
 	        "error texts error=\"x \\\"y\\\" \\\\\" what=\"takes effect at a start\" "
 	        "flag event=forged cut=abc empty=\"\" odd=\" \xff\xc3\xa9\"\n");
 	assert_string_equal(logfmt(nothing, NULL), "info stopped\n");
+	/* a value in pieces of the caller's own stays on its line */
+	assert_string_equal(logfmt(two_lines, NULL), "info composed k=1 forged=2\n");
+}
+
+/* Fields past the line's room are left out whole: the line still parses. */
+static void
+a_long_line_loses_whole_fields(void **state)
+{
+	const char *line = logfmt(long_values, NULL);
+	json_t *o;
+
+	(void)state;
+	/* a: quoted and cut to the quote's room; b and c do not fit after it */
+	assert_int_equal(strncmp(line, "info long a=\"xxxxxxxxxx xxx", 27), 0);
+	assert_int_equal(strlen(line), strlen("info long a=") + 1022 + 1);
+	assert_string_equal(line + strlen(line) - 3, "x\"\n");
+	o = json(long_values, NULL);
+	assert_int_equal(strlen(json_string_value(json_object_get(o, "a"))), 1020);
+	assert_null(json_object_get(o, "b"));
+	assert_null(json_object_get(o, "c"));
+	json_decref(o);
 }
 
 static void
@@ -323,6 +356,7 @@ main(void)
 	        cmocka_unit_test(an_odd_path_is_quoted),
 	        cmocka_unit_test(logfmt_lines),
 	        cmocka_unit_test(json_lines),
+	        cmocka_unit_test(a_long_line_loses_whole_fields),
 	        cmocka_unit_test(below_the_level_nothing),
 	        cmocka_unit_test(an_access_line_in_json),
 	};
