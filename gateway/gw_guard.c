@@ -75,6 +75,8 @@ struct conn {
 	bool head_req;    /* the request is a HEAD: its answer has no body */
 	bool close_after; /* closed once the answer is out */
 	uint64_t left;    /* body bytes still to pass on or discard */
+	uint64_t length;  /* of the body, as the head gives it */
+	bool late;        /* closed for a body too slow */
 	size_t reserved;
 	bool slot;
 	struct gw_guard_verdict verdict;
@@ -135,14 +137,13 @@ arm(struct conn *c, double seconds)
 	evtimer_add(c->timer, &tv);
 }
 
-/* Tells the server (for the audit log), NOTICES_MAX times per summary at the most. */
+/*
+ * Whether one more notice, or line of the access log the guard writes, may
+ * go out: NOTICES_MAX per summary interval, the rest counted.
+ */
 static bool
-notice(gw_guard *g, const char *action, const struct conn *c, const char *detail)
+room(gw_guard *g)
 {
-	char cert[65] = "";
-	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
-	const char *why = ssl ? gw_tls_refused(ssl, cert) : NULL;
-
 	if (g->freed)
 		return false;
 	if (g->notices >= NOTICES_MAX) {
@@ -150,6 +151,19 @@ notice(gw_guard *g, const char *action, const struct conn *c, const char *detail
 		return false;
 	}
 	g->notices++;
+	return true;
+}
+
+/* Tells the server (for the audit log), if there is room(). */
+static bool
+notice(gw_guard *g, const char *action, const struct conn *c, const char *detail)
+{
+	char cert[65] = "";
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
+	const char *why = ssl ? gw_tls_refused(ssl, cert) : NULL;
+
+	if (!room(g))
+		return false;
 	if (!why)
 		snprintf(cert, sizeof cert, "%s", c->cert);
 	g->notice(g->ctx, action, c->remote, cert, why ? why : detail);
@@ -386,6 +400,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		kill_conn(c);
 	} else if (c->state == C_BODY || c->state == C_DISCARD) {
 		tally(c->g, GW_REFUSED_BODY_TIMEOUT);
+		c->late = true;
 		kill_conn(c);
 	}
 }
@@ -647,7 +662,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	if (!c->verdict.status) {
 		gw_head_connection(g->head, end, dst, http10 ? "keep-alive" : NULL);
 		evbuffer_drain(src, end);
-		c->left = h.length;
+		c->left = c->length = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;
 	} else {
 		/* In its place a request of no body, which the server answers with the verdict. */
@@ -791,6 +806,35 @@ on_kick(evutil_socket_t fd, short what, void *arg)
 
 static void guard_release(gw_guard *g);
 
+/* The access log's fields of the request c is reading or answering, as its head came. */
+static void
+request_fields(const struct conn *c, struct gw_access *a)
+{
+	a->remote = c->remote;
+	a->party = c->party[0] ? c->party : NULL;
+	a->cert = c->cert[0] ? c->cert : NULL;
+	a->method = c->method;
+	a->path = c->path;
+	a->millis = (now_seconds() - c->head_at) * 1000;
+}
+
+/*
+ * A request whose body did not all come: evhttp never had it, so the server
+ * never answers it, and its access line is the guard's, if there is room().
+ */
+static void
+unanswered(struct conn *c)
+{
+	struct gw_access a = {.listener = "api"};
+
+	if (!room(c->g))
+		return;
+	request_fields(c, &a);
+	a.bytes_in = (size_t)(c->length - c->left);
+	a.error = c->late ? "no body in time" : "the connection closed during the body";
+	gw_log_access(&a);
+}
+
 static void
 conn_free(void *arg)
 {
@@ -802,6 +846,8 @@ conn_free(void *arg)
 		SSL_set_ex_data(ssl, ex_index, NULL);
 	if (c->admitted && !c->requested && !c->closing && ssl && !SSL_is_init_finished(ssl))
 		ended(c, "handshake_failed", "the connection ended in the TLS handshake");
+	if (c->state == C_BODY && c->answering)
+		unanswered(c);
 	release(c);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->added);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->tls), c->drained);
@@ -901,12 +947,7 @@ gw_guard_request(struct evhttp_request *req, struct gw_access *a)
 
 	if (!c || !c->requested)
 		return false;
-	a->remote = c->remote;
-	a->party = c->party[0] ? c->party : NULL;
-	a->cert = c->cert[0] ? c->cert : NULL;
-	a->method = c->method;
-	a->path = c->path;
-	a->millis = (now_seconds() - c->head_at) * 1000;
+	request_fields(c, a);
 	return true;
 }
 

@@ -72,7 +72,8 @@ typedef bool (*gw_guard_party_fn)(void *ctx, X509 *cert, char code[9]);
  * request, or refused. remote is "address:port", cert a SHA-256 fingerprint
  * or "". Called in the event loop's thread, already limited in rate by the
  * guard, which writes the access log's line of a connection that ended
- * before a request (a failed handshake, no head in time) as often.
+ * before a request (a failed handshake, no head in time), and of a request
+ * whose body never came in full (which the server never sees), as often.
  */
 typedef void (*gw_guard_notice_fn)(void *ctx, const char *action, const char *remote,
                                    const char *cert, const char *detail);

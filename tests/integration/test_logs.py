@@ -4,7 +4,8 @@
 With log_format = json every line of the log is one JSON object; the access
 log has a line for every request answered (201, a 200 repeat, a 422 with the
 retour's id on message_rejected, a 403 of a certificate of no party, an
-unknown receiver, a 404, a 413 from the head) and for a failed handshake (a
+unknown receiver, a 404, a 413 from the head, a post whose body never came in
+full) and for a failed handshake (a
 certificate of another CA, none at all), with the party and the certificate's
 fingerprint where they are known; of a query only the keys the API reads
 are kept. No BSN of the posted messages is anywhere in the log. With
@@ -91,16 +92,20 @@ def logfmt(line):
     return pairs
 
 
-def raw_post_head(d, ctx, length):
-    """The status of the answer to a POST head announcing length bytes (none sent)."""
-    raw = socket.create_connection(("127.0.0.1", d.port), timeout=20)
+def raw_post(d, ctx, length, body=b""):
+    """Sends a POST head announcing length bytes, then body: the status of the answer,
+    or None when the gateway closes the connection without one."""
+    raw = socket.create_connection(("127.0.0.1", d.port), timeout=30)
     s = ctx.wrap_socket(raw, server_hostname="localhost")
     try:
         s.sendall(b"POST /v1/berichten HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
-                  % length)
+                  % length + body)
         data = b""
         while b"\r\n" not in data:
-            chunk = s.recv(4096)
+            try:
+                chunk = s.recv(4096)
+            except (ssl.SSLError, OSError):
+                return None
             if not chunk:
                 return None
             data += chunk
@@ -112,8 +117,16 @@ def raw_post_head(d, ctx, length):
 def body(ctx):
     ck = ctx.checks
     pki = ctx.pki()
-    ini = pki.ini().cross_checks_off().set("gateway", "log_format", "json")
+    # header_timeout: a body that does not come in full is cut off after 2 s
+    ini = (pki.ini().cross_checks_off().set("gateway", "log_format", "json")
+           .set("gateway", "header_timeout", 2))
     ini.save()
+    jw301 = ctx.generate("JW301", 11)
+    invalid = ctx.sample("JW301-TR002-invalid.xml")
+    unknown = ctx.generate("JW301", 12, aanbieder="42429999")
+    stranger_pem, stranger_key = pki.ca.issue("stranger", "99999999", org="aanbieder")
+    other = g.CA.new(os.path.join(ctx.tmp, "other-ca"), "ijw-gateway development CA")
+    wrong = other.issue("0384-wrong-ca", "0384", org="gemeente")
     d = ctx.daemon(pki).start()
     gem = d.client(g.GEMEENTE)
     gem_fp = fingerprint(pki.cert(g.GEMEENTE)[0])
@@ -126,17 +139,14 @@ def body(ctx):
         requests += 1
         return c.post(b)
 
-    jw301 = ctx.generate("JW301", 11)
     status, j = post(gem, jw301)
     ck.equal(status, 201, "a JW301 is accepted")
     first_id = j.get("id") if isinstance(j, dict) else None
     status, j = post(gem, jw301)
     ck.equal(status, 200, "the same JW301 again is a repeat")
-    invalid = ctx.sample("JW301-TR002-invalid.xml")
     status, rejected = post(gem, invalid)
     ck.check(status == 422 and isinstance(rejected, dict) and rejected.get("retour"),
              "a JW301 that breaks TR002: 422 with the id of its retour", repr(rejected))
-    unknown = ctx.generate("JW301", 12, aanbieder="42429999")
     status, j = post(gem, unknown)
     ck.check(status == 422 and j.get("error") == "unknown receiver",
              "a JW301 to no party: 422 unknown receiver", repr(j))
@@ -148,7 +158,6 @@ def body(ctx):
     ck.equal(status, 200, "the inbox with a query")
     gem.close()
 
-    stranger_pem, stranger_key = pki.ca.issue("stranger", "99999999", org="aanbieder")
     stranger = g.Client(d.port, pki.path("ca.pem"), stranger_pem, stranger_key)
     status, _ = stranger.request("GET", "/v1/berichten")
     requests += 1
@@ -157,11 +166,12 @@ def body(ctx):
 
     tls = ssl.create_default_context(cafile=pki.path("ca.pem"))
     tls.load_cert_chain(*pki.cert(g.GEMEENTE))
-    ck.equal(raw_post_head(d, tls, 1 << 30), 413, "a head announcing 1 GiB: 413")
+    ck.equal(raw_post(d, tls, 1 << 30), 413, "a head announcing 1 GiB: 413")
+    requests += 1
+    ck.equal(raw_post(d, tls, 1000, b"<half"), None,
+             "a post whose body stops coming is closed without an answer")
     requests += 1
 
-    other = g.CA.new(os.path.join(ctx.tmp, "other-ca"), "ijw-gateway development CA")
-    wrong = other.issue("0384-wrong-ca", "0384", org="gemeente")
     ck.check(isinstance(g.attempt(d.port, pki.path("ca.pem"), *wrong), Exception),
              "a certificate of another CA is refused in the handshake")
     ck.check(isinstance(g.attempt(d.port, pki.path("ca.pem")), Exception),
@@ -205,6 +215,11 @@ def body(ctx):
     o = one("the 413 from the head", status=413, method="POST", error="too large")
     ck.check(o.get("party") == g.GEMEENTE and o.get("bytes_in") == 0,
              "the 413's line: its party, and no body read", json.dumps(o))
+
+    o = one("the post whose body never came in full", status=0, method="POST",
+            error="no body in time")
+    ck.check(o.get("party") == g.GEMEENTE and o.get("bytes_in") == 5,
+             "its line: its party, and the bytes of the body that came", json.dumps(o))
 
     failed = [o for o in access if "method" not in o]
     wrong_fp = fingerprint(wrong[0])
