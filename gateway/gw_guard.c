@@ -647,7 +647,8 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 		h.close = true;
 	} else
 		judge(c, &h, &c->verdict);
-	seen(c, g->head, end);
+	/* a head cut off or too long: what of it the guard read */
+	seen(c, g->head, end < n ? end : n);
 	c->requested = true;
 	c->answering = true;
 	c->head_req = strcmp(h.method, "HEAD") == 0;

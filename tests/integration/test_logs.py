@@ -4,8 +4,8 @@
 With log_format = json every line of the log is one JSON object; the access
 log has a line for every request answered (201, a 200 repeat, a 422 with the
 retour's id on message_rejected, a 403 of a certificate of no party, an
-unknown receiver, a 404, a 413 from the head, a post whose body never came in
-full) and for a failed handshake (a
+unknown receiver, a 404, a 413 from the head, a 431 of a path too long, a post
+whose body never came in full) and for a failed handshake (a
 certificate of another CA, none at all), with the party and the certificate's
 fingerprint where they are known; of a query only the keys the API reads
 are kept. No BSN of the posted messages is anywhere in the log. With
@@ -95,11 +95,17 @@ def logfmt(line):
 def raw_post(d, ctx, length, body=b""):
     """Sends a POST head announcing length bytes, then body: the status of the answer,
     or None when the gateway closes the connection without one."""
+    return raw_request(d, ctx, b"POST /v1/berichten HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Length: %d\r\n\r\n" % length + body)
+
+
+def raw_request(d, ctx, request):
+    """Sends the bytes of request: the status of the answer, or None when the gateway
+    closes the connection without one."""
     raw = socket.create_connection(("127.0.0.1", d.port), timeout=30)
     s = ctx.wrap_socket(raw, server_hostname="localhost")
     try:
-        s.sendall(b"POST /v1/berichten HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
-                  % length + body)
+        s.sendall(request)
         data = b""
         while b"\r\n" not in data:
             try:
@@ -168,6 +174,9 @@ def body(ctx):
     tls.load_cert_chain(*pki.cert(g.GEMEENTE))
     ck.equal(raw_post(d, tls, 1 << 30), 413, "a head announcing 1 GiB: 413")
     requests += 1
+    ck.equal(raw_request(d, tls, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"),
+             431, "a head of a path of 20,000 bytes: 431")
+    requests += 1
     ck.equal(raw_post(d, tls, 1000, b"<half"), None,
              "a post whose body stops coming is closed without an answer")
     requests += 1
@@ -216,6 +225,9 @@ def body(ctx):
     ck.check(o.get("party") == g.GEMEENTE and o.get("bytes_in") == 0,
              "the 413's line: its party, and no body read", json.dumps(o))
 
+    o = one("the 431 of a head too long", status=431, method="GET")
+    ck.check(o.get("path", "").startswith("/aaaa") and len(o.get("path", "")) <= 511,
+             "its path, cut", "%d bytes" % len(o.get("path", "")))
     o = one("the post whose body never came in full", status=0, method="POST",
             error="no body in time")
     ck.check(o.get("party") == g.GEMEENTE and o.get("bytes_in") == 5,
