@@ -25,6 +25,8 @@ typedef struct gw_report gw_report;
 
 /* The threshold of suppression unless one is given. */
 #define GW_REPORT_THRESHOLD 5
+/* The most months a monthly report covers. */
+#define GW_REPORT_MAX_MONTHS 240
 
 struct gw_report_opts {
 	ijw_day from, to;   /* the period, both days included */
@@ -40,7 +42,8 @@ void gw_report_opts_init(struct gw_report_opts *o);
  * Builds the report from s's ledger (read in one snapshot, which the call
  * begins and ends: s must not be in a transaction, nor in use by another
  * thread). NULL with the reason in err when the period ends before it
- * begins, the store has no ledger, or it fails. Free with gw_report_free.
+ * begins, a monthly one has more than GW_REPORT_MAX_MONTHS months, the
+ * store has no ledger, or it fails. Free with gw_report_free.
  */
 gw_report *gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t errlen);
 void gw_report_free(gw_report *r);
