@@ -1165,6 +1165,25 @@ pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
 }
 
 static int
+pg_find_heen(void *vh, const char *sender, const char *type, const char *identificatie, int64_t *id)
+{
+	struct pg *h = vh;
+	struct params q = {0};
+	PGresult *r;
+
+	*id = 0;
+	add_str(&q, sender);
+	add_str(&q, type);
+	add_str(&q, identificatie);
+	if (!(r = run(h, ST_FIND, &q)))
+		return -1;
+	if (PQntuples(r) > 0)
+		*id = int_at(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+static int
 pg_requeue(void *vh, int64_t id, int64_t now, bool *none)
 {
 	struct pg *h = vh;
@@ -1983,6 +2002,7 @@ const struct gw_store_backend gw_store_pg = {
         .life = pg_life,
         .browse = pg_browse,
         .body = pg_body,
+        .find_heen = pg_find_heen,
         .requeue = pg_requeue,
         .queues = pg_queues,
         .rejected = pg_rejected,

@@ -1203,6 +1203,22 @@ sq_body(void *vh, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf 
 }
 
 static int
+sq_find_heen(void *vh, const char *sender, const char *type, const char *identificatie, int64_t *id)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_FIND];
+	int rc;
+
+	*id = 0;
+	if (bind_str(st, 1, sender) || bind_str(st, 2, type) || bind_str(st, 3, identificatie))
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
 sq_requeue(void *vh, int64_t id, int64_t now, bool *none)
 {
 	struct sq *h = vh;
@@ -1782,6 +1798,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .life = sq_life,
         .browse = sq_browse,
         .body = sq_body,
+        .find_heen = sq_find_heen,
         .requeue = sq_requeue,
         .queues = sq_queues,
         .rejected = sq_rejected,
