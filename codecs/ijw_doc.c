@@ -858,9 +858,10 @@ ijw_doc_answers(const ijw_doc *d, struct ijw_answered *out)
 	ijw_doc_route(d, &r);
 	out->type = def->pair;
 	out->from = r.to;
+	out->to = r.from;
 	out->identificatie =
 	        d->type == IJW_JW325 ? d->header.declaratie_identificatie : d->header.identificatie;
-	return out->from[0] && out->identificatie[0];
+	return out->from[0] && out->to[0] && out->identificatie[0];
 }
 
 struct _xmlDoc *

@@ -131,14 +131,15 @@ void ijw_doc_route(const ijw_doc *doc, struct ijw_route *r);
 
 /*
  * The heen message a retour message answers, as its header names it: its
- * type (the retour's pair), its sender (the retour's receiver) and the
- * identification that sender gave it: a JW325's DeclaratieIdentificatie,
- * the BerichtIdentificatie the other retours echo. The strings belong to
- * the document. False for a heen message, and for a header that lacks them.
+ * type (the retour's pair), its sender (the retour's receiver), its
+ * receiver (the retour's sender) and the identification its sender gave it:
+ * a JW325's DeclaratieIdentificatie, the BerichtIdentificatie the other
+ * retours echo. The strings belong to the document. False for a heen
+ * message, and for a header that lacks them.
  */
 struct ijw_answered {
 	enum ijw_type type;
-	const char *from, *identificatie;
+	const char *from, *to, *identificatie;
 };
 bool ijw_doc_answers(const ijw_doc *doc, struct ijw_answered *out);
 

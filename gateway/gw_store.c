@@ -556,7 +556,8 @@ find_answered(const struct gw_store_backend *be, void *h, struct gw_put *p)
 
 	if (p->msg.answers || !p->doc || !ijw_doc_answers(p->doc, &a))
 		return 0;
-	return be->find_heen(h, a.from, ijw_msgdef(a.type)->name, a.identificatie, &p->msg.answers);
+	return be->find_heen(h, a.from, a.to, ijw_msgdef(a.type)->name, a.identificatie,
+	                     &p->msg.answers);
 }
 
 /* The loop of a put, over the backend's steps; see gw_store_put. */

@@ -81,7 +81,8 @@ struct gw_put {
 	 * anew (an automatic retour goes with its heen message); -1 for none.
 	 * Its msg.answers is set to that one's id. A retour with a doc and no
 	 * answers gets the id of the heen message its header names
-	 * (ijw_doc_answers), when the store has it.
+	 * (ijw_doc_answers), when the store has it: one its receiver sent to its
+	 * sender.
 	 */
 	int after;
 	/* out */
@@ -244,12 +245,12 @@ struct gw_store_backend {
 	/* marks the message of delivery acked at now, when it is not yet */
 	int (*ack_delivered)(void *h, int64_t delivery, int64_t now);
 	/*
-	 * The id of the message sender sent with type and identificatie (not
-	 * one the gateway made) into *id, 0 when there is none: the heen
-	 * message a retour answers.
+	 * The id of the message sender sent to receiver with type and
+	 * identificatie (not one the gateway made) into *id, 0 when there is
+	 * none: the heen message a retour answers.
 	 */
-	int (*find_heen)(void *h, const char *sender, const char *type, const char *identificatie,
-	                 int64_t *id);
+	int (*find_heen)(void *h, const char *sender, const char *receiver, const char *type,
+	                 const char *identificatie, int64_t *id);
 	/*
 	 * Makes the given-up push of message id pending again, due at now;
 	 * *none when the message has no given-up push.

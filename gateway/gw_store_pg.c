@@ -177,6 +177,7 @@ enum stmt {
 	ST_LOAD_DELIVERIES,
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_LEDGER,
+	ST_FIND_HEEN,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -275,6 +276,8 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_ATTEMPTS] = "INSERT INTO attempts (" ATTEMPTS_DUMP ")"
                              " VALUES ($1, $2, $3, $4, $5, $6)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_DUMP ") VALUES ($1, $2, $3)",
+        [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = $1 AND receiver = $2"
+                         " AND type = $3 AND identificatie = $4 AND generated = 0",
         [ST_LIFE] = GW_STATE_SELECT " WHERE m.id = $1 AND"
                                     " ($2::text IS NULL OR m.sender = $2 OR m.receiver = $2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
@@ -1165,7 +1168,8 @@ pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
 }
 
 static int
-pg_find_heen(void *vh, const char *sender, const char *type, const char *identificatie, int64_t *id)
+pg_find_heen(void *vh, const char *sender, const char *receiver, const char *type,
+             const char *identificatie, int64_t *id)
 {
 	struct pg *h = vh;
 	struct params q = {0};
@@ -1173,9 +1177,10 @@ pg_find_heen(void *vh, const char *sender, const char *type, const char *identif
 
 	*id = 0;
 	add_str(&q, sender);
+	add_str(&q, receiver);
 	add_str(&q, type);
 	add_str(&q, identificatie);
-	if (!(r = run(h, ST_FIND, &q)))
+	if (!(r = run(h, ST_FIND_HEEN, &q)))
 		return -1;
 	if (PQntuples(r) > 0)
 		*id = int_at(r, 0, 0);

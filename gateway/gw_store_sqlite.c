@@ -183,6 +183,7 @@ enum stmt {
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_AUDIT,
 	ST_LOAD_LEDGER,
+	ST_FIND_HEEN,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -271,6 +272,8 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_AUDIT] = "INSERT INTO audit (" AUDIT_ROW ")"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_ROW ") VALUES (?1, ?2, ?3)",
+        [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = ?1 AND receiver = ?2"
+                         " AND type = ?3 AND identificatie = ?4 AND generated = 0",
         [ST_LIFE] = GW_STATE_SELECT
         " WHERE m.id = ?1 AND (?2 IS NULL OR m.sender = ?2 OR m.receiver = ?2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
@@ -1203,14 +1206,16 @@ sq_body(void *vh, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf 
 }
 
 static int
-sq_find_heen(void *vh, const char *sender, const char *type, const char *identificatie, int64_t *id)
+sq_find_heen(void *vh, const char *sender, const char *receiver, const char *type,
+             const char *identificatie, int64_t *id)
 {
 	struct sq *h = vh;
-	sqlite3_stmt *st = h->st[ST_FIND];
+	sqlite3_stmt *st = h->st[ST_FIND_HEEN];
 	int rc;
 
 	*id = 0;
-	if (bind_str(st, 1, sender) || bind_str(st, 2, type) || bind_str(st, 3, identificatie))
+	if (bind_str(st, 1, sender) || bind_str(st, 2, receiver) || bind_str(st, 3, type) ||
+	    bind_str(st, 4, identificatie))
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);

@@ -562,12 +562,12 @@ what_a_retour_answers(void **state)
 		const char *file;
 		bool answers;
 		enum ijw_type type;
-		const char *from, *identificatie;
+		const char *from, *to, *identificatie;
 	} cases[] = {
-	        {"JW302-valid-1.xml", true, IJW_JW301, "0384", "H824C9EP9VFT"},
-	        {"JW325-valid-1.xml", true, IJW_JW323, "42420001", "C1Q5KWG4SHDH"},
-	        {"JW301-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL},
-	        {"JW323-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL},
+	        {"JW302-valid-1.xml", true, IJW_JW301, "0384", "42420001", "H824C9EP9VFT"},
+	        {"JW325-valid-1.xml", true, IJW_JW323, "42420001", "0384", "C1Q5KWG4SHDH"},
+	        {"JW301-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL, NULL},
+	        {"JW323-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL, NULL},
 	};
 	ijw_findings *f = ijw_findings_new();
 	struct ijw_answered a;
@@ -580,6 +580,7 @@ what_a_retour_answers(void **state)
 		if (cases[i].answers) {
 			assert_int_equal(a.type, cases[i].type);
 			assert_string_equal(a.from, cases[i].from);
+			assert_string_equal(a.to, cases[i].to);
 			assert_string_equal(a.identificatie, cases[i].identificatie);
 		}
 		ijw_doc_free(doc);

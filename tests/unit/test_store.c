@@ -2732,6 +2732,26 @@ retours_linked(void **state)
 	assert_int_equal(l.msg.answers, p[0].msg.id);
 	gw_life_free(&l);
 
+	/* a retour from another party than the heen message's receiver answers nothing */
+	{
+		char *other = strndup(c301.retour.data, c301.retour.len), *at;
+		ijw_findings *fs = ijw_findings_new();
+		ijw_doc *doc = NULL;
+
+		assert_non_null(at = strstr(other, "Ontvanger>42420001<"));
+		memcpy(at + strlen("Ontvanger>"), "42420002", 8);
+		assert_int_equal(ijw_doc_parse(other, strlen(other), NULL, &doc, fs), IJW_OK);
+		assert_non_null(doc);
+		item(&p[2], "JW302", "42420002", "0384", "RETOUR2", other, strlen(other));
+		p[2].doc = doc;
+		put(s, &p[2], 1, 150);
+		assert_int_equal(p[2].outcome, GW_PUT_NEW);
+		assert_int_equal(p[2].msg.answers, 0);
+		ijw_doc_free(doc);
+		ijw_findings_free(fs);
+		free(other);
+	}
+
 	/* a JW325 answers the JW323 named by its DeclaratieIdentificatie, in two puts */
 	heen_and_retour(&c323, &p[0], &p[1]);
 	put(s, &p[0], 1, 200);
