@@ -5,7 +5,7 @@ Parties: 0384 (a municipality, retour = relay), 42420001 (a provider that
 lets the gateway answer, retour = auto), 42420002 (a provider that answers
 itself, retour = relay), 42420003 (a provider with delivery = push to a
 receiver that is not there) and 0363 (a municipality that is party to none
-of the messages here). Each step reads GET /v1/berichten/{id}/status, the
+of the others' messages, advised by the ledger). Each step reads GET /v1/berichten/{id}/status, the
 outbox (GET /v1/berichten?box=sent) and GET /v1/berichten/{id}:
 
 - a JW301 to an inbox provider: waiting, then acknowledged after its ack;
@@ -15,7 +15,9 @@ outbox (GET /v1/berichten?box=sent) and GET /v1/berichten/{id}:
 - a push that fails: its attempts in the status, then given up;
 - a third party: 404 for the status and the message, as for one not there;
 - the outbox: newest first, in pages, with filters; bad queries are 400s;
-- a rejected message: its retour in the sender's inbox, its codes in its status.
+- a rejected message: its retour in the sender's inbox, its codes in its status;
+- a message the ledger advised on: the advice in its status, rule by rule;
+- a message whose bytes retention removed: 410 for its bytes, when in its status.
 
     test_status.py BINARY SOURCE_DIR SHARED_DIR
 """
@@ -260,6 +262,30 @@ def rejected(ctx, ck, gem):
              "others", repr(records))
 
 
+def advised(ctx, ck, relay):
+    jw305 = ctx.generate("JW305", 105, gemeente=OTHER, aanbieder=RELAY)
+    status, j = relay.post(jw305)
+    advice = j.get("advice", []) if isinstance(j, dict) else []
+    ck.check(status == 201 and advice,
+             "i. 42420002 posts a JW305 to 0363 that the ledger advises on: 201 with advice",
+             "%r %r" % (status, j))
+    status, s = status_of(relay, j.get("id"))
+    ck.equal(s.get("judged"), [{"rule": a["rule"], "retourcode": a["retourcode"]} for a in advice],
+             "i. its status has the advice, finding by finding: the rule and its code")
+
+
+def purged(ctx, ck, pki, gem, aan, mid):
+    g.store_change(pki.store, "UPDATE messages SET purged = 1764500000 WHERE id = %d" % int(mid))
+    for who, c in (("its sender", gem), ("its receiver", aan)):
+        status, e = c.jrequest("GET", "/v1/berichten/%s" % mid)
+        ck.check(status == 410 and e.get("error") == "gone" and "retention" in e.get("message"),
+                 "j. once retention removed its bytes, %s gets 410 gone" % who,
+                 "%r %r" % (status, e))
+    status, s = status_of(gem, mid)
+    ck.check(status == 200 and s.get("purged") == "2025-11-30T10:53:20Z",
+             "j. its status says when retention removed them", repr(s))
+
+
 def body(ctx):
     ck = ctx.checks
     parties = g.PARTIES + ("aanbieder:" + RELAY, "aanbieder:" + PUSHED, "gemeente:" + OTHER)
@@ -272,8 +298,10 @@ def body(ctx):
      .set("party " + PUSHED, "retour", "relay")
      .set("party " + PUSHED, "delivery", "push")
      .set("party " + PUSHED, "push_url", "https://127.0.0.1:%d/inbox" % dead.getsockname()[1])
-     # the messages are generated one by one and form no conversation of the ledger's
-     .cross_checks_off(g.GEMEENTE, g.AANBIEDER, RELAY, PUSHED, OTHER)
+     # the messages are generated one by one and form no conversation of the ledger's;
+     # 0363 hears what the ledger finds
+     .cross_checks_off(g.GEMEENTE, g.AANBIEDER, RELAY, PUSHED)
+     .set("party " + OTHER, "cross_checks", "advise")
      .save())
     d = ctx.daemon(pki).start()
     gem, aan = d.client(g.GEMEENTE), d.client(g.AANBIEDER)
@@ -284,6 +312,8 @@ def body(ctx):
     pushed = given_up(ctx, ck, gem)
     outbox_pages(ctx, ck, gem, aan, [first, pushed])
     rejected(ctx, ck, gem)
+    advised(ctx, ck, relay)
+    purged(ctx, ck, pki, gem, aan, first)
     for c in (gem, aan, relay, other):
         c.close()
     dead.close()
