@@ -1167,8 +1167,9 @@ sq_browse(void *vh, const struct gw_filter_sql *where,
 		rc = where->arg[i].text ? sqlite3_bind_text(st, (int)i + 1, where->arg[i].text, -1,
 		                                            SQLITE_STATIC)
 		                        : sqlite3_bind_int64(st, (int)i + 1, where->arg[i].i);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
 		if (!(more = grow(rows, n, &cap, sizeof *rows))) {
 			sqlite3_finalize(st);
 			free(rows);
