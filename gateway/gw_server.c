@@ -1092,7 +1092,7 @@ post_message(gw_server *s, struct pending *p)
 	judge_later(p, judge_run, judge_done);
 }
 
-/* ---- the inbox ---- */
+/* ---- the inbox, the outbox, a message's status, the sender's copy ---- */
 
 static void
 iso_time(int64_t t, char *out, size_t size)
@@ -1103,49 +1103,6 @@ iso_time(int64_t t, char *out, size_t size)
 	gmtime_r(&tt, &tm);
 	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
-
-static void
-inbox_done(struct gw_job *job)
-{
-	struct pending *p = job->ctx;
-	struct ijw_buf b;
-
-	if (job->rc) {
-		store_failed(p, "inbox");
-		settle(p);
-		return;
-	}
-	ijw_buf_init(&b, 1u << 24);
-	ijw_buf_addstr(&b, "{\"berichten\":[");
-	for (size_t i = 0; i < job->nlist; i++) {
-		const struct gw_msg *m = &job->list[i];
-		char when[32];
-
-		iso_time(m->received, when, sizeof when);
-		ijw_buf_addf(&b,
-		             "%s{\"id\":\"%" PRId64
-		             "\",\"type\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
-		             "\"identificatie\":",
-		             i ? "," : "", m->id, m->type, m->sender, m->receiver);
-		ijw_buf_add_json(&b, m->identificatie);
-		ijw_buf_addf(&b, ",\"received\":\"%s\"", when);
-		if (m->answers)
-			ijw_buf_addf(&b, ",\"answers\":\"%" PRId64 "\"", m->answers);
-		if (m->translated)
-			ijw_buf_addstr(&b, ",\"translated\":true");
-		if (m->advice[0]) {
-			ijw_buf_addstr(&b, ",\"advice\":");
-			ijw_buf_add_json(&b, m->advice);
-		}
-		ijw_buf_addstr(&b, m->generated ? ",\"generated\":true}" : "}");
-	}
-	ijw_buf_addstr(&b, "]}\n");
-	reply_json(p->req, 200, &b);
-	ijw_buf_free(&b);
-	settle(p);
-}
-
-/* ---- a message's life: the outbox, its status, the sender's copy ---- */
 
 /* 404: no message id that the caller sent or received, whether there is one or not. */
 static void
@@ -1232,6 +1189,38 @@ reply_jansson(struct evhttp_request *req, int status, json_t *root, int bad)
 		reply_error(req, 500, "out of memory", "the gateway is out of memory");
 	}
 	json_decref(root);
+}
+
+/* The inbox: each message with what its receiver needs to know of it. */
+static void
+inbox_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	json_t *root = json_object(), *list = json_array(), *o;
+	int bad = 0;
+
+	if (job->rc) {
+		json_decref(root);
+		json_decref(list);
+		store_failed(p, "inbox");
+		settle(p);
+		return;
+	}
+	for (size_t i = 0; i < job->nlist; i++) {
+		const struct gw_msg *m = &job->list[i];
+
+		o = jmsg(m, &bad);
+		if (m->answers)
+			jset(o, "answers", jid(m->answers), &bad);
+		if (m->translated)
+			jset(o, "translated", json_true(), &bad);
+		if (m->advice[0])
+			jset(o, "advice", json_string(m->advice), &bad);
+		jadd(list, o, &bad);
+	}
+	jset(root, "berichten", list, &bad);
+	reply_jansson(p->req, 200, root, bad);
+	settle(p);
 }
 
 static void
