@@ -835,6 +835,38 @@ gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 }
 
 enum gw_store_rc
+gw_store_retain(gw_store *s, int64_t before, int64_t now, size_t limit, size_t *n)
+{
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	char detail[64];
+
+	*n = 0;
+	if (be->write_begin(h))
+		return be->fail(h, "retention: beginning the transaction");
+	if (be->purge(h, before, now, limit, n))
+		return be->fail(h, "retention: removing message bytes");
+	if (!*n) {
+		be->abandon(h);
+		return GW_STORE_OK;
+	}
+	snprintf(detail, sizeof detail, "%zu messages received before %" PRId64, *n, before);
+	if (gw_store_chain_audit(be, h, now, NULL, -1, NULL, NULL, "retention", 0, detail))
+		return be->fail(h, "retention: writing the audit log");
+	if (be->write_commit(h)) {
+		*n = 0;
+		return be->fail(h, "retention: committing");
+	}
+	return GW_STORE_OK;
+}
+
+enum gw_store_rc
+gw_store_compact(gw_store *s, bool full)
+{
+	return call(s)->compact(s->h, full);
+}
+
+enum gw_store_rc
 gw_store_due(gw_store *s, int64_t now, int64_t lease, size_t limit, size_t per_receiver,
              void (*each)(void *ctx, const struct gw_due *d), void *ctx)
 {
