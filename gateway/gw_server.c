@@ -1120,6 +1120,11 @@ get_done(struct gw_job *job)
 	if (job->rc == GW_STORE_NOTFOUND)
 		reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s",
 		            job->id, p->caller.code);
+	else if (job->rc == GW_STORE_GONE)
+		reply_error(p->req, 410, "gone",
+		            "message %" PRId64 " was handled and its bytes were removed after the "
+		            "retention period (retention_days)",
+		            job->id);
 	else if (job->rc)
 		store_failed(p, "get");
 	else {
@@ -1463,6 +1468,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	pthread_mutex_unlock(&s->cfg_mu);
 	use_ctx(s, ctx);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
+	gw_writer_retention(s->writer, c->retention_days);
 	/* freed here, or by the last message judged by it */
 	gw_config_free(old);
 	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
@@ -1546,6 +1552,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 		goto fail;
 	}
 	ws = NULL;
+	gw_writer_retention(s->writer, c->retention_days);
 	if (!(s->judges = gw_judges_start(s->base, (unsigned)c->workers, err, errlen)))
 		goto fail;
 	gw_metrics_workers((unsigned)c->workers);
