@@ -643,7 +643,7 @@ gw_store_messages(gw_store *s,
 }
 
 struct replay {
-	gw_store *to;
+	gw_store *s, *to;
 	struct ijw_ledger l;
 	struct ijw_ledger_opts o;
 	size_t n;
@@ -664,6 +664,16 @@ replay_one(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 	}
 	if (!f)
 		return -1;
+	/* no message is stored without bytes: retention removed these */
+	if (!len) {
+		gw_store_say(
+		        r->s->err, sizeof r->s->err,
+		        "message %" PRId64 " has no bytes left (retention removed them): the "
+		        "ledger cannot be replayed from this store; replay a backup taken before",
+		        m->id);
+		ijw_findings_free(f);
+		return -1;
+	}
 	rc = ijw_doc_parse(body, len, NULL, &doc, f);
 	if (!rc && doc && !(rc = ijw_ledger_apply(&r->l, doc, m->id, &r->o)))
 		r->n++;
@@ -675,7 +685,8 @@ replay_one(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 enum gw_store_rc
 gw_store_replay(gw_store *s, gw_store *to, size_t *n)
 {
-	struct replay r = {.to = to ? to : s, .o = {.products = s->products, .today = ijw_today()}};
+	struct replay r = {
+	        .s = s, .to = to ? to : s, .o = {.products = s->products, .today = ijw_today()}};
 	enum gw_store_rc rc;
 
 	if (!s->keylen)

@@ -507,6 +507,15 @@ has "$tmp/out" '^compacted .*restored.db$'
 if command -v sqlite3 >/dev/null; then
 	[ "$(sqlite3 "$lg/restored.db" 'PRAGMA auto_vacuum')" = 2 ] ||
 		fail "store compact left auto_vacuum off"
+	# a message retention took the bytes of cannot be replayed: the ledger is kept
+	rows=$(sqlite3 "$lg/restored.db" 'SELECT count(*) FROM ledger')
+	sqlite3 "$lg/restored.db" "UPDATE messages SET body = x'', translated = NULL,
+		body_key = NULL, purged = 1 WHERE id = 1"
+	expect 2 "$bin" ledger verify -c "$lg/restored.ini"
+	has "$tmp/err" 'message 1 has no bytes left \(retention removed them\): the ledger cannot be'
+	expect 2 "$bin" ledger rebuild -c "$lg/restored.ini"
+	[ "$(sqlite3 "$lg/restored.db" 'SELECT count(*) FROM ledger')" = "$rows" ] ||
+		fail "ledger rebuild changed the ledger of a store with removed bytes"
 fi
 expect 2 "$bin" store compact -c "$lg/restored.ini" extra
 # audit verify: the log's hash chain, intact, then with an entry changed, then one removed
