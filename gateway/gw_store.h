@@ -237,8 +237,8 @@ struct gw_store_backend {
 	/*
 	 * Retention's step: removes the bytes (body and receiver's copy) of at
 	 * most limit messages received before `before` that are acknowledged
-	 * or delivered and still have them, oldest first, and marks them
-	 * purged at now; *n how many.
+	 * or delivered, still have them and have no push pending, oldest
+	 * first, and marks them purged at now; *n how many.
 	 */
 	int (*purge)(void *h, int64_t before, int64_t now, size_t limit, size_t *n);
 	/* commits a writing transaction */
@@ -533,12 +533,12 @@ enum gw_store_rc gw_store_rejections(gw_store *s, int64_t from, int64_t to,
 
 /*
  * Retention, one transaction: removes the bytes of at most limit messages
- * received before `before` that are acknowledged or delivered (their
- * metadata, the audit log and the ledger stay), marks them purged at now and
- * audits it ("retention", how many); *n counts them. A pass calls it until
- * *n is below limit, so that no transaction holds a put up for long, and
- * then gw_store_compact(s, false). gw_store_get() answers GW_STORE_GONE for
- * such a message.
+ * received before `before` that are acknowledged or delivered and have no
+ * push still to make (their metadata, the audit log and the ledger stay),
+ * marks them purged at now and audits it ("retention", how many); *n counts
+ * them. A pass calls it until *n is below limit, so that no transaction
+ * holds a put up for long, and then gw_store_compact(s, false).
+ * gw_store_get() answers GW_STORE_GONE for such a message.
  */
 enum gw_store_rc gw_store_retain(gw_store *s, int64_t before, int64_t now, size_t limit, size_t *n);
 /*

@@ -271,7 +271,9 @@ static const char *const statements[ST_COUNT] = {
         /* body is NOT NULL: no bytes are empty bytes */
         [ST_PURGE] = "UPDATE messages SET body = '', translated = NULL, body_key = NULL,"
                      " purged = $2 WHERE id IN (SELECT id FROM messages WHERE received < $1"
-                     " AND acked IS NOT NULL AND purged IS NULL ORDER BY id LIMIT $3)",
+                     " AND acked IS NOT NULL AND purged IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                     " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
+                     " ORDER BY id LIMIT $3)",
 };
 
 /* What dump and load read and write of each table: its page, its insert, its columns. */

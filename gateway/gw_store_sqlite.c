@@ -267,7 +267,9 @@ static const char *const statements[ST_COUNT] = {
         /* body is NOT NULL since version 1: no bytes are an empty blob */
         [ST_PURGE] = "UPDATE messages SET body = x'', translated = NULL, body_key = NULL,"
                      " purged = ?2 WHERE id IN (SELECT id FROM messages WHERE received < ?1"
-                     " AND acked IS NOT NULL AND purged IS NULL ORDER BY id LIMIT ?3)",
+                     " AND acked IS NOT NULL AND purged IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                     " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
+                     " ORDER BY id LIMIT ?3)",
 };
 
 /*

@@ -2532,8 +2532,9 @@ audited(const struct fx *f, const char *action)
 /*
  * Retention removes the bytes of the messages received before the cut-off
  * that are acknowledged or delivered, a transaction of at most limit each,
- * audited; the young and the unacknowledged keep theirs, every message keeps
- * its metadata, the ledger stays, and a GET of a removed one is GONE.
+ * audited; the young, the unacknowledged and one acknowledged with its push
+ * still pending keep theirs, every message keeps its metadata, the ledger
+ * stays, and a GET of a removed one is GONE.
  */
 static void
 retention_removes_old_bytes(void **state)
@@ -2546,7 +2547,7 @@ retention_removes_old_bytes(void **state)
 	struct gw_msg m;
 	struct gw_put p;
 	struct dues d;
-	int64_t old_acked, old_open, young, old_pushed, old_translated;
+	int64_t old_acked, old_open, young, old_pushed, old_translated, old_pending;
 	char why[256], sql[160];
 	size_t n = 99, good;
 
@@ -2559,9 +2560,11 @@ retention_removes_old_bytes(void **state)
 	put(s, &p, 1, 1003);
 	old_translated = p.msg.id;
 	young = put_one(s, "5", "<e/>", false, 9000);
+	old_pending = put_one(s, "6", "<f/>", true, 1004);
 	assert_int_equal(gw_store_ack(s, old_acked, "42420001", 1100), GW_STORE_OK);
 	assert_int_equal(gw_store_ack(s, old_translated, "42420001", 1100), GW_STORE_OK);
 	assert_int_equal(gw_store_ack(s, young, "42420001", 9100), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, old_pending, "42420001", 1100), GW_STORE_OK);
 	assert_int_equal(due(s, 1002, &d), 1);
 	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 1200, 200, NULL, true, 0, false),
 	                 GW_STORE_OK);
@@ -2583,7 +2586,7 @@ retention_removes_old_bytes(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(gw_store_compact(s, false), GW_STORE_OK);
 
-	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 5);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 6);
 	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE purged IS NOT NULL"), 3);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM messages WHERE id IN (%lld, %lld, %lld) AND purged >= 9500"
@@ -2606,6 +2609,9 @@ retention_removes_old_bytes(void **state)
 	b.len = 0;
 	get_body(s, young, "42420001", &m, &b);
 	assert_memory_equal(b.data, "<e/>", 4);
+	b.len = 0;
+	get_body(s, old_pending, "42420001", &m, &b);
+	assert_memory_equal(b.data, "<f/>", 4);
 	ijw_buf_free(&b);
 	gw_store_close(s);
 }
