@@ -213,15 +213,19 @@ backup(struct gw_cli_gateway *g, const struct args *a)
 	gw_store *out;
 	int status;
 
-	if (stat(a->path, &st) == 0 || errno != ENOENT) {
-		gw_warnx("store backup: %s: %s", a->path,
-		         errno == ENOENT || !errno ? "exists already: a backup goes into a new file"
-		                                   : strerror(errno));
+	if (stat(a->path, &st) == 0) {
+		gw_warnx("store backup: %s: exists already: a backup goes into a new file",
+		         a->path);
+		return GW_EXIT_USAGE;
+	}
+	if (errno != ENOENT) {
+		gw_warnx("store backup: %s: %s", a->path, strerror(errno));
 		return GW_EXIT_USAGE;
 	}
 	snprintf(spec, sizeof spec, "sqlite:%s", a->path);
 	if (!(out = gw_store_open(spec, NULL, err, sizeof err))) {
-		gw_warnx("store backup: %s: %s", a->path, err);
+		/* SQLite's reasons name the file */
+		gw_warnx("store backup: %s", err);
 		remove_sqlite(a->path);
 		return GW_EXIT_USAGE;
 	}
