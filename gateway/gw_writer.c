@@ -321,15 +321,16 @@ writer_main(void *arg)
 		if (!w->unwritable && now_micros() - w->tried >= PROBE_IDLE)
 			noted(w, gw_store_probe(w->store), NULL);
 		pthread_mutex_lock(&w->mu);
+		if (batch) {
+			for (last = batch; last->next; last = last->next)
+				;
+			*w->done_tail = batch;
+			w->done_tail = &last->next;
+			event_active(w->done_ev, EV_READ, 0);
+		}
+		/* after the batch's answers are on their way: retention never holds them up */
 		if (!w->stopping)
 			retain(w);
-		if (!batch)
-			continue;
-		for (last = batch; last->next; last = last->next)
-			;
-		*w->done_tail = batch;
-		w->done_tail = &last->next;
-		event_active(w->done_ev, EV_READ, 0);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
