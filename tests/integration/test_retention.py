@@ -11,7 +11,8 @@ byte, a GET of a removed one answers 410 {"error":"gone"}, the pass is
 logged and audited ("retention"), `audit verify` finds the chain intact,
 the ledger is unchanged, and a SQLite store has given its freed pages back
 (no free page left, fewer pages). A restart runs a pass at its start: two
-more messages aged then lose their bytes too.
+more messages aged then lose their bytes too. The store backs up and
+restores with its removed bytes as they are.
 
     test_retention.py BINARY SOURCE_DIR SHARED_DIR
 """
@@ -124,6 +125,22 @@ def body(ctx):
              "an unacknowledged old message still reads")
     gem.close()
     d.stop(ck)
+
+    # a store with removed bytes backs up and restores as it is
+    out_path = os.path.join(ctx.tmp, "backup.db")
+    status, out, err = cli(ctx, "store", "backup", "-c", pki.ini_path, out_path)
+    ck.check(status == 0 and "copied, checked" in out, "a store with removed bytes is backed up",
+             out + err)
+    ini = pki.ini()
+    ini.set("gateway", "store", g.pg_database() if g.PG else "restored.db")
+    ini.save(pki.path("restored.ini"))
+    status, out, err = cli(ctx, "store", "restore", "-c", pki.path("restored.ini"), out_path)
+    ck.check(status == 0 and "copied, checked" in out, "... and restored", out + err)
+    restored = ini.section("gateway")["store"]
+    restored = restored if g.is_pg(restored) else pki.path(restored)
+    ck.equal(g.store_query(restored, "SELECT count(*) FROM messages WHERE purged IS NOT NULL"
+                                     " AND length(body) = 0")[0][0], 6,
+             "the restored store has the six messages without bytes, marked purged")
 
 
 if __name__ == "__main__":
