@@ -8,8 +8,9 @@ listens on, as systemd's would. It must send READY=1 only once it listens
 MONOTONIC_USEC (the time on CLOCK_MONOTONIC between the signal and the
 message) and then READY=1 with a STATUS of the reload, failed or not; at
 SIGTERM, STOPPING=1. Then `systemd-analyze verify` must find nothing to say
-about the unit the build makes (its ExecStart pointed at the built binary);
-without systemd-analyze that part is skipped, with a line that says so.
+about the unit the build makes (its ExecStart pointed at the built binary),
+and `systemd-sysusers --dry-run` must read the entry of its user; without
+the tools those parts are skipped, with a line that says so.
 
     test_notify.py BINARY SOURCE_DIR SHARED_DIR
 """
@@ -109,6 +110,20 @@ def verify_unit(ctx):
         return
     ck.check(r.returncode == 0 and not said.strip(),
              "systemd-analyze verify finds nothing to say about the unit", said)
+    sysusers = shutil.which("systemd-sysusers")
+    if not sysusers:
+        ck.info("SKIP: systemd-sysusers is not installed: the unit's user is not checked")
+        return
+    conf = os.path.join(ctx.tmp, "ijw-gateway.conf")
+    shutil.copy(os.path.join(ctx.src, "conf", "systemd", "ijw-gateway.sysusers"), conf)
+    r = subprocess.run([sysusers, "--dry-run", conf], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    said = r.stdout.decode(errors="replace")
+    with open("/etc/passwd") as f:
+        there = any(l.startswith("ijw-gateway:") for l in f)
+    # a user that is there already is not made again
+    ck.check(r.returncode == 0 and (there or "Creating user 'ijw-gateway'" in said),
+             "systemd-sysusers --dry-run reads the user of the unit", said)
 
 
 def body(ctx):
