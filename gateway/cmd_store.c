@@ -249,8 +249,7 @@ restore(struct gw_cli_gateway *g, const struct args *a)
 	int status;
 
 	if (gw_store_claim(g->store, err, sizeof err)) {
-		gw_warnx("store restore: %s: %s: stop the gateway first", gw_store_path(g->store),
-		         err);
+		gw_warnx("store restore: stop the gateway first: %s", err);
 		return GW_EXIT_USAGE;
 	}
 	snprintf(spec, sizeof spec, "sqlite:%s", a->path);
@@ -273,8 +272,7 @@ compact(struct gw_cli_gateway *g, const struct args *a)
 
 	(void)a;
 	if (gw_store_claim(g->store, err, sizeof err)) {
-		gw_warnx("store compact: %s: %s: stop the gateway first", gw_store_path(g->store),
-		         err);
+		gw_warnx("store compact: stop the gateway first: %s", err);
 		return GW_EXIT_USAGE;
 	}
 	if (gw_store_compact(g->store, true)) {
