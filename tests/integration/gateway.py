@@ -407,11 +407,14 @@ class Daemon:
                                                     self.ini_path],
                                      stdin=subprocess.DEVNULL, stdout=self.log_file,
                                      stderr=self.log_file)
-        m = self.wait_log(r" info listening address=\S+ port=(\d+) ", timeout=timeout)
+        # in logfmt or, with log_format = json, as an object
+        m = self.wait_log(r' info listening address=\S+ port=(\d+) |'
+                          r'"event":"listening","address":"[^"]*","port":(\d+)\b',
+                          timeout=timeout)
         if not m:
             self.kill()
             raise RuntimeError("the daemon did not say it listens:\n" + self.log())
-        self.port = int(m.group(1))
+        self.port = int(m.group(1) or m.group(2))
         return self
 
     def log(self, run=None):
