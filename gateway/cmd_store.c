@@ -1,15 +1,22 @@
 /*
  * cmd_store.c: ijw-gateway store rekey [-c FILE] [--batch N]
  *              ijw-gateway store copy --from SPEC --to SPEC
+ *              ijw-gateway store backup [-c FILE] OUT
+ *              ijw-gateway store restore [-c FILE] BACKUP
+ *              ijw-gateway store compact [-c FILE]
  *              ijw-gateway audit verify [-c FILE]
  *
  * The store's data at rest, kept from the command line: message bodies
  * encrypted again under the current key of store_key, a whole store copied
- * into another (from SQLite to PostgreSQL and back), and the audit log's
- * hash chain checked. All may run while the gateway runs.
+ * into another (from SQLite to PostgreSQL and back), backed up into a new
+ * SQLite file and restored from one, compacted, and the audit log's hash
+ * chain checked. All but restore and compact (of a SQLite store) may run
+ * while the gateway runs.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +31,7 @@ struct args {
 	const char *file; /* -c: the configuration, for the store of a gateway */
 	unsigned long batch;
 	const char *from, *to; /* store copy's stores */
+	const char *path;      /* store backup's OUT, store restore's BACKUP */
 };
 
 static void
@@ -32,10 +40,13 @@ usage(FILE *out)
 	fprintf(out,
 	        "usage: ijw-gateway store rekey [-c FILE] [--batch N]\n"
 	        "       ijw-gateway store copy --from SPEC --to SPEC\n"
+	        "       ijw-gateway store backup [-c FILE] OUT\n"
+	        "       ijw-gateway store restore [-c FILE] BACKUP\n"
+	        "       ijw-gateway store compact [-c FILE]\n"
 	        "       ijw-gateway audit verify [-c FILE]\n\n"
-	        "rekey and verify work on the store and store_key of the configuration FILE\n"
+	        "All but copy work on the store and store_key of the configuration FILE\n"
 	        "(by default $IJW_CONFIG, else gateway.ini in the current folder), copy on\n"
-	        "the stores named; the gateway may run meanwhile.\n\n"
+	        "the stores named; the gateway may run meanwhile, except where said.\n\n"
 	        "  store rekey   encrypts again, under the first key of store_key, every\n"
 	        "                message body under another key or stored in plain text, N\n"
 	        "                messages per transaction (default %d), and prints how many.\n"
@@ -53,7 +64,18 @@ usage(FILE *out)
 	        "                running gateway is the store at one moment (what the gateway\n"
 	        "                stores after it is not in the copy: stop it to move a store).\n"
 	        "                Bodies move sealed and the ledger keyed: a gateway on the copy\n"
-	        "                needs the source's store_key and ledger_key files.\n\n"
+	        "                needs the source's store_key and ledger_key files.\n"
+	        "  store backup  copies the store, as store copy does (one snapshot, checked),\n"
+	        "                into OUT, a new SQLite file, whatever the store's backend;\n"
+	        "                the gateway serves on meanwhile. OUT must not exist.\n"
+	        "  store restore copies the backup BACKUP into the store, which must be\n"
+	        "                empty (a new file or database), and checks it; refused while\n"
+	        "                a gateway serves a SQLite store. A gateway on it needs the\n"
+	        "                store_key and ledger_key files of the one backed up.\n"
+	        "  store compact gives the space of the bytes that retention removed back:\n"
+	        "                rebuilds a SQLite file with auto_vacuum incremental (once for\n"
+	        "                a store made before it, refused while a gateway serves it);\n"
+	        "                runs VACUUM on PostgreSQL.\n\n"
 	        "Exit status: 0 done, or the chain intact, or the copy identical; 1 the chain\n"
 	        "broken, or the copy differs; 2 usage or I/O error, or a store to copy into\n"
 	        "that holds rows.\n",
@@ -120,23 +142,19 @@ open_spec(const char *opt, const char *spec, bool existing)
 	return s;
 }
 
-/* store copy --from SPEC --to SPEC: no configuration, g is NULL */
+/*
+ * Copies from into to (gw_store_copy) for name and prints, table by table,
+ * what was copied: GW_EXIT_OK, GW_EXIT_REJECTED when the copy differs, or
+ * GW_EXIT_USAGE.
+ */
 static int
-copy(struct gw_cli_gateway *g, const struct args *a)
+copy_into(const char *name, gw_store *from, gw_store *to)
 {
 	struct gw_copy_report r;
-	gw_store *src, *dst;
 	int status = GW_EXIT_OK;
 
-	(void)g;
-	if (!(src = open_spec("--from", a->from, true)))
-		return GW_EXIT_USAGE;
-	if (!(dst = open_spec("--to", a->to, false))) {
-		gw_store_close(src);
-		return GW_EXIT_USAGE;
-	}
-	if (gw_store_copy(src, dst, &r)) {
-		gw_warnx("store copy: %s", gw_store_error(dst));
+	if (gw_store_copy(from, to, &r)) {
+		gw_warnx("%s: %s", name, gw_store_error(to));
 		status = r.differs < GW_TABLES ? GW_EXIT_REJECTED : GW_EXIT_USAGE;
 	}
 	if (!status || r.differs < GW_TABLES)
@@ -150,9 +168,119 @@ copy(struct gw_cli_gateway *g, const struct args *a)
 		printf("copied, checked: every table identical, the audit chain intact (%zu "
 		       "entries)\n",
 		       r.audit);
+	return status;
+}
+
+/* store copy --from SPEC --to SPEC: no configuration, g is NULL */
+static int
+copy(struct gw_cli_gateway *g, const struct args *a)
+{
+	gw_store *src, *dst;
+	int status;
+
+	(void)g;
+	if (!(src = open_spec("--from", a->from, true)))
+		return GW_EXIT_USAGE;
+	if (!(dst = open_spec("--to", a->to, false))) {
+		gw_store_close(src);
+		return GW_EXIT_USAGE;
+	}
+	status = copy_into("store copy", src, dst);
 	gw_store_close(dst);
 	gw_store_close(src);
 	return status;
+}
+
+/* Removes the SQLite file path and what SQLite keeps beside it. */
+static void
+remove_sqlite(const char *path)
+{
+	static const char *const beside[] = {"", "-wal", "-shm", "-journal"};
+	char name[4096];
+
+	for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+		snprintf(name, sizeof name, "%s%s", path, beside[i]);
+		unlink(name);
+	}
+}
+
+/* store backup [-c FILE] OUT: the store, in one snapshot, into the new SQLite file OUT */
+static int
+backup(struct gw_cli_gateway *g, const struct args *a)
+{
+	char spec[4096], err[1024];
+	struct stat st;
+	gw_store *out;
+	int status;
+
+	if (stat(a->path, &st) == 0) {
+		gw_warnx("store backup: %s: exists already: a backup goes into a new file",
+		         a->path);
+		return GW_EXIT_USAGE;
+	}
+	if (errno != ENOENT) {
+		gw_warnx("store backup: %s: %s", a->path, strerror(errno));
+		return GW_EXIT_USAGE;
+	}
+	snprintf(spec, sizeof spec, "sqlite:%s", a->path);
+	if (!(out = gw_store_open(spec, NULL, err, sizeof err))) {
+		/* SQLite's reasons name the file */
+		gw_warnx("store backup: %s", err);
+		remove_sqlite(a->path);
+		return GW_EXIT_USAGE;
+	}
+	status = copy_into("store backup", g->store, out);
+	/* the last handle checkpoints the write-ahead log into the file: one file to keep */
+	gw_store_close(out);
+	if (status) {
+		remove_sqlite(a->path);
+		return status;
+	}
+	printf("backed up %s into %s\n", gw_store_path(g->store), a->path);
+	return GW_EXIT_OK;
+}
+
+/* store restore [-c FILE] BACKUP: the backup into the configured store, which must be empty */
+static int
+restore(struct gw_cli_gateway *g, const struct args *a)
+{
+	char spec[4096], err[1024];
+	gw_store *in;
+	int status;
+
+	if (gw_store_claim(g->store, err, sizeof err)) {
+		gw_warnx("store restore: stop the gateway first: %s", err);
+		return GW_EXIT_USAGE;
+	}
+	snprintf(spec, sizeof spec, "sqlite:%s", a->path);
+	if (!(in = gw_store_open_existing(spec, NULL, err, sizeof err))) {
+		gw_warnx("store restore: %s: %s", a->path, err);
+		return GW_EXIT_USAGE;
+	}
+	status = copy_into("store restore", in, g->store);
+	gw_store_close(in);
+	if (!status)
+		printf("restored %s into %s\n", a->path, gw_store_path(g->store));
+	return status;
+}
+
+/* store compact [-c FILE]: the space of removed bytes given back, a SQLite file rebuilt */
+static int
+compact(struct gw_cli_gateway *g, const struct args *a)
+{
+	char err[1024];
+
+	(void)a;
+	if (gw_store_claim(g->store, err, sizeof err)) {
+		gw_warnx("store compact: stop the gateway first: %s", err);
+		return GW_EXIT_USAGE;
+	}
+	if (gw_store_compact(g->store, true)) {
+		gw_warnx("store compact: %s", gw_store_error(g->store));
+		return GW_EXIT_USAGE;
+	}
+	printf("compacted %s\n", gw_store_path(g->store));
+	return GW_EXIT_OK;
 }
 
 /*
@@ -212,11 +340,17 @@ run(int argc, char **argv, const char *command, const char *what,
 			return GW_EXIT_USAGE;
 		}
 	}
-	/* store copy takes its two stores and nothing else; the others no store */
-	if (optind + 1 < argc || (fn == copy ? !a.from || !a.to || a.file : a.from || a.to)) {
+	/*
+	 * store copy takes its two stores and nothing else; backup and restore
+	 * their file; the others no store
+	 */
+	if (optind + 1 + (fn == backup || fn == restore) != argc ||
+	    (fn == copy ? !a.from || !a.to || a.file : a.from || a.to)) {
 		usage(stderr);
 		return GW_EXIT_USAGE;
 	}
+	if (fn == backup || fn == restore)
+		a.path = argv[optind + 1];
 	if (fn == copy)
 		return copy(NULL, &a);
 	if (gw_cli_open(name, a.file, &gw))
@@ -229,10 +363,16 @@ run(int argc, char **argv, const char *command, const char *what,
 int
 gw_cmd_store(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "copy") == 0)
-		return run(argc, argv, "store", "copy", copy);
+	static const struct {
+		const char *what;
+		int (*fn)(struct gw_cli_gateway *g, const struct args *a);
+	} subs[] = {{"copy", copy}, {"backup", backup}, {"restore", restore}, {"compact", compact}};
+
+	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(argv[1], subs[i].what) == 0)
+			return run(argc, argv, "store", subs[i].what, subs[i].fn);
 	if (argc >= 2 && strcmp(argv[1], "rekey") != 0 && argv[1][0] != '-') {
-		gw_warnx("store: '%s' is neither rekey nor copy", argv[1]);
+		gw_warnx("store: '%s' is none of rekey, copy, backup, restore, compact", argv[1]);
 		return GW_EXIT_USAGE;
 	}
 	return run(argc, argv, "store", "rekey", rekey);

@@ -135,6 +135,10 @@ static const struct setting {
          "closes it again or keeps it open"},
         {"gateway", "batch_max", K_NUMBER, GW(batch_max), "256", 1, 4096, NULL,
          "the most messages stored in one transaction"},
+        {"gateway", "retention_days", K_NUMBER, GW(retention_days), "0", 0, 36500, NULL,
+         "days after which the bytes of an acknowledged or delivered message are removed "
+         "(its metadata, the audit log and the ledger stay), checked at a start, a reload "
+         "and every hour; 0 keeps them forever"},
         {"gateway", "workers", K_NUMBER, GW(workers), "", 1, GW_WORKERS_MAX, NULL,
          "threads that judge posted messages; messages over 1 MiB take at most all but one "
          "of them (default: the number of online cores); takes effect at a start"},

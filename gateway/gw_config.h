@@ -70,6 +70,7 @@ struct gw_config {
 	unsigned long push_breaker_failures, push_breaker_seconds;
 	unsigned long batch_max;         /* messages per store transaction at the most */
 	unsigned long workers;           /* judging threads (gw_judges.h) */
+	unsigned long retention_days;    /* message bytes kept this long once handled, 0: ever */
 	char products_file[GW_PATH_MAX]; /* as written: "", "built-in" or a file */
 	char products_path[GW_PATH_MAX]; /* the same, a file's path resolved; "" for none */
 	ijw_products *products;          /* the region's product table, or NULL */

@@ -200,6 +200,7 @@ conclude(gw_push *p, const struct gw_due *d, int64_t started, int64_t now, long 
 		       (long long)d->message, d->receiver);
 		break;
 	case GW_STORE_ERROR:
+	case GW_STORE_GONE: /* which gw_store_attempt() never answers */
 		recover(p, "push_attempt");
 		break;
 	}

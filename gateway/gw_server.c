@@ -46,6 +46,7 @@
 #include <jansson.h>
 #include <libxml/tree.h>
 #include <openssl/sha.h>
+#include <systemd/sd-daemon.h>
 
 #include "gw_guard.h"
 #include "gw_judges.h"
@@ -68,6 +69,8 @@
 #define STOP_GRACE                                                                                 \
 	25 /* seconds: a large declaration judged on a busy machine, within systemd's 30 s */
 #define CRL_RETRY 60 /* seconds between reads of a CRL file past its nextUpdate */
+/* how often a gateway that listens checks whether its store took a write, until it did */
+#define READY_CHECK_MS 50
 
 struct gw_server {
 	struct event_base *base;
@@ -86,6 +89,7 @@ struct gw_server {
 	struct event *grace;   /* the longest a stop waits for answers to be written */
 	struct event *crl_due; /* the earliest nextUpdate of the CRLs, or the next retry */
 	struct event *minute;  /* counts the failed handshakes left out of the log */
+	struct event *ready;   /* until the service manager is told READY=1: the store's test */
 	unsigned inflight;     /* requests waiting for the store */
 	unsigned judging;      /* posted messages with the judges */
 	unsigned unsent;       /* requests whose answer is not yet written out */
@@ -1636,18 +1640,17 @@ static void
 get_done(struct gw_job *job)
 {
 	struct pending *p = job->ctx;
-	char when[32];
 
 	if (job->rc == GW_STORE_NOTFOUND) {
 		not_found(p, job->id);
+	} else if (job->rc == GW_STORE_GONE || (!job->rc && p->look->purged)) {
+		reply_error(p->req, 410, "gone",
+		            "retention (retention_days) removed the bytes of message %" PRId64
+		            " after it was handled; its status is at /v1/berichten/%" PRId64
+		            "/status",
+		            job->id, job->id);
 	} else if (job->rc) {
 		store_failed(p, "get");
-	} else if (p->look->purged) {
-		iso_time(p->look->purged, when, sizeof when);
-		reply_error(p->req, 410, "gone",
-		            "retention removed the bytes of message %" PRId64
-		            " at %s; its status is at /v1/berichten/%" PRId64 "/status",
-		            job->id, when, job->id);
 	} else {
 		if (job->msg.advice[0])
 			evhttp_add_header(evhttp_request_get_output_headers(p->req), "Ijw-Advice",
@@ -1952,6 +1955,8 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	/* in flight: with the store or with the judges; judging: the latter */
 	gw_log(GW_LOG_INFO, "stopping", "signal=%d in_flight=%u judging=%u", (int)sig,
 	       s->inflight + s->judging, s->judging);
+	sd_notifyf(0, "STOPPING=1\nSTATUS=stopping: answering %u requests in flight",
+	           s->inflight + s->judging);
 	if (s->sock) {
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
@@ -1962,34 +1967,32 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	maybe_exit(s);
 }
 
-static void
-on_reload(evutil_socket_t sig, short what, void *arg)
+/* Reads the configuration again: true, or false with the reason in err, logged. */
+static bool
+reload(gw_server *s, char *err, size_t errlen)
 {
-	gw_server *s = arg;
 	struct gw_config *c, *old;
 	SSL_CTX *ctx;
 	struct gw_guard_limits limits;
-	char err[1024], quoted[1100];
+	char quoted[1100];
 
-	(void)sig;
-	(void)what;
-	if (!gw_config_load(s->cfg->file, &c, err, sizeof err)) {
+	if (!gw_config_load(s->cfg->file, &c, err, errlen)) {
 		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
 		       gw_log_quote(err, quoted, sizeof quoted));
-		return;
+		return false;
 	}
-	if (!(ctx = gw_tls_server_ctx(c, err, sizeof err))) {
+	if (!(ctx = gw_tls_server_ctx(c, err, errlen))) {
 		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
 		       gw_log_quote(err, quoted, sizeof quoted));
 		gw_config_free(c);
-		return;
+		return false;
 	}
-	if (gw_keyring_load(s->keys, c->store_key, err, sizeof err)) {
+	if (gw_keyring_load(s->keys, c->store_key, err, errlen)) {
 		gw_log(GW_LOG_ERROR, "reload_failed", "error=%s",
 		       gw_log_quote(err, quoted, sizeof quoted));
 		SSL_CTX_free(ctx);
 		gw_config_free(c);
-		return;
+		return false;
 	}
 	if (strcmp(c->listen, s->cfg->listen) || c->port != s->cfg->port ||
 	    strcmp(c->store, s->cfg->store) || c->workers != s->cfg->workers)
@@ -2003,9 +2006,57 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	pthread_mutex_unlock(&s->cfg_mu);
 	use_ctx(s, ctx);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)c->max_message_bytes);
+	gw_writer_retention(s->writer, c->retention_days);
+	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
+	snprintf(err, errlen, "%zu parties", c->nparties);
 	/* freed here, or by the last message judged by it */
 	gw_config_free(old);
-	gw_log(GW_LOG_INFO, "reloaded", "parties=%zu", c->nparties);
+	return true;
+}
+
+/*
+ * SIGHUP: the service manager hears of the reload (RELOADING=1, with the
+ * time it began) and of its end (READY=1, whether it failed or not: the
+ * gateway serves on either way).
+ */
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	gw_server *s = arg;
+	struct timespec ts;
+	char err[1024];
+	bool ok;
+
+	(void)sig;
+	(void)what;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading %s",
+	           (unsigned long long)ts.tv_sec * 1000000u +
+	                   (unsigned long long)ts.tv_nsec / 1000u,
+	           s->cfg->file);
+	ok = reload(s, err, sizeof err);
+	sd_notifyf(0, "READY=1\nSTATUS=serving; %s: %s", ok ? "reloaded" : "the reload failed",
+	           err);
+}
+
+/*
+ * Until the store took its first write: once it has, the service manager
+ * hears that the gateway is ready (it listens already).
+ */
+static void
+on_ready_check(evutil_socket_t fd, short what, void *arg)
+{
+	gw_server *s = arg;
+	char why[256];
+
+	(void)fd;
+	(void)what;
+	if (!gw_writer_writable(s->writer, why, sizeof why)) {
+		sd_notifyf(0, "STATUS=listening; waiting for the store to take a write: %s", why);
+		return;
+	}
+	event_del(s->ready);
+	sd_notifyf(0, "READY=1\nSTATUS=serving %zu parties", s->cfg->nparties);
 }
 
 /* ---- life ---- */
@@ -2086,6 +2137,7 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 		goto fail;
 	}
 	ws = NULL;
+	gw_writer_retention(s->writer, c->retention_days);
 	if (!(s->judges = gw_judges_start(s->base, (unsigned)c->workers, err, errlen)))
 		goto fail;
 	gw_metrics_workers((unsigned)c->workers);
@@ -2127,6 +2179,11 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 	       "address=%s port=%u parties=%zu max_connections=%u workers=%lu instance=%s store=%s",
 	       host, port, c->nparties, limits.max_connections, c->workers, c->instance,
 	       store_kind);
+	if (!(s->ready = event_new(s->base, -1, EV_PERSIST, on_ready_check, s)) ||
+	    event_add(s->ready, &(struct timeval){0, READY_CHECK_MS * 1000}) != 0) {
+		snprintf(err, errlen, "cannot make the event loop");
+		goto fail;
+	}
 	return s;
 fail:
 	gw_store_close(ws);
@@ -2175,6 +2232,8 @@ gw_server_free(gw_server *s)
 		event_free(s->crl_due);
 	if (s->minute)
 		event_free(s->minute);
+	if (s->ready)
+		event_free(s->ready);
 	if (s->http)
 		evhttp_free(s->http);
 	gw_guard_free(s->guard);

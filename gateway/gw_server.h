@@ -40,7 +40,10 @@ gw_server *gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t er
 /*
  * Serves until SIGTERM or SIGINT: then stops accepting, answers what is in
  * flight, and returns. SIGHUP reloads the parties and certificates from the
- * configuration file without dropping connections. Returns 0.
+ * configuration file without dropping connections. The service manager
+ * (sd_notify, when NOTIFY_SOCKET names one) hears READY=1 once the store
+ * took a write, RELOADING=1 and READY=1 around a reload, STOPPING=1 at a
+ * stop. Returns 0.
  */
 int gw_server_run(gw_server *s);
 

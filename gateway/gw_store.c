@@ -663,7 +663,7 @@ gw_store_messages(gw_store *s,
 }
 
 struct replay {
-	gw_store *to;
+	gw_store *s, *to;
 	struct ijw_ledger l;
 	struct ijw_ledger_opts o;
 	size_t n;
@@ -684,6 +684,16 @@ replay_one(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 	}
 	if (!f)
 		return -1;
+	/* no message is stored without bytes: retention removed these */
+	if (!len) {
+		gw_store_say(
+		        r->s->err, sizeof r->s->err,
+		        "message %" PRId64 " has no bytes left (retention removed them): the "
+		        "ledger cannot be replayed from this store; replay a backup taken before",
+		        m->id);
+		ijw_findings_free(f);
+		return -1;
+	}
 	rc = ijw_doc_parse(body, len, NULL, &doc, f);
 	if (!rc && doc && !(rc = ijw_ledger_apply(&r->l, doc, m->id, &r->o)))
 		r->n++;
@@ -695,7 +705,8 @@ replay_one(void *ctx, const struct gw_msg *m, const void *body, size_t len)
 enum gw_store_rc
 gw_store_replay(gw_store *s, gw_store *to, size_t *n)
 {
-	struct replay r = {.to = to ? to : s, .o = {.products = s->products, .today = ijw_today()}};
+	struct replay r = {
+	        .s = s, .to = to ? to : s, .o = {.products = s->products, .today = ijw_today()}};
 	enum gw_store_rc rc;
 
 	if (!s->keylen)
@@ -1109,6 +1120,38 @@ gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 	if (be->write_commit(h))
 		return be->fail(h, "ack: committing");
 	return GW_STORE_OK;
+}
+
+enum gw_store_rc
+gw_store_retain(gw_store *s, int64_t before, int64_t now, size_t limit, size_t *n)
+{
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	char detail[64];
+
+	*n = 0;
+	if (be->write_begin(h))
+		return be->fail(h, "retention: beginning the transaction");
+	if (be->purge(h, before, now, limit, n))
+		return be->fail(h, "retention: removing message bytes");
+	if (!*n) {
+		be->abandon(h);
+		return GW_STORE_OK;
+	}
+	snprintf(detail, sizeof detail, "%zu messages received before %" PRId64, *n, before);
+	if (gw_store_chain_audit(be, h, now, NULL, -1, NULL, NULL, "retention", 0, detail))
+		return be->fail(h, "retention: writing the audit log");
+	if (be->write_commit(h)) {
+		*n = 0;
+		return be->fail(h, "retention: committing");
+	}
+	return GW_STORE_OK;
+}
+
+enum gw_store_rc
+gw_store_compact(gw_store *s, bool full)
+{
+	return call(s)->compact(s->h, full);
 }
 
 enum gw_store_rc

@@ -30,6 +30,7 @@ enum gw_store_rc {
 	GW_STORE_OK = 0,
 	GW_STORE_NOTFOUND, /* no such message for this party */
 	GW_STORE_ERROR,    /* the backend failed; gw_store_error() says why */
+	GW_STORE_GONE,     /* the message is there, but retention removed its bytes */
 };
 
 /* A message, as stored and as listed. */
@@ -252,6 +253,13 @@ struct gw_store_backend {
 	int (*find_heen)(void *h, const char *sender, const char *receiver, const char *type,
 	                 const char *identificatie, int64_t *id);
 	/*
+	 * Retention's step: removes the bytes (body and receiver's copy) of at
+	 * most limit messages received before `before` that are acknowledged
+	 * or delivered, still have them and have no push pending, oldest
+	 * first, and marks them purged at now; *n how many.
+	 */
+	int (*purge)(void *h, int64_t before, int64_t now, size_t limit, size_t *n);
+	/*
 	 * Makes the given-up push of message id pending again, due at now;
 	 * *none when the message has no given-up push.
 	 */
@@ -362,6 +370,15 @@ struct gw_store_backend {
 	 * store in memory). NULL for a backend that several gateways share.
 	 */
 	int (*claim)(const char *path, int *fd, char *err, size_t errlen);
+	/*
+	 * Gives the space that removed bytes leave back (compact): SQLite
+	 * returns its free pages to the file system (incremental_vacuum, which
+	 * a file made before auto_vacuum was set to incremental ignores);
+	 * PostgreSQL's autovacuum does it by itself. full: SQLite sets
+	 * auto_vacuum to incremental and rebuilds the whole file (VACUUM, which
+	 * wants the file to itself); PostgreSQL runs VACUUM.
+	 */
+	enum gw_store_rc (*compact)(void *h, bool full);
 	const char *(*error)(const void *h);
 };
 
@@ -440,6 +457,7 @@ enum gw_store_rc gw_store_inbox(gw_store *s, const char *party, size_t limit,
 /*
  * The message id addressed to party, its bytes appended to body: the
  * receiver's copy, translated into its product codes when it was.
+ * GW_STORE_GONE, with m filled in, when retention removed its bytes.
  */
 enum gw_store_rc gw_store_get(gw_store *s, int64_t id, const char *party, struct gw_msg *m,
                               struct ijw_buf *body);
@@ -524,7 +542,8 @@ enum gw_store_rc gw_store_browse(gw_store *s, const struct gw_filter *f,
 /*
  * The message id with its bytes appended to body, for an operator: as its
  * sender sent them (translated false) or the receiver's copy (true, which
- * is the same bytes when it was not translated).
+ * is the same bytes when it was not translated). GW_STORE_GONE, with m
+ * filled in, when retention removed its bytes.
  */
 enum gw_store_rc gw_store_body(gw_store *s, int64_t id, bool translated, struct gw_msg *m,
                                struct ijw_buf *body);
@@ -561,6 +580,22 @@ struct gw_rejections {
 enum gw_store_rc gw_store_rejections(gw_store *s, int64_t from, int64_t to,
                                      void (*each)(void *ctx, const struct gw_rejections *r),
                                      void *ctx);
+
+/*
+ * Retention, one transaction: removes the bytes of at most limit messages
+ * received before `before` that are acknowledged or delivered and have no
+ * push still to make (their metadata, the audit log and the ledger stay),
+ * marks them purged at now and audits it ("retention", how many); *n counts
+ * them. A pass calls it until *n is below limit, so that no transaction
+ * holds a put up for long, and then gw_store_compact(s, false).
+ * gw_store_get() answers GW_STORE_GONE for such a message.
+ */
+enum gw_store_rc gw_store_retain(gw_store *s, int64_t before, int64_t now, size_t limit, size_t *n);
+/*
+ * Gives the space of removed bytes back (the backend's compact): full
+ * rebuilds a SQLite file, which needs it to itself (no gateway serving it).
+ */
+enum gw_store_rc gw_store_compact(gw_store *s, bool full);
 
 /*
  * For backends: the SQL that reads a message with its state (m the message,

@@ -178,6 +178,7 @@ enum stmt {
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_LEDGER,
 	ST_FIND_HEEN,
+	ST_PURGE,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -195,7 +196,7 @@ static const char *const statements[ST_COUNT] = {
         [ST_FIND_GENERATED] = "SELECT id, sha256 FROM messages"
                               " WHERE sender = $1 AND type = $2 AND identificatie = $3"
                               " AND generated = 1",
-        [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body FROM messages"
+        [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body, purged FROM messages"
                              " WHERE sender = $1 AND type = $2 AND identificatie = $3"
                              " AND generated = 0",
         /* the id the next message gets: its bytes are sealed to it before it is stored */
@@ -214,7 +215,7 @@ static const char *const statements[ST_COUNT] = {
                           " LIMIT " PAGE,
         [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
                      " WHERE receiver = $1 AND acked IS NULL ORDER BY id LIMIT $2",
-        [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body) FROM messages"
+        [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body), purged FROM messages"
                    " WHERE id = $1 AND receiver = $2",
         [ST_ACKED] = "SELECT acked IS NOT NULL FROM messages WHERE id = $1 AND receiver = $2",
         [ST_ACK] = "UPDATE messages SET acked = $2 WHERE id = $1",
@@ -278,13 +279,19 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_DUMP ") VALUES ($1, $2, $3)",
         [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = $1 AND receiver = $2"
                          " AND type = $3 AND identificatie = $4 AND generated = 0",
+        /* body is NOT NULL: no bytes are empty bytes */
+        [ST_PURGE] = "UPDATE messages SET body = '', translated = NULL, body_key = NULL,"
+                     " purged = $2 WHERE id IN (SELECT id FROM messages WHERE received < $1"
+                     " AND acked IS NOT NULL AND purged IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                     " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
+                     " ORDER BY id LIMIT $3)",
         [ST_LIFE] = GW_STATE_SELECT " WHERE m.id = $1 AND"
                                     " ($2::text IS NULL OR m.sender = $2 OR m.receiver = $2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
                         " WHERE delivery = $1 ORDER BY id",
         [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = $1 ORDER BY id",
-        [ST_BODY] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = $1",
-        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body)"
+        [ST_BODY] = "SELECT " MSG_COLUMNS ", body, purged FROM messages WHERE id = $1",
+        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body), purged"
                                " FROM messages WHERE id = $1",
         [ST_REQUEUE] = "UPDATE deliveries SET state = 'pending', next_attempt = $2,"
                        " claimed_by = NULL, lease_until = NULL"
@@ -1129,6 +1136,23 @@ pg_mark_acked(void *vh, int64_t id, int64_t now)
 }
 
 static int
+pg_purge(void *vh, int64_t before, int64_t now, size_t limit, size_t *n)
+{
+	struct pg *h = vh;
+	struct params q = {0};
+	PGresult *r;
+
+	add_int(&q, before);
+	add_int(&q, now);
+	add_int(&q, limit_of(limit));
+	if (!(r = run(h, ST_PURGE, &q)))
+		return -1;
+	*n = strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+static int
 pg_update_delivery(void *vh, int64_t delivery, int64_t next, const char *state, bool delivered,
                    int64_t now, bool *none)
 {
@@ -1271,7 +1295,10 @@ pg_inbox(void *vh, const char *party, size_t limit, void (*each)(void *ctx, cons
 	return GW_STORE_OK;
 }
 
-/* The one row of r, a message and then its bytes: into m and body. */
+/*
+ * The one row of r, a message, its bytes and when they were purged: into m
+ * and body (GW_STORE_GONE when purged).
+ */
 static enum gw_store_rc
 message_row(struct pg *h, PGresult *r, struct gw_msg *m, struct ijw_buf *body, const char *what)
 {
@@ -1285,7 +1312,12 @@ message_row(struct pg *h, PGresult *r, struct gw_msg *m, struct ijw_buf *body, c
 		ijw_rc brc;
 
 		row_msg(r, 0, m);
-		if (len && (brc = ijw_buf_add(body, PQgetvalue(r, 0, 12), len))) {
+		if (!null_at(r, 0, 13)) {
+			gw_store_say(h->err, sizeof h->err,
+			             "%s: retention removed its bytes at %" PRId64, what,
+			             int_at(r, 0, 13));
+			ret = GW_STORE_GONE;
+		} else if (len && (brc = ijw_buf_add(body, PQgetvalue(r, 0, 12), len))) {
 			gw_store_say(h->err, sizeof h->err, "%s (%zu bytes): %s", what, len,
 			             ijw_strerror(brc));
 			ret = GW_STORE_ERROR;
@@ -1980,6 +2012,20 @@ pg_error(const void *vh)
 	return h->err[0] ? h->err : "no error";
 }
 
+/*
+ * Autovacuum makes the space of removed bytes (TOASTed bodies) reusable by
+ * itself; full runs VACUUM at once.
+ */
+static enum gw_store_rc
+pg_compact(void *vh, bool full)
+{
+	struct pg *h = vh;
+
+	if (full && exec_sql(h, "VACUUM messages"))
+		return failed(h, "compacting (VACUUM)");
+	return GW_STORE_OK;
+}
+
 const struct gw_store_backend gw_store_pg = {
         .name = "postgresql",
         .open = pg_open,
@@ -2025,5 +2071,7 @@ const struct gw_store_backend gw_store_pg = {
         .load = pg_load,
         .snapshot = pg_snapshot,
         .rollback = pg_rollback,
+        .purge = pg_purge,
+        .compact = pg_compact,
         .error = pg_error,
 };

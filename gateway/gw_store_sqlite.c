@@ -184,6 +184,7 @@ enum stmt {
 	ST_LOAD_AUDIT,
 	ST_LOAD_LEDGER,
 	ST_FIND_HEEN,
+	ST_PURGE,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -204,7 +205,7 @@ static const char *const statements[ST_COUNT] = {
         [ST_FIND_GENERATED] = "SELECT id, sha256 FROM messages"
                               " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3"
                               " AND generated = 1",
-        [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body FROM messages"
+        [ST_FIND_ORIGINAL] = "SELECT " MSG_COLUMNS ", body, purged FROM messages"
                              " WHERE sender = ?1 AND type = ?2 AND identificatie = ?3"
                              " AND generated = 0",
         [ST_INSERT_MESSAGE] =
@@ -225,7 +226,7 @@ static const char *const statements[ST_COUNT] = {
         [ST_AUDIT_SCAN] = "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id",
         [ST_INBOX] = "SELECT " MSG_COLUMNS " FROM messages"
                      " WHERE receiver = ?1 AND acked IS NULL ORDER BY id LIMIT ?2",
-        [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body) FROM messages"
+        [ST_GET] = "SELECT " MSG_COLUMNS ", coalesce(translated, body), purged FROM messages"
                    " WHERE id = ?1 AND receiver = ?2",
         [ST_ACKED] = "SELECT acked IS NOT NULL FROM messages WHERE id = ?1 AND receiver = ?2",
         [ST_ACK] = "UPDATE messages SET acked = ?2 WHERE id = ?1",
@@ -274,13 +275,19 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_ROW ") VALUES (?1, ?2, ?3)",
         [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = ?1 AND receiver = ?2"
                          " AND type = ?3 AND identificatie = ?4 AND generated = 0",
+        /* body is NOT NULL since version 1: no bytes are an empty blob */
+        [ST_PURGE] = "UPDATE messages SET body = x'', translated = NULL, body_key = NULL,"
+                     " purged = ?2 WHERE id IN (SELECT id FROM messages WHERE received < ?1"
+                     " AND acked IS NOT NULL AND purged IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                     " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
+                     " ORDER BY id LIMIT ?3)",
         [ST_LIFE] = GW_STATE_SELECT
         " WHERE m.id = ?1 AND (?2 IS NULL OR m.sender = ?2 OR m.receiver = ?2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
                         " WHERE delivery = ?1 ORDER BY id",
         [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = ?1 ORDER BY id",
-        [ST_BODY] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = ?1",
-        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body)"
+        [ST_BODY] = "SELECT " MSG_COLUMNS ", body, purged FROM messages WHERE id = ?1",
+        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body), purged"
                                " FROM messages WHERE id = ?1",
         [ST_REQUEUE] = "UPDATE deliveries SET state = 'pending', next_attempt = ?2"
                        " WHERE message = ?1 AND state = 'given_up'",
@@ -439,13 +446,14 @@ grow(void *p, size_t n, size_t *cap, size_t size)
 	return p;
 }
 
+/* The number a pragma that reads one (sql) gives, into *v. */
 static int
-user_version(struct sq *h, int *v)
+pragma_int(struct sq *h, const char *sql, int *v)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(h->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*v = sqlite3_column_int(st, 0);
@@ -472,7 +480,7 @@ migrate(struct sq *h, const char *path)
 	char what[64] = "reading the schema version";
 	int v;
 
-	if (user_version(h, &v))
+	if (pragma_int(h, "PRAGMA user_version", &v))
 		goto fail;
 	if (too_new(h, path, v))
 		return -1;
@@ -481,7 +489,7 @@ migrate(struct sq *h, const char *path)
 		if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto fail;
 		/* another handle may have migrated while this one waited for the lock */
-		if (user_version(h, &v))
+		if (pragma_int(h, "PRAGMA user_version", &v))
 			goto rollback;
 		if (too_new(h, path, v)) {
 			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
@@ -493,7 +501,7 @@ migrate(struct sq *h, const char *path)
 			goto rollback;
 		if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			goto rollback;
-		if (user_version(h, &v))
+		if (pragma_int(h, "PRAGMA user_version", &v))
 			goto fail;
 	}
 	return 0;
@@ -556,9 +564,20 @@ configure(struct sq *h)
 	};
 	const char *what = "setting the busy timeout";
 	sqlite3_stmt *st;
-	int wal = 0;
+	int wal = 0, pages = 0;
 
 	if (sqlite3_busy_timeout(h->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+		goto fail;
+	/*
+	 * Pages freed by retention go back to the file system (compact). It
+	 * takes effect on a new file only, before the journal mode writes its
+	 * first page; an older file needs a VACUUM (store compact).
+	 */
+	what = "PRAGMA page_count";
+	if (pragma_int(h, what, &pages))
+		goto fail;
+	what = "PRAGMA auto_vacuum = INCREMENTAL";
+	if (!pages && sqlite3_exec(h->db, what, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	what = "PRAGMA journal_mode = WAL";
 	if (sqlite3_prepare_v2(h->db, what, -1, &st, NULL) != SQLITE_OK)
@@ -975,8 +994,9 @@ sq_inbox(void *vh, const char *party, size_t limit, void (*each)(void *ctx, cons
 }
 
 /*
- * Steps st, whose row is a message and then its bytes: into m and body.
- * what names the message in the error.
+ * Steps st, whose row is a message, its bytes and when they were purged:
+ * into m and body (GW_STORE_GONE when purged). what names the message in
+ * the error.
  */
 static enum gw_store_rc
 message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *body,
@@ -991,7 +1011,12 @@ message_row(struct sq *h, sqlite3_stmt *st, struct gw_msg *m, struct ijw_buf *bo
 		ijw_rc brc;
 
 		row_msg(st, m);
-		if (len && (brc = ijw_buf_add(body, data, len))) {
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+			gw_store_say(h->err, sizeof h->err,
+			             "%s: retention removed its bytes at %" PRId64, what,
+			             (int64_t)sqlite3_column_int64(st, 13));
+			ret = GW_STORE_GONE;
+		} else if (len && (brc = ijw_buf_add(body, data, len))) {
 			gw_store_say(h->err, sizeof h->err, "%s (%zu bytes): %s", what, len,
 			             ijw_strerror(brc));
 			ret = GW_STORE_ERROR;
@@ -1295,6 +1320,18 @@ sq_mark_acked(void *vh, int64_t id, int64_t now)
 	struct sq *h = vh;
 
 	return run_ints(h->st[ST_ACK], id, now);
+}
+
+static int
+sq_purge(void *vh, int64_t before, int64_t now, size_t limit, size_t *n)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_PURGE];
+
+	if (sqlite3_bind_int64(st, 3, limit_of(limit)) || run_ints(st, before, now))
+		return -1;
+	*n = (size_t)sqlite3_changes(h->db);
+	return 0;
 }
 
 /* One file is served by one gateway: no other instance to lease a delivery against. */
@@ -1777,6 +1814,24 @@ sq_probe(void *vh)
 	return run(h->st[ST_COMMIT]) ? rollback(h, "test write: committing") : GW_STORE_OK;
 }
 
+/*
+ * Incremental: the free pages at the end of the file go back to the file
+ * system, and the checkpoint after it shortens the file. Full: the file is
+ * rebuilt with auto_vacuum incremental, which an older file needs once.
+ */
+static enum gw_store_rc
+sq_compact(void *vh, bool full)
+{
+	struct sq *h = vh;
+	const char *sql = full ? "PRAGMA auto_vacuum = INCREMENTAL; VACUUM;"
+	                         " PRAGMA wal_checkpoint(TRUNCATE)"
+	                       : "PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(PASSIVE)";
+
+	if (sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return failed(h, full ? "compacting (VACUUM)" : "compacting (incremental_vacuum)");
+	return GW_STORE_OK;
+}
+
 const struct gw_store_backend gw_store_sqlite = {
         .name = "sqlite",
         .open = sq_open,
@@ -1823,5 +1878,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .snapshot = sq_snapshot,
         .rollback = sq_rollback,
         .claim = sq_claim,
+        .purge = sq_purge,
+        .compact = sq_compact,
         .error = sq_error,
 };

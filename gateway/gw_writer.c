@@ -19,6 +19,9 @@
 /* after a failed write the store is opened anew after 1 s, then 2 s, ... up to 30 s */
 #define RETRY_FIRST 1u
 #define RETRY_MAX 30u
+/* retention: a pass every hour, each transaction of it at most this many messages */
+#define RETAIN_EVERY (3600 * (uint64_t)SECOND)
+#define RETAIN_BATCH 64
 
 struct gw_writer {
 	gw_store *store;
@@ -40,6 +43,10 @@ struct gw_writer {
 	uint64_t tried;    /* when a write was last tried */
 	uint64_t retry_at; /* when unwritable: when to open the store anew */
 	unsigned retry;    /* seconds to wait after the next failed try */
+	/* retention: days, set under mu; when the next pass or step is due (µs), 0: none */
+	unsigned long retention_days;
+	uint64_t retain_at;
+	size_t retained; /* messages of the pass so far */
 };
 
 static int64_t
@@ -218,6 +225,46 @@ run_read(gw_writer *w, struct gw_job *j)
 		noted(w, j->rc, j->error);
 }
 
+/*
+ * One transaction of retention's pass, when one is due; at the pass's end,
+ * the store compacted, the pass logged and the next one due in an hour.
+ * With mu held, which it lets go of meanwhile.
+ */
+static void
+retain(gw_writer *w)
+{
+	int64_t now = now_seconds(), days = (int64_t)w->retention_days;
+	uint64_t at = now_micros();
+	enum gw_store_rc rc;
+	char quoted[300];
+	size_t n = 0;
+
+	if (!days || !w->retain_at || at < w->retain_at || w->unwritable)
+		return;
+	pthread_mutex_unlock(&w->mu);
+	rc = gw_store_retain(w->store, now - days * 86400, now, RETAIN_BATCH, &n);
+	if (rc)
+		gw_log(GW_LOG_ERROR, "retention_failed", "removed=%zu error=%s", w->retained,
+		       gw_log_quote(gw_store_error(w->store), quoted, sizeof quoted));
+	noted(w, rc, NULL);
+	w->retained += n;
+	if (!rc && n == RETAIN_BATCH) {
+		pthread_mutex_lock(&w->mu);
+		return;
+	}
+	if (!rc && (rc = gw_store_compact(w->store, false)))
+		gw_log(GW_LOG_WARN, "compact_failed", "error=%s",
+		       gw_log_quote(gw_store_error(w->store), quoted, sizeof quoted));
+	if (!rc)
+		gw_log(GW_LOG_INFO, "retention", "removed=%zu days=%lu", w->retained,
+		       (unsigned long)days);
+	pthread_mutex_lock(&w->mu);
+	w->retained = 0;
+	/* a failed pass starts over when the store takes writes again, else in an hour */
+	if (w->retain_at)
+		w->retain_at = rc ? now_micros() : now_micros() + RETAIN_EVERY;
+}
+
 /* Takes up to batch_max messages' worth of jobs off the queue. */
 static struct gw_job *
 take(gw_writer *w)
@@ -257,6 +304,8 @@ writer_main(void *arg)
 		struct gw_job *batch, *last;
 		uint64_t next = w->unwritable ? w->retry_at : w->tried + PROBE_IDLE;
 
+		if (w->retention_days && w->retain_at && w->retain_at < next && !w->unwritable)
+			next = w->retain_at;
 		if (!w->queue && !w->stopping && now_micros() < next)
 			wait_until(w, next);
 		if (!w->queue && w->stopping)
@@ -272,13 +321,16 @@ writer_main(void *arg)
 		if (!w->unwritable && now_micros() - w->tried >= PROBE_IDLE)
 			noted(w, gw_store_probe(w->store), NULL);
 		pthread_mutex_lock(&w->mu);
-		if (!batch)
-			continue;
-		for (last = batch; last->next; last = last->next)
-			;
-		*w->done_tail = batch;
-		w->done_tail = &last->next;
-		event_active(w->done_ev, EV_READ, 0);
+		if (batch) {
+			for (last = batch; last->next; last = last->next)
+				;
+			*w->done_tail = batch;
+			w->done_tail = &last->next;
+			event_active(w->done_ev, EV_READ, 0);
+		}
+		/* after the batch's answers are on their way: retention never holds them up */
+		if (!w->stopping)
+			retain(w);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -365,6 +417,16 @@ gw_writer_writable(gw_writer *w, char *why, size_t size)
 		         READY_WITHIN / SECOND);
 	pthread_mutex_unlock(&w->mu);
 	return ok;
+}
+
+void
+gw_writer_retention(gw_writer *w, unsigned long days)
+{
+	pthread_mutex_lock(&w->mu);
+	w->retention_days = days;
+	w->retain_at = days ? now_micros() : 0;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 }
 
 void

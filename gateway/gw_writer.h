@@ -84,6 +84,14 @@ void gw_writer_submit(gw_writer *w, struct gw_job *job);
  */
 bool gw_writer_writable(gw_writer *w, char *why, size_t size);
 
+/*
+ * Keeps the bytes of acknowledged and delivered messages for days days
+ * after they were received (0: for ever): a pass now, then every hour, in
+ * transactions of a few messages between the jobs (gw_store_retain), then
+ * the store compacted. Each pass is logged. From the event loop's thread.
+ */
+void gw_writer_retention(gw_writer *w, unsigned long days);
+
 /* Finishes every queued job, stops the thread, closes the store, frees w. */
 void gw_writer_stop(gw_writer *w);
 

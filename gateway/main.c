@@ -23,7 +23,7 @@ static const struct command {
         {"map", gw_cmd_map, "map a national product code to the region's combination"},
         {"serve", gw_cmd_serve, "run the gateway: HTTPS with client certificates"},
         {"store", gw_cmd_store,
-         "the store: encrypt bodies again under the current key; copy it whole"},
+         "the store: rekey its bodies; copy, back up, restore or compact it"},
         {"audit", gw_cmd_audit, "the audit log: verify its hash chain"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
         {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},

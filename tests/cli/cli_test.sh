@@ -436,7 +436,7 @@ expect 2 "$bin" store rekey -c "$lg/plain.ini"
 has "$tmp/err" 'plain.ini sets no store_key: there is no key to encrypt with'
 expect 2 "$bin" store rekey -c "$lg/gateway.ini" --batch 0
 expect 2 "$bin" store frobnicate -c "$lg/gateway.ini"
-has "$tmp/err" "'frobnicate' is neither rekey nor copy"
+has "$tmp/err" "'frobnicate' is none of rekey, copy, backup, restore, compact"
 expect 2 "$bin" store
 expect 0 "$bin" store --help
 has "$tmp/out" '^usage: ijw-gateway store rekey '
@@ -475,6 +475,50 @@ has "$tmp/err" "store copy: --from $tmp/none.db: no such store\$"
 expect 2 "$bin" store copy --from 'postgresql://ijw:s3cret@127.0.0.1:1/ijw?password=s3cret' --to "$tmp/new.db"
 hasnt "$tmp/err" 's3cret'
 
+# store backup: a new SQLite file, checked as a copy is; store restore: into an empty
+# store only; both with their one file and nothing else
+expect 0 "$bin" store backup --help
+has "$tmp/out" '^       ijw-gateway store backup \[-c FILE\] OUT$'
+expect 2 "$bin" store backup -c "$lg/gateway.ini"
+expect 2 "$bin" store backup -c "$lg/gateway.ini" "$tmp/b1.db" extra
+expect 0 "$bin" store backup -c "$lg/gateway.ini" "$tmp/b1.db"
+has "$tmp/out" '^messages: 17 rows, sha256 [0-9a-f]{64}$'
+has "$tmp/out" "^backed up .*gateway.db into $tmp/b1.db\$"
+[ -e "$tmp/b1.db-wal" ] && fail "store backup left a write-ahead log beside the backup"
+expect 2 "$bin" store backup -c "$lg/gateway.ini" "$tmp/b1.db"
+has "$tmp/err" "store backup: $tmp/b1.db: exists already: a backup goes into a new file"
+expect 2 "$bin" store backup -c "$lg/gateway.ini" "$tmp/no/such/dir/b.db"
+has "$tmp/err" "^ijw-gateway: store backup: $tmp/no/such/dir/b.db: No such file or directory\$"
+[ -e "$tmp/no" ] && fail "store backup made a folder"
+sed 's|^store = .*|store = restored.db|' "$lg/gateway.ini" >"$lg/restored.ini"
+expect 0 "$bin" store restore -c "$lg/restored.ini" "$tmp/b1.db"
+has "$tmp/out" '^copied, checked: every table identical'
+has "$tmp/out" "^restored $tmp/b1.db into .*restored.db\$"
+expect 0 "$bin" ledger verify -c "$lg/restored.ini"
+has "$tmp/out" 'agrees with the 17 stored messages'
+expect 2 "$bin" store restore -c "$lg/restored.ini" "$tmp/b1.db"
+has "$tmp/err" 'store restore: the store to copy into holds rows already \(in messages\)'
+expect 2 "$bin" store restore -c "$lg/restored.ini" "$tmp/none.db"
+has "$tmp/err" "store restore: $tmp/none.db: no such store\$"
+expect 2 "$bin" store restore -c "$lg/restored.ini"
+
+# store compact: a SQLite file rebuilt with auto_vacuum incremental
+expect 0 "$bin" store compact -c "$lg/restored.ini"
+has "$tmp/out" '^compacted .*restored.db$'
+if command -v sqlite3 >/dev/null; then
+	[ "$(sqlite3 "$lg/restored.db" 'PRAGMA auto_vacuum')" = 2 ] ||
+		fail "store compact left auto_vacuum off"
+	# a message retention took the bytes of cannot be replayed: the ledger is kept
+	rows=$(sqlite3 "$lg/restored.db" 'SELECT count(*) FROM ledger')
+	sqlite3 "$lg/restored.db" "UPDATE messages SET body = x'', translated = NULL,
+		body_key = NULL, purged = 1 WHERE id = 1"
+	expect 2 "$bin" ledger verify -c "$lg/restored.ini"
+	has "$tmp/err" 'message 1 has no bytes left \(retention removed them\): the ledger cannot be'
+	expect 2 "$bin" ledger rebuild -c "$lg/restored.ini"
+	[ "$(sqlite3 "$lg/restored.db" 'SELECT count(*) FROM ledger')" = "$rows" ] ||
+		fail "ledger rebuild changed the ledger of a store with removed bytes"
+fi
+expect 2 "$bin" store compact -c "$lg/restored.ini" extra
 # audit verify: the log's hash chain, intact, then with an entry changed, then one removed
 expect 0 "$bin" audit verify -c "$lg/gateway.ini"
 has "$tmp/out" '^[0-9]+ entries, chain intact$'

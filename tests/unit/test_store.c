@@ -2165,6 +2165,7 @@ push_each(void *ctx, const struct gw_due *d)
 		w->twice++;
 		break;
 	case GW_STORE_ERROR:
+	case GW_STORE_GONE:
 		snprintf(w->error, sizeof w->error, "attempt: %s", gw_store_error(w->s));
 		break;
 	}
@@ -2514,6 +2515,166 @@ pg_dump_and_load(void **state)
 	                 1);
 	ijw_buf_free(&v);
 	put_one(s, "3", "<3/>", false, 1004);
+	gw_store_close(s);
+}
+
+/* ---- retention ---- */
+
+/* How many audit entries have action. */
+static long long
+audited(const struct fx *f, const char *action)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = '%s'", action);
+	return query(f, sql);
+}
+
+/*
+ * Retention removes the bytes of the messages received before the cut-off
+ * that are acknowledged or delivered, a transaction of at most limit each,
+ * audited; the young, the unacknowledged and one acknowledged with its push
+ * still pending keep theirs, every message keeps its metadata, the ledger
+ * stays, and a GET of a removed one is GONE.
+ */
+static void
+retention_removes_old_bytes(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char copy[] = "<Bericht><Product>P01</Product></Bericht>";
+	struct ijw_ledger l;
+	struct ijw_buf b;
+	struct gw_msg m;
+	struct gw_put p;
+	struct dues d;
+	int64_t old_acked, old_open, young, old_pushed, old_translated, old_pending;
+	char why[256], sql[160];
+	size_t n = 99, good;
+
+	old_acked = put_one(s, "1", "<a/>", false, 1000);
+	old_open = put_one(s, "2", "<b/>", false, 1001);
+	old_pushed = put_one(s, "3", "<c/>", true, 1002);
+	item(&p, "JW301", "0384", "42420001", "4", "<d/>", 4);
+	p.translated = copy;
+	p.translated_len = strlen(copy);
+	put(s, &p, 1, 1003);
+	old_translated = p.msg.id;
+	young = put_one(s, "5", "<e/>", false, 9000);
+	old_pending = put_one(s, "6", "<f/>", true, 1004);
+	assert_int_equal(gw_store_ack(s, old_acked, "42420001", 1100), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, old_translated, "42420001", 1100), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, young, "42420001", 9100), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, old_pending, "42420001", 1100), GW_STORE_OK);
+	assert_int_equal(due(s, 1002, &d), 1);
+	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 1200, 200, NULL, true, 0, false),
+	                 GW_STORE_OK);
+	gw_store_ledger(s, &l);
+	assert_int_equal(gw_store_begin(s), GW_STORE_OK);
+	assert_int_equal(l.ops->put(l.h,
+	                            "t\x1f"
+	                            "k",
+	                            "v", old_acked),
+	                 0);
+	assert_int_equal(gw_store_commit(s), GW_STORE_OK);
+
+	/* three to remove, two per transaction */
+	assert_int_equal(gw_store_retain(s, 5000, 9500, 2, &n), GW_STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(gw_store_retain(s, 5000, 9501, 2, &n), GW_STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(gw_store_retain(s, 5000, 9502, 2, &n), GW_STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(gw_store_compact(s, false), GW_STORE_OK);
+
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 6);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE purged IS NOT NULL"), 3);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM messages WHERE id IN (%lld, %lld, %lld) AND purged >= 9500"
+	         " AND length(body) = 0 AND translated IS NULL AND length(sha256) = 32",
+	         (long long)old_acked, (long long)old_pushed, (long long)old_translated);
+	assert_int_equal(query(f, sql), 3);
+	assert_int_equal(query(f, "SELECT count(*) FROM ledger"), 1);
+	assert_int_equal(audited(f, "retention"), 2);
+	assert_int_equal(verify(s, &good, why, sizeof why), 0);
+
+	ijw_buf_init(&b, 1 << 20);
+	assert_int_equal(gw_store_get(s, old_acked, "42420001", &m, &b), GW_STORE_GONE);
+	assert_int_equal(m.id, old_acked);
+	assert_int_equal(b.len, 0);
+	assert_non_null(strstr(gw_store_error(s), "retention removed its bytes"));
+	assert_int_equal(gw_store_get(s, old_translated, "42420001", &m, &b), GW_STORE_GONE);
+	assert_int_equal(gw_store_original(s, "0384", "JW301", "3", &m, &b), GW_STORE_GONE);
+	assert_int_equal(gw_store_body(s, old_acked, false, &m, &b), GW_STORE_GONE);
+	assert_int_equal(gw_store_body(s, old_translated, true, &m, &b), GW_STORE_GONE);
+	get_body(s, old_open, "42420001", &m, &b);
+	assert_memory_equal(b.data, "<b/>", 4);
+	b.len = 0;
+	get_body(s, young, "42420001", &m, &b);
+	assert_memory_equal(b.data, "<e/>", 4);
+	b.len = 0;
+	get_body(s, old_pending, "42420001", &m, &b);
+	assert_memory_equal(b.data, "<f/>", 4);
+	ijw_buf_free(&b);
+	gw_store_close(s);
+}
+
+/* A new SQLite file gives the pages that retention frees back to the file system. */
+static void
+retention_returns_pages(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	char *big = malloc(200000), ident[8];
+	long long pages;
+	size_t n;
+
+	assert_non_null(big);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	assert_int_equal(query(f, "PRAGMA auto_vacuum"), 2);
+	for (int i = 0; i < 10; i++) {
+		snprintf(ident, sizeof ident, "%d", i);
+		assert_int_equal(
+		        gw_store_ack(s, put_one(s, ident, big, false, 1000 + i), "42420001", 2000),
+		        GW_STORE_OK);
+	}
+	pages = query(f, "PRAGMA page_count");
+	assert_int_equal(gw_store_retain(s, 5000, 6000, 100, &n), GW_STORE_OK);
+	assert_int_equal(n, 10);
+	assert_true(query(f, "PRAGMA freelist_count") > 400);
+	assert_int_equal(gw_store_compact(s, false), GW_STORE_OK);
+	assert_int_equal(query(f, "PRAGMA freelist_count"), 0);
+	assert_true(query(f, "PRAGMA page_count") < pages / 4);
+	free(big);
+	gw_store_close(s);
+}
+
+/* A file made before auto_vacuum was set keeps its free pages until compact rebuilds it. */
+static void
+compact_switches_old_file(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	char *big = malloc(100000);
+	size_t n;
+
+	assert_non_null(big);
+	memset(big, 'y', 99999);
+	big[99999] = '\0';
+	gw_store_close(s);
+	exec_sql(f, "PRAGMA auto_vacuum = NONE; VACUUM");
+	assert_int_equal(query(f, "PRAGMA auto_vacuum"), 0);
+	s = open_store(f);
+	assert_int_equal(gw_store_ack(s, put_one(s, "1", big, false, 1000), "42420001", 1001),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_retain(s, 5000, 6000, 100, &n), GW_STORE_OK);
+	assert_int_equal(gw_store_compact(s, false), GW_STORE_OK);
+	assert_true(query(f, "PRAGMA freelist_count") > 0);
+	assert_int_equal(gw_store_compact(s, true), GW_STORE_OK);
+	assert_int_equal(query(f, "PRAGMA auto_vacuum"), 2);
+	assert_int_equal(query(f, "PRAGMA freelist_count"), 0);
+	free(big);
 	gw_store_close(s);
 }
 
@@ -3093,6 +3254,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
 	        cmocka_unit_test_setup_teardown(copy_whole_store, setup, teardown),
+	        cmocka_unit_test_setup_teardown(retention_removes_old_bytes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(life_of_a_message, setup, teardown),
 	        cmocka_unit_test_setup_teardown(browse_filters, setup, teardown),
 	        cmocka_unit_test_setup_teardown(body_either_copy, setup, teardown),
@@ -3107,6 +3269,8 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(claim_once, setup, teardown),
 	        cmocka_unit_test_setup_teardown(open_existing_only, setup, teardown),
 	        cmocka_unit_test(spec_shown),
+	        cmocka_unit_test_setup_teardown(retention_returns_pages, setup, teardown),
+	        cmocka_unit_test_setup_teardown(compact_switches_old_file, setup, teardown),
 	};
 	const struct CMUnitTest pg_only[] = {
 	        cmocka_unit_test_setup_teardown(pg_schema, setup, teardown),
