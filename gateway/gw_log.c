@@ -89,6 +89,47 @@ gw_log_quote(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * s as a log value: as it is when it is a short bare word, else quoted (and
+ * cut) into buf. Values that come from the network (paths) can hold anything.
+ */
+static const char *
+access_value(const char *s, char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == '\0' || strlen(s) >= size)
+		return gw_log_quote(s, buf, size);
+	for (; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p == '=' || *p == '\\' || *p == 0x7f)
+			return gw_log_quote(s, buf, size);
+	return s;
+}
+
+void
+gw_log_access(const struct gw_access *a)
+{
+	char listener[64], remote[64], party[128], cert[160], method[64], path[512], error[512];
+	char req[640] = "", who[320] = "", why[520] = "";
+
+	if (a->party || a->cert)
+		snprintf(who, sizeof who, "%s%s%s%s", a->party ? " party=" : "",
+		         a->party ? access_value(a->party, party, sizeof party) : "",
+		         a->cert ? " cert=" : "",
+		         a->cert ? access_value(a->cert, cert, sizeof cert) : "");
+	if (a->method)
+		snprintf(req, sizeof req, " method=%s path=%s",
+		         access_value(a->method, method, sizeof method),
+		         access_value(a->path ? a->path : "", path, sizeof path));
+	if (a->error)
+		snprintf(why, sizeof why, " error=%s", gw_log_quote(a->error, error, sizeof error));
+	gw_log(GW_LOG_INFO, "access",
+	       "listener=%s remote=%s%s%s status=%d bytes_in=%zu bytes_out=%zu ms=%.1f%s",
+	       access_value(a->listener ? a->listener : "", listener, sizeof listener),
+	       access_value(a->remote ? a->remote : "", remote, sizeof remote), who, req, a->status,
+	       a->bytes_in, a->bytes_out, a->millis, why);
+}
+
 bool
 gw_log_address(int fd, bool own, char *host, unsigned *port)
 {
