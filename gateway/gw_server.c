@@ -377,18 +377,7 @@ static void
 audit_as(gw_server *s, const char *party, const char *cert, const char *remote, const char *action,
          const char *detail)
 {
-	struct gw_job *j = calloc(1, sizeof *j);
-
-	if (!j)
-		return;
-	j->kind = GW_JOB_AUDIT;
-	snprintf(j->party, sizeof j->party, "%s", party);
-	snprintf(j->cert, sizeof j->cert, "%s", cert);
-	snprintf(j->remote, sizeof j->remote, "%s", remote);
-	snprintf(j->action, sizeof j->action, "%s", action);
-	snprintf(j->detail, sizeof j->detail, "%s", detail);
-	j->done = (void (*)(struct gw_job *))free;
-	gw_writer_submit(s->writer, j);
+	gw_writer_audit(s->writer, party, cert, remote, action, 0, detail);
 }
 
 static void

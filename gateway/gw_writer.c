@@ -210,6 +210,9 @@ run_read(gw_writer *w, struct gw_job *j)
 		j->rc = gw_store_audit(w->store, now_seconds(), j->party, j->cert, j->remote,
 		                       j->action, j->id, j->detail);
 		break;
+	case GW_JOB_CALL:
+		j->rc = j->call(j, w->store);
+		break;
 	case GW_JOB_PUT:
 		return;
 	}
@@ -349,6 +352,25 @@ gw_writer_submit(gw_writer *w, struct gw_job *job)
 	w->queue_tail = &job->next;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+void
+gw_writer_audit(gw_writer *w, const char *party, const char *cert, const char *remote,
+                const char *action, int64_t message, const char *detail)
+{
+	struct gw_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return;
+	j->kind = GW_JOB_AUDIT;
+	j->id = message;
+	snprintf(j->party, sizeof j->party, "%s", party);
+	snprintf(j->cert, sizeof j->cert, "%s", cert);
+	snprintf(j->remote, sizeof j->remote, "%s", remote);
+	snprintf(j->action, sizeof j->action, "%s", action);
+	snprintf(j->detail, sizeof j->detail, "%s", detail);
+	j->done = (void (*)(struct gw_job *))free;
+	gw_writer_submit(w, j);
 }
 
 bool

@@ -25,7 +25,8 @@ enum gw_job_kind {
 	GW_JOB_GET,
 	GW_JOB_ORIGINAL,
 	GW_JOB_ACK,
-	GW_JOB_AUDIT
+	GW_JOB_AUDIT,
+	GW_JOB_CALL /* call(job, store) in the writer's thread: the operators' reads and actions */
 };
 
 struct gw_job {
@@ -41,6 +42,8 @@ struct gw_job {
 	char party[9], type[6], identificatie[13];
 	size_t limit;
 	char cert[65], remote[64], action[32], detail[256];
+	/* in: CALL; returns the job's rc, and may write error */
+	enum gw_store_rc (*call)(struct gw_job *job, gw_store *store);
 	/* out */
 	enum gw_store_rc rc;
 	char error[256];     /* when rc is GW_STORE_ERROR */
@@ -67,6 +70,14 @@ gw_writer *gw_writer_start(gw_store *store, struct event_base *base, size_t batc
 
 /* Queues job; from the event loop's thread. */
 void gw_writer_submit(gw_writer *w, struct gw_job *job);
+
+/*
+ * Adds an audit entry (gw_store_audit) through the writer, message 0 for
+ * none; the texts are copied, cut to their fields. Fire and forget: an
+ * entry that cannot be written is logged as the store's failure.
+ */
+void gw_writer_audit(gw_writer *w, const char *party, const char *cert, const char *remote,
+                     const char *action, int64_t message, const char *detail);
 
 /*
  * Whether the store takes writes: the last write (a transaction of jobs,
