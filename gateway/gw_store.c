@@ -805,6 +805,251 @@ gw_store_original(gw_store *s, const char *sender, const char *type, const char 
 	return rc;
 }
 
+/* ---- a message's life ---- */
+
+enum gw_store_rc
+gw_store_life(gw_store *s, int64_t id, const char *party, struct gw_life *out)
+{
+	enum gw_store_rc rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = call(s)->life(s->h, id, party, out)))
+		gw_life_free(out);
+	if (rc == GW_STORE_NOTFOUND)
+		gw_store_say(s->err, sizeof s->err, "no message %" PRId64 "%s%s", id,
+		             party ? " for " : "", party ? party : "");
+	return rc;
+}
+
+void
+gw_life_free(struct gw_life *l)
+{
+	if (!l)
+		return;
+	free(l->attempts);
+	free(l->answers);
+	l->attempts = NULL;
+	l->answers = NULL;
+	l->n_attempts = l->n_answers = 0;
+}
+
+/* Appends to f's SQL: an error when it is full. */
+static int filter_add(struct gw_filter_sql *f, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static int
+filter_add(struct gw_filter_sql *f, const char *fmt, ...)
+{
+	size_t len = strlen(f->sql);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(f->sql + len, sizeof f->sql - len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= sizeof f->sql - len ? -1 : 0;
+}
+
+/* A condition on column with a new parameter, its value text (or i when text is NULL). */
+static int
+filter_arg(struct gw_filter_sql *f, char mark, const char *cond, const char *text, int64_t i)
+{
+	size_t k = f->n;
+
+	if (k == GW_FILTER_ARGS)
+		return -1;
+	f->arg[k].text = text;
+	f->arg[k].i = i;
+	f->n++;
+	return filter_add(f, " AND ") || filter_add(f, cond, mark, (int)k + 1, mark, (int)k + 1);
+}
+
+int
+gw_store_filter_sql(const struct gw_filter *f, char mark, struct gw_filter_sql *out, char *err,
+                    size_t errlen)
+{
+	static const char *const status[] = {
+	        [GW_FILTER_ANY] = "1 = 1",
+	        [GW_FILTER_UNACKED] = "m.acked IS NULL",
+	        [GW_FILTER_ACKED] = "m.acked IS NOT NULL",
+	        [GW_FILTER_PENDING] = "d.state = 'pending'",
+	        [GW_FILTER_GIVEN_UP] = "d.state = 'given_up'",
+	        [GW_FILTER_ANSWERED] = "EXISTS (SELECT 1 FROM messages a WHERE a.answers = m.id)",
+	        [GW_FILTER_GENERATED] = "m.generated = 1",
+	};
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((unsigned)f->status >= sizeof status / sizeof status[0]) {
+		gw_store_say(err, errlen, "browse: no such status %d", (int)f->status);
+		return -1;
+	}
+	rc = filter_add(out, "%s", status[f->status]);
+	/* each condition names its parameter twice at most: "%c%d" for each */
+	if (!rc && f->party)
+		rc = filter_arg(out, mark, "(m.sender = %c%d OR m.receiver = %c%d)", f->party, 0);
+	if (!rc && f->sender)
+		rc = filter_arg(out, mark, "m.sender = %c%d", f->sender, 0);
+	if (!rc && f->receiver)
+		rc = filter_arg(out, mark, "m.receiver = %c%d", f->receiver, 0);
+	if (!rc && f->type)
+		rc = filter_arg(out, mark, "m.type = %c%d", f->type, 0);
+	if (!rc && f->from)
+		rc = filter_arg(out, mark, "m.received >= %c%d", NULL, f->from);
+	if (!rc && f->to)
+		rc = filter_arg(out, mark, "m.received < %c%d", NULL, f->to);
+	if (!rc && f->before)
+		rc = filter_arg(out, mark, "m.id < %c%d", NULL, f->before);
+	if (!rc && out->n < GW_FILTER_ARGS) {
+		out->arg[out->n].i =
+		        f->limit && f->limit < INT64_MAX ? (int64_t)f->limit : INT64_MAX;
+		out->n++;
+		rc = filter_add(out, " ORDER BY m.id DESC LIMIT %c%zu", mark, out->n);
+	}
+	if (rc) {
+		gw_store_say(err, errlen, "browse: the filter does not fit in a query");
+		return -1;
+	}
+	return 0;
+}
+
+enum gw_store_rc
+gw_store_browse(gw_store *s, const struct gw_filter *f,
+                void (*each)(void *ctx, const struct gw_msg *m, const struct gw_state *st),
+                void *ctx)
+{
+	struct gw_filter_sql where;
+	const struct gw_store_backend *be = call(s);
+
+	if (gw_store_filter_sql(f, be == &gw_store_pg ? '$' : '?', &where, s->err, sizeof s->err))
+		return GW_STORE_ERROR;
+	return be->browse(s->h, &where, each, ctx);
+}
+
+enum gw_store_rc
+gw_store_body(gw_store *s, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf *body)
+{
+	struct ijw_buf raw;
+	enum gw_store_rc rc;
+
+	ijw_buf_init(&raw, SCRATCH_MAX);
+	if (!(rc = call(s)->body(s->h, id, translated, m, &raw)))
+		rc = open_into(s, m, translated && m->translated, &raw, body);
+	ijw_buf_free(&raw);
+	return rc;
+}
+
+enum gw_store_rc
+gw_store_redeliver(gw_store *s, int64_t id, int64_t now, const char *party, const char *cert,
+                   const char *remote)
+{
+	const struct gw_store_backend *be = call(s);
+	void *h = s->h;
+	bool none = false;
+
+	if (be->write_begin(h))
+		return be->fail(h, "redeliver: beginning the transaction");
+	if (be->requeue(h, id, now, &none))
+		return be->fail(h, "redeliver: making the push pending");
+	if (none) {
+		be->abandon(h);
+		gw_store_say(s->err, sizeof s->err, "message %" PRId64 " has no push given up", id);
+		return GW_STORE_NOTFOUND;
+	}
+	if (gw_store_chain_audit(be, h, now, party, -1, cert, remote, "redelivered", id, NULL))
+		return be->fail(h, "redeliver: writing the audit log");
+	if (be->write_commit(h))
+		return be->fail(h, "redeliver: committing");
+	return GW_STORE_OK;
+}
+
+enum gw_store_rc
+gw_store_queues(gw_store *s, void (*each)(void *ctx, const struct gw_queue *q), void *ctx)
+{
+	return call(s)->queues(s->h, each, ctx);
+}
+
+/* The rejections counted so far, a rule per day once. */
+struct tally {
+	struct gw_rejections *r;
+	size_t n, cap;
+	bool nomem;
+};
+
+/*
+ * The rule of a rejection's audit detail: "JW301 TR002 0001" (type, rule,
+ * retour code) or the rule alone (a message that is no iJw message).
+ */
+static void
+rule_of(const char *detail, char *rule, size_t size)
+{
+	size_t first = strcspn(detail, " ");
+	const char *r = detail;
+
+	if (first == 5 && strncmp(detail, "JW", 2) == 0 && detail[first] == ' ')
+		r = detail + first + 1;
+	snprintf(rule, size, "%.*s", (int)strcspn(r, " "), r);
+}
+
+static void
+tally_each(void *ctx, int64_t day, const char *detail, size_t n)
+{
+	struct tally *t = ctx;
+	char rule[sizeof t->r->rule];
+	struct gw_rejections *more;
+
+	rule_of(detail, rule, sizeof rule);
+	/* the backend lists by day: one of this day's is at the end */
+	for (size_t i = t->n; i > 0 && t->r[i - 1].day == day; i--)
+		if (strcmp(t->r[i - 1].rule, rule) == 0) {
+			t->r[i - 1].n += n;
+			return;
+		}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+
+		if (!(more = realloc(t->r, cap * sizeof *more))) {
+			t->nomem = true;
+			return;
+		}
+		t->r = more;
+		t->cap = cap;
+	}
+	t->r[t->n].day = day;
+	memcpy(t->r[t->n].rule, rule, sizeof rule);
+	t->r[t->n++].n = n;
+}
+
+static int
+by_day_and_rule(const void *a, const void *b)
+{
+	const struct gw_rejections *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->rule, y->rule);
+}
+
+enum gw_store_rc
+gw_store_rejections(gw_store *s, int64_t from, int64_t to,
+                    void (*each)(void *ctx, const struct gw_rejections *r), void *ctx)
+{
+	struct tally t = {0};
+	enum gw_store_rc rc = call(s)->rejected(s->h, from, to, tally_each, &t);
+
+	if (!rc && t.nomem) {
+		gw_store_say(s->err, sizeof s->err, "rejections: out of memory");
+		rc = GW_STORE_ERROR;
+	}
+	if (!rc) {
+		qsort(t.r, t.n, sizeof *t.r, by_day_and_rule);
+		for (size_t i = 0; i < t.n; i++)
+			each(ctx, &t.r[i]);
+	}
+	free(t.r);
+	return rc;
+}
+
 enum gw_store_rc
 gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now)
 {

@@ -189,6 +189,11 @@ struct gw_row {
 	struct gw_cell cell[GW_ROW_MAX];
 };
 
+struct gw_life;
+struct gw_state;
+struct gw_queue;
+struct gw_filter_sql;
+
 /*
  * A backend: each function works on the backend's own handle h and is
  * called through the gw_store_* functions below, which say what it does.
@@ -233,6 +238,11 @@ struct gw_store_backend {
 	                      const char *error, bool delivered);
 	/* marks the message of delivery acked at now, when it is not yet */
 	int (*ack_delivered)(void *h, int64_t delivery, int64_t now);
+	/*
+	 * Makes the given-up push of message id pending again, due at now;
+	 * *none when the message has no given-up push.
+	 */
+	int (*requeue)(void *h, int64_t id, int64_t now, bool *none);
 	/* commits a writing transaction */
 	int (*write_commit)(void *h);
 	/* ends the transaction, if one is open, keeping the reason set */
@@ -267,6 +277,27 @@ struct gw_store_backend {
 	enum gw_store_rc (*original)(void *h, const char *sender, const char *type,
 	                             const char *identificatie, struct gw_msg *m,
 	                             struct ijw_buf *body);
+	/* out's msg, state, attempts and answers (malloc'd), as gw_store_life says */
+	enum gw_store_rc (*life)(void *h, int64_t id, const char *party, struct gw_life *out);
+	/* the messages that where selects (gw_store_filter_sql), newest first, with their state */
+	enum gw_store_rc (*browse)(void *h, const struct gw_filter_sql *where,
+	                           void (*each)(void *ctx, const struct gw_msg *m,
+	                                        const struct gw_state *st),
+	                           void *ctx);
+	/* message id and its bytes as stored: as sent, or the receiver's copy (translated) */
+	enum gw_store_rc (*body)(void *h, int64_t id, bool translated, struct gw_msg *m,
+	                         struct ijw_buf *body);
+	enum gw_store_rc (*queues)(void *h, void (*each)(void *ctx, const struct gw_queue *q),
+	                           void *ctx);
+	/*
+	 * The audit entries of action "rejected" from (inclusive) to
+	 * (exclusive): how many of each detail (NULL as "") per day (its start,
+	 * unix seconds UTC), by day, then detail.
+	 */
+	enum gw_store_rc (*rejected)(void *h, int64_t from, int64_t to,
+	                             void (*each)(void *ctx, int64_t day, const char *detail,
+	                                          size_t n),
+	                             void *ctx);
 	/*
 	 * Lists what is due; a backend shared by several instances leases what it
 	 * lists to instance until now + lease, and lists nothing under another
@@ -466,7 +497,11 @@ struct gw_filter {
 	size_t limit;     /* at most, newest first */
 };
 
-/* Calls each for the messages f selects, newest first, with their state. */
+/*
+ * Calls each for the messages f selects, newest first, with their state; a
+ * limit of 0 is no limit. GW_STORE_ERROR, saying why, for a status that is
+ * not one of enum gw_filter_status.
+ */
 enum gw_store_rc gw_store_browse(gw_store *s, const struct gw_filter *f,
                                  void (*each)(void *ctx, const struct gw_msg *m,
                                               const struct gw_state *st),
@@ -512,6 +547,41 @@ struct gw_rejections {
 enum gw_store_rc gw_store_rejections(gw_store *s, int64_t from, int64_t to,
                                      void (*each)(void *ctx, const struct gw_rejections *r),
                                      void *ctx);
+
+/*
+ * For backends: the SQL that reads a message with its state (m the message,
+ * d its push), its columns those of a struct gw_msg as the backends read
+ * them (id, type, sender, receiver, identificatie, answers, received,
+ * generated, sha256, whether translated, advice, body_key), then of its
+ * struct gw_state: acked, purged, the push's state, id, attempts,
+ * next_attempt and delivered, and the first retour that answers it.
+ */
+#define GW_STATE_SELECT                                                                            \
+	"SELECT m.id, m.type, m.sender, m.receiver, m.identificatie, m.answers, m.received,"       \
+	" m.generated, m.sha256, m.translated IS NOT NULL, m.advice, m.body_key, m.acked,"         \
+	" m.purged, d.state, d.id, d.attempts, d.next_attempt, d.delivered,"                       \
+	" (SELECT min(a.id) FROM messages a WHERE a.answers = m.id)"                               \
+	" FROM messages m LEFT JOIN deliveries d"                                                  \
+	" ON d.id = (SELECT max(id) FROM deliveries WHERE message = m.id)"
+
+/*
+ * For backends: the conditions of filter f as SQL, to follow GW_STATE_SELECT
+ * " WHERE ", with its order and limit: sql, and the values of its
+ * parameters, numbered from 1 and written with mark before the number
+ * ('?' for SQLite, '$' for PostgreSQL). A value is a text, or when text is
+ * NULL the integer i. -1 with the reason in err when f is not one to run.
+ */
+#define GW_FILTER_ARGS 8
+struct gw_filter_sql {
+	char sql[640];
+	size_t n;
+	struct {
+		const char *text;
+		int64_t i;
+	} arg[GW_FILTER_ARGS];
+};
+int gw_store_filter_sql(const struct gw_filter *f, char mark, struct gw_filter_sql *out, char *err,
+                        size_t errlen);
 
 /* Marks message id, addressed to party, as processed; again is no error. */
 enum gw_store_rc gw_store_ack(gw_store *s, int64_t id, const char *party, int64_t now);

@@ -177,6 +177,14 @@ enum stmt {
 	ST_LOAD_DELIVERIES,
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_LEDGER,
+	ST_LIFE,
+	ST_ATTEMPTS,
+	ST_ANSWERS,
+	ST_BODY,
+	ST_BODY_TRANSLATED,
+	ST_REQUEUE,
+	ST_QUEUES,
+	ST_REJECTED,
 	ST_COUNT
 };
 
@@ -267,6 +275,31 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_ATTEMPTS] = "INSERT INTO attempts (" ATTEMPTS_DUMP ")"
                              " VALUES ($1, $2, $3, $4, $5, $6)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_DUMP ") VALUES ($1, $2, $3)",
+        [ST_LIFE] = GW_STATE_SELECT " WHERE m.id = $1 AND"
+                                    " ($2::text IS NULL OR m.sender = $2 OR m.receiver = $2)",
+        [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
+                        " WHERE delivery = $1 ORDER BY id",
+        [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = $1 ORDER BY id",
+        [ST_BODY] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = $1",
+        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body)"
+                               " FROM messages WHERE id = $1",
+        [ST_REQUEUE] = "UPDATE deliveries SET state = 'pending', next_attempt = $2,"
+                       " claimed_by = NULL, lease_until = NULL"
+                       " WHERE message = $1 AND state = 'given_up'",
+        /* a receiver's unacknowledged messages, by the inbox's index; its pushes not delivered */
+        [ST_QUEUES] = "SELECT receiver, sum(u)::bigint, min(o), sum(p)::bigint, sum(g)::bigint"
+                      " FROM (SELECT receiver, 0 AS u, NULL::bigint AS o, 0 AS p, 0 AS g"
+                      " FROM messages GROUP BY receiver"
+                      " UNION ALL SELECT receiver, count(*), min(received), 0, 0 FROM messages"
+                      " WHERE acked IS NULL GROUP BY receiver"
+                      " UNION ALL SELECT receiver, 0, NULL,"
+                      " count(CASE WHEN state = 'pending' THEN 1 END),"
+                      " count(CASE WHEN state = 'given_up' THEN 1 END) FROM deliveries"
+                      " WHERE state <> 'delivered' GROUP BY receiver) q"
+                      " GROUP BY receiver ORDER BY receiver COLLATE \"C\"",
+        [ST_REJECTED] = "SELECT at / 86400 * 86400, coalesce(detail, ''), count(*) FROM audit"
+                        " WHERE action = 'rejected' AND at >= $1 AND at < $2"
+                        " GROUP BY 1, 2 ORDER BY 1, 2",
 };
 
 /* What dump and load read and write of each table: its page, its insert, its columns. */
@@ -1065,15 +1098,25 @@ pg_acked(void *vh, int64_t id, const char *party, bool *found, bool *again)
 	return 0;
 }
 
-/* Runs st with the numbers a and b, for its effect only. */
-static int
-run_ints(struct pg *h, enum stmt st, int64_t a, int64_t b)
+/* Runs st with the numbers a and b: its result, or NULL. */
+static PGresult *
+run_ints_result(struct pg *h, enum stmt st, int64_t a, int64_t b)
 {
 	struct params q = {0};
 
 	add_int(&q, a);
 	add_int(&q, b);
-	return run_only(h, st, &q);
+	return run(h, st, &q);
+}
+
+/* Runs st with the numbers a and b, for its effect only. */
+static int
+run_ints(struct pg *h, enum stmt st, int64_t a, int64_t b)
+{
+	PGresult *r = run_ints_result(h, st, a, b);
+
+	PQclear(r);
+	return r ? 0 : -1;
 }
 
 static int
@@ -1119,6 +1162,19 @@ static int
 pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
 {
 	return run_ints(vh, ST_ACK_DELIVERED, delivery, now);
+}
+
+static int
+pg_requeue(void *vh, int64_t id, int64_t now, bool *none)
+{
+	struct pg *h = vh;
+	PGresult *r;
+
+	if (!(r = run_ints_result(h, ST_REQUEUE, id, now)))
+		return -1;
+	*none = strcmp(PQcmdTuples(r), "0") == 0;
+	PQclear(r);
+	return 0;
 }
 
 static enum gw_store_rc
@@ -1247,6 +1303,180 @@ pg_original(void *vh, const char *sender, const char *type, const char *identifi
 		return failed(h, "original");
 	snprintf(what, sizeof what, "%s %s from %s", type, identificatie, sender);
 	return message_row(h, r, m, body, what);
+}
+
+/* The state of a row of GW_STATE_SELECT, after its message. */
+static void
+row_state(const PGresult *r, int row, struct gw_state *s)
+{
+	memset(s, 0, sizeof *s);
+	s->acked = int_at(r, row, 12);
+	s->purged = int_at(r, row, 13);
+	text_at(r, row, 14, s->delivery, sizeof s->delivery);
+	s->delivery_id = int_at(r, row, 15);
+	s->attempts = (unsigned)int_at(r, row, 16);
+	if (strcmp(s->delivery, "pending") == 0)
+		s->next_attempt = int_at(r, row, 17);
+	s->delivered = int_at(r, row, 18);
+	s->answered_by = int_at(r, row, 19);
+}
+
+/* Runs st with the one number a: its result, or NULL. */
+static PGresult *
+run_int(struct pg *h, enum stmt st, int64_t a)
+{
+	struct params q = {0};
+
+	add_int(&q, a);
+	return run(h, st, &q);
+}
+
+/* The attempts of l's push and the retours that answer it, into l. */
+static enum gw_store_rc
+life_lists(struct pg *h, struct gw_life *l)
+{
+	PGresult *r;
+	int n;
+
+	if (!(r = run_int(h, ST_ATTEMPTS, l->state.delivery_id)))
+		return failed(h, "life: attempts");
+	if ((n = PQntuples(r)) && !(l->attempts = calloc((size_t)n, sizeof *l->attempts)))
+		goto nomem;
+	for (int i = 0; i < n; i++) {
+		struct gw_attempt *a = &l->attempts[l->n_attempts++];
+
+		a->at = int_at(r, i, 0);
+		a->http_status = (int)int_at(r, i, 1);
+		text_at(r, i, 2, a->error, sizeof a->error);
+		a->delivered = int_at(r, i, 3) != 0;
+	}
+	PQclear(r);
+	if (!(r = run_int(h, ST_ANSWERS, l->msg.id)))
+		return failed(h, "life: retours");
+	if ((n = PQntuples(r)) && !(l->answers = calloc((size_t)n, sizeof *l->answers)))
+		goto nomem;
+	for (int i = 0; i < n; i++)
+		row_msg(r, i, &l->answers[l->n_answers++]);
+	PQclear(r);
+	return GW_STORE_OK;
+nomem:
+	PQclear(r);
+	gw_store_say(h->err, sizeof h->err, "life of message %" PRId64 ": out of memory",
+	             l->msg.id);
+	return GW_STORE_ERROR;
+}
+
+static enum gw_store_rc
+pg_life(void *vh, int64_t id, const char *party, struct gw_life *out)
+{
+	struct pg *h = vh;
+	struct params q = {0};
+	PGresult *r;
+	bool found;
+
+	add_int(&q, id);
+	add_str(&q, party);
+	if (!(r = run(h, ST_LIFE, &q)))
+		return failed(h, "life");
+	if ((found = PQntuples(r) == 1)) {
+		row_msg(r, 0, &out->msg);
+		row_state(r, 0, &out->state);
+	}
+	PQclear(r);
+	return found ? life_lists(h, out) : GW_STORE_NOTFOUND;
+}
+
+/* Runs sql, made for the call, with p: its result, or NULL with the reason kept. */
+static PGresult *
+run_sql(struct pg *h, const char *sql, const struct params *p)
+{
+	bool was_outside = outside(h);
+	PGresult *r;
+
+	if (flush(h))
+		return NULL;
+	r = checked(h, PQexecParams(h->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 1));
+	if (!r && reconnected(h, was_outside))
+		r = checked(h, PQexecParams(h->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 1));
+	return r;
+}
+
+static enum gw_store_rc
+pg_browse(void *vh, const struct gw_filter_sql *where,
+          void (*each)(void *ctx, const struct gw_msg *m, const struct gw_state *st), void *ctx)
+{
+	struct pg *h = vh;
+	char sql[sizeof where->sql + sizeof GW_STATE_SELECT + 8];
+	struct params q = {0};
+	struct gw_msg m;
+	struct gw_state st;
+	PGresult *r;
+
+	snprintf(sql, sizeof sql, GW_STATE_SELECT " WHERE %s", where->sql);
+	for (size_t i = 0; i < where->n; i++)
+		if (where->arg[i].text)
+			add_str(&q, where->arg[i].text);
+		else
+			add_int(&q, where->arg[i].i);
+	if (!(r = run_sql(h, sql, &q)))
+		return failed(h, "browse");
+	for (int i = 0; i < PQntuples(r); i++) {
+		row_msg(r, i, &m);
+		row_state(r, i, &st);
+		each(ctx, &m, &st);
+	}
+	PQclear(r);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+pg_body(void *vh, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf *body)
+{
+	struct pg *h = vh;
+	char what[64];
+	PGresult *r;
+
+	if (!(r = run_int(h, translated ? ST_BODY_TRANSLATED : ST_BODY, id)))
+		return failed(h, "body");
+	snprintf(what, sizeof what, "message %" PRId64, id);
+	return message_row(h, r, m, body, what);
+}
+
+static enum gw_store_rc
+pg_queues(void *vh, void (*each)(void *ctx, const struct gw_queue *q), void *ctx)
+{
+	struct pg *h = vh;
+	struct gw_queue q;
+	PGresult *r;
+
+	if (!(r = run(h, ST_QUEUES, NULL)))
+		return failed(h, "queues");
+	for (int i = 0; i < PQntuples(r); i++) {
+		memset(&q, 0, sizeof q);
+		text_at(r, i, 0, q.party, sizeof q.party);
+		q.unacked = (size_t)int_at(r, i, 1);
+		q.oldest = int_at(r, i, 2);
+		q.due = (size_t)int_at(r, i, 3);
+		q.given_up = (size_t)int_at(r, i, 4);
+		each(ctx, &q);
+	}
+	PQclear(r);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+pg_rejected(void *vh, int64_t from, int64_t to,
+            void (*each)(void *ctx, int64_t day, const char *detail, size_t n), void *ctx)
+{
+	struct pg *h = vh;
+	PGresult *r;
+
+	if (!(r = run_ints_result(h, ST_REJECTED, from, to)))
+		return failed(h, "rejections");
+	for (int i = 0; i < PQntuples(r); i++)
+		each(ctx, int_at(r, i, 0), PQgetvalue(r, i, 1), (size_t)int_at(r, i, 2));
+	PQclear(r);
+	return GW_STORE_OK;
 }
 
 static enum gw_store_rc
@@ -1750,6 +1980,12 @@ const struct gw_store_backend gw_store_pg = {
         .inbox = pg_inbox,
         .get = pg_get,
         .original = pg_original,
+        .life = pg_life,
+        .browse = pg_browse,
+        .body = pg_body,
+        .requeue = pg_requeue,
+        .queues = pg_queues,
+        .rejected = pg_rejected,
         .acked = pg_acked,
         .mark_acked = pg_mark_acked,
         .due = pg_due,

@@ -183,6 +183,14 @@ enum stmt {
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_AUDIT,
 	ST_LOAD_LEDGER,
+	ST_LIFE,
+	ST_ATTEMPTS,
+	ST_ANSWERS,
+	ST_BODY,
+	ST_BODY_TRANSLATED,
+	ST_REQUEUE,
+	ST_QUEUES,
+	ST_REJECTED,
 	ST_COUNT
 };
 
@@ -263,6 +271,32 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_AUDIT] = "INSERT INTO audit (" AUDIT_ROW ")"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_ROW ") VALUES (?1, ?2, ?3)",
+        [ST_LIFE] = GW_STATE_SELECT
+        " WHERE m.id = ?1 AND (?2 IS NULL OR m.sender = ?2 OR m.receiver = ?2)",
+        [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
+                        " WHERE delivery = ?1 ORDER BY id",
+        [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = ?1 ORDER BY id",
+        [ST_BODY] = "SELECT " MSG_COLUMNS ", body FROM messages WHERE id = ?1",
+        [ST_BODY_TRANSLATED] = "SELECT " MSG_COLUMNS ", coalesce(translated, body)"
+                               " FROM messages WHERE id = ?1",
+        [ST_REQUEUE] = "UPDATE deliveries SET state = 'pending', next_attempt = ?2"
+                       " WHERE message = ?1 AND state = 'given_up'",
+        /* a receiver's unacknowledged messages, by the inbox's index; its pushes not delivered */
+        [ST_QUEUES] = "SELECT receiver, CAST(sum(u) AS INTEGER), min(o), CAST(sum(p) AS INTEGER),"
+                      " CAST(sum(g) AS INTEGER) FROM ("
+                      " SELECT receiver, 0 AS u, NULL AS o, 0 AS p, 0 AS g FROM messages"
+                      " GROUP BY receiver"
+                      " UNION ALL SELECT receiver, count(*), min(received), 0, 0 FROM messages"
+                      " WHERE acked IS NULL GROUP BY receiver"
+                      " UNION ALL SELECT receiver, 0, NULL,"
+                      " count(CASE WHEN state = 'pending' THEN 1 END),"
+                      " count(CASE WHEN state = 'given_up' THEN 1 END) FROM deliveries"
+                      " WHERE state <> 'delivered' GROUP BY receiver)"
+                      " GROUP BY receiver ORDER BY receiver",
+        [ST_REJECTED] = "SELECT at / 86400 * 86400, coalesce(detail, ''), count(*) FROM audit"
+                        " WHERE action = 'rejected' AND at >= ?1 AND at < ?2"
+                        " GROUP BY at / 86400 * 86400, coalesce(detail, '')"
+                        " ORDER BY 1, 2",
 };
 
 /*
@@ -1023,6 +1057,216 @@ run_ints(sqlite3_stmt *st, int64_t a, int64_t b)
 	return run(st);
 }
 
+/* The state of a row of GW_STATE_SELECT, after its message. */
+static void
+row_state(sqlite3_stmt *st, struct gw_state *s)
+{
+	memset(s, 0, sizeof *s);
+	s->acked = sqlite3_column_int64(st, 12);
+	s->purged = sqlite3_column_int64(st, 13);
+	column_text(st, 14, s->delivery, sizeof s->delivery);
+	s->delivery_id = sqlite3_column_int64(st, 15);
+	s->attempts = (unsigned)sqlite3_column_int64(st, 16);
+	if (strcmp(s->delivery, "pending") == 0)
+		s->next_attempt = sqlite3_column_int64(st, 17);
+	s->delivered = sqlite3_column_int64(st, 18);
+	s->answered_by = sqlite3_column_int64(st, 19);
+}
+
+/* The attempts of l's push and the retours that answer it, into l. */
+static enum gw_store_rc
+life_lists(struct sq *h, struct gw_life *l)
+{
+	sqlite3_stmt *st = h->st[ST_ATTEMPTS];
+	size_t cap = 0;
+	void *more;
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, l->state.delivery_id))
+		return failed(h, "life: attempts");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct gw_attempt *a;
+
+		if (!(more = grow(l->attempts, l->n_attempts, &cap, sizeof *a)))
+			goto nomem;
+		l->attempts = more;
+		a = &l->attempts[l->n_attempts++];
+		memset(a, 0, sizeof *a);
+		a->at = sqlite3_column_int64(st, 0);
+		a->http_status = sqlite3_column_int(st, 1);
+		column_text(st, 2, a->error, sizeof a->error);
+		a->delivered = sqlite3_column_int(st, 3) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return failed(h, "life: attempts");
+	st = h->st[ST_ANSWERS];
+	cap = 0;
+	if (sqlite3_bind_int64(st, 1, l->msg.id))
+		return failed(h, "life: retours");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(more = grow(l->answers, l->n_answers, &cap, sizeof *l->answers)))
+			goto nomem;
+		l->answers = more;
+		row_msg(st, &l->answers[l->n_answers++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GW_STORE_OK : failed(h, "life: retours");
+nomem:
+	sqlite3_reset(st);
+	gw_store_say(h->err, sizeof h->err, "life of message %" PRId64 ": out of memory",
+	             l->msg.id);
+	return GW_STORE_ERROR;
+}
+
+static enum gw_store_rc
+sq_life(void *vh, int64_t id, const char *party, struct gw_life *out)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_LIFE];
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, id) || bind_str(st, 2, party))
+		return failed(h, "life");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_msg(st, &out->msg);
+		row_state(st, &out->state);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return GW_STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return failed(h, "life");
+	return life_lists(h, out);
+}
+
+/* A message listed by browse, with its state. */
+struct browsed {
+	struct gw_msg m;
+	struct gw_state st;
+};
+
+static enum gw_store_rc
+sq_browse(void *vh, const struct gw_filter_sql *where,
+          void (*each)(void *ctx, const struct gw_msg *m, const struct gw_state *st), void *ctx)
+{
+	struct sq *h = vh;
+	char sql[sizeof where->sql + sizeof GW_STATE_SELECT + 8];
+	struct browsed *rows = NULL, *more;
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 0;
+	int rc = SQLITE_OK;
+
+	snprintf(sql, sizeof sql, GW_STATE_SELECT " WHERE %s", where->sql);
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return failed(h, "browse");
+	for (size_t i = 0; i < where->n && rc == SQLITE_OK; i++)
+		rc = where->arg[i].text ? sqlite3_bind_text(st, (int)i + 1, where->arg[i].text, -1,
+		                                            SQLITE_STATIC)
+		                        : sqlite3_bind_int64(st, (int)i + 1, where->arg[i].i);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		if (!(more = grow(rows, n, &cap, sizeof *rows))) {
+			sqlite3_finalize(st);
+			free(rows);
+			gw_store_say(h->err, sizeof h->err, "browse: out of memory");
+			return GW_STORE_ERROR;
+		}
+		rows = more;
+		row_msg(st, &rows[n].m);
+		row_state(st, &rows[n++].st);
+	}
+	if (rc != SQLITE_DONE) {
+		failed(h, "browse");
+		sqlite3_finalize(st);
+		free(rows);
+		return GW_STORE_ERROR;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++)
+		each(ctx, &rows[i].m, &rows[i].st);
+	free(rows);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_body(void *vh, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf *body)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[translated ? ST_BODY_TRANSLATED : ST_BODY];
+	char what[64];
+
+	if (sqlite3_bind_int64(st, 1, id))
+		return failed(h, "body");
+	snprintf(what, sizeof what, "message %" PRId64, id);
+	return message_row(h, st, m, body, what);
+}
+
+static int
+sq_requeue(void *vh, int64_t id, int64_t now, bool *none)
+{
+	struct sq *h = vh;
+
+	if (run_ints(h->st[ST_REQUEUE], id, now))
+		return -1;
+	*none = sqlite3_changes(h->db) == 0;
+	return 0;
+}
+
+static enum gw_store_rc
+sq_queues(void *vh, void (*each)(void *ctx, const struct gw_queue *q), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_QUEUES];
+	struct gw_queue *rows = NULL, *more, *q;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(more = grow(rows, n, &cap, sizeof *rows))) {
+			sqlite3_reset(st);
+			free(rows);
+			gw_store_say(h->err, sizeof h->err, "queues: out of memory");
+			return GW_STORE_ERROR;
+		}
+		rows = more;
+		q = &rows[n++];
+		memset(q, 0, sizeof *q);
+		column_text(st, 0, q->party, sizeof q->party);
+		q->unacked = (size_t)sqlite3_column_int64(st, 1);
+		q->oldest = sqlite3_column_int64(st, 2);
+		q->due = (size_t)sqlite3_column_int64(st, 3);
+		q->given_up = (size_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		return failed(h, "queues");
+	}
+	for (size_t i = 0; i < n; i++)
+		each(ctx, &rows[i]);
+	free(rows);
+	return GW_STORE_OK;
+}
+
+static enum gw_store_rc
+sq_rejected(void *vh, int64_t from, int64_t to,
+            void (*each)(void *ctx, int64_t day, const char *detail, size_t n), void *ctx)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_REJECTED];
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, from) || sqlite3_bind_int64(st, 2, to))
+		return failed(h, "rejections");
+	/* each only counts: it does not use the handle */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+		     (size_t)sqlite3_column_int64(st, 2));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GW_STORE_OK : failed(h, "rejections");
+}
+
 static int
 sq_mark_acked(void *vh, int64_t id, int64_t now)
 {
@@ -1535,6 +1779,12 @@ const struct gw_store_backend gw_store_sqlite = {
         .inbox = sq_inbox,
         .get = sq_get,
         .original = sq_original,
+        .life = sq_life,
+        .browse = sq_browse,
+        .body = sq_body,
+        .requeue = sq_requeue,
+        .queues = sq_queues,
+        .rejected = sq_rejected,
         .acked = sq_acked,
         .mark_acked = sq_mark_acked,
         .due = sq_due,

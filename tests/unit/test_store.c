@@ -2516,6 +2516,427 @@ pg_dump_and_load(void **state)
 	gw_store_close(s);
 }
 
+/* ---- a message's life ---- */
+
+static struct gw_life
+life(gw_store *s, int64_t id, const char *party)
+{
+	struct gw_life l;
+
+	if (gw_store_life(s, id, party, &l) != GW_STORE_OK)
+		fail_msg("life %lld: %s", (long long)id, gw_store_error(s));
+	return l;
+}
+
+/* A push given up and sent again, its attempts, its retour, its ack: its life tells each. */
+static void
+life_of_a_message(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	static const char heen[] = "<JW301/>", retour[] = "<JW302/>";
+	struct gw_put p[2];
+	struct gw_life l;
+	struct dues d;
+	int64_t id;
+
+	item(&p[0], "JW301", "0384", "42420001", "L1", heen, sizeof heen - 1);
+	p[0].push = true;
+	p[0].advice = "TR418 0611";
+	item(&p[1], "JW302", "42420001", "0384", "R1", retour, sizeof retour - 1);
+	p[1].msg.generated = true;
+	p[1].after = 0;
+	put(s, p, 2, 100);
+	id = p[0].msg.id;
+
+	/* stored, pushed not yet: as its sender, its receiver and an operator see it */
+	l = life(s, id, "0384");
+	assert_int_equal(l.msg.id, id);
+	assert_string_equal(l.msg.type, "JW301");
+	assert_string_equal(l.msg.advice, "TR418 0611");
+	assert_int_equal(l.msg.received, 100);
+	assert_string_equal(l.state.delivery, "pending");
+	assert_int_equal(l.state.next_attempt, 100);
+	assert_int_equal(l.state.attempts, 0);
+	assert_int_equal(l.state.acked, 0);
+	assert_int_equal(l.state.purged, 0);
+	assert_int_equal(l.state.answered_by, p[1].msg.id);
+	assert_int_equal(l.n_attempts, 0);
+	assert_int_equal(l.n_answers, 1);
+	assert_int_equal(l.answers[0].id, p[1].msg.id);
+	assert_string_equal(l.answers[0].type, "JW302");
+	assert_int_equal(l.answers[0].answers, id);
+	assert_true(l.answers[0].generated);
+	gw_life_free(&l);
+	l = life(s, id, "42420001");
+	assert_int_equal(l.msg.id, id);
+	gw_life_free(&l);
+	l = life(s, id, NULL);
+	assert_int_equal(l.state.delivery_id, query(f, "SELECT id FROM deliveries"));
+	gw_life_free(&l);
+	/* anyone else, and a message that is not there, alike */
+	assert_int_equal(gw_store_life(s, id, "42420002", &l), GW_STORE_NOTFOUND);
+	assert_null(l.attempts);
+	assert_null(l.answers);
+	assert_int_equal(gw_store_life(s, id + 10, NULL, &l), GW_STORE_NOTFOUND);
+	assert_non_null(strstr(gw_store_error(s), "no message"));
+	/* the retour: no push, nothing answers it, it answers the heen message */
+	l = life(s, p[1].msg.id, "0384");
+	assert_string_equal(l.state.delivery, "");
+	assert_int_equal(l.state.delivery_id, 0);
+	assert_int_equal(l.msg.answers, id);
+	assert_int_equal(l.n_answers, 0);
+	gw_life_free(&l);
+
+	/* two attempts fail, the second gives up; a given-up push is not redelivered twice */
+	assert_int_equal(due(s, 100, &d), 1);
+	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 101, 503, "busy", false, 160, false),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_redeliver(s, id, 150, "admin", "ab12", "10.0.0.1"),
+	                 GW_STORE_NOTFOUND);
+	assert_int_equal(
+	        gw_store_attempt(s, d.d[0].delivery, 161, 0, "connection refused", false, 0, true),
+	        GW_STORE_OK);
+	l = life(s, id, NULL);
+	assert_string_equal(l.state.delivery, "given_up");
+	assert_int_equal(l.state.attempts, 2);
+	assert_int_equal(l.state.next_attempt, 0);
+	assert_int_equal(l.state.delivered, 0);
+	assert_int_equal(l.n_attempts, 2);
+	assert_int_equal(l.attempts[0].at, 101);
+	assert_int_equal(l.attempts[0].http_status, 503);
+	assert_string_equal(l.attempts[0].error, "busy");
+	assert_false(l.attempts[0].delivered);
+	assert_int_equal(l.attempts[1].at, 161);
+	assert_int_equal(l.attempts[1].http_status, 0);
+	assert_string_equal(l.attempts[1].error, "connection refused");
+	gw_life_free(&l);
+	assert_int_equal(due(s, 1000, &d), 0);
+
+	/* sent again by an operator: due at once, its attempts kept, audited */
+	assert_int_equal(gw_store_redeliver(s, id, 200, "admin", "ab12", "10.0.0.1"), GW_STORE_OK);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit WHERE action = 'redelivered' AND"
+	                          " party = 'admin' AND cert = 'ab12' AND remote = '10.0.0.1'"
+	                          " AND at = 200"),
+	                 1);
+	assert_int_equal(query(f, "SELECT message FROM audit WHERE action = 'redelivered'"), id);
+	assert_int_equal(gw_store_redeliver(s, id, 201, "admin", "ab12", "10.0.0.1"),
+	                 GW_STORE_NOTFOUND);
+	assert_int_equal(gw_store_redeliver(s, p[1].msg.id, 201, "admin", "", ""),
+	                 GW_STORE_NOTFOUND);
+	l = life(s, id, NULL);
+	assert_string_equal(l.state.delivery, "pending");
+	assert_int_equal(l.state.next_attempt, 200);
+	assert_int_equal(l.state.attempts, 2);
+	assert_int_equal(l.n_attempts, 2);
+	gw_life_free(&l);
+	assert_int_equal(due(s, 200, &d), 1);
+	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 205, 200, NULL, true, 0, false),
+	                 GW_STORE_OK);
+	l = life(s, id, "0384");
+	assert_string_equal(l.state.delivery, "delivered");
+	assert_int_equal(l.state.delivered, 205);
+	assert_int_equal(l.state.acked, 205);
+	assert_int_equal(l.n_attempts, 3);
+	assert_true(l.attempts[2].delivered);
+	assert_string_equal(l.attempts[2].error, "");
+	gw_life_free(&l);
+
+	/* retention removed its bytes */
+	exec_sql(f, "UPDATE messages SET purged = 900 WHERE id = 1");
+	l = life(s, 1, "0384");
+	assert_int_equal(l.state.purged, 900);
+	gw_life_free(&l);
+	gw_life_free(NULL);
+	gw_store_close(s);
+}
+
+struct browsing {
+	struct gw_msg m[64];
+	struct gw_state st[64];
+	size_t n;
+};
+
+static void
+browse_each(void *ctx, const struct gw_msg *m, const struct gw_state *st)
+{
+	struct browsing *b = ctx;
+
+	assert_true(b->n < 64);
+	b->m[b->n] = *m;
+	b->st[b->n++] = *st;
+}
+
+/* The identifications browse lists for f, joined by ",". */
+static const char *
+browsed(gw_store *s, const struct gw_filter *f)
+{
+	static char out[512];
+	struct browsing b = {.n = 0};
+	size_t len = 0;
+
+	if (gw_store_browse(s, f, browse_each, &b) != GW_STORE_OK)
+		fail_msg("browse: %s", gw_store_error(s));
+	out[0] = '\0';
+	for (size_t i = 0; i < b.n; i++)
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s", i ? "," : "",
+		                        b.m[i].identificatie);
+	return out;
+}
+
+static void
+browse_filters(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct gw_put p[6];
+	struct gw_filter flt;
+	struct browsing b = {.n = 0};
+	struct dues d;
+
+	/* B1 .. B6, received 100 .. 600 */
+	item(&p[0], "JW301", "0384", "42420001", "B1", "<1/>", 4);
+	item(&p[1], "JW301", "0384", "42420002", "B2", "<2/>", 4);
+	p[1].push = true;
+	item(&p[2], "JW302", "42420001", "0384", "B3", "<3/>", 4);
+	p[2].msg.answers = 1;
+	item(&p[3], "JW305", "42420001", "0384", "B4", "<4/>", 4);
+	item(&p[4], "JW301", "0363", "42420001", "B5", "<5/>", 4);
+	p[4].push = true;
+	item(&p[5], "JW302", "42420001", "0384", "B6", "<6/>", 4);
+	p[5].msg.generated = true;
+	for (int i = 0; i < 6; i++)
+		put(s, &p[i], 1, 100 * (i + 1));
+	assert_int_equal(gw_store_ack(s, p[3].msg.id, "0384", 700), GW_STORE_OK);
+	assert_int_equal(due(s, 1000, &d), 2);
+	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 1000, 200, NULL, true, 0, false),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_attempt(s, d.d[1].delivery, 1000, 500, "no", false, 0, true),
+	                 GW_STORE_OK);
+
+	memset(&flt, 0, sizeof flt);
+	assert_string_equal(browsed(s, &flt), "B6,B5,B4,B3,B2,B1");
+	flt.party = "0384";
+	assert_string_equal(browsed(s, &flt), "B6,B4,B3,B2,B1");
+	flt.party = NULL;
+	flt.sender = "0384";
+	assert_string_equal(browsed(s, &flt), "B2,B1");
+	flt.sender = NULL;
+	flt.receiver = "42420001";
+	assert_string_equal(browsed(s, &flt), "B5,B1");
+	flt.type = "JW301";
+	assert_string_equal(browsed(s, &flt), "B5,B1");
+	flt.receiver = NULL;
+	flt.type = "JW302";
+	assert_string_equal(browsed(s, &flt), "B6,B3");
+	flt.type = NULL;
+
+	flt.status = GW_FILTER_UNACKED;
+	assert_string_equal(browsed(s, &flt), "B6,B5,B3,B1");
+	flt.status = GW_FILTER_ACKED;
+	assert_string_equal(browsed(s, &flt), "B4,B2");
+	flt.status = GW_FILTER_PENDING;
+	assert_string_equal(browsed(s, &flt), "");
+	flt.status = GW_FILTER_GIVEN_UP;
+	assert_string_equal(browsed(s, &flt), "B5");
+	flt.status = GW_FILTER_ANSWERED;
+	assert_string_equal(browsed(s, &flt), "B1");
+	flt.status = GW_FILTER_GENERATED;
+	assert_string_equal(browsed(s, &flt), "B6");
+	flt.status = (enum gw_filter_status)99;
+	assert_int_equal(gw_store_browse(s, &flt, browse_each, &b), GW_STORE_ERROR);
+	assert_non_null(strstr(gw_store_error(s), "no such status 99"));
+	flt.status = GW_FILTER_ANY;
+
+	/* a period: from inclusive, to exclusive */
+	flt.from = 200;
+	flt.to = 500;
+	assert_string_equal(browsed(s, &flt), "B4,B3,B2");
+	flt.from = flt.to = 0;
+
+	/* pages of two, newest first */
+	flt.limit = 2;
+	assert_string_equal(browsed(s, &flt), "B6,B5");
+	flt.before = p[4].msg.id;
+	assert_string_equal(browsed(s, &flt), "B4,B3");
+	flt.before = p[2].msg.id;
+	assert_string_equal(browsed(s, &flt), "B2,B1");
+	flt.before = p[0].msg.id;
+	assert_string_equal(browsed(s, &flt), "");
+
+	/* each with its state */
+	memset(&flt, 0, sizeof flt);
+	flt.sender = "0384";
+	assert_int_equal(gw_store_browse(s, &flt, browse_each, &b), GW_STORE_OK);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(b.m[0].identificatie, "B2");
+	assert_string_equal(b.st[0].delivery, "delivered");
+	assert_int_equal(b.st[0].delivered, 1000);
+	assert_int_equal(b.st[0].acked, 1000);
+	assert_int_equal(b.st[0].attempts, 1);
+	assert_string_equal(b.m[1].identificatie, "B1");
+	assert_string_equal(b.st[1].delivery, "");
+	assert_int_equal(b.st[1].answered_by, p[2].msg.id);
+	gw_store_close(s);
+}
+
+/* An operator reads either copy of any message. */
+static void
+body_either_copy(void **state)
+{
+	struct fx *f = *state;
+	gw_keyring *k = gw_keyring_new();
+	gw_store *s = open_store(f);
+	static const char sent[] = "<Code>45A07</Code>", copy[] = "<Code>OP02P</Code>";
+	struct gw_put p[2];
+	struct ijw_buf b;
+	struct gw_msg m;
+
+	key_file(f, k, key_a, NULL);
+	gw_store_set_keyring(s, k);
+	item(&p[0], "JW301", "0384", "42420001", "C1", sent, sizeof sent - 1);
+	p[0].translated = copy;
+	p[0].translated_len = sizeof copy - 1;
+	item(&p[1], "JW302", "42420001", "0384", "C2", sent, sizeof sent - 1);
+	put(s, p, 2, 100);
+	ijw_buf_init(&b, 1u << 20);
+	assert_int_equal(gw_store_body(s, p[0].msg.id, false, &m, &b), GW_STORE_OK);
+	assert_int_equal(m.id, p[0].msg.id);
+	assert_true(m.translated);
+	assert_string_equal(ijw_buf_str(&b), sent);
+	ijw_buf_reset(&b);
+	assert_int_equal(gw_store_body(s, p[0].msg.id, true, &m, &b), GW_STORE_OK);
+	assert_string_equal(ijw_buf_str(&b), copy);
+	ijw_buf_reset(&b);
+	/* not translated: the one copy, either way */
+	assert_int_equal(gw_store_body(s, p[1].msg.id, true, &m, &b), GW_STORE_OK);
+	assert_false(m.translated);
+	assert_string_equal(ijw_buf_str(&b), sent);
+	ijw_buf_reset(&b);
+	assert_int_equal(gw_store_body(s, 99, false, &m, &b), GW_STORE_NOTFOUND);
+	assert_non_null(strstr(gw_store_error(s), "no message 99"));
+	ijw_buf_free(&b);
+	gw_store_close(s);
+	gw_keyring_free(k);
+}
+
+struct queues {
+	struct gw_queue q[8];
+	size_t n;
+};
+
+static void
+queues_each(void *ctx, const struct gw_queue *q)
+{
+	struct queues *l = ctx;
+
+	assert_true(l->n < 8);
+	l->q[l->n++] = *q;
+}
+
+static void
+queues_per_party(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct gw_put p[5];
+	struct queues l = {.n = 0};
+	struct dues d;
+
+	item(&p[0], "JW301", "0384", "42420001", "Q1", "<1/>", 4);
+	item(&p[1], "JW301", "0384", "42420001", "Q2", "<2/>", 4);
+	item(&p[2], "JW301", "0384", "42420002", "Q3", "<3/>", 4);
+	p[2].push = true;
+	item(&p[3], "JW301", "0384", "42420002", "Q4", "<4/>", 4);
+	p[3].push = true;
+	item(&p[4], "JW305", "42420001", "0384", "Q5", "<5/>", 4);
+	for (int i = 0; i < 5; i++)
+		put(s, &p[i], 1, 100 + i);
+	assert_int_equal(gw_store_ack(s, p[0].msg.id, "42420001", 200), GW_STORE_OK);
+	assert_int_equal(gw_store_ack(s, p[4].msg.id, "0384", 200), GW_STORE_OK);
+	assert_int_equal(due(s, 300, &d), 2);
+	assert_int_equal(gw_store_attempt(s, d.d[0].delivery, 300, 0, "down", false, 0, true),
+	                 GW_STORE_OK);
+	assert_int_equal(gw_store_queues(s, queues_each, &l), GW_STORE_OK);
+	assert_int_equal(l.n, 3);
+	/* by party code; one with every message acknowledged is listed too */
+	assert_string_equal(l.q[0].party, "0384");
+	assert_int_equal(l.q[0].unacked, 0);
+	assert_int_equal(l.q[0].oldest, 0);
+	assert_int_equal(l.q[0].due, 0);
+	assert_string_equal(l.q[1].party, "42420001");
+	assert_int_equal(l.q[1].unacked, 1);
+	assert_int_equal(l.q[1].oldest, 101);
+	assert_int_equal(l.q[1].due + l.q[1].given_up, 0);
+	assert_string_equal(l.q[2].party, "42420002");
+	assert_int_equal(l.q[2].unacked, 2);
+	assert_int_equal(l.q[2].oldest, 102);
+	assert_int_equal(l.q[2].due, 1);
+	assert_int_equal(l.q[2].given_up, 1);
+	gw_store_close(s);
+}
+
+struct rejections {
+	struct gw_rejections r[8];
+	size_t n;
+};
+
+static void
+rejections_each(void *ctx, const struct gw_rejections *r)
+{
+	struct rejections *l = ctx;
+
+	assert_true(l->n < 8);
+	l->r[l->n++] = *r;
+}
+
+static void
+rejections_per_rule(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct rejections l = {.n = 0};
+	const int64_t day = 20000 * 86400;
+	static const struct {
+		int64_t at;
+		const char *action, *detail;
+	} e[] = {
+	        {day + 10, "rejected", "JW301 TR002 0001"},
+	        {day + 20, "rejected", "JW305 TR002 0001"},
+	        {day + 30, "rejected", "XSD"},
+	        {day + 40, "put", "JW301"},
+	        {day + 86399, "rejected", "JW301 CS002 8001"},
+	        {day + 86400, "rejected", "JW301 TR002 0001"},
+	        {day + 3 * 86400, "rejected", "JW301 TR002 0001"},
+	        {day - 1, "rejected", "JW301 TR002 0001"},
+	};
+
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+		assert_int_equal(
+		        gw_store_audit(s, e[i].at, "0384", "", "", e[i].action, 0, e[i].detail),
+		        GW_STORE_OK);
+	assert_int_equal(gw_store_rejections(s, day, day + 3 * 86400, rejections_each, &l),
+	                 GW_STORE_OK);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.r[0].day, day);
+	assert_string_equal(l.r[0].rule, "CS002");
+	assert_int_equal(l.r[0].n, 1);
+	assert_int_equal(l.r[1].day, day);
+	assert_string_equal(l.r[1].rule, "TR002");
+	assert_int_equal(l.r[1].n, 2);
+	assert_int_equal(l.r[2].day, day);
+	assert_string_equal(l.r[2].rule, "XSD");
+	assert_int_equal(l.r[2].n, 1);
+	assert_int_equal(l.r[3].day, day + 86400);
+	assert_string_equal(l.r[3].rule, "TR002");
+	assert_int_equal(l.r[3].n, 1);
+	l.n = 0;
+	assert_int_equal(gw_store_rejections(s, 0, day, rejections_each, &l), GW_STORE_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.r[0].day, day - 86400);
+	gw_store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2541,6 +2962,11 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(probe_and_reopen, setup, teardown),
 	        cmocka_unit_test_setup_teardown(copy_whole_store, setup, teardown),
+	        cmocka_unit_test_setup_teardown(life_of_a_message, setup, teardown),
+	        cmocka_unit_test_setup_teardown(browse_filters, setup, teardown),
+	        cmocka_unit_test_setup_teardown(body_either_copy, setup, teardown),
+	        cmocka_unit_test_setup_teardown(queues_per_party, setup, teardown),
+	        cmocka_unit_test_setup_teardown(rejections_per_rule, setup, teardown),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 	        cmocka_unit_test_setup_teardown(specs_and_file_mode, setup, teardown),
