@@ -98,10 +98,11 @@ def meanwhile(ck, d, bigs, smalls, label):
     the other, each timed; after each round /metrics tells whether a
     declaration was still being judged when they were answered.
     """
-    probe = d.client(g.GEMEENTE).connect()
     wait_judging(ck, d, len(bigs),
                  "%s: the declaration%s being judged (ijw_judging %d)"
                  % (label, "s are" if len(bigs) > 1 else " is", len(bigs)))
+    # connected once they are judged: an idle connection is closed after header_timeout
+    probe = d.client(g.GEMEENTE).connect()
     during = []  # (healthz seconds, post seconds, post status) answered while judging
     most = 0
     for body in smalls:
@@ -197,13 +198,13 @@ def closed_while_judged(ctx, d, big):
             s.sendall(b"POST /v1/berichten HTTP/1.1\r\nHost: localhost\r\n"
                       b"Content-Type: application/xml\r\nContent-Length: %d\r\n\r\n"
                       % len(body) + body)
-            probe = d.client(g.GEMEENTE).connect()
             wait_judging(ck, d, 1, "closed: the declaration is being judged")
     # closed: the answer has nowhere to go
     end = time.monotonic() + 120
     while time.monotonic() < end and (d.admin().metric("ijw_judging") or 0) > 0:
         time.sleep(0.05)
     ck.equal(d.admin().metric("ijw_judging"), 0, "closed: the declaration was judged to its end")
+    probe = d.client(g.GEMEENTE)
     ck.equal(probe.healthz()[0], 200, "closed: the gateway goes on answering")
     probe.close()
 
