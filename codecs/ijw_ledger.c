@@ -16,7 +16,9 @@
  *     ... S a client begin cat code      a start
  *     ... P a client begin reden eind cat code   a stop
  *   C g a client nr   the assignments of a client at provider a
- *   R a ref           a request (JW315 product, JW317) by its ReferentieAanbieder
+ *   R a ref           a request (JW315 product, JW317) by its ReferentieAanbieder:
+ *                     municipality, client, type, state, answer and the request's
+ *                     Dagtekening (for the lead time to its assignment)
  *   Q g a client ref  the requests of a client
  *   D a declnr        a declaration (and whether a JW325 answered it)
  *   I a g ident       a declaration by its BerichtIdentificatie
@@ -290,6 +292,9 @@ enum {
 	A_DATUM
 };
 
+/* The fields of a request (R). */
+enum { R_GEMEENTE, R_CLIENT, R_TYPE, R_STATE, R_ANTWOORD, R_DATUM };
+
 struct assignment {
 	bool found;
 	char aanbieder[9], client[IJW_CLIENT_SIZE], cat[3], code[6], eenheid[3], freq[2], reden[3],
@@ -523,7 +528,8 @@ apply_toewijzing(struct ctx *c, const struct ijw_record *r)
 		val_init(&v);
 		/* the request is honoured: no longer open */
 		if (key(c, k, "R", c->a, ref, NULL) && get(c, k, &v) == 1)
-			put(c, k, v.f[0], v.f[1], v.f[2], "h", v.f[4], NULL);
+			put(c, k, v.f[R_GEMEENTE], v.f[R_CLIENT], v.f[R_TYPE], "h", v.f[R_ANTWOORD],
+			    v.f[R_DATUM], NULL);
 		ijw_buf_free(&v.b);
 	}
 }
@@ -762,8 +768,6 @@ apply_stop(struct ctx *c, const struct ijw_record *r)
 
 /* ---- requests: JW315, JW317, JW319 ---- */
 
-enum { R_GEMEENTE, R_CLIENT, R_TYPE, R_STATE, R_ANTWOORD };
-
 /* TR347 and TR374 for a request with reference ref at node. */
 static void
 check_request(struct ctx *c, const void *node, const char *client, const char *ref)
@@ -807,7 +811,7 @@ apply_request(struct ctx *c, const char *client, const char *ref, const char *ty
 
 	val_init(&v);
 	if (key(c, k, "R", c->a, ref, NULL) && get(c, k, &v) == 0) {
-		put(c, k, c->g, client, type, "o", "", NULL);
+		put(c, k, c->g, client, type, "o", "", ijw_doc_header(c->doc)->dagtekening, NULL);
 		if (key(c, k, "Q", c->g, c->a, client, ref, NULL))
 			put(c, k, "", NULL);
 	}
@@ -1048,7 +1052,7 @@ apply_antwoord(struct ctx *c, const struct ijw_record *r)
 	val_init(&v);
 	if (key(c, k, "R", c->a, ref, NULL) && get(c, k, &v) == 1)
 		put(c, k, v.f[R_GEMEENTE], v.f[R_CLIENT], v.f[R_TYPE],
-		    strcmp(antwoord, "1") == 0 ? "r" : v.f[R_STATE], antwoord, NULL);
+		    strcmp(antwoord, "1") == 0 ? "r" : v.f[R_STATE], antwoord, v.f[R_DATUM], NULL);
 	ijw_buf_free(&v.b);
 }
 
@@ -1708,19 +1712,25 @@ agreed(struct ctx *c, const char *comment)
 	return *mark && strstr(comment, mark) != NULL;
 }
 
-/* The combination a product is, in either vocabulary; NULL when the table has none. */
-static const struct ijw_combination *
-combination_of(struct ctx *c, const char *cat, const char *code)
+const struct ijw_combination *
+ijw_ledger_combination(const ijw_products *p, const char *cat, const char *code)
 {
 	const struct ijw_combination *k;
 	const struct ijw_legacy *lg;
 
-	if (!c->o || !c->o->products)
+	if (!p)
 		return NULL;
-	if ((k = ijw_products_regional(c->o->products, cat, code)))
+	if ((k = ijw_products_regional(p, cat, code)))
 		return k;
-	lg = ijw_products_legacy(c->o->products, cat, code);
+	lg = ijw_products_legacy(p, cat, code);
 	return lg ? lg->to : NULL;
+}
+
+/* The combination a product is, in either vocabulary; NULL when the table has none. */
+static const struct ijw_combination *
+combination_of(struct ctx *c, const char *cat, const char *code)
+{
+	return ijw_ledger_combination(c->o ? c->o->products : NULL, cat, code);
 }
 
 /* The key of provider c->a's declared amount in year, for one profile or (0) all. */

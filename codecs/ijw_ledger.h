@@ -94,6 +94,14 @@ ijw_rc ijw_ledger_apply(const struct ijw_ledger *l, const ijw_doc *doc, int64_t 
                         const struct ijw_ledger_opts *o);
 
 /*
+ * The combination of the region's table p that a product (Categorie and
+ * Code) is, in either vocabulary: its regional product, or a legacy code
+ * the table maps. NULL when p is NULL or the product is no combination.
+ */
+const struct ijw_combination *ijw_ledger_combination(const ijw_products *p, const char *cat,
+                                                     const char *code);
+
+/*
  * The product (Categorie and Code, "" where absent) of the current version of
  * assignment nummer of municipality gemeente: 1 when the ledger has it, 0
  * when not, -1 when the holder failed.

@@ -26,6 +26,7 @@ int gw_cmd_ledger(int argc, char **argv);
 int gw_cmd_map(int argc, char **argv);
 int gw_cmd_pki(int argc, char **argv);
 int gw_cmd_replay(int argc, char **argv);
+int gw_cmd_report(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
 int gw_cmd_serve(int argc, char **argv);

@@ -23,6 +23,9 @@
 
 typedef struct gw_report gw_report;
 
+/* The threshold of suppression unless one is given. */
+#define GW_REPORT_THRESHOLD 5
+
 struct gw_report_opts {
 	ijw_day from, to;   /* the period, both days included */
 	bool monthly;       /* a column group per calendar month, else the period as one */
@@ -30,9 +33,14 @@ struct gw_report_opts {
 	const ijw_products *products; /* the region's table, or NULL: national product codes */
 };
 
+/* Sets o to the defaults: threshold GW_REPORT_THRESHOLD, no table; from and to are 0. */
+void gw_report_opts_init(struct gw_report_opts *o);
+
 /*
- * Builds the report from s's ledger (read in one snapshot). NULL with the
- * reason in err when the store has no ledger or fails.
+ * Builds the report from s's ledger (read in one snapshot, which the call
+ * begins and ends: s must not be in a transaction, nor in use by another
+ * thread). NULL with the reason in err when the period ends before it
+ * begins, the store has no ledger, or it fails. Free with gw_report_free.
  */
 gw_report *gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t errlen);
 void gw_report_free(gw_report *r);

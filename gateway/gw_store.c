@@ -772,6 +772,18 @@ gw_store_commit(gw_store *s)
 }
 
 enum gw_store_rc
+gw_store_snapshot(gw_store *s)
+{
+	return call(s)->snapshot(s->h);
+}
+
+enum gw_store_rc
+gw_store_rollback(gw_store *s)
+{
+	return call(s)->rollback(s->h);
+}
+
+enum gw_store_rc
 gw_store_inbox(gw_store *s, const char *party, size_t limit,
                void (*each)(void *ctx, const struct gw_msg *m), void *ctx)
 {

@@ -680,6 +680,13 @@ enum gw_store_rc gw_store_ledger_compare(gw_store *a, gw_store *b, size_t *n, si
 /* A transaction of the caller's, for many ledger writes at once. */
 enum gw_store_rc gw_store_begin(gw_store *s);
 enum gw_store_rc gw_store_commit(gw_store *s);
+/*
+ * A transaction that only reads and sees the store as it was at its start,
+ * whatever others write meanwhile, without holding a writer up (a report
+ * over the whole ledger); gw_store_rollback() ends it.
+ */
+enum gw_store_rc gw_store_snapshot(gw_store *s);
+enum gw_store_rc gw_store_rollback(gw_store *s);
 
 /* The name of table t: "messages", "deliveries", "attempts", "audit", "ledger". */
 const char *gw_store_table_name(enum gw_table t);

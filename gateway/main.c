@@ -19,6 +19,7 @@ static const struct command {
         {"generate", gw_cmd_generate, "write a valid synthetic message of a given type"},
         {"rules", gw_cmd_rules, "list the in-message rules of the standard"},
         {"ledger", gw_cmd_ledger, "the ledger of earlier messages: import, show, verify, rebuild"},
+        {"report", gw_cmd_report, "the region's monitoring report from the ledger"},
         {"map", gw_cmd_map, "map a national product code to the region's combination"},
         {"serve", gw_cmd_serve, "run the gateway: HTTPS with client certificates"},
         {"store", gw_cmd_store,

@@ -509,5 +509,77 @@ has "$tmp/err" "'frobnicate' is not verify"
 expect 2 "$bin" audit verify -c "$tmp/none.ini"
 has "$tmp/err" 'audit verify: .*none.ini: No such file'
 
+# report: the region's monitoring report from the ledger of a store
+rp=$tmp/rp
+expect 0 "$bin" pki init "$rp" --party gemeente:0384 --party aanbieder:42421005 --port 9446
+expect 0 "$bin" ledger import -c "$rp/gateway.ini" "$sc/flow-volledig"
+expect 0 "$bin" report --help
+has "$tmp/out" '^usage: ijw-gateway report '
+expect 0 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --threshold 1 \
+	--format json -o "$tmp/rp.json"
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["by"] == "period" and r["threshold"] == 1 and r["region"] is None
+p = r["periods"][0]
+assert (p["from"], p["to"]) == ("2026-01-01", "2026-12-31")
+assert len(p["rows"]) == 1
+row = p["rows"][0]
+want = {"aanbieder": "42421005", "product": "45A04", "profile": None, "clients": 1,
+        "new_assignments": 1, "starts": 1, "waiting_days_median": 13, "waiting_days_p90": 13,
+        "requests_assigned": 1, "lead_days_median": 15, "ended": 1,
+        "duration_days_median": 118, "ended_early": 0, "ended_as_planned": 1,
+        "declared_eur": 2850.0, "awarded_eur": 2100.0, "dropout_rate": 0.0, "suppressed": []}
+for k, v in want.items():
+    assert row[k] == v, (k, row[k], v)
+assert p["total"]["clients"] == 1 and "waiting_days_median" not in p["total"]
+' "$tmp/rp.json" || fail "report --format json: the figures of flow-volledig"
+# by default a row of one client is suppressed, with every figure
+expect 0 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31
+lines "$tmp/out" 4
+has "$tmp/out" '^period,from,to,aanbieder,product,profile,intensity,clients,new_assignments,'
+has "$tmp/out" '^2026-01-01\.\.2026-12-31,2026-01-01,2026-12-31,42421005,45A04,,,<5,<5,<5,<5,'
+has "$tmp/out" '^2026-01-01\.\.2026-12-31,2026-01-01,2026-12-31,all,total,,,<5,'
+cp "$tmp/out" "$tmp/rp.csv"
+# the region's table: 45A04 is its combination 2P; a column per month
+echo 'products = built-in' >"$tmp/products.ini"
+sed '/^\[gateway\]$/r '"$tmp/products.ini" "$rp/gateway.ini" >"$rp/region.ini"
+expect 0 "$bin" report -c "$rp/region.ini" --from 2026-01-01 --to 2026-06-30 --by month \
+	--threshold 1 --format csv
+lines "$tmp/out" 19
+has "$tmp/out" '^2026-02,2026-02-01,2026-02-28,42421005,2P,2,Perspectief,1,0,1,13,13,0,,,0,,,0,0,'
+has "$tmp/out" '^2026-05,2026-05-01,2026-05-31,42421005,2P,2,Perspectief,1,0,0,,,0,,,1,118,118,0,1,'
+has "$tmp/out" '^2026-06,2026-06-01,2026-06-30,42421005,2P,2,Perspectief,0,'
+expect 0 "$bin" report -c "$rp/region.ini" --from 2026-01-01 --to 2026-12-31 --format html \
+	-o "$tmp/rp.html"
+has "$tmp/rp.html" '^<!DOCTYPE html>'
+has "$tmp/rp.html" '<svg class="report-chart"'
+has "$tmp/rp.html" '<strong>&lt;5</strong>: suppressed'
+hasnt "$tmp/rp.html" '<script|<link|src='
+# no BSN of the messages in any output
+for b in $(sed -n 's/.*<jw3[0-9]*:Bsn>\([0-9]*\)<.*/\1/p' "$sc"/flow-volledig/*.xml | sort -u); do
+	for f in "$tmp/rp.json" "$tmp/rp.csv" "$tmp/rp.html" "$tmp/out"; do
+		hasnt "$f" "$b"
+	done
+done
+# bad input, and a store without a ledger
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-13-01 --to 2026-12-31
+has "$tmp/err" "^ijw-gateway: report: --from wants a date YYYY-MM-DD, not '2026-13-01'\$"
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-02-01 --to 2026-01-31
+has "$tmp/err" '^ijw-gateway: report: --to is before --from$'
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01
+has "$tmp/err" 'report: --from and --to are required'
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --format xml
+has "$tmp/err" "report: --format is csv, json or html, not 'xml'"
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --threshold -1
+has "$tmp/err" "report: --threshold wants a whole number"
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --by week
+grep -v '^ledger_key' "$rp/gateway.ini" >"$rp/noledger.ini"
+expect 2 "$bin" report -c "$rp/noledger.ini" --from 2026-01-01 --to 2026-12-31
+has "$tmp/err" 'report: .*noledger.ini sets no ledger_key, so the gateway keeps no ledger'
+sed 's|^store = .*|store = none.db|' "$rp/gateway.ini" >"$rp/nostore.ini"
+expect 2 "$bin" report -c "$rp/nostore.ini" --from 2026-01-01 --to 2026-12-31
+has "$tmp/err" 'report: .*none.db'
+[ -e "$rp/none.db" ] && fail "report made a store that was not there"
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"
