@@ -34,6 +34,7 @@
 #include "gw_file.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
+#include "gw_report.h"
 #include "gw_store.h"
 #include "gw_tls.h"
 #include "ijw_registry.h"
@@ -100,6 +101,9 @@ struct areq {
 	bool unmask;
 	struct gw_filter filter;
 	char party[9], sender[9], receiver[9], msgtype[6];
+	char csp[160];            /* a policy of the page's own, "" for CSP */
+	ijw_day day_from, day_to; /* the report's period */
+	bool monthly;
 	struct gw_party *parties; /* copied out of the configuration */
 	struct gw_queue *queues;  /* one for each */
 	size_t nparties;
@@ -138,7 +142,9 @@ headers(struct evhttp_request *req, const char *type)
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "Content-Security-Policy", CSP);
+	/* a page may have set a policy of its own (the report's style) */
+	if (!evhttp_find_header(h, "Content-Security-Policy"))
+		evhttp_add_header(h, "Content-Security-Policy", CSP);
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
@@ -630,6 +636,10 @@ call_done(struct gw_job *job)
 		            job->error);
 	} else if (r->location[0]) {
 		redirect(r->req, &r->op, r->location);
+	} else if (r->csp[0]) {
+		evhttp_add_header(evhttp_request_get_output_headers(r->req),
+		                  "Content-Security-Policy", r->csp);
+		reply_buf(r->req, &r->op, r->status, r->type, &r->out);
 	} else {
 		reply_buf(r->req, &r->op, r->status, r->type, &r->out);
 	}
@@ -879,17 +889,19 @@ static enum gw_store_rc
 call_page_message(struct gw_job *job, gw_store *s)
 {
 	struct areq *r = job->ctx;
-	enum gw_store_rc rc;
+	enum gw_store_rc rc = GW_STORE_OK;
+	struct gw_life l;
 	char detail[64];
 
-	if (r->unmask) {
-		/* recorded before a byte is shown */
+	/* an unmasked message is recorded before a byte of it is shown */
+	if (r->unmask && !(rc = gw_store_life(s, r->id, NULL, &l))) {
+		gw_life_free(&l);
 		snprintf(detail, sizeof detail, "message %" PRId64, r->id);
-		if ((rc = gw_store_audit(s, (int64_t)time(NULL), r->op.name, r->op.cert,
-		                         r->op.remote, "unmasked", r->id, detail)))
-			return rc;
+		rc = gw_store_audit(s, (int64_t)time(NULL), r->op.name, r->op.cert, r->op.remote,
+		                    "unmasked", r->id, detail);
 	}
-	rc = gw_console_message(s, &r->page, r->id, r->unmask, &r->out);
+	if (!rc)
+		rc = gw_console_message(s, &r->page, r->id, r->unmask, &r->out);
 	if (rc == GW_STORE_NOTFOUND) {
 		ijw_buf_reset(&r->out);
 		snprintf(detail, sizeof detail, "There is no message %" PRId64 ".", r->id);
@@ -926,6 +938,89 @@ call_page_parties(struct gw_job *job, gw_store *s)
 		gw_console_parties(&r->page, r->parties, r->queues, r->nparties,
 		                   (int64_t)time(NULL), &r->out);
 	return rc;
+}
+
+/*
+ * The policy of a page with one inline <style> of its own (the report's):
+ * CSP, with that style allowed by its SHA-256 and nothing else inline.
+ */
+static void
+style_policy(struct areq *r, size_t from)
+{
+	const char *page = ijw_buf_str(&r->out) + from, *open = strstr(page, "<style>"), *close;
+	unsigned char h[SHA256_DIGEST_LENGTH];
+	unsigned char b64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
+
+	if (!open || !(close = strstr(open, "</style>")))
+		return;
+	open += strlen("<style>");
+	SHA256((const unsigned char *)open, (size_t)(close - open), h);
+	EVP_EncodeBlock(b64, h, sizeof h);
+	snprintf(r->csp, sizeof r->csp, "%s; style-src 'self' 'sha256-%s'", CSP, (const char *)b64);
+}
+
+static enum gw_store_rc
+call_page_report(struct gw_job *job, gw_store *s)
+{
+	struct areq *r = job->ctx;
+	struct gw_report_opts o;
+	gw_report *report;
+	char err[512], from[IJW_DATE_SIZE], to[IJW_DATE_SIZE];
+	size_t at;
+
+	gw_report_opts_init(&o);
+	o.from = r->day_from;
+	o.to = r->day_to;
+	o.monthly = r->monthly;
+	o.products = r->a->env.products;
+	report = gw_report_build(s, &o, err, sizeof err);
+	gw_console_begin(&r->page, "Report", &r->out);
+	ijw_date_format(r->day_from, from);
+	ijw_date_format(r->day_to, to);
+	ijw_buf_addf(&r->out,
+	             "<form class=\"filters\" method=\"get\" action=\"/console/report\">"
+	             "<label>From<input type=\"date\" name=\"from\" value=\"%s\"></label>"
+	             "<label>To<input type=\"date\" name=\"to\" value=\"%s\"></label>"
+	             "<label>By<select name=\"by\"><option value=\"month\"%s>month</option>"
+	             "<option value=\"period\"%s>period</option></select></label>"
+	             "<button type=\"submit\">Show</button></form>\n",
+	             from, to, r->monthly ? " selected" : "", r->monthly ? "" : " selected");
+	at = r->out.len;
+	if (report) {
+		gw_report_html(report, true, &r->out);
+		gw_report_free(report);
+		style_policy(r, at);
+	} else {
+		ijw_buf_addstr(&r->out, "<p class=\"error\" id=\"problem\">");
+		ijw_buf_add_xml(&r->out, err);
+		ijw_buf_addstr(&r->out, "</p>");
+	}
+	gw_console_end(&r->out);
+	return GW_STORE_OK;
+}
+
+/* The report's period and grouping from a query: by default the last 12 months, by month. */
+static bool
+report_params(struct areq *r, struct evkeyvalq *q, char *why, size_t whylen)
+{
+	const char *by = evhttp_find_header(q, "by");
+	int64_t from, to;
+
+	if (!day_param(q, "from", 0, &from, why, whylen) ||
+	    !day_param(q, "to", 0, &to, why, whylen))
+		return false;
+	r->day_to = to ? (ijw_day)(to / 86400) : (ijw_day)(time(NULL) / 86400);
+	r->day_from = from ? (ijw_day)(from / 86400) : r->day_to - 364;
+	if (r->day_from > r->day_to) {
+		snprintf(why, whylen, "from: the period's first day comes after its last (to)");
+		return false;
+	}
+	if (by && *by && strcmp(by, "month") != 0 && strcmp(by, "period") != 0) {
+		snprintf(why, whylen, "by: '%.40s' is neither month nor period", by);
+		return false;
+	}
+	r->monthly = !by || !*by || strcmp(by, "month") == 0;
+	return true;
 }
 
 /* Submits call with a copy of the configuration's parties (a reload may free them). */
@@ -1139,6 +1234,11 @@ console(gw_admin *a, struct evhttp_request *req, const char *path, struct evkeyv
 		if (!period_params(r, q, why, sizeof why))
 			goto bad;
 		submit(r, call_page_rejections);
+	} else if (strcmp(path, "/console/report") == 0 && get) {
+		r->page.here = "report";
+		if (!report_params(r, q, why, sizeof why))
+			goto bad;
+		submit(r, call_page_report);
 	} else if (strcmp(path, "/console/parties") == 0 && get) {
 		r->page.here = "parties";
 		submit_with_parties(r, call_page_parties);

@@ -35,6 +35,7 @@
 
 #include "gw_config.h"
 #include "gw_judges.h"
+#include "ijw_products.h"
 #include "gw_writer.h"
 
 typedef struct gw_admin gw_admin;
@@ -44,6 +45,8 @@ struct gw_admin_env {
 	struct event_base *base;
 	gw_writer *writer; /* the store's thread: every read and write goes through it */
 	gw_judges *judges; /* for the judging queue's gauges */
+	/* the product table the ledger judges by (the report's rows), or NULL; never changed */
+	const ijw_products *products;
 	/* wakes the push worker: a redelivered push is due */
 	void (*wake)(void *ctx);
 	void *wake_ctx;

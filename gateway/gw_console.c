@@ -139,10 +139,8 @@ void
 gw_console_begin(const struct gw_console_page *p, const char *title, struct ijw_buf *out)
 {
 	static const char *const menu[][2] = {
-	        {"messages", "Messages"},
-	        {"pushes", "Pushes"},
-	        {"rejections", "Rejections"},
-	        {"parties", "Parties"},
+	        {"messages", "Messages"}, {"pushes", "Pushes"}, {"rejections", "Rejections"},
+	        {"parties", "Parties"},   {"report", "Report"},
 	};
 
 	head(out, title);

@@ -1468,6 +1468,7 @@ start_admin(gw_server *s, char *err, size_t errlen)
 	        .base = s->base,
 	        .writer = s->writer,
 	        .judges = s->judges,
+	        .products = s->ledger_products,
 	        .wake = gw_push_wake,
 	        .wake_ctx = s->push,
 	        .config = current_config,

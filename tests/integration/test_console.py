@@ -10,7 +10,8 @@ store holds: the messages and their count, a type filter, a message's life
 and its retour, its XML with every BSN masked and no BSN anywhere in the
 page until the operator unmasks it (audited), the pushes given up and a
 redeliver click that makes the push pending again (audited), the rejections
-chart's bars and table, and the parties with their queues. A screenshot of
+chart's bars and table, the parties with their queues, and the monitoring
+report with its own stylesheet. A screenshot of
 every page is saved as PNG into IJW_SCREENSHOTS (the test's build folder).
 
 Skips (77) when chromium or chromedriver is not installed.
@@ -281,6 +282,15 @@ def body(ctx):
                        ".textContent" % g.AANBIEDER)
         ck.equal(unacked, "2", "parties: the queue of %s" % g.AANBIEDER)
         b.screenshot(os.path.join(shots, "parties.png"))
+
+        # ---- report ----
+        b.go(base + "/console/report?by=period")
+        ck.check(b.wait("return document.querySelector('section.report-section h2')"),
+                 "report: the monitoring report's section")
+        ck.check(b.js("return getComputedStyle(document.querySelector('section.report-section'))"
+                      ".maxWidth != 'none'"),
+                 "report: its stylesheet applies under the page's Content-Security-Policy")
+        b.screenshot(os.path.join(shots, "report.png"))
 
         # ---- logout ----
         b.click("header form button")
