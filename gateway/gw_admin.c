@@ -51,6 +51,7 @@
 #define ANSWER_MAX (1u << 30)
 #define TOKEN_MAX 4096
 #define IDLE_TIMEOUT 120
+#define METRICS_WAIT 1 /* seconds /metrics waits for the store's gauges */
 #define CSP "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 struct session {
@@ -101,7 +102,10 @@ struct areq {
 	bool unmask;
 	struct gw_filter filter;
 	char party[9], sender[9], receiver[9], msgtype[6];
-	char csp[160];            /* a policy of the page's own, "" for CSP */
+	char csp[160]; /* a policy of the page's own, "" for CSP */
+	/* /metrics: answered without the store's gauges when the store is slow */
+	struct event *late;
+	bool answered;            /* ... and so already */
 	ijw_day day_from, day_to; /* the report's period */
 	bool monthly;
 	struct gw_party *parties; /* copied out of the configuration */
@@ -612,6 +616,8 @@ areq_new(gw_admin *a, struct evhttp_request *req, const struct oper *op)
 static void
 areq_free(struct areq *r)
 {
+	if (r->late)
+		event_free(r->late);
 	ijw_buf_free(&r->out);
 	free(r->parties);
 	free(r->queues);
@@ -626,6 +632,10 @@ call_done(struct gw_job *job)
 	struct areq *r = job->ctx;
 	char quoted[300];
 
+	if (r->answered) {
+		areq_free(r);
+		return;
+	}
 	if (job->rc == GW_STORE_NOTFOUND) {
 		reply_error(r->req, &r->op, 404, "not found", "no message %" PRId64 "%s", r->id,
 		            job->call == call_redeliver ? " with a given-up push" : "");
@@ -873,6 +883,29 @@ call_metrics(struct gw_job *job, gw_store *s)
 	if (rc)
 		snprintf(job->error, sizeof job->error, "%s", ijw_strerror(rc));
 	return rc ? GW_STORE_ERROR : GW_STORE_OK;
+}
+
+/*
+ * /metrics when the store has not answered in METRICS_WAIT seconds (a long
+ * write, a database that does not answer): the counters and the judging
+ * queue now, without the parties' queues; the store's answer is dropped.
+ */
+static void
+metrics_late(evutil_socket_t fd, short what, void *arg)
+{
+	struct areq *r = arg;
+	struct ijw_buf b;
+
+	(void)fd;
+	(void)what;
+	ijw_buf_init(&b, ANSWER_MAX);
+	if (gw_metrics_render(&b) ||
+	    gw_metrics_render_queues(NULL, 0, 0, r->waiting, r->running, &b))
+		reply_error(r->req, &r->op, 500, "out of memory", "the gateway is out of memory");
+	else
+		reply_buf(r->req, &r->op, 200, r->type, &b);
+	ijw_buf_free(&b);
+	r->answered = true;
 }
 
 /* The console's pages */
@@ -1318,12 +1351,15 @@ on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (strcmp(path, "/metrics") == 0 && m == EVHTTP_REQ_GET) {
+		static const struct timeval metrics_wait = {METRICS_WAIT, 0};
 		struct areq *r = areq_new(a, req, op);
 
 		if (!r)
 			return;
 		r->type = "text/plain; version=0.0.4";
 		gw_judges_load(a->env.judges, &r->waiting, &r->running);
+		if ((r->late = evtimer_new(a->env.base, metrics_late, r)))
+			evtimer_add(r->late, &metrics_wait);
 		submit_with_parties(r, call_metrics);
 		return;
 	}
