@@ -178,6 +178,7 @@ gw_cmd_serve(int argc, char **argv)
 		return status;
 	}
 	gw_log_init((enum gw_log_level)c->log_level);
+	gw_log_set_format((enum gw_log_format)c->log_format);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!(srv = gw_server_new(c, ssl, err, sizeof err))) {
 		gw_warnx("%s", err);

@@ -123,6 +123,9 @@ static const struct setting {
          "requests a party may make at once above rate_limit (0: twice rate_limit)"},
         {"gateway", "log_level", K_CHOICE, GW(log_level), "info", 0, 0, gw_log_level_names,
          "what the log shows: debug, info, warn or error"},
+        {"gateway", "log_format", K_CHOICE, GW(log_format), "logfmt", 0, 0, gw_log_format_names,
+         "the log's lines: logfmt (time level event key=value ...) or json (one object a "
+         "line); takes effect at a start"},
         {"gateway", "push_certificate", K_PATH, GW(push_certificate), "", 0, 0, NULL,
          "the client certificate the gateway presents when it pushes a message"},
         {"gateway", "push_private_key", K_PATH, GW(push_private_key), "", 0, 0, NULL,

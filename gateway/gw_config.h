@@ -66,7 +66,8 @@ struct gw_config {
 	/* the connection guard (gw_guard.h) */
 	unsigned long max_connections, max_connections_per_address, header_timeout, min_body_rate;
 	unsigned long max_requests_in_flight, max_bytes_in_flight, rate_limit, rate_burst;
-	int log_level; /* enum gw_log_level */
+	int log_level;  /* enum gw_log_level */
+	int log_format; /* enum gw_log_format */
 	char push_certificate[GW_PATH_MAX], push_private_key[GW_PATH_MAX], push_ca[GW_PATH_MAX];
 	unsigned long retry_initial, retry_max, give_up_after; /* seconds */
 	unsigned long min_attempts;                            /* before giving up */

@@ -39,6 +39,7 @@
 #define ADDR_BUCKETS 4096
 #define ACCEPT_SLACK 256 /* connections over the cap, closing, before accepting pauses */
 #define REFUSED_PATH "/-/refused"
+#define PATH_MAX_LOGGED 512 /* of a request's path and query in the access log */
 
 enum cstate {
 	C_HEAD,    /* waiting for a request head */
@@ -64,6 +65,8 @@ struct conn {
 	char remote[64];
 	char cert[65]; /* the client certificate's SHA-256, once there is one */
 	char party[9]; /* whose it is, as the request being answered was judged */
+	char method[16], path[PATH_MAX_LOGGED]; /* of the request being answered, as it came */
+	double opened, head_at;                 /* when it was accepted; its head came */
 	enum cstate state;
 	bool admitted;    /* counted against the caps */
 	bool answering;   /* a request is with evhttp, its answer not yet written */
@@ -72,6 +75,8 @@ struct conn {
 	bool head_req;    /* the request is a HEAD: its answer has no body */
 	bool close_after; /* closed once the answer is out */
 	uint64_t left;    /* body bytes still to pass on or discard */
+	uint64_t length;  /* of the body, as the head gives it */
+	bool late;        /* closed for a body too slow */
 	size_t reserved;
 	bool slot;
 	struct gw_guard_verdict verdict;
@@ -132,23 +137,64 @@ arm(struct conn *c, double seconds)
 	evtimer_add(c->timer, &tv);
 }
 
-static void
-notice(gw_guard *g, const char *action, const struct conn *c, const char *detail, bool logged)
+/*
+ * Whether one more notice, or line of the access log the guard writes, may
+ * go out: NOTICES_MAX per summary interval, the rest counted.
+ */
+static bool
+room(gw_guard *g)
+{
+	if (g->freed)
+		return false;
+	if (g->notices >= NOTICES_MAX) {
+		tally(g, GW_REFUSED_NOTICES);
+		return false;
+	}
+	g->notices++;
+	return true;
+}
+
+/* Tells the server (for the audit log), if there is room(). */
+static bool
+notice(gw_guard *g, const char *action, const struct conn *c, const char *detail)
 {
 	char cert[65] = "";
 	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
 	const char *why = ssl ? gw_tls_refused(ssl, cert) : NULL;
 
-	if (g->freed)
-		return;
-	if (g->notices >= NOTICES_MAX) {
-		tally(g, GW_REFUSED_NOTICES);
-		return;
-	}
-	g->notices++;
+	if (!room(g))
+		return false;
 	if (!why)
 		snprintf(cert, sizeof cert, "%s", c->cert);
-	g->notice(g->ctx, action, c->remote, cert, why ? why : detail, logged);
+	g->notice(g->ctx, action, c->remote, cert, why ? why : detail);
+	return true;
+}
+
+/*
+ * A connection that ends before a request: told (notice()), and, as often
+ * as notices are, a line of the access log with what ended it: the
+ * verification error or the alert of a failed handshake, else detail.
+ */
+static void
+ended(struct conn *c, const char *action, const char *detail)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(c->tls);
+	X509 *peer = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+	char cert[65] = "", error[256];
+	const char *why = NULL;
+	struct gw_access a = {.listener = "api", .remote = c->remote};
+
+	if (!notice(c->g, action, c, detail))
+		return;
+	if (ssl && !(why = gw_tls_refused(ssl, cert)) && SSL_is_init_finished(ssl) == 0)
+		why = gw_tls_alert(ssl);
+	if (!cert[0] && peer)
+		gw_tls_fingerprint(peer, cert);
+	snprintf(error, sizeof error, "%s%s", why ? "handshake: " : "", why ? why : detail);
+	a.cert = cert[0] ? cert : NULL;
+	a.millis = (now_seconds() - c->opened) * 1000;
+	a.error = error;
+	gw_log_access(&a);
 }
 
 /* Says nothing: the TLS layer's word on a handshake the guard cuts short. */
@@ -347,14 +393,14 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	} else if (idle(c)) {
 		tally(c->g, GW_REFUSED_HEAD_TIMEOUT);
 		if (!c->requested)
-			notice(c->g, "head_timeout", c,
-			       SSL_is_init_finished(bufferevent_openssl_get_ssl(c->tls))
-			               ? "no request head in time"
-			               : "no TLS handshake in time",
-			       false);
+			ended(c, "head_timeout",
+			      SSL_is_init_finished(bufferevent_openssl_get_ssl(c->tls))
+			              ? "no request head in time"
+			              : "no TLS handshake in time");
 		kill_conn(c);
 	} else if (c->state == C_BODY || c->state == C_DISCARD) {
 		tally(c->g, GW_REFUSED_BODY_TIMEOUT);
+		c->late = true;
 		kill_conn(c);
 	}
 }
@@ -439,8 +485,13 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 	X509 *cert = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
 	struct bucket *b;
 	size_t want;
+	bool named;
 
 	memset(v, 0, sizeof *v);
+	/* who it is, first: the access log names the sender of a request refused for its head */
+	if (cert && !c->cert[0])
+		gw_tls_fingerprint(cert, c->cert);
+	named = cert && SSL_get_verify_result(ssl) == X509_V_OK && g->party(g->ctx, cert, c->party);
 	if (h->folded || h->bad_name)
 		return refuse(v, 400, "bad request", 0,
 		              "a header line is folded, has no name, or holds a control character");
@@ -465,10 +516,8 @@ judge(struct conn *c, const struct gw_head *h, struct gw_guard_verdict *v)
 		return refuse(v, 413, "too large", 0,
 		              "the body of %llu bytes is over the limit of %lu bytes",
 		              (unsigned long long)h->length, g->lim.max_body);
-	if (cert && !c->cert[0])
-		gw_tls_fingerprint(cert, c->cert);
-	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK || !g->party(g->ctx, cert, c->party)) {
-		notice(g, "forbidden", c, "the client certificate names no party", false);
+	if (!named) {
+		notice(g, "forbidden", c, "the client certificate names no party");
 		return refuse(v, 403, "forbidden", 0,
 		              "the client certificate is not that of a party of this gateway");
 	}
@@ -519,6 +568,55 @@ body_over(struct conn *c)
 		await_head(c);
 }
 
+/* Whether the query's key k[0..n) is one the party API reads: its value is logged. */
+static bool
+query_key_logged(const char *k, size_t n)
+{
+	static const char *const keys[] = {"box", "limit"};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strlen(keys[i]) == n && memcmp(k, keys[i], n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Keeps the method and the target of the request line in head[0..len) for
+ * the access log; of the query only the pairs whose key the API reads, so
+ * that no value a client puts there (a BSN) reaches the log.
+ */
+static void
+seen(struct conn *c, const char *head, size_t len)
+{
+	const char *sp = memchr(head, ' ', len), *t, *end, *q, *amp;
+	size_t n, at;
+
+	c->head_at = now_seconds();
+	n = sp ? (size_t)(sp - head) : 0;
+	snprintf(c->method, sizeof c->method, "%.*s", (int)(n < 15 ? n : 15), head);
+	c->path[0] = '\0';
+	if (!sp)
+		return;
+	t = sp + 1;
+	for (end = t; end < head + len && *end != ' ' && *end != '\r' && *end != '\n'; end++)
+		;
+	q = memchr(t, '?', (size_t)(end - t));
+	n = (size_t)((q ? q : end) - t);
+	at = (size_t)snprintf(c->path, sizeof c->path, "%.*s",
+	                      (int)(n < sizeof c->path ? n : sizeof c->path - 1), t);
+	for (; q && q < end && at < sizeof c->path; q = amp) {
+		const char *k = q + 1, *eq;
+
+		amp = memchr(k, '&', (size_t)(end - k));
+		if (!amp)
+			amp = end;
+		eq = memchr(k, '=', (size_t)(amp - k));
+		if (query_key_logged(k, (size_t)((eq ? eq : amp) - k)))
+			at += (size_t)snprintf(c->path + at, sizeof c->path - at, "%c%.*s",
+			                       strchr(c->path, '?') ? '&' : '?', (int)(amp - k), k);
+	}
+}
+
 /* Reads a head from src; false when it is not complete yet. */
 static bool
 read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
@@ -549,6 +647,8 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 		h.close = true;
 	} else
 		judge(c, &h, &c->verdict);
+	/* a head cut off or too long: what of it the guard read */
+	seen(c, g->head, end < n ? end : n);
 	c->requested = true;
 	c->answering = true;
 	c->head_req = strcmp(h.method, "HEAD") == 0;
@@ -563,7 +663,7 @@ read_head(struct conn *c, struct evbuffer *src, struct evbuffer *dst,
 	if (!c->verdict.status) {
 		gw_head_connection(g->head, end, dst, http10 ? "keep-alive" : NULL);
 		evbuffer_drain(src, end);
-		c->left = h.length;
+		c->left = c->length = h.length;
 		c->state = h.length ? C_BODY : C_BUSY;
 	} else {
 		/* In its place a request of no body, which the server answers with the verdict. */
@@ -707,6 +807,35 @@ on_kick(evutil_socket_t fd, short what, void *arg)
 
 static void guard_release(gw_guard *g);
 
+/* The access log's fields of the request c is reading or answering, as its head came. */
+static void
+request_fields(const struct conn *c, struct gw_access *a)
+{
+	a->remote = c->remote;
+	a->party = c->party[0] ? c->party : NULL;
+	a->cert = c->cert[0] ? c->cert : NULL;
+	a->method = c->method;
+	a->path = c->path;
+	a->millis = (now_seconds() - c->head_at) * 1000;
+}
+
+/*
+ * A request whose body did not all come: evhttp never had it, so the server
+ * never answers it, and its access line is the guard's, if there is room().
+ */
+static void
+unanswered(struct conn *c)
+{
+	struct gw_access a = {.listener = "api"};
+
+	if (!room(c->g))
+		return;
+	request_fields(c, &a);
+	a.bytes_in = (size_t)(c->length - c->left);
+	a.error = c->late ? "no body in time" : "the connection closed during the body";
+	gw_log_access(&a);
+}
+
 static void
 conn_free(void *arg)
 {
@@ -717,7 +846,9 @@ conn_free(void *arg)
 	if (ssl)
 		SSL_set_ex_data(ssl, ex_index, NULL);
 	if (c->admitted && !c->requested && !c->closing && ssl && !SSL_is_init_finished(ssl))
-		notice(g, "handshake_failed", c, "the connection ended in the TLS handshake", true);
+		ended(c, "handshake_failed", "the connection ended in the TLS handshake");
+	if (c->state == C_BODY && c->answering)
+		unanswered(c);
 	release(c);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->added);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->tls), c->drained);
@@ -758,6 +889,7 @@ gw_guard_connection(gw_guard *g, SSL *ssl)
 	bufferevent_openssl_set_allow_dirty_shutdown(c->tls, 1);
 	c->g = g;
 	c->state = C_HEAD;
+	c->opened = now_seconds();
 	snprintf(c->remote, sizeof c->remote, "?");
 	TAILQ_INSERT_TAIL(&g->conns, c, link);
 	g->nconns++;
@@ -806,6 +938,17 @@ gw_guard_caller(struct evhttp_request *req, char code[9], char cert[65], char re
 	memcpy(code, c->party, 9);
 	memcpy(cert, c->cert, 65);
 	memcpy(remote, c->remote, 64);
+	return true;
+}
+
+bool
+gw_guard_request(struct evhttp_request *req, struct gw_access *a)
+{
+	struct conn *c = conn_of(req);
+
+	if (!c || !c->requested)
+		return false;
+	request_fields(c, a);
 	return true;
 }
 

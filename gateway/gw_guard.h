@@ -39,6 +39,8 @@
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
+#include "gw_log.h"
+
 struct gw_guard_limits {
 	unsigned max_connections, max_per_address;
 	unsigned header_timeout;     /* seconds */
@@ -66,14 +68,15 @@ typedef struct gw_guard gw_guard;
 typedef bool (*gw_guard_party_fn)(void *ctx, X509 *cert, char code[9]);
 
 /*
- * Something for the audit log, and for the log unless it is there already
- * (logged: a failed handshake, which gw_tls logs): a connection closed
- * before it made a request, or refused. remote is "address:port", cert a
- * SHA-256 fingerprint or "". Called in the event loop's thread, already
- * limited in rate by the guard.
+ * Something for the audit log: a connection closed before it made a
+ * request, or refused. remote is "address:port", cert a SHA-256 fingerprint
+ * or "". Called in the event loop's thread, already limited in rate by the
+ * guard, which writes the access log's line of a connection that ended
+ * before a request (a failed handshake, no head in time), and of a request
+ * whose body never came in full (which the server never sees), as often.
  */
 typedef void (*gw_guard_notice_fn)(void *ctx, const char *action, const char *remote,
-                                   const char *cert, const char *detail, bool logged);
+                                   const char *cert, const char *detail);
 
 gw_guard *gw_guard_new(struct event_base *base, const struct gw_guard_limits *limits,
                        gw_guard_party_fn party, gw_guard_notice_fn notice, void *ctx);
@@ -93,6 +96,13 @@ void gw_guard_free(gw_guard *g);
  * when it named no party (or its connection is gone).
  */
 bool gw_guard_caller(struct evhttp_request *req, char code[9], char cert[65], char remote[64]);
+/*
+ * The request as its head came, for the access log: sets a's remote, party
+ * and cert (NULL when none), method and path (of the query only the keys
+ * the API reads, with their values), and millis since the head came; the
+ * strings live as long as the connection. False when its connection is gone.
+ */
+bool gw_guard_request(struct evhttp_request *req, struct gw_access *a);
 /* The guard's verdict on the request; false when it goes on. */
 bool gw_guard_verdict(struct evhttp_request *req, struct gw_guard_verdict *out);
 /* The request's connection is closed once the answer is out (the connection is not kept). */

@@ -5,10 +5,17 @@
  *
  *	2026-11-23T15:04:05Z info message_accepted id=17 type=JW301 from=0384 to=42420001
  *
- * a UTC time, the level, an event name and key=value fields. Values that may
- * hold spaces are quoted by the caller with gw_log_quote(). A BSN is never
- * logged: messages are named by id, type and parties only. libevent's own
- * messages are routed here.
+ * a UTC time, the level, an event name and key=value fields (logfmt), or with
+ * the json format one JSON object a line:
+ *
+ *	{"time":"2026-11-23T15:04:05Z","level":"info","event":"message_accepted",
+ *	 "id":17,"type":"JW301","from":"0384","to":"42420001"}
+ *
+ * Callers write the fields as "key=%s key2=%d": a value that one integer or
+ * floating-point conversion wrote is a JSON number, every other one text. A
+ * whole value written by %s is quoted when it needs to be (gw_log_quote()),
+ * so values may hold anything. A BSN is never logged: messages are named by
+ * id, type and parties only. libevent's own messages are routed here.
  */
 #ifndef GW_LOG_H
 #define GW_LOG_H
@@ -17,11 +24,16 @@
 #include <stddef.h>
 
 enum gw_log_level { GW_LOG_DEBUG, GW_LOG_INFO, GW_LOG_WARN, GW_LOG_ERROR };
+enum gw_log_format { GW_LOG_LOGFMT, GW_LOG_JSON };
 
 /* Logs at level and above; routes libevent's messages. */
 void gw_log_init(enum gw_log_level level);
 /* The levels' names, by level, then NULL. */
 extern const char *const gw_log_level_names[];
+/* Writes lines in format from now on (logfmt at first). */
+void gw_log_set_format(enum gw_log_format format);
+/* The formats' names, by format, then NULL. */
+extern const char *const gw_log_format_names[];
 
 /* Writes one event line; fields is printf-style and may be NULL. Thread-safe. */
 void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)

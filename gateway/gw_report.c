@@ -643,6 +643,17 @@ rows_make(gw_report *r, struct ledger *L)
 	return true;
 }
 
+/* The calendar months from day from to day to, both counted. */
+static long
+months(ijw_day from, ijw_day to)
+{
+	int y1, m1, y2, m2, d;
+
+	ijw_date_to_ymd(from, &y1, &m1, &d);
+	ijw_date_to_ymd(to, &y2, &m2, &d);
+	return (long)(y2 - y1) * 12 + (m2 - m1) + 1;
+}
+
 static void
 periods_make(gw_report *r)
 {
@@ -1005,6 +1016,11 @@ gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t e
 		snprintf(err, errlen, "the period ends before it begins");
 		return NULL;
 	}
+	if (o->monthly && months(o->from, o->to) > GW_REPORT_MAX_MONTHS) {
+		snprintf(err, errlen, "a report by month covers at most %d months, not %ld",
+		         GW_REPORT_MAX_MONTHS, months(o->from, o->to));
+		return NULL;
+	}
 	if (!gw_store_has_ledger(s)) {
 		snprintf(err, errlen, "store %s keeps no ledger: set ledger_key", gw_store_path(s));
 		return NULL;
@@ -1013,9 +1029,8 @@ gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t e
 		goto oom;
 	r->o = *o;
 	r->products = o->products;
-	/* a month or the whole period per column: at most one per month */
-	if (!(r->periods = calloc(o->monthly ? (size_t)(o->to - o->from) / 28 + 2 : 1,
-	                          sizeof *r->periods)))
+	if (!(r->periods =
+	              calloc(o->monthly ? (size_t)months(o->from, o->to) : 1, sizeof *r->periods)))
 		goto oom;
 	periods_make(r);
 	gw_store_ledger(s, &l);

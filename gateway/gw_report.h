@@ -25,6 +25,8 @@ typedef struct gw_report gw_report;
 
 /* The threshold of suppression unless one is given. */
 #define GW_REPORT_THRESHOLD 5
+/* The most months a monthly report covers. */
+#define GW_REPORT_MAX_MONTHS 240
 
 struct gw_report_opts {
 	ijw_day from, to;   /* the period, both days included */
@@ -40,18 +42,27 @@ void gw_report_opts_init(struct gw_report_opts *o);
  * Builds the report from s's ledger (read in one snapshot, which the call
  * begins and ends: s must not be in a transaction, nor in use by another
  * thread). NULL with the reason in err when the period ends before it
- * begins, the store has no ledger, or it fails. Free with gw_report_free.
+ * begins, a monthly one has more than GW_REPORT_MAX_MONTHS months, the
+ * store has no ledger, or it fails. Free with gw_report_free.
  */
 gw_report *gw_report_build(gw_store *s, const struct gw_report_opts *o, char *err, size_t errlen);
 void gw_report_free(gw_report *r);
 
-/* The report as CSV (one row per provider x profile x intensity x period, with a header). */
+/*
+ * The report as CSV: a header, then per period a line per provider x
+ * profile x intensity and its totals (product "total"; provider "all" for
+ * the overall one). A suppressed figure is "<5", one without value "".
+ */
 void gw_report_csv(const gw_report *r, struct ijw_buf *out);
-/* The report as JSON (through jansson). */
+/*
+ * The report as JSON (through jansson): per period its rows, "providers"
+ * and "total"; a suppressed figure is null and named in "suppressed".
+ */
 void gw_report_json(const gw_report *r, struct ijw_buf *out);
 /*
  * The report as HTML with inline SVG charts and no external assets: a whole
- * page, or (fragment) a <section> for a page of the console.
+ * page, or (fragment) a <section class="report-section"> for a page of the
+ * console, carrying its own <style> (every class begins with "report-").
  */
 void gw_report_html(const gw_report *r, bool fragment, struct ijw_buf *out);
 

@@ -130,12 +130,36 @@ struct pending {
 
 /* ---- answers ---- */
 
+/*
+ * The access log's line of the answer to req: the request as the guard saw
+ * its head (the path of a refused one is not evhttp's), error the answer's
+ * error word or NULL.
+ */
 static void
-reply(struct evhttp_request *req, int status, const char *type, const void *data, size_t len)
+log_access(struct evhttp_request *req, int status, size_t len, const char *error)
+{
+	struct gw_access a = {
+	        .listener = "api", .status = status, .bytes_out = len, .error = error};
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+
+	if (!gw_guard_request(req, &a)) {
+		a.remote = "?";
+		a.method = "?";
+		a.path = uri && evhttp_uri_get_path(uri) ? evhttp_uri_get_path(uri) : "";
+	}
+	a.bytes_in = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+	gw_log_access(&a);
+}
+
+/* Sends the answer, and logs it; error: the error word of one that is not a success. */
+static void
+answer(struct evhttp_request *req, int status, const char *type, const void *data, size_t len,
+       const char *error)
 {
 	struct evbuffer *out = evbuffer_new();
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
+	log_access(req, status, len, error);
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (out)
@@ -143,6 +167,12 @@ reply(struct evhttp_request *req, int status, const char *type, const void *data
 	evhttp_send_reply(req, status, NULL, out);
 	if (out)
 		evbuffer_free(out);
+}
+
+static void
+reply(struct evhttp_request *req, int status, const char *type, const void *data, size_t len)
+{
+	answer(req, status, type, data, len, NULL);
 }
 
 static void
@@ -171,7 +201,7 @@ reply_error(struct evhttp_request *req, int status, const char *error, const cha
 	ijw_buf_addstr(&b, ",\"message\":");
 	ijw_buf_add_json(&b, msg);
 	ijw_buf_addstr(&b, "}\n");
-	reply_json(req, status, &b);
+	answer(req, status, "application/json", ijw_buf_str(&b), b.len, error);
 	ijw_buf_free(&b);
 }
 
@@ -217,7 +247,8 @@ reply_rejected(struct pending *p, int status, int64_t retour_id)
 		ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", retour_id);
 	add_findings(&b, "findings", f);
 	ijw_buf_addstr(&b, "}\n");
-	reply_json(p->req, status, &b);
+	answer(p->req, status, "application/json", ijw_buf_str(&b), b.len,
+	       status == 409 ? "conflict" : "rejected");
 	ijw_buf_free(&b);
 }
 
@@ -363,12 +394,15 @@ settle(struct pending *p)
 }
 
 static void
+log_store_error(const struct pending *p, const char *what)
+{
+	gw_log(GW_LOG_ERROR, "store_failed", "what=%s error=%s", what, p->job.error);
+}
+
+static void
 store_failed(struct pending *p, const char *what)
 {
-	char quoted[300];
-
-	gw_log(GW_LOG_ERROR, "store_failed", "what=%s error=%s", what,
-	       gw_log_quote(p->job.error, quoted, sizeof quoted));
+	log_store_error(p, what);
 	reply_error(p->req, 503, "store unavailable",
 	            "the message could not be stored; send it again later");
 }
@@ -432,6 +466,27 @@ make_retour(struct pending *p, int i, const struct ijw_route *route)
 static void posted_rejected_done(struct gw_job *job);
 
 /*
+ * message_rejected, with the rule and retour code of the first finding, and
+ * the id of the retour message stored for the sender (retour=N) when there
+ * is one.
+ */
+static void
+log_rejected(const struct pending *p, int64_t retour)
+{
+	const struct ijw_finding *first = ijw_findings_get(p->findings, 0);
+	const char *type = ijw_msgdef(ijw_doc_type(p->doc))->name;
+	const char *rule = first ? first->rule : "-", *code = first ? first->retourcode : "-";
+
+	if (retour)
+		gw_log(GW_LOG_INFO, "message_rejected",
+		       "type=%s from=%s rule=%s retourcode=%s retour=%" PRId64, type,
+		       p->caller.code, rule, code, retour);
+	else
+		gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s",
+		       type, p->caller.code, rule, code);
+}
+
+/*
  * Stores the retour of a rejected message, for the caller, then answers;
  * false when there is no retour to make.
  */
@@ -457,21 +512,29 @@ static void
 posted_rejected_done(struct gw_job *job)
 {
 	struct pending *p = job->ctx;
+	int64_t retour = job->rc ? 0 : p->items[0].msg.id;
 
-	if (job->rc) {
-		store_failed(p, "retour");
-		reply_rejected(p, p->conflict ? 409 : 422, 0);
-	} else {
-		reply_rejected(p, p->conflict ? 409 : 422, p->items[0].msg.id);
-	}
+	/* the message is rejected all the same: 422 (409), without a retour to fetch */
+	if (job->rc)
+		log_store_error(p, "retour");
+	log_rejected(p, retour);
+	reply_rejected(p, p->conflict ? 409 : 422, retour);
 	settle(p);
 }
 
+/* The message stored as it; with the id of its automatic retour when one was stored. */
 static void
-log_message(const char *event, const struct gw_put *it)
+log_message(const char *event, const struct gw_put *it, int64_t retour)
 {
-	gw_log(GW_LOG_INFO, event, "id=%" PRId64 " type=%s from=%s to=%s identificatie=%s",
-	       it->msg.id, it->msg.type, it->msg.sender, it->msg.receiver, it->msg.identificatie);
+	if (retour)
+		gw_log(GW_LOG_INFO, event,
+		       "id=%" PRId64 " type=%s from=%s to=%s identificatie=%s retour=%" PRId64,
+		       it->msg.id, it->msg.type, it->msg.sender, it->msg.receiver,
+		       it->msg.identificatie, retour);
+	else
+		gw_log(GW_LOG_INFO, event, "id=%" PRId64 " type=%s from=%s to=%s identificatie=%s",
+		       it->msg.id, it->msg.type, it->msg.sender, it->msg.receiver,
+		       it->msg.identificatie);
 }
 
 /* The findings of the region's checks on accepted message id (audited with it): logged, counted. */
@@ -591,11 +654,9 @@ refused(struct pending *p)
 	snprintf(detail, sizeof detail, "%s %s %s", ijw_msgdef(ijw_doc_type(p->doc))->name,
 	         first->rule, first->retourcode);
 	audit(p->srv, p, "rejected", detail);
-	gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s",
-	       ijw_msgdef(ijw_doc_type(p->doc))->name, p->caller.code, first->rule,
-	       first->retourcode);
 	if (store_retour(p, true))
 		return;
+	log_rejected(p, 0);
 	reply_rejected(p, 422, 0);
 	settle(p);
 }
@@ -657,6 +718,7 @@ posted_done(struct gw_job *job)
 	struct gw_put *it = &p->items[0];
 	enum ijw_type type = ijw_doc_type(p->doc);
 	struct ijw_buf b;
+	bool auto_retour;
 
 	if (job->rc) {
 		store_failed(p, "put");
@@ -671,11 +733,12 @@ posted_done(struct gw_job *job)
 	switch (it->outcome) {
 	case GW_PUT_NEW:
 		gw_metrics_message(type, GW_ACCEPTED);
-		log_message("message_accepted", it);
+		auto_retour = job->nitems > 1 && p->items[1].outcome == GW_PUT_NEW;
+		log_message("message_accepted", it, auto_retour ? p->items[1].msg.id : 0);
 		ijw_buf_addf(&b, "{\"id\":\"%" PRId64 "\",\"type\":\"%s\",\"status\":\"accepted\"",
 		             it->msg.id, it->msg.type);
-		if (job->nitems > 1 && p->items[1].outcome == GW_PUT_NEW) {
-			log_message("retour_generated", &p->items[1]);
+		if (auto_retour) {
+			log_message("retour_generated", &p->items[1], 0);
 			ijw_buf_addf(&b, ",\"retour\":\"%" PRId64 "\"", p->items[1].msg.id);
 		}
 		if (it->translated)
@@ -692,7 +755,7 @@ posted_done(struct gw_job *job)
 		break;
 	case GW_PUT_SAME:
 		gw_metrics_message(type, GW_REPEATED);
-		log_message("message_repeated", it);
+		log_message("message_repeated", it, 0);
 		ijw_buf_addf(&b,
 		             "{\"id\":\"%" PRId64 "\",\"type\":\"%s\",\"status\":\"repeated\"}\n",
 		             it->msg.id, it->msg.type);
@@ -716,6 +779,7 @@ posted_done(struct gw_job *job)
 		/* A second round for the same request: it stays in flight. */
 		if (store_retour(p, true))
 			return;
+		log_rejected(p, 0);
 		reply_rejected(p, 409, 0);
 		settle(p);
 		return;
@@ -781,10 +845,9 @@ reject_message(gw_server *s, struct pending *p, bool receiver_known)
 	count_findings(p->findings);
 	snprintf(detail, sizeof detail, "%s %s %s", def->name, first->rule, first->retourcode);
 	audit(s, p, "rejected", detail);
-	gw_log(GW_LOG_INFO, "message_rejected", "type=%s from=%s rule=%s retourcode=%s", def->name,
-	       p->caller.code, first->rule, first->retourcode);
 	if (receiver_known && store_retour(p, false))
 		return;
+	log_rejected(p, 0);
 	reply_rejected(p, 422, 0);
 	pending_free(p);
 }
@@ -1250,15 +1313,9 @@ guard_party(void *ctx, X509 *cert, char code[9])
 
 static void
 guard_notice(void *ctx, const char *action, const char *remote, const char *cert,
-             const char *detail, bool logged)
+             const char *detail)
 {
-	gw_server *s = ctx;
-	char quoted[300];
-
-	if (!logged)
-		gw_log(GW_LOG_WARN, action, "remote=%s cert=%s detail=%s", remote,
-		       cert[0] ? cert : "-", gw_log_quote(detail, quoted, sizeof quoted));
-	audit_as(s, "", cert, remote, action, detail);
+	audit_as(ctx, "", cert, remote, action, detail);
 }
 
 /*

@@ -23,8 +23,9 @@
 /* Why the certificate of a client was refused, kept with its SSL until the handshake fails. */
 struct refusal {
 	char sha256[65]; /* the client's own certificate */
-	int error;       /* X509_V_ERR_* */
+	int error;       /* X509_V_ERR_*; X509_V_OK when only an alert came */
 	int depth;       /* of the certificate that failed in the chain */
+	char alert[64];  /* the fatal alert that ended the handshake, or "" */
 };
 
 static int refusal_idx = -1;
@@ -158,6 +159,21 @@ alert_name(int alert, char *buf, size_t size)
 	return buf;
 }
 
+/* Keeps the first fatal alert of a handshake with its SSL, for gw_tls_alert(). */
+static void
+keep_alert(SSL *ssl, const char *way, const char *alert)
+{
+	struct refusal *r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
+
+	if (!r && refusal_idx >= 0 && (r = calloc(1, sizeof *r)) &&
+	    !SSL_set_ex_data(ssl, refusal_idx, r)) {
+		free(r);
+		r = NULL;
+	}
+	if (r && !r->alert[0])
+		snprintf(r->alert, sizeof r->alert, "alert %s: %s", way, alert);
+}
+
 /*
  * A fatal alert sent or received before the client's Finished message was
  * read: the handshake failed. (TLS 1.3 sends tickets after the handshake,
@@ -177,6 +193,7 @@ on_info(const SSL *ssl, int where, int ret)
 	    SSL_get_peer_finished(ssl, NULL, 0) > 0)
 		return;
 	alert = alert_name(ret, name, sizeof name);
+	keep_alert((SSL *)ssl, where & SSL_CB_WRITE ? "sent" : "received", alert);
 	if (!gw_log_address(SSL_get_fd(ssl), false, addr, &port)) {
 		snprintf(addr, sizeof addr, "unknown");
 		port = 0;
@@ -184,7 +201,7 @@ on_info(const SSL *ssl, int where, int ret)
 	if (failures && !gw_ratelimit_allow(failures, addr, (int64_t)time(NULL)))
 		return;
 	r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
-	if (r) {
+	if (r && r->error != X509_V_OK) {
 		snprintf(sha256, sizeof sha256, "%s", r->sha256);
 		snprintf(verify, sizeof verify, " verify_error=%s depth=%d",
 		         gw_log_quote(X509_verify_cert_error_string(r->error), why, sizeof why),
@@ -202,10 +219,18 @@ gw_tls_refused(const SSL *ssl, char sha256[65])
 {
 	const struct refusal *r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
 
-	if (!r)
+	if (!r || r->error == X509_V_OK)
 		return NULL;
 	snprintf(sha256, 65, "%s", r->sha256);
 	return X509_verify_cert_error_string(r->error);
+}
+
+const char *
+gw_tls_alert(const SSL *ssl)
+{
+	const struct refusal *r = refusal_idx >= 0 ? SSL_get_ex_data(ssl, refusal_idx) : NULL;
+
+	return r && r->alert[0] ? r->alert : NULL;
 }
 
 void

@@ -63,6 +63,12 @@ void gw_tls_log_suppressed(void);
  */
 const char *gw_tls_refused(const SSL *ssl, char sha256[65]);
 
+/*
+ * The fatal alert that ended the handshake on ssl ("alert sent: certificate
+ * required"), whether or not it was logged; NULL when none came.
+ */
+const char *gw_tls_alert(const SSL *ssl);
+
 /* A CRL a server context checks client certificates against. */
 struct gw_tls_crl {
 	char issuer[256];   /* its issuer, one line (RFC 2253) */

@@ -13,6 +13,7 @@
 #	tls       who a client certificate is     seeds: `pki init`'s certificates in DER
 #	history   the ledger's history reader     seeds: samples/
 #	ledger    messages against the ledger     seeds: tests/scenarios/, one input each
+#	log       values in the log's lines       seeds: tests/fuzz/log/
 #
 # Exits non-zero when a target finds a crash, a leak or a hang (an input
 # that takes 30 s of the wall clock: a machine busy with other work stretches
@@ -21,7 +22,7 @@
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http head config products manifest tls history ledger
+[ $# -gt 2 ] && shift 2 || set -- validate http head config products manifest tls history ledger log
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -58,6 +59,7 @@ seeds() {
 			openssl x509 -in "$c" -outform DER -out "$2/$(basename "$c" .pem).der"
 		done ;;
 	history) cp "$top"/samples/*.xml "$2"/ ;;
+	log) cp "$here"/log/* "$2"/ ;;
 	ledger)
 		for d in "$top"/tests/scenarios/*/; do
 			cat "$d"*.xml >"$2/$(basename "$d").xml"

@@ -408,14 +408,19 @@ class Daemon:
                                                     self.ini_path],
                                      stdin=subprocess.DEVNULL, stdout=self.log_file,
                                      stderr=self.log_file)
-        m = self.wait_log(r" info listening address=\S+ port=(\d+) ", timeout=timeout)
+        # in logfmt or, with log_format = json, as an object
+        m = self.wait_log(r' info listening address=\S+ port=(\d+) |'
+                          r'"event":"listening","address":"[^"]*","port":(\d+)\b',
+                          timeout=timeout)
         if not m:
             self.kill()
             raise RuntimeError("the daemon did not say it listens:\n" + self.log())
-        self.port = int(m.group(1))
-        m = re.search(r" info admin_listening address=\S+ port=(\d+) tls=(\w+)", self.log())
-        self.admin_port = int(m.group(1)) if m else None
-        self.admin_tls = bool(m) and m.group(2) == "yes"
+        self.port = int(m.group(1) or m.group(2))
+        m = re.search(r' info admin_listening address=\S+ port=(\d+) tls=(\w+)|'
+                      r'"event":"admin_listening","address":"[^"]*","port":(\d+),"tls":"?(\w+)',
+                      self.log())
+        self.admin_port = int(m.group(1) or m.group(3)) if m else None
+        self.admin_tls = bool(m) and (m.group(2) or m.group(4)) == "yes"
         return self
 
     def log(self, run=None):

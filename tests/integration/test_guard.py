@@ -176,7 +176,8 @@ def forbidden(ck, d, pki):
              "a certificate of no party gets its 403 before it sends a byte of its body",
              repr(got))
     s.close()
-    ck.check(d.wait_log(r"warn forbidden remote=127\.0\.0\.1:\d+ cert=[0-9a-f]{64} ") is not None,
+    ck.check(d.wait_log(r" info access listener=api remote=127\.0\.0\.1:\d+ cert=[0-9a-f]{64} "
+                        r"method=POST path=/v1/berichten status=403 bytes_in=0 ") is not None,
              "the 403 is logged with the peer's address and the certificate's fingerprint")
 
 

@@ -666,11 +666,22 @@ test_errors(void **state)
 	struct gw_report_opts o = {.threshold = 5};
 	char err[256];
 	gw_store *plain;
+	gw_report *r;
 
 	assert_true(ijw_date_parse("2026-02-01", &o.from));
 	assert_true(ijw_date_parse("2026-01-31", &o.to));
 	assert_null(gw_report_build(fx->store, &o, err, sizeof err));
 	assert_string_equal(err, "the period ends before it begins");
+	/* 2006-02 to 2026-02 by month: 241 months */
+	assert_true(ijw_date_parse("2006-02-28", &o.from));
+	assert_true(ijw_date_parse("2026-02-01", &o.to));
+	o.monthly = true;
+	assert_null(gw_report_build(fx->store, &o, err, sizeof err));
+	assert_string_equal(err, "a report by month covers at most 240 months, not 241");
+	assert_true(ijw_date_parse("2006-03-01", &o.from));
+	assert_non_null(r = gw_report_build(fx->store, &o, err, sizeof err));
+	gw_report_free(r);
+	o.monthly = false;
 	o.to = o.from;
 	assert_non_null(plain = gw_store_open(":memory:", NULL, err, sizeof err));
 	assert_null(gw_report_build(plain, &o, err, sizeof err));
