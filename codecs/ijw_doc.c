@@ -385,6 +385,9 @@ read_header(xmlNodePtr h, struct ijw_header *hd)
 				TEXT(n, hd->dagtekening);
 		} else if (is_elem(c, "IdentificatieRetour")) {
 			TEXT(c, hd->identificatie_retour);
+		} else if (is_elem(c, "DeclaratieIdentificatie")) {
+			if ((n = child(c, "Identificatie")))
+				TEXT(n, hd->declaratie_identificatie);
 		} else if (is_elem(c, "XsdVersie")) {
 			if ((n = child(c, "BasisschemaXsdVersie")))
 				TEXT(n, hd->xsd_basis);
@@ -841,6 +844,24 @@ ijw_doc_route(const ijw_doc *d, struct ijw_route *r)
 	r->from = echo ? d->header.ontvanger : d->header.afzender;
 	r->to = echo ? d->header.afzender : d->header.ontvanger;
 	r->identificatie = echo ? d->header.identificatie_retour : d->header.identificatie;
+}
+
+bool
+ijw_doc_answers(const ijw_doc *d, struct ijw_answered *out)
+{
+	const struct ijw_msgdef *def = ijw_msgdef(d->type);
+	struct ijw_route r;
+
+	memset(out, 0, sizeof *out);
+	if (!def || !def->retour)
+		return false;
+	ijw_doc_route(d, &r);
+	out->type = def->pair;
+	out->from = r.to;
+	out->to = r.from;
+	out->identificatie =
+	        d->type == IJW_JW325 ? d->header.declaratie_identificatie : d->header.identificatie;
+	return out->from[0] && out->to[0] && out->identificatie[0];
 }
 
 struct _xmlDoc *

@@ -74,10 +74,11 @@ struct ijw_header {
 	char afzender[9];  /* gemeentecode or AGB code */
 	char ontvanger[9]; /* gemeentecode or AGB code */
 	char identificatie[13];
-	char dagtekening[IJW_DATE_SIZE]; /* YYYY-MM-DD */
-	char xsd_basis[16];              /* XsdVersie/BasisschemaXsdVersie */
-	char xsd_bericht[16];            /* XsdVersie/BerichtXsdVersie */
-	char identificatie_retour[13];   /* of a retour that echoes its heen header */
+	char dagtekening[IJW_DATE_SIZE];   /* YYYY-MM-DD */
+	char xsd_basis[16];                /* XsdVersie/BasisschemaXsdVersie */
+	char xsd_bericht[16];              /* XsdVersie/BerichtXsdVersie */
+	char identificatie_retour[13];     /* of a retour that echoes its heen header */
+	char declaratie_identificatie[13]; /* of a JW325: the declaration's BerichtIdentificatie */
 };
 
 /* One record level occurrence; fields as in the header, "" when absent. */
@@ -127,6 +128,20 @@ struct ijw_route {
 	const char *from, *to, *identificatie;
 };
 void ijw_doc_route(const ijw_doc *doc, struct ijw_route *r);
+
+/*
+ * The heen message a retour message answers, as its header names it: its
+ * type (the retour's pair), its sender (the retour's receiver), its
+ * receiver (the retour's sender) and the identification its sender gave it:
+ * a JW325's DeclaratieIdentificatie, the BerichtIdentificatie the other
+ * retours echo. The strings belong to the document. False for a heen
+ * message, and for a header that lacks them.
+ */
+struct ijw_answered {
+	enum ijw_type type;
+	const char *from, *to, *identificatie;
+};
+bool ijw_doc_answers(const ijw_doc *doc, struct ijw_answered *out);
 
 /* The root element (an xmlNode) of doc. */
 const void *ijw_doc_root(const ijw_doc *doc);

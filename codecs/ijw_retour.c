@@ -423,3 +423,22 @@ out:
 	free(v);
 	return rc;
 }
+
+size_t
+ijw_retour_codes(const void *node, char (*codes)[IJW_RETOURCODE_SIZE], size_t max)
+{
+	const xmlNode *list = ijw_node_at(node, "RetourCodes");
+	size_t n = 0;
+
+	for (const xmlNode *c = list ? list->children : NULL; c; c = c->next) {
+		char code[IJW_RETOURCODE_SIZE];
+
+		if (c->type != XML_ELEMENT_NODE || !ijw_node_text(c, code, sizeof code) ||
+		    strlen(code) != 4)
+			continue;
+		if (n < max)
+			memcpy(codes[n], code, sizeof code);
+		n++;
+	}
+	return n;
+}

@@ -59,4 +59,15 @@ struct ijw_retour_opts {
 ijw_rc ijw_retour(const ijw_doc *heen, const ijw_findings *f, const struct ijw_retour_opts *o,
                   struct ijw_buf *out);
 
+/* A retour code: four digits and a NUL. */
+#define IJW_RETOURCODE_SIZE 5
+
+/*
+ * The retour codes of element node (an xmlNode of a retour message: its
+ * Header, or the node of one of its records) in their order, into codes:
+ * at most max of them; how many the element has. A code that is not four
+ * characters is left out.
+ */
+size_t ijw_retour_codes(const void *node, char (*codes)[IJW_RETOURCODE_SIZE], size_t max);
+
 #endif

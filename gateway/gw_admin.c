@@ -624,7 +624,7 @@ areq_free(struct areq *r)
 	free(r);
 }
 
-static enum gw_store_rc call_redeliver(struct gw_job *job, gw_store *s);
+static enum gw_store_rc call_redeliver(gw_store *s, struct gw_job *job);
 
 static void
 call_done(struct gw_job *job)
@@ -659,7 +659,7 @@ call_done(struct gw_job *job)
 }
 
 static void
-submit(struct areq *r, enum gw_store_rc (*call)(struct gw_job *, gw_store *))
+submit(struct areq *r, enum gw_store_rc (*call)(gw_store *, struct gw_job *))
 {
 	r->job.kind = GW_JOB_CALL;
 	r->job.call = call;
@@ -724,7 +724,7 @@ browse_each(void *ctx, const struct gw_msg *m, const struct gw_state *st)
 }
 
 static enum gw_store_rc
-call_messages(struct gw_job *job, gw_store *s)
+call_messages(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	json_t *list = json_array();
@@ -743,7 +743,7 @@ call_messages(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_message(struct gw_job *job, gw_store *s)
+call_message(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	struct gw_life l;
@@ -770,7 +770,7 @@ call_message(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_redeliver(struct gw_job *job, gw_store *s)
+call_redeliver(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	enum gw_store_rc rc = gw_store_redeliver(s, r->id, (int64_t)time(NULL), r->op.name,
@@ -797,7 +797,7 @@ rejection_each(void *ctx, const struct gw_rejections *x)
 }
 
 static enum gw_store_rc
-call_rejections(struct gw_job *job, gw_store *s)
+call_rejections(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	json_t *list = json_array();
@@ -838,7 +838,7 @@ queues(struct areq *r, gw_store *s)
 }
 
 static enum gw_store_rc
-call_parties(struct gw_job *job, gw_store *s)
+call_parties(gw_store *s, struct gw_job *job)
 {
 	static const char *const delivery[] = {"inbox", "push"};
 	static const char *const retour[] = {"relay", "auto"};
@@ -871,7 +871,7 @@ call_parties(struct gw_job *job, gw_store *s)
  * that fails is what /metrics must still tell (ijw_store_writable 0).
  */
 static enum gw_store_rc
-call_metrics(struct gw_job *job, gw_store *s)
+call_metrics(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	bool read = queues(r, s) == GW_STORE_OK;
@@ -911,7 +911,7 @@ metrics_late(evutil_socket_t fd, short what, void *arg)
 /* The console's pages */
 
 static enum gw_store_rc
-call_page_messages(struct gw_job *job, gw_store *s)
+call_page_messages(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 
@@ -919,7 +919,7 @@ call_page_messages(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_page_message(struct gw_job *job, gw_store *s)
+call_page_message(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	enum gw_store_rc rc = GW_STORE_OK;
@@ -946,7 +946,7 @@ call_page_message(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_page_pushes(struct gw_job *job, gw_store *s)
+call_page_pushes(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 
@@ -954,7 +954,7 @@ call_page_pushes(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_page_rejections(struct gw_job *job, gw_store *s)
+call_page_rejections(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 
@@ -962,7 +962,7 @@ call_page_rejections(struct gw_job *job, gw_store *s)
 }
 
 static enum gw_store_rc
-call_page_parties(struct gw_job *job, gw_store *s)
+call_page_parties(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	enum gw_store_rc rc = queues(r, s);
@@ -993,7 +993,7 @@ style_policy(struct areq *r, size_t from)
 }
 
 static enum gw_store_rc
-call_page_report(struct gw_job *job, gw_store *s)
+call_page_report(gw_store *s, struct gw_job *job)
 {
 	struct areq *r = job->ctx;
 	struct gw_report_opts o;
@@ -1058,7 +1058,7 @@ report_params(struct areq *r, struct evkeyvalq *q, char *why, size_t whylen)
 
 /* Submits call with a copy of the configuration's parties (a reload may free them). */
 static void
-submit_with_parties(struct areq *r, enum gw_store_rc (*call)(struct gw_job *, gw_store *))
+submit_with_parties(struct areq *r, enum gw_store_rc (*call)(gw_store *, struct gw_job *))
 {
 	const struct gw_config *c = r->a->env.config(r->a->env.config_ctx);
 	size_t n = c->nparties ? c->nparties : 1;

@@ -43,6 +43,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <event2/thread.h>
+#include <jansson.h>
 #include <libxml/tree.h>
 #include <openssl/sha.h>
 
@@ -126,6 +127,24 @@ struct pending {
 	struct ijw_buf answer;   /* an automatic retour made anew with those findings */
 	struct ijw_buf assigned; /* the receiver's copy in the codes of the assignments */
 	ijw_doc *answer_doc;     /* ... and parsed, for the ledger */
+	/* GET /v1/berichten?box=sent, /v1/berichten/{id}[/status]: what the store has */
+	struct look *look;
+};
+
+/* What the store has of messages' lives, read for a request, and the answer made of it. */
+struct look {
+	struct gw_listing listing; /* the outbox: what it asks for */
+	struct gw_msg *m;          /* ... its messages, newest first, with their state */
+	struct gw_state *st;
+	size_t n, cap;
+	bool nomem;
+	struct gw_life life;    /* a status: the message's life */
+	struct gw_msg heen;     /* ... the message it answers; id 0 for none */
+	struct ijw_buf *bodies; /* ... the bytes of each retour that answers it */
+	struct ijw_buf own;     /* ... its own bytes, when it is a retour */
+	size_t max_bytes;       /* ... the most a message may hold */
+	int64_t purged;         /* GET: when retention removed its bytes, 0 */
+	char *json;             /* a status, as a judge made it; NULL when it could not */
 };
 
 /* ---- answers ---- */
@@ -202,6 +221,20 @@ reply_error(struct evhttp_request *req, int status, const char *error, const cha
 	ijw_buf_add_json(&b, msg);
 	ijw_buf_addstr(&b, "}\n");
 	answer(req, status, "application/json", ijw_buf_str(&b), b.len, error);
+	ijw_buf_free(&b);
+}
+
+/* JSON text, a line of it. */
+static void
+reply_text(struct evhttp_request *req, int status, const char *json)
+{
+	struct ijw_buf b;
+
+	ijw_buf_init(&b, strlen(json) + 2);
+	if (ijw_buf_addstr(&b, json) || ijw_buf_addstr(&b, "\n"))
+		reply_error(req, 500, "out of memory", "the gateway is out of memory");
+	else
+		reply_json(req, status, &b);
 	ijw_buf_free(&b);
 }
 
@@ -307,10 +340,27 @@ pending_new(gw_server *s, struct evhttp_request *req)
 }
 
 static void
+look_free(struct look *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; k->bodies && i < k->life.n_answers; i++)
+		ijw_buf_free(&k->bodies[i]);
+	free(k->bodies);
+	ijw_buf_free(&k->own);
+	gw_life_free(&k->life);
+	free(k->m);
+	free(k->st);
+	free(k->json);
+	free(k);
+}
+
+static void
 pending_free(struct pending *p)
 {
 	size_t len = p->len;
 
+	look_free(p->look);
 	gw_config_free(p->cfg);
 	ijw_doc_free(p->doc);
 	ijw_findings_free(p->findings);
@@ -1096,7 +1146,7 @@ post_message(gw_server *s, struct pending *p)
 	judge_later(p, judge_run, judge_done);
 }
 
-/* ---- the inbox ---- */
+/* ---- the inbox, the outbox, a message's status, the sender's copy ---- */
 
 static void
 iso_time(int64_t t, char *out, size_t size)
@@ -1108,81 +1158,515 @@ iso_time(int64_t t, char *out, size_t size)
 	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* 404: no message id that the caller sent or received, whether there is one or not. */
+static void
+not_found(struct pending *p, int64_t id)
+{
+	reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s", id,
+	            p->caller.code);
+}
+
+/* What became of a message, in a word: see README, the outbox. */
+static const char *
+status_word(const struct gw_state *st)
+{
+	if (strcmp(st->delivery, "delivered") == 0)
+		return "delivered";
+	if (st->acked)
+		return "acknowledged";
+	return st->delivery[0] ? st->delivery : "waiting";
+}
+
+/* Sets o's key to v, which it takes; counts a failure (out of memory) in *bad. */
+static void
+jset(json_t *o, const char *key, json_t *v, int *bad)
+{
+	if (!o || !v || json_object_set_new(o, key, v))
+		++*bad;
+}
+
+/* Appends v, which it takes, to array a; counts a failure in *bad. */
+static void
+jadd(json_t *a, json_t *v, int *bad)
+{
+	if (!a || !v || json_array_append_new(a, v))
+		++*bad;
+}
+
+/* A time as ISO 8601 UTC: "2026-11-30T10:46:03Z"; JSON null for 0 (none). */
+static json_t *
+jtime(int64_t t)
+{
+	char when[32];
+
+	if (!t)
+		return json_null();
+	iso_time(t, when, sizeof when);
+	return json_string(when);
+}
+
+static json_t *
+jid(int64_t id)
+{
+	char text[24];
+
+	snprintf(text, sizeof text, "%" PRId64, id);
+	return json_string(text);
+}
+
+/* The fields of message m that every answer about it names; NULL when out of memory. */
+static json_t *
+jmsg(const struct gw_msg *m, int *bad)
+{
+	json_t *o = json_object();
+
+	jset(o, "id", jid(m->id), bad);
+	jset(o, "type", json_string(m->type), bad);
+	jset(o, "from", json_string(m->sender), bad);
+	jset(o, "to", json_string(m->receiver), bad);
+	jset(o, "identificatie", json_string(m->identificatie), bad);
+	jset(o, "received", jtime(m->received), bad);
+	jset(o, "generated", json_boolean(m->generated), bad);
+	return o;
+}
+
+/* Answers with root (taken), one line of JSON; 500 when it could not be made. */
+static void
+reply_jansson(struct evhttp_request *req, int status, json_t *root, int bad)
+{
+	char *text = root && !bad ? json_dumps(root, JSON_COMPACT) : NULL;
+
+	if (text) {
+		reply_text(req, status, text);
+		free(text);
+	} else {
+		reply_error(req, 500, "out of memory", "the gateway is out of memory");
+	}
+	json_decref(root);
+}
+
+/* The inbox: each message with what its receiver needs to know of it. */
 static void
 inbox_done(struct gw_job *job)
 {
 	struct pending *p = job->ctx;
-	struct ijw_buf b;
+	json_t *root = json_object(), *list = json_array(), *o;
+	int bad = 0;
 
 	if (job->rc) {
+		json_decref(root);
+		json_decref(list);
 		store_failed(p, "inbox");
 		settle(p);
 		return;
 	}
-	ijw_buf_init(&b, 1u << 24);
-	ijw_buf_addstr(&b, "{\"berichten\":[");
 	for (size_t i = 0; i < job->nlist; i++) {
 		const struct gw_msg *m = &job->list[i];
-		char when[32];
 
-		iso_time(m->received, when, sizeof when);
-		ijw_buf_addf(&b,
-		             "%s{\"id\":\"%" PRId64
-		             "\",\"type\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
-		             "\"identificatie\":",
-		             i ? "," : "", m->id, m->type, m->sender, m->receiver);
-		ijw_buf_add_json(&b, m->identificatie);
-		ijw_buf_addf(&b, ",\"received\":\"%s\"", when);
+		o = jmsg(m, &bad);
 		if (m->answers)
-			ijw_buf_addf(&b, ",\"answers\":\"%" PRId64 "\"", m->answers);
+			jset(o, "answers", jid(m->answers), &bad);
 		if (m->translated)
-			ijw_buf_addstr(&b, ",\"translated\":true");
-		if (m->advice[0]) {
-			ijw_buf_addstr(&b, ",\"advice\":");
-			ijw_buf_add_json(&b, m->advice);
-		}
-		ijw_buf_addstr(&b, m->generated ? ",\"generated\":true}" : "}");
+			jset(o, "translated", json_true(), &bad);
+		if (m->advice[0])
+			jset(o, "advice", json_string(m->advice), &bad);
+		jadd(list, o, &bad);
 	}
-	ijw_buf_addstr(&b, "]}\n");
-	reply_json(p->req, 200, &b);
-	ijw_buf_free(&b);
+	jset(root, "berichten", list, &bad);
+	reply_jansson(p->req, 200, root, bad);
 	settle(p);
 }
 
 static void
-get_inbox(struct pending *p)
+look_each(void *ctx, const struct gw_msg *m, const struct gw_state *st)
+{
+	struct look *k = ctx;
+	size_t cap = k->cap ? k->cap * 2 : 64;
+	void *more;
+
+	if (k->nomem)
+		return;
+	if (k->n == k->cap) {
+		if (!(more = realloc(k->m, cap * sizeof *k->m))) {
+			k->nomem = true;
+			return;
+		}
+		k->m = more;
+		if (!(more = realloc(k->st, cap * sizeof *k->st))) {
+			k->nomem = true;
+			return;
+		}
+		k->st = more;
+		k->cap = cap;
+	}
+	k->m[k->n] = *m;
+	k->st[k->n++] = *st;
+}
+
+/* In the writer's thread: the caller's outbox, as its listing asks. */
+static enum gw_store_rc
+outbox_read(gw_store *store, struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	const struct gw_listing *l = &p->look->listing;
+	struct gw_filter f = {.sender = job->party,
+	                      .receiver = l->to[0] ? l->to : NULL,
+	                      .type = l->type[0] ? l->type : NULL,
+	                      .status = l->status,
+	                      .before = l->before,
+	                      .limit = (size_t)l->limit};
+	enum gw_store_rc rc = gw_store_browse(store, &f, look_each, p->look);
+
+	if (!rc && p->look->nomem) {
+		snprintf(job->error, sizeof job->error, "outbox: out of memory");
+		rc = GW_STORE_ERROR;
+	}
+	return rc;
+}
+
+static void
+outbox_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+	const struct look *k = p->look;
+	json_t *root = json_object(), *list = json_array(), *o;
+	int bad = 0;
+
+	if (job->rc) {
+		json_decref(root);
+		json_decref(list);
+		store_failed(p, "outbox");
+		settle(p);
+		return;
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		o = jmsg(&k->m[i], &bad);
+		jset(o, "status", json_string(status_word(&k->st[i])), &bad);
+		if (k->st[i].answered_by)
+			jset(o, "answered_by", jid(k->st[i].answered_by), &bad);
+		if (k->m[i].advice[0])
+			jset(o, "advice", json_string(k->m[i].advice), &bad);
+		jadd(list, o, &bad);
+	}
+	jset(root, "berichten", list, &bad);
+	/* a full page may have a next one: the ids below its last */
+	if (k->n && k->n == (size_t)k->listing.limit)
+		jset(root, "next_before", jid(k->m[k->n - 1].id), &bad);
+	reply_jansson(p->req, 200, root, bad);
+	settle(p);
+}
+
+/* GET /v1/berichten: the inbox, or with box=sent the outbox. */
+static void
+get_listing(struct pending *p)
 {
 	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(p->req));
-	long n = gw_route_limit(query, INBOX_DEFAULT, INBOX_MAX);
+	struct gw_listing l;
 
-	if (n < 0) {
-		reply_error(p->req, 400, "bad request", "limit is a number from 1 to %d",
-		            INBOX_MAX);
+	if (gw_route_listing(query, INBOX_DEFAULT, INBOX_MAX, &l)) {
+		reply_error(p->req, 400, "bad request", "%s", l.error);
 		pending_free(p);
 		return;
 	}
 	snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
-	p->job.limit = (size_t)n;
-	submit(p, GW_JOB_INBOX, inbox_done);
+	p->job.limit = (size_t)l.limit;
+	if (!l.sent) {
+		submit(p, GW_JOB_INBOX, inbox_done);
+		return;
+	}
+	if (!(p->look = calloc(1, sizeof *p->look))) {
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
+		pending_free(p);
+		return;
+	}
+	p->look->listing = l;
+	p->job.call = outbox_read;
+	submit(p, GW_JOB_CALL, outbox_done);
+}
+
+/*
+ * In the writer's thread: the message's life as the caller sees it, the
+ * message it answers, and the bytes of every retour that answers it.
+ */
+static enum gw_store_rc
+status_read(gw_store *store, struct gw_job *job)
+{
+	struct look *k = ((struct pending *)job->ctx)->look;
+	const struct ijw_msgdef *def;
+	struct gw_life heen;
+	enum gw_store_rc rc;
+	struct gw_msg m;
+
+	if ((rc = gw_store_life(store, job->id, job->party, &k->life)))
+		return rc;
+	def = ijw_msgdef_by_name(k->life.msg.type);
+	if (def && def->retour &&
+	    gw_store_body(store, job->id, false, &m, &k->own) == GW_STORE_ERROR)
+		return GW_STORE_ERROR;
+	if (k->life.msg.answers) {
+		if ((rc = gw_store_life(store, k->life.msg.answers, NULL, &heen)) == GW_STORE_ERROR)
+			return rc;
+		if (!rc)
+			k->heen = heen.msg;
+		gw_life_free(&heen);
+	}
+	if (k->life.n_answers && !(k->bodies = calloc(k->life.n_answers, sizeof *k->bodies))) {
+		snprintf(job->error, sizeof job->error, "status: out of memory");
+		return GW_STORE_ERROR;
+	}
+	for (size_t i = 0; i < k->life.n_answers; i++) {
+		ijw_buf_init(&k->bodies[i], k->max_bytes);
+		if (gw_store_body(store, k->life.answers[i].id, false, &m, &k->bodies[i]) ==
+		    GW_STORE_ERROR)
+			return GW_STORE_ERROR;
+	}
+	return GW_STORE_OK;
+}
+
+/* The advice "TR019 9019; TR418 0611" as [{"rule","retourcode"}]. */
+static json_t *
+jadvice(const char *advice, int *bad)
+{
+	json_t *list = json_array(), *o;
+	const char *a = advice, *code;
+	size_t len, rule, code_len;
+
+	while (*(a += strspn(a, "; "))) {
+		len = strcspn(a, ";");
+		rule = strcspn(a, " ;");
+		code = a + rule + strspn(a + rule, " ");
+		code_len = (size_t)(a + len - code);
+		while (code_len && code[code_len - 1] == ' ')
+			code_len--;
+		o = json_object();
+		jset(o, "rule", json_stringn(a, rule), bad);
+		jset(o, "retourcode", json_stringn(code, code_len), bad);
+		jadd(list, o, bad);
+		a += len;
+	}
+	return list;
+}
+
+/* The retour codes of element node of a retour as a JSON array. */
+static json_t *
+jcodes(const void *node, int *bad)
+{
+	char codes[16][IJW_RETOURCODE_SIZE];
+	size_t n = ijw_retour_codes(node, codes, 16);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n && i < 16; i++)
+		jadd(list, json_string(codes[i]), bad);
+	return list;
+}
+
+/*
+ * The retour codes of a retour message, read from its bytes when they are
+ * there, into o: "retourcodes" (its header's) and "records" (each record's
+ * level and codes).
+ */
+static void
+jretourcodes(json_t *o, const struct ijw_buf *body, int *bad)
+{
+	ijw_findings *f = ijw_findings_new();
+	ijw_doc *doc = NULL;
+	json_t *records;
+
+	if (!f) {
+		++*bad;
+		return;
+	}
+	if (!ijw_doc_parse(body->data ? body->data : "", body->len, NULL, &doc, f) && doc) {
+		jset(o, "retourcodes", jcodes(ijw_node_at(ijw_doc_root(doc), "Header"), bad), bad);
+		records = json_array();
+		for (size_t i = 0; i < ijw_doc_nrecords(doc); i++) {
+			const struct ijw_record *r = ijw_doc_record(doc, i);
+			json_t *rec = json_object();
+
+			jset(rec, "level", json_string(r->level), bad);
+			jset(rec, "retourcodes", jcodes(r->node, bad), bad);
+			jadd(records, rec, bad);
+		}
+		jset(o, "records", records, bad);
+	}
+	ijw_doc_free(doc);
+	ijw_findings_free(f);
+}
+
+/* The push of the message, or its place in the inbox, as its status shows it. */
+static json_t *
+jdelivery(const struct gw_life *l, int *bad)
+{
+	const struct gw_state *st = &l->state;
+	json_t *o = json_object(), *attempts;
+
+	if (!st->delivery[0]) {
+		jset(o, "by", json_string("inbox"), bad);
+		jset(o, "state", json_string(st->acked ? "acknowledged" : "waiting"), bad);
+		return o;
+	}
+	jset(o, "by", json_string("push"), bad);
+	jset(o, "state", json_string(st->delivery), bad);
+	attempts = json_array();
+	for (size_t i = 0; i < l->n_attempts; i++) {
+		const struct gw_attempt *a = &l->attempts[i];
+		json_t *at = json_object();
+
+		jset(at, "at", jtime(a->at), bad);
+		jset(at, "http_status", a->http_status ? json_integer(a->http_status) : json_null(),
+		     bad);
+		jset(at, "error", a->error[0] ? json_string(a->error) : json_null(), bad);
+		jset(at, "delivered", json_boolean(a->delivered), bad);
+		jadd(attempts, at, bad);
+	}
+	jset(o, "attempts", attempts, bad);
+	if (st->next_attempt)
+		jset(o, "next_attempt", jtime(st->next_attempt), bad);
+	jset(o, "delivered", jtime(st->delivered), bad);
+	return o;
+}
+
+/* In a judge's thread: the status as JSON, the retours' codes read from their bytes. */
+static void
+status_run(struct gw_task *t, ijw_schemas *schemas)
+{
+	struct pending *p = t->ctx;
+	struct look *k = p->look;
+	const struct gw_life *l = &k->life;
+	json_t *root, *list;
+	int bad = 0;
+
+	(void)schemas;
+	root = jmsg(&l->msg, &bad);
+	jset(root, "translated", json_boolean(l->msg.translated), &bad);
+	jset(root, "status", json_string(status_word(&l->state)), &bad);
+	jset(root, "judged", jadvice(l->msg.advice, &bad), &bad);
+	jset(root, "stored", jtime(l->msg.received), &bad);
+	jset(root, "delivery", jdelivery(l, &bad), &bad);
+	jset(root, "acknowledged", jtime(l->state.acked), &bad);
+	if (l->msg.answers)
+		jset(root, "answers",
+		     k->heen.id ? jmsg(&k->heen, &bad)
+		                : json_pack("{s:o}", "id", jid(l->msg.answers)),
+		     &bad);
+	if (k->own.len)
+		jretourcodes(root, &k->own, &bad);
+	list = json_array();
+	for (size_t i = 0; i < l->n_answers; i++) {
+		json_t *o = jmsg(&l->answers[i], &bad);
+
+		jretourcodes(o, &k->bodies[i], &bad);
+		jadd(list, o, &bad);
+	}
+	jset(root, "answered_by", list, &bad);
+	if (l->state.purged)
+		jset(root, "purged", jtime(l->state.purged), &bad);
+	k->json = root && !bad ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+}
+
+static void
+status_done(struct gw_task *t)
+{
+	struct pending *p = t->ctx;
+	gw_server *s = p->srv;
+
+	if (p->look->json)
+		reply_text(p->req, 200, p->look->json);
+	else
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
+	judged_back(s);
+	settle(p);
+}
+
+static void
+status_read_done(struct gw_job *job)
+{
+	struct pending *p = job->ctx;
+
+	if (job->rc == GW_STORE_NOTFOUND) {
+		not_found(p, job->id);
+	} else if (job->rc) {
+		store_failed(p, "status");
+	} else {
+		p->len = p->look->own.len;
+		for (size_t i = 0; i < p->look->life.n_answers; i++)
+			p->len += p->look->bodies[i].len;
+		judge_later(p, status_run, status_done);
+		return;
+	}
+	settle(p);
+}
+
+/*
+ * In the writer's thread: the message for its receiver (its own copy) or
+ * its sender (the bytes as sent), unless retention removed them.
+ */
+static enum gw_store_rc
+copy_read(gw_store *store, struct gw_job *job)
+{
+	struct look *k = ((struct pending *)job->ctx)->look;
+	struct gw_life l;
+	enum gw_store_rc rc;
+	bool receiver;
+
+	if ((rc = gw_store_life(store, job->id, job->party, &l)))
+		return rc;
+	k->purged = l.state.purged;
+	job->msg = l.msg;
+	receiver = strcmp(l.msg.receiver, job->party) == 0;
+	gw_life_free(&l);
+	if (k->purged)
+		return GW_STORE_OK;
+	return receiver ? gw_store_get(store, job->id, job->party, &job->msg, &job->body)
+	                : gw_store_body(store, job->id, false, &job->msg, &job->body);
 }
 
 static void
 get_done(struct gw_job *job)
 {
 	struct pending *p = job->ctx;
+	char when[32];
 
-	if (job->rc == GW_STORE_NOTFOUND)
-		reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s",
-		            job->id, p->caller.code);
-	else if (job->rc)
+	if (job->rc == GW_STORE_NOTFOUND) {
+		not_found(p, job->id);
+	} else if (job->rc) {
 		store_failed(p, "get");
-	else {
+	} else if (p->look->purged) {
+		iso_time(p->look->purged, when, sizeof when);
+		reply_error(p->req, 410, "gone",
+		            "retention removed the bytes of message %" PRId64
+		            " at %s; its status is at /v1/berichten/%" PRId64 "/status",
+		            job->id, when, job->id);
+	} else {
 		if (job->msg.advice[0])
 			evhttp_add_header(evhttp_request_get_output_headers(p->req), "Ijw-Advice",
 			                  job->msg.advice);
 		reply(p->req, 200, "application/xml", job->body.data, job->body.len);
 	}
 	settle(p);
+}
+
+/*
+ * Hands a read of message id for the caller to the writer: call there, then
+ * done here; the bytes of a message take up to twice max_message_bytes.
+ */
+static void
+read_message(gw_server *s, struct pending *p, int64_t id,
+             enum gw_store_rc (*call)(gw_store *, struct gw_job *), void (*done)(struct gw_job *))
+{
+	if (!(p->look = calloc(1, sizeof *p->look))) {
+		reply_error(p->req, 500, "out of memory", "the gateway is out of memory");
+		pending_free(p);
+		return;
+	}
+	p->job.id = id;
+	snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
+	p->look->max_bytes = (size_t)s->cfg->max_message_bytes * 2;
+	ijw_buf_init(&p->look->own, p->look->max_bytes);
+	ijw_buf_init(&p->job.body, p->look->max_bytes);
+	p->job.call = call;
+	submit(p, GW_JOB_CALL, done);
 }
 
 static void
@@ -1192,8 +1676,7 @@ ack_done(struct gw_job *job)
 	struct ijw_buf b;
 
 	if (job->rc == GW_STORE_NOTFOUND) {
-		reply_error(p->req, 404, "not found", "there is no message %" PRId64 " for %s",
-		            job->id, p->caller.code);
+		not_found(p, job->id);
 	} else if (job->rc) {
 		store_failed(p, "ack");
 	} else {
@@ -1264,12 +1747,11 @@ on_request(struct evhttp_request *req, void *arg)
 	} else if (route == GW_ROUTE_POST) {
 		post_message(s, p);
 	} else if (route == GW_ROUTE_INBOX) {
-		get_inbox(p);
+		get_listing(p);
 	} else if (route == GW_ROUTE_GET) {
-		p->job.id = id;
-		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);
-		ijw_buf_init(&p->job.body, (size_t)s->cfg->max_message_bytes * 2);
-		submit(p, GW_JOB_GET, get_done);
+		read_message(s, p, id, copy_read, get_done);
+	} else if (route == GW_ROUTE_STATUS) {
+		read_message(s, p, id, status_read, status_read_done);
 	} else if (route == GW_ROUTE_ACK) {
 		p->job.id = id;
 		snprintf(p->job.party, sizeof p->job.party, "%s", p->caller.code);

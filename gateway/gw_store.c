@@ -542,6 +542,24 @@ hook_applied(gw_store *s, const struct gw_put *p)
 	return ijw_ledger_apply(&l, p->doc, p->msg.id, &o) ? -1 : 0;
 }
 
+/*
+ * The heen message retour p answers, found by what its header echoes, into
+ * its msg.answers: also of a retour a party sent itself, and of one whose
+ * heen message is earlier in the same batch. None when it has an answers
+ * already (the gateway's own, with its heen message) or the store lacks the
+ * heen message (sent before the store, or elsewhere).
+ */
+static int
+find_answered(const struct gw_store_backend *be, void *h, struct gw_put *p)
+{
+	struct ijw_answered a;
+
+	if (p->msg.answers || !p->doc || !ijw_doc_answers(p->doc, &a))
+		return 0;
+	return be->find_heen(h, a.from, a.to, ijw_msgdef(a.type)->name, a.identificatie,
+	                     &p->msg.answers);
+}
+
 /* The loop of a put, over the backend's steps; see gw_store_put. */
 static enum gw_store_rc
 put_all(gw_store *s, struct gw_put *items, size_t n, int64_t now)
@@ -575,6 +593,8 @@ put_all(gw_store *s, struct gw_put *items, size_t n, int64_t now)
 			return be->fail(h, "put: looking up an earlier message");
 		if (found)
 			continue;
+		if (find_answered(be, h, p))
+			return be->fail(h, "put: looking up the message it answers");
 		if (hook_judge(s, items, n, i))
 			return be->fail(h, "put: judging against the ledger");
 		if (p->outcome == GW_PUT_REFUSED)

@@ -63,7 +63,10 @@ struct gw_put {
 	const char *advice; /* the findings the region advises on, audited with it; or NULL */
 	bool push;          /* deliver by push: make a delivery for the worker */
 	bool imported;      /* history loaded by `ledger import`: never delivered */
-	/* the parsed message, for the ledger; NULL when it does not change the ledger */
+	/*
+	 * The parsed message, for the ledger and, for a retour, for the message
+	 * it answers; NULL when it does neither.
+	 */
 	const ijw_doc *doc;
 	/*
 	 * Called inside the transaction, after the repeat check and before a new
@@ -76,7 +79,10 @@ struct gw_put {
 	/*
 	 * An index into the same batch: put this one only when that one is put
 	 * anew (an automatic retour goes with its heen message); -1 for none.
-	 * Its msg.answers is set to that one's id.
+	 * Its msg.answers is set to that one's id. A retour with a doc and no
+	 * answers gets the id of the heen message its header names
+	 * (ijw_doc_answers), when the store has it: one its receiver sent to its
+	 * sender.
 	 */
 	int after;
 	/* out */
@@ -238,6 +244,13 @@ struct gw_store_backend {
 	                      const char *error, bool delivered);
 	/* marks the message of delivery acked at now, when it is not yet */
 	int (*ack_delivered)(void *h, int64_t delivery, int64_t now);
+	/*
+	 * The id of the message sender sent to receiver with type and
+	 * identificatie (not one the gateway made) into *id, 0 when there is
+	 * none: the heen message a retour answers.
+	 */
+	int (*find_heen)(void *h, const char *sender, const char *receiver, const char *type,
+	                 const char *identificatie, int64_t *id);
 	/*
 	 * Makes the given-up push of message id pending again, due at now;
 	 * *none when the message has no given-up push.
@@ -412,7 +425,8 @@ enum gw_store_rc gw_store_claim(gw_store *s, char *err, size_t errlen);
 /*
  * Puts n messages in one durable transaction, in order: new ones are stored
  * with a delivery to their receiver and an audit entry (and one of their
- * advice); repeats are found by (sender, type, identificatie) and left
+ * advice), a retour linked to the message it answers (gw_put's after and
+ * doc); repeats are found by (sender, type, identificatie) and left
  * alone. A new message with a doc is judged by its judge, if it has one,
  * and then written into the ledger (when the store has a ledger key), in the
  * same transaction. The whole batch is stored or none of it.

@@ -177,6 +177,7 @@ enum stmt {
 	ST_LOAD_DELIVERIES,
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_LEDGER,
+	ST_FIND_HEEN,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -275,6 +276,8 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_ATTEMPTS] = "INSERT INTO attempts (" ATTEMPTS_DUMP ")"
                              " VALUES ($1, $2, $3, $4, $5, $6)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_DUMP ") VALUES ($1, $2, $3)",
+        [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = $1 AND receiver = $2"
+                         " AND type = $3 AND identificatie = $4 AND generated = 0",
         [ST_LIFE] = GW_STATE_SELECT " WHERE m.id = $1 AND"
                                     " ($2::text IS NULL OR m.sender = $2 OR m.receiver = $2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
@@ -1165,6 +1168,27 @@ pg_ack_delivered(void *vh, int64_t delivery, int64_t now)
 }
 
 static int
+pg_find_heen(void *vh, const char *sender, const char *receiver, const char *type,
+             const char *identificatie, int64_t *id)
+{
+	struct pg *h = vh;
+	struct params q = {0};
+	PGresult *r;
+
+	*id = 0;
+	add_str(&q, sender);
+	add_str(&q, receiver);
+	add_str(&q, type);
+	add_str(&q, identificatie);
+	if (!(r = run(h, ST_FIND_HEEN, &q)))
+		return -1;
+	if (PQntuples(r) > 0)
+		*id = int_at(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+static int
 pg_requeue(void *vh, int64_t id, int64_t now, bool *none)
 {
 	struct pg *h = vh;
@@ -1983,6 +2007,7 @@ const struct gw_store_backend gw_store_pg = {
         .life = pg_life,
         .browse = pg_browse,
         .body = pg_body,
+        .find_heen = pg_find_heen,
         .requeue = pg_requeue,
         .queues = pg_queues,
         .rejected = pg_rejected,

@@ -183,6 +183,7 @@ enum stmt {
 	ST_LOAD_ATTEMPTS,
 	ST_LOAD_AUDIT,
 	ST_LOAD_LEDGER,
+	ST_FIND_HEEN,
 	ST_LIFE,
 	ST_ATTEMPTS,
 	ST_ANSWERS,
@@ -271,6 +272,8 @@ static const char *const statements[ST_COUNT] = {
         [ST_LOAD_AUDIT] = "INSERT INTO audit (" AUDIT_ROW ")"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         [ST_LOAD_LEDGER] = "INSERT INTO ledger (" LEDGER_ROW ") VALUES (?1, ?2, ?3)",
+        [ST_FIND_HEEN] = "SELECT id FROM messages WHERE sender = ?1 AND receiver = ?2"
+                         " AND type = ?3 AND identificatie = ?4 AND generated = 0",
         [ST_LIFE] = GW_STATE_SELECT
         " WHERE m.id = ?1 AND (?2 IS NULL OR m.sender = ?2 OR m.receiver = ?2)",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
@@ -1164,8 +1167,9 @@ sq_browse(void *vh, const struct gw_filter_sql *where,
 		rc = where->arg[i].text ? sqlite3_bind_text(st, (int)i + 1, where->arg[i].text, -1,
 		                                            SQLITE_STATIC)
 		                        : sqlite3_bind_int64(st, (int)i + 1, where->arg[i].i);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
 		if (!(more = grow(rows, n, &cap, sizeof *rows))) {
 			sqlite3_finalize(st);
 			free(rows);
@@ -1200,6 +1204,24 @@ sq_body(void *vh, int64_t id, bool translated, struct gw_msg *m, struct ijw_buf 
 		return failed(h, "body");
 	snprintf(what, sizeof what, "message %" PRId64, id);
 	return message_row(h, st, m, body, what);
+}
+
+static int
+sq_find_heen(void *vh, const char *sender, const char *receiver, const char *type,
+             const char *identificatie, int64_t *id)
+{
+	struct sq *h = vh;
+	sqlite3_stmt *st = h->st[ST_FIND_HEEN];
+	int rc;
+
+	*id = 0;
+	if (bind_str(st, 1, sender) || bind_str(st, 2, receiver) || bind_str(st, 3, type) ||
+	    bind_str(st, 4, identificatie))
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
@@ -1782,6 +1804,7 @@ const struct gw_store_backend gw_store_sqlite = {
         .life = sq_life,
         .browse = sq_browse,
         .body = sq_body,
+        .find_heen = sq_find_heen,
         .requeue = sq_requeue,
         .queues = sq_queues,
         .rejected = sq_rejected,

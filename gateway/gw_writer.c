@@ -196,9 +196,6 @@ run_read(gw_writer *w, struct gw_job *j)
 	case GW_JOB_INBOX:
 		j->rc = gw_store_inbox(w->store, j->party, j->limit, collect, j);
 		break;
-	case GW_JOB_GET:
-		j->rc = gw_store_get(w->store, j->id, j->party, &j->msg, &j->body);
-		break;
 	case GW_JOB_ORIGINAL:
 		j->rc = gw_store_original(w->store, j->party, j->type, j->identificatie, &j->msg,
 		                          &j->body);
@@ -211,7 +208,7 @@ run_read(gw_writer *w, struct gw_job *j)
 		                       j->action, j->id, j->detail);
 		break;
 	case GW_JOB_CALL:
-		j->rc = j->call(j, w->store);
+		j->rc = j->call(w->store, j);
 		break;
 	case GW_JOB_PUT:
 		return;

@@ -22,11 +22,10 @@
 enum gw_job_kind {
 	GW_JOB_PUT,
 	GW_JOB_INBOX,
-	GW_JOB_GET,
 	GW_JOB_ORIGINAL,
 	GW_JOB_ACK,
 	GW_JOB_AUDIT,
-	GW_JOB_CALL /* call(job, store) in the writer's thread: the operators' reads and actions */
+	GW_JOB_CALL
 };
 
 struct gw_job {
@@ -35,20 +34,25 @@ struct gw_job {
 	struct gw_put *items; /* owned by the job's maker; `after` counts within the job */
 	size_t nitems;
 	/*
-	 * in: INBOX, GET, ACK (party), ORIGINAL (party: the sender, type,
+	 * in: INBOX, ACK (party), ORIGINAL (party: the sender, type,
 	 * identificatie), AUDIT (party, cert, remote, action, id, detail)
 	 */
 	int64_t id;
 	char party[9], type[6], identificatie[13];
 	size_t limit;
 	char cert[65], remote[64], action[32], detail[256];
-	/* in: CALL; returns the job's rc, and may write error */
-	enum gw_store_rc (*call)(struct gw_job *job, gw_store *store);
+	/*
+	 * in: CALL: the reads of one request, in the writer's thread on its
+	 * store; what it returns is the job's rc. It keeps what it read in the
+	 * job (msg, body) or in ctx, which the event loop does not touch
+	 * meanwhile.
+	 */
+	enum gw_store_rc (*call)(gw_store *store, struct gw_job *job);
 	/* out */
 	enum gw_store_rc rc;
 	char error[256];     /* when rc is GW_STORE_ERROR */
-	struct gw_msg msg;   /* GET, ORIGINAL */
-	struct ijw_buf body; /* GET, ORIGINAL; initialised by the maker with its cap */
+	struct gw_msg msg;   /* ORIGINAL, and a CALL's own */
+	struct ijw_buf body; /* ORIGINAL, and a CALL's own; initialised by the maker with its cap */
 	struct gw_msg *list; /* INBOX: malloc'd by the writer, freed by the maker */
 	size_t nlist;
 	/* back in the event loop; may free the job */

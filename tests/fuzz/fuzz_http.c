@@ -3,7 +3,7 @@
  * input is what a client sends on one connection: libevent's evhttp, set up
  * as the server sets it up, reads request lines, headers and bodies from it
  * (pipelined requests too); each request is routed by the gateway's own
- * gw_route, an inbox's query read for its limit, and a posted body judged
+ * gw_route, a listing's query read (gw_route_listing), and a posted body judged
  * and routed by its sender and receiver as the server does. A plain
  * bufferevent on loopback carries the bytes in place of TLS.
  */
@@ -67,6 +67,7 @@ on_request(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	struct evbuffer *out = evbuffer_new();
+	struct gw_listing listing;
 	int64_t id = 0;
 	int status;
 
@@ -81,15 +82,19 @@ on_request(struct evhttp_request *req, void *arg)
 		status = 405;
 		break;
 	case GW_ROUTE_INBOX:
-		status = gw_route_limit(uri ? evhttp_uri_get_query(uri) : NULL, 100, 1000) < 0
+		status = gw_route_listing(uri ? evhttp_uri_get_query(uri) : NULL, 100, 1000,
+		                          &listing) < 0
 		                 ? 400
 		                 : 200;
+		if (status == 400 && !listing.error[0])
+			abort();
 		break;
 	case GW_ROUTE_POST:
 		status = post(req);
 		break;
 	case GW_ROUTE_GET:
 	case GW_ROUTE_ACK:
+	case GW_ROUTE_STATUS:
 		if (id < 1)
 			abort();
 		evbuffer_add_printf(out, "%lld\n", (long long)id);

@@ -537,6 +537,57 @@ typed_view(void **state)
 	ijw_findings_free(f);
 }
 
+/* A sample message of the project's, parsed. */
+static ijw_doc *
+sample(const char *name, ijw_findings *f)
+{
+	char path[1024];
+	size_t len;
+	char *text;
+	ijw_doc *doc;
+
+	snprintf(path, sizeof path, "%s/samples/%s", tu_source_dir(), name);
+	assert_non_null(text = tu_read(path, &len));
+	doc = parse(text, len, NULL, f);
+	free(text);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* A retour names the heen message it answers: the echoed identification, a JW325 its own. */
+static void
+what_a_retour_answers(void **state)
+{
+	static const struct {
+		const char *file;
+		bool answers;
+		enum ijw_type type;
+		const char *from, *to, *identificatie;
+	} cases[] = {
+	        {"JW302-valid-1.xml", true, IJW_JW301, "0384", "42420001", "H824C9EP9VFT"},
+	        {"JW325-valid-1.xml", true, IJW_JW323, "42420001", "0384", "C1Q5KWG4SHDH"},
+	        {"JW301-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL, NULL},
+	        {"JW323-valid-1.xml", false, IJW_TYPE_NONE, NULL, NULL, NULL},
+	};
+	ijw_findings *f = ijw_findings_new();
+	struct ijw_answered a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ijw_doc *doc = sample(cases[i].file, f);
+
+		assert_int_equal(ijw_doc_answers(doc, &a), cases[i].answers);
+		if (cases[i].answers) {
+			assert_int_equal(a.type, cases[i].type);
+			assert_string_equal(a.from, cases[i].from);
+			assert_string_equal(a.to, cases[i].to);
+			assert_string_equal(a.identificatie, cases[i].identificatie);
+		}
+		ijw_doc_free(doc);
+	}
+	ijw_findings_free(f);
+}
+
 int
 main(void)
 {
@@ -555,6 +606,7 @@ main(void)
 	        cmocka_unit_test_setup(not_well_formed, setup),
 	        cmocka_unit_test_setup(unknown_message_types, setup),
 	        cmocka_unit_test_setup(typed_view, setup),
+	        cmocka_unit_test_setup(what_a_retour_answers, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

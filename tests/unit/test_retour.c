@@ -160,6 +160,36 @@ record_rejection_marks_the_record(void **state)
 	answer_free(&a);
 }
 
+/* The codes of a retour, read back: the header's, and each record's as tu_retourcodes reads them.
+ */
+static void
+codes_read_back(void **state)
+{
+	struct answer a;
+	char buf[64], joined[64], codes[2][IJW_RETOURCODE_SIZE];
+	const void *header;
+	size_t n;
+
+	(void)state;
+	answer_sample(&a, "JW301-TR302-invalid.xml");
+	header = ijw_node_at(ijw_doc_root(a.retour), "Header");
+	assert_int_equal(ijw_retour_codes(header, codes, 2), 1);
+	assert_string_equal(codes[0], "0001");
+	for (size_t i = 0; i < ijw_doc_nrecords(a.retour); i++) {
+		const void *node = ijw_doc_record(a.retour, i)->node;
+
+		n = ijw_retour_codes(node, codes, 2);
+		assert_true(n >= 1 && n <= 2);
+		snprintf(joined, sizeof joined, n == 2 ? "%s,%s" : "%s", codes[0], codes[1]);
+		assert_string_equal(joined, tu_retourcodes(node, buf, sizeof buf));
+	}
+	/* a heen message has none; the count goes on past max */
+	assert_int_equal(ijw_retour_codes(ijw_node_at(ijw_doc_root(a.heen), "Header"), codes, 2),
+	                 0);
+	assert_int_equal(ijw_retour_codes(header, codes, 0), 1);
+	answer_free(&a);
+}
+
 static void
 schema_rejection_answers_with_the_header(void **state)
 {
@@ -357,6 +387,7 @@ main(void)
 	        cmocka_unit_test(accepted_message_echoed_with_0200),
 	        cmocka_unit_test(identificatie_retour),
 	        cmocka_unit_test(record_rejection_marks_the_record),
+	        cmocka_unit_test(codes_read_back),
 	        cmocka_unit_test(schema_rejection_answers_with_the_header),
 	        cmocka_unit_test(future_dagtekening_answered_with_8848),
 	        cmocka_unit_test(declaratie_approved_in_full),

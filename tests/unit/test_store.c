@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "gw_store.h"
+#include "ijw_retour.h"
 #include "tu.h"
 
 /* The server's URL (IJW_TEST_PG) while the cases run on PostgreSQL, else NULL. */
@@ -2651,6 +2652,136 @@ life_of_a_message(void **state)
 	gw_store_close(s);
 }
 
+/* A heen message (a sample) and a retour for it, parsed, with their bytes. */
+struct conversation {
+	char *heen;
+	size_t len;
+	struct ijw_buf retour;
+	ijw_doc *heen_doc, *retour_doc;
+};
+
+static void
+conversation(const char *sample, struct conversation *c)
+{
+	struct ijw_retour_opts o = {.identificatie = "RETOUR1", .dagtekening = ijw_today()};
+	ijw_findings *fs = ijw_findings_new();
+	char path[1024];
+
+	snprintf(path, sizeof path, "%s/samples/%s", tu_source_dir(), sample);
+	assert_non_null(c->heen = tu_read(path, &c->len));
+	assert_int_equal(ijw_doc_parse(c->heen, c->len, NULL, &c->heen_doc, fs), IJW_OK);
+	assert_non_null(c->heen_doc);
+	ijw_buf_init(&c->retour, 1u << 20);
+	assert_int_equal(ijw_retour(c->heen_doc, fs, &o, &c->retour), IJW_OK);
+	assert_int_equal(ijw_doc_parse(c->retour.data, c->retour.len, NULL, &c->retour_doc, fs),
+	                 IJW_OK);
+	assert_non_null(c->retour_doc);
+	ijw_findings_free(fs);
+}
+
+static void
+conversation_free(struct conversation *c)
+{
+	ijw_doc_free(c->heen_doc);
+	ijw_doc_free(c->retour_doc);
+	ijw_buf_free(&c->retour);
+	free(c->heen);
+}
+
+/* The heen message as its sender puts it, and the retour as its receiver puts it. */
+static void
+heen_and_retour(struct conversation *c, struct gw_put *heen, struct gw_put *retour)
+{
+	const struct ijw_header *h = ijw_doc_header(c->heen_doc);
+	struct ijw_route r;
+
+	item(heen, ijw_msgdef(ijw_doc_type(c->heen_doc))->name, h->afzender, h->ontvanger,
+	     h->identificatie, c->heen, c->len);
+	heen->doc = c->heen_doc;
+	ijw_doc_route(c->retour_doc, &r);
+	item(retour, ijw_msgdef(ijw_doc_type(c->retour_doc))->name, r.from, r.to, r.identificatie,
+	     c->retour.data, c->retour.len);
+	retour->doc = c->retour_doc;
+}
+
+/* A retour a party sends is linked to the message it answers, found by its header. */
+static void
+retours_linked(void **state)
+{
+	struct fx *f = *state;
+	gw_store *s = open_store(f);
+	struct conversation c301, c323;
+	struct gw_put p[3];
+	struct gw_life l;
+
+	conversation("JW301-valid-1.xml", &c301);
+	conversation("JW323-valid-1.xml", &c323);
+
+	/* heen and retour in one batch */
+	heen_and_retour(&c301, &p[0], &p[1]);
+	put(s, p, 2, 100);
+	assert_int_equal(p[1].outcome, GW_PUT_NEW);
+	assert_int_equal(p[1].msg.answers, p[0].msg.id);
+	assert_false(p[1].msg.generated);
+	l = life(s, p[0].msg.id, NULL);
+	assert_int_equal(l.state.answered_by, p[1].msg.id);
+	assert_int_equal(l.n_answers, 1);
+	assert_int_equal(l.answers[0].answers, p[0].msg.id);
+	gw_life_free(&l);
+	l = life(s, p[1].msg.id, NULL);
+	assert_int_equal(l.msg.answers, p[0].msg.id);
+	gw_life_free(&l);
+
+	/* a retour from another party than the heen message's receiver answers nothing */
+	{
+		char *other = strndup(c301.retour.data, c301.retour.len), *at;
+		ijw_findings *fs = ijw_findings_new();
+		ijw_doc *doc = NULL;
+
+		assert_non_null(at = strstr(other, "Ontvanger>42420001<"));
+		memcpy(at + strlen("Ontvanger>"), "42420002", 8);
+		assert_int_equal(ijw_doc_parse(other, strlen(other), NULL, &doc, fs), IJW_OK);
+		assert_non_null(doc);
+		item(&p[2], "JW302", "42420002", "0384", "RETOUR2", other, strlen(other));
+		p[2].doc = doc;
+		put(s, &p[2], 1, 150);
+		assert_int_equal(p[2].outcome, GW_PUT_NEW);
+		assert_int_equal(p[2].msg.answers, 0);
+		ijw_doc_free(doc);
+		ijw_findings_free(fs);
+		free(other);
+	}
+
+	/* a JW325 answers the JW323 named by its DeclaratieIdentificatie, in two puts */
+	heen_and_retour(&c323, &p[0], &p[1]);
+	put(s, &p[0], 1, 200);
+	put(s, &p[1], 1, 300);
+	assert_string_equal(p[1].msg.type, "JW325");
+	assert_int_equal(p[1].msg.answers, p[0].msg.id);
+	assert_int_equal(query(f, "SELECT count(*) FROM messages WHERE answers IS NOT NULL"), 2);
+	conversation_free(&c323);
+	conversation_free(&c301);
+
+	/* its heen message is not in the store: answers none */
+	conversation("JW305-valid-1.xml", &c301);
+	heen_and_retour(&c301, &p[0], &p[1]);
+	put(s, &p[1], 1, 400);
+	assert_int_equal(p[1].outcome, GW_PUT_NEW);
+	assert_int_equal(p[1].msg.answers, 0);
+	/* the gateway's own retour answers what its `after` names, whatever its header */
+	item(&p[2], "JW306", p[1].msg.sender, p[1].msg.receiver, "OWN1", "<own/>", 6);
+	p[2].msg.generated = true;
+	p[2].doc = c301.retour_doc;
+	p[2].after = 0;
+	item(&p[0], "JW305", p[1].msg.receiver, p[1].msg.sender, "OTHER", "<other/>", 8);
+	p[1] = p[2];
+	put(s, p, 2, 500);
+	assert_int_equal(p[1].outcome, GW_PUT_NEW);
+	assert_int_equal(p[1].msg.answers, p[0].msg.id);
+	conversation_free(&c301);
+	gw_store_close(s);
+}
+
 struct browsing {
 	struct gw_msg m[64];
 	struct gw_state st[64];
@@ -2967,6 +3098,7 @@ main(int argc, char **argv)
 	        cmocka_unit_test_setup_teardown(body_either_copy, setup, teardown),
 	        cmocka_unit_test_setup_teardown(queues_per_party, setup, teardown),
 	        cmocka_unit_test_setup_teardown(rejections_per_rule, setup, teardown),
+	        cmocka_unit_test_setup_teardown(retours_linked, setup, teardown),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 	        cmocka_unit_test_setup_teardown(specs_and_file_mode, setup, teardown),
