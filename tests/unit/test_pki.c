@@ -358,7 +358,7 @@ writes_a_pki_that_verifies(void **state)
 		X509_free(x);
 		EVP_PKEY_free(key);
 	}
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < sizeof serials / sizeof serials[0]; i++)
 		BN_free(serials[i]);
 
 	/* the server certificate is for localhost on loopback, and nothing else */
