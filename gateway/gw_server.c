@@ -66,8 +66,9 @@
 #define INBOX_DEFAULT 100
 #define INBOX_MAX 1000
 #define IDLE_TIMEOUT 120
-#define STOP_GRACE 10 /* seconds */
-#define CRL_RETRY 60  /* seconds between reads of a CRL file past its nextUpdate */
+#define STOP_GRACE                                                                                 \
+	25 /* seconds: a large declaration judged on a busy machine, within systemd's 30 s */
+#define CRL_RETRY 60 /* seconds between reads of a CRL file past its nextUpdate */
 
 struct gw_server {
 	struct event_base *base;
