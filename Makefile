@@ -7,7 +7,8 @@
 PACKAGES = meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
 	clang-format libxml2-dev libxml2-utils libcmocka-dev python3 \
 	libssl-dev openssl libcurl4-openssl-dev curl libevent-dev libinih-dev \
-	libsqlite3-dev sqlite3 libjansson-dev libpq-dev postgresql libsystemd-dev systemd
+	libsqlite3-dev sqlite3 libjansson-dev libpq-dev postgresql libsystemd-dev systemd \
+	chromium chromium-driver
 
 BUILD      = build
 ASAN_BUILD = build-asan

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <ini.h>
 
@@ -50,6 +52,22 @@ static const struct setting {
          "the address to listen on (an IPv4 or IPv6 address)"},
         {"gateway", "port", K_NUMBER, GW(port), "8443", 0, 65535, NULL,
          "the TCP port; 0 takes a free one, which the 'listening' log line names"},
+        {"gateway", "admin_listen", K_STRING, GW(admin_listen), "127.0.0.1", 0, 0, NULL,
+         "the address of the admin listener (/healthz, /readyz, /metrics, /admin/v1/ and "
+         "the console), or off for none; an address other than loopback needs admin_tls"},
+        {"gateway", "admin_port", K_NUMBER, GW(admin_port), "8444", 0, 65535, NULL,
+         "the admin listener's TCP port; 0 takes a free one, which the 'admin_listening' "
+         "log line names"},
+        {"gateway", "admin_token_file", K_PATH, GW(admin_token_file), "", 0, 0, NULL,
+         "a file holding the operators' secret token (pki init writes admin.token), sent as "
+         "Authorization: Bearer TOKEN or typed into the console's login page (no token "
+         "login when empty)"},
+        {"gateway", "admin_tls", K_CHOICE, GW(admin_tls), "no", 0, 0, yes_no_names,
+         "yes: the admin listener speaks TLS with the gateway's certificate and takes the "
+         "client certificates of admin_certificates, verified against client_ca"},
+        {"gateway", "admin_certificates", K_STRING, GW(admin_certificates), "", 0, 0, NULL,
+         "with admin_tls: the SHA-256 fingerprints (hex, colons allowed) of the operators' "
+         "client certificates, comma-separated"},
         {"gateway", "certificate", K_PATH, GW(certificate), NULL, 0, 0, NULL,
          "the gateway's server certificate (PEM, with its chain)"},
         {"gateway", "private_key", K_PATH, GW(private_key), NULL, 0, 0, NULL,
@@ -382,6 +400,44 @@ at_header(struct reading *r, const char *fmt, ...)
 	return 0;
 }
 
+/* Whether address is a loopback one (127.0.0.0/8, ::1). */
+static bool
+loopback(const char *address)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, address, a) == 1)
+		return a[0] == 127;
+	return inet_pton(AF_INET6, address, a) == 1 && memcmp(a, &in6addr_loopback, 16) == 0;
+}
+
+/* The admin listener's settings of [gateway]: only a loopback one without TLS. */
+static bool
+admin_ok(struct reading *r)
+{
+	const struct gw_config *c = r->c;
+	const char *at = c->admin_certificates;
+
+	if (strcmp(c->admin_listen, "off") != 0 && !c->admin_tls && !loopback(c->admin_listen))
+		return at_header(r,
+		                 "[gateway]: admin_listen = %s is not a loopback address, so it "
+		                 "needs admin_tls = yes (or admin_listen = 127.0.0.1, or off)",
+		                 c->admin_listen);
+	while (*at) {
+		size_t len = strcspn(at, ","), hex = 0;
+
+		for (size_t i = 0; i < len; i++)
+			hex += isxdigit((unsigned char)at[i]) != 0;
+		if (hex != 64 || strspn(at, "0123456789abcdefABCDEF: ") < len)
+			return at_header(r,
+			                 "[gateway]: admin_certificates: '%.*s' is not a SHA-256 "
+			                 "fingerprint (64 hex digits, colons allowed)",
+			                 (int)len, at);
+		at += len + (at[len] == ',');
+	}
+	return true;
+}
+
 static bool
 finish_section(struct reading *r)
 {
@@ -400,6 +456,8 @@ finish_section(struct reading *r)
 			                 r->party ? r->party->code : "", s->name, s->doc);
 		matches += s->kind == K_MATCH && r->given[i];
 	}
+	if (!r->party && !admin_ok(r))
+		return false;
 	if (r->party) {
 		struct gw_party *p = r->party;
 		size_t want = p->kind == IJW_GEMEENTE ? 4 : 8;

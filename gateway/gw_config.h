@@ -49,6 +49,12 @@ struct gw_config {
 	char file[GW_PATH_MAX]; /* the configuration file itself */
 	char listen[64];
 	unsigned port;
+	/* the admin listener (gw_admin.h): "off" for none */
+	char admin_listen[64];
+	unsigned admin_port;
+	char admin_token_file[GW_PATH_MAX]; /* the operators' token, "" for none */
+	int admin_tls;                      /* 1: TLS, and admin client certificates */
+	char admin_certificates[1024];      /* SHA-256 fingerprints, comma-separated */
 	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
 	char client_crl[GW_PATH_MAX]; /* CRLs of client_ca's CAs, "" for none */
 	char store[GW_PATH_MAX];      /* as written: resolved by the store */

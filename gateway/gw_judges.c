@@ -21,6 +21,7 @@ struct gw_judges {
 	struct gw_task *queue, **queue_tail; /* submitted, not taken */
 	struct gw_task *done, **done_tail;   /* run, not yet completed */
 	unsigned large;                      /* large tasks being run */
+	unsigned waiting, running;           /* tasks in the queue, and being run */
 	bool stopping;
 	struct event *done_ev;
 	struct worker *workers;
@@ -48,6 +49,7 @@ take(gw_judges *j)
 	if (j->queue_tail == &t->next)
 		j->queue_tail = at;
 	t->next = NULL;
+	j->waiting--;
 	return t;
 }
 
@@ -70,6 +72,7 @@ worker_main(void *arg)
 		}
 		big = large(t);
 		j->large += big;
+		j->running++;
 		pthread_mutex_unlock(&j->mu);
 		t->run(t, w->schemas);
 		pthread_mutex_lock(&j->mu);
@@ -78,6 +81,7 @@ worker_main(void *arg)
 			/* a large task waiting may go to a worker that is waiting too */
 			pthread_cond_broadcast(&j->cv);
 		}
+		j->running--;
 		*j->done_tail = t;
 		j->done_tail = &t->next;
 		event_active(j->done_ev, EV_READ, 0);
@@ -156,7 +160,17 @@ gw_judges_submit(gw_judges *j, struct gw_task *task)
 	pthread_mutex_lock(&j->mu);
 	*j->queue_tail = task;
 	j->queue_tail = &task->next;
+	j->waiting++;
 	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+void
+gw_judges_load(gw_judges *j, unsigned *waiting, unsigned *running)
+{
+	pthread_mutex_lock(&j->mu);
+	*waiting = j->waiting;
+	*running = j->running;
 	pthread_mutex_unlock(&j->mu);
 }
 

@@ -50,6 +50,9 @@ gw_judges *gw_judges_start(struct event_base *base, unsigned workers, char *err,
 /* Queues task, which the caller keeps until its done(); from the event loop's thread. */
 void gw_judges_submit(gw_judges *j, struct gw_task *task);
 
+/* Tasks waiting for a worker, and being run; from any thread. */
+void gw_judges_load(gw_judges *j, unsigned *waiting, unsigned *running);
+
 /*
  * Runs every queued task, stops the threads, then calls the done() of every
  * task not yet completed, in the calling thread (a task a done() submits

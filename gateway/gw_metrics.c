@@ -270,3 +270,43 @@ gw_metrics_render(struct ijw_buf *b)
 #undef OUT
 	return rc;
 }
+
+ijw_rc
+gw_metrics_render_queues(const struct gw_queue *q, size_t n, int64_t now, unsigned waiting,
+                         unsigned running, struct ijw_buf *b)
+{
+	static const struct {
+		const char *name, *help;
+	} gauges[] = {
+	        {"ijw_unacked_messages",
+	         "Messages addressed to a party, not acknowledged nor delivered, by party."},
+	        {"ijw_unacked_oldest_age_seconds",
+	         "Age of the oldest of those, by party (0 when there is none)."},
+	        {"ijw_pushes_due", "Pushes pending to a party, by party."},
+	        {"ijw_pushes_given_up", "Pushes to a party given up, by party."},
+	};
+	ijw_rc rc = IJW_OK;
+
+	for (size_t g = 0; !rc && g < sizeof gauges / sizeof gauges[0]; g++) {
+		rc = ijw_buf_addf(b, "# HELP %s %s\n# TYPE %s gauge\n", gauges[g].name,
+		                  gauges[g].help, gauges[g].name);
+		for (size_t i = 0; !rc && i < n; i++) {
+			long long v = g == 0   ? (long long)q[i].unacked
+			              : g == 1 ? (q[i].oldest ? (long long)(now - q[i].oldest) : 0)
+			              : g == 2 ? (long long)q[i].due
+			                       : (long long)q[i].given_up;
+
+			rc = ijw_buf_addf(b, "%s{party=\"%s\"} %lld\n", gauges[g].name, q[i].party,
+			                  v);
+		}
+	}
+	if (!rc)
+		rc = ijw_buf_addf(
+		        b,
+		        "# HELP ijw_judging_waiting Posted messages waiting for a judging "
+		        "thread.\n# TYPE ijw_judging_waiting gauge\nijw_judging_waiting "
+		        "%u\n# HELP ijw_judging_running Posted messages being judged.\n"
+		        "# TYPE ijw_judging_running gauge\nijw_judging_running %u\n",
+		        waiting, running);
+	return rc;
+}

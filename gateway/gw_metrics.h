@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gw_store.h"
 #include "ijw_buf.h"
 #include "ijw_rc.h"
 #include "ijw_registry.h"
@@ -60,5 +61,11 @@ void gw_metrics_refusal(enum gw_refusal what);
 
 /* Appends the text exposition of every metric to out. */
 ijw_rc gw_metrics_render(struct ijw_buf *out);
+/*
+ * Appends the gauges of the parties' queues (n of them, gw_store_queues) at
+ * now, and of the judging threads' queue: tasks waiting, and being judged.
+ */
+ijw_rc gw_metrics_render_queues(const struct gw_queue *q, size_t n, int64_t now, unsigned waiting,
+                                unsigned running, struct ijw_buf *out);
 
 #endif

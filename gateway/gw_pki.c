@@ -31,10 +31,10 @@
 #define LEAF_YEARS 2
 
 /*
- * The fixed files: ca, server and gateway-client, a .pem and a .key each; then
- * ledger.key, store.key and gateway.ini.
+ * The fixed files: ca, server, gateway-client and admin, a .pem and a .key
+ * each; then ledger.key, store.key, admin.token and gateway.ini.
  */
-#define FIXED_FILES 9
+#define FIXED_FILES 12
 
 struct party {
 	const char *kind; /* "gemeente" or "aanbieder" */
@@ -354,10 +354,12 @@ issue(struct pki *p, const struct cert *c)
 	return rc;
 }
 
-/* A secret (the ledger's, the store's): 32 random bytes in hex, readable by the gateway's user
- * only. */
+/*
+ * A secret (the ledger's, the store's, the operators' token): 32 random
+ * bytes in hex, readable by the gateway's user only.
+ */
 static gw_pki_rc
-add_key(struct pki *p, const char *stem)
+add_key(struct pki *p, const char *stem, const char *suffix)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char key[32];
@@ -365,17 +367,24 @@ add_key(struct pki *p, const char *stem)
 	gw_pki_rc rc;
 
 	if (RAND_bytes(key, sizeof key) != 1)
-		return seterr(p, GW_PKI_ECRYPTO, "%s.key: no random bytes", stem);
+		return seterr(p, GW_PKI_ECRYPTO, "%s%s: no random bytes", stem, suffix);
 	for (size_t i = 0; i < sizeof key; i++) {
 		text[2 * i] = hex[key[i] >> 4];
 		text[2 * i + 1] = hex[key[i] & 15];
 	}
 	text[2 * sizeof key] = '\n';
 	text[2 * sizeof key + 1] = '\0';
-	rc = add_file(p, stem, ".key", text, 2 * sizeof key + 1, 0600);
+	rc = add_file(p, stem, suffix, text, 2 * sizeof key + 1, 0600);
 	OPENSSL_cleanse(key, sizeof key);
 	OPENSSL_cleanse(text, sizeof text);
 	return rc;
+}
+
+/* The admin listener's port beside port: the next one, or any free one beside port 0. */
+static unsigned
+admin_port(unsigned port)
+{
+	return !port ? 0 : port < 65535 ? port + 1 : port - 1;
 }
 
 static gw_pki_rc
@@ -397,10 +406,13 @@ add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 	                   "store = gateway.db\n"
 	                   "ledger_key = ledger.key\n"
 	                   "store_key = store.key\n"
+	                   "admin_listen = 127.0.0.1\n"
+	                   "admin_port = %u\n"
+	                   "admin_token_file = admin.token\n"
 	                   "push_certificate = gateway-client.pem\n"
 	                   "push_private_key = gateway-client.key\n"
 	                   "push_ca = ca.pem\n",
-	                   o->port);
+	                   o->port, admin_port(o->port));
 	for (size_t i = 0; !brc && i < o->nparties; i++) {
 		const struct party *y = &parties[i];
 
@@ -446,9 +458,17 @@ make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties
 	        .eku = "clientAuth",
 	        .years = LEAF_YEARS,
 	};
+	static const struct cert admin = {
+	        .label = "the operators' client certificate",
+	        .stem = "admin",
+	        .cn = "admin",
+	        .eku = "clientAuth",
+	        .years = LEAF_YEARS,
+	};
 	gw_pki_rc rc;
 
-	if ((rc = issue(p, &ca)) || (rc = issue(p, &server)) || (rc = issue(p, &client)))
+	if ((rc = issue(p, &ca)) || (rc = issue(p, &server)) || (rc = issue(p, &client)) ||
+	    (rc = issue(p, &admin)))
 		return rc;
 	for (size_t i = 0; i < o->nparties; i++) {
 		char label[32];
@@ -466,7 +486,8 @@ make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties
 		if ((rc = issue(p, &c)))
 			return rc;
 	}
-	if ((rc = add_key(p, "ledger")) || (rc = add_key(p, "store")))
+	if ((rc = add_key(p, "ledger", ".key")) || (rc = add_key(p, "store", ".key")) ||
+	    (rc = add_key(p, "admin", ".token")))
 		return rc;
 	return add_ini(p, o, parties);
 }

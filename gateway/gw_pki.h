@@ -11,6 +11,9 @@
  *	                                DNS:localhost, IP:127.0.0.1, IP:::1, serverAuth
  *	gateway-client.pem, .key        the gateway's client certificate for pushing to
  *	                                parties: CN=ijw-gateway, clientAuth
+ *	admin.pem, admin.key            the operators' client certificate for the admin
+ *	                                listener with admin_tls: CN=admin, clientAuth
+ *	admin.token                     the operators' token (256 random bits in hex, 0600)
  *	CODE.pem, CODE.key              per party a client certificate: CN=CODE,
  *	                                serialNumber=CODE, O=gemeente or aanbieder, clientAuth
  *	gateway.ini                     the configuration `ijw-gateway serve -c` runs as it is

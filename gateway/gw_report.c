@@ -833,7 +833,9 @@ figures(struct fig_set *f)
 {
 	size_t distinct = 0;
 
-	qsort(f->clients, f->nclients, sizeof *f->clients, cmp_str);
+	/* a row without clients in the period has no array to sort */
+	if (f->nclients)
+		qsort(f->clients, f->nclients, sizeof *f->clients, cmp_str);
 	for (size_t i = 0; i < f->nclients; i++)
 		if (!i || strcmp(f->clients[i], f->clients[i - 1]) != 0)
 			distinct++;

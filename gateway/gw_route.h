@@ -18,7 +18,6 @@ enum gw_route {
 	GW_ROUTE_METHOD,  /* a resource that does not take the method (405) */
 	GW_ROUTE_HEALTHZ, /* GET /healthz */
 	GW_ROUTE_READYZ,  /* GET /readyz */
-	GW_ROUTE_METRICS, /* GET /metrics */
 	GW_ROUTE_POST,    /* POST /v1/berichten */
 	GW_ROUTE_INBOX,   /* GET /v1/berichten */
 	GW_ROUTE_GET,     /* GET /v1/berichten/{id} */

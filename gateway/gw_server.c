@@ -48,6 +48,7 @@
 #include <openssl/sha.h>
 #include <systemd/sd-daemon.h>
 
+#include "gw_admin.h"
 #include "gw_guard.h"
 #include "gw_judges.h"
 #include "gw_log.h"
@@ -85,6 +86,7 @@ struct gw_server {
 	gw_keyring *keys;              /* store_key: the stores' keys, read again at a reload */
 	gw_writer *writer;
 	gw_push *push;
+	gw_admin *admin; /* the admin listener, NULL when admin_listen is off */
 	struct event *signals[3];
 	struct event *grace;   /* the longest a stop waits for answers to be written */
 	struct event *crl_due; /* the earliest nextUpdate of the CRLs, or the next retry */
@@ -466,18 +468,7 @@ static void
 audit_as(gw_server *s, const char *party, const char *cert, const char *remote, const char *action,
          const char *detail)
 {
-	struct gw_job *j = calloc(1, sizeof *j);
-
-	if (!j)
-		return;
-	j->kind = GW_JOB_AUDIT;
-	snprintf(j->party, sizeof j->party, "%s", party);
-	snprintf(j->cert, sizeof j->cert, "%s", cert);
-	snprintf(j->remote, sizeof j->remote, "%s", remote);
-	snprintf(j->action, sizeof j->action, "%s", action);
-	snprintf(j->detail, sizeof j->detail, "%s", detail);
-	j->done = (void (*)(struct gw_job *))free;
-	gw_writer_submit(s->writer, j);
+	gw_writer_audit(s->writer, party, cert, remote, action, 0, detail);
 }
 
 static void
@@ -1757,14 +1748,6 @@ on_request(struct evhttp_request *req, void *arg)
 		else
 			reply_error(req, 503, "not ready", "the store cannot be written: %s", why);
 		pending_free(p);
-	} else if (route == GW_ROUTE_METRICS) {
-		struct ijw_buf b;
-
-		ijw_buf_init(&b, 1u << 20);
-		gw_metrics_render(&b);
-		reply(req, 200, "text/plain; version=0.0.4", ijw_buf_str(&b), b.len);
-		ijw_buf_free(&b);
-		pending_free(p);
 	} else if (route == GW_ROUTE_POST) {
 		post_message(s, p);
 	} else if (route == GW_ROUTE_INBOX) {
@@ -1961,6 +1944,7 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 		evhttp_del_accept_socket(s->http, s->sock);
 		s->sock = NULL;
 	}
+	gw_admin_close(s->admin);
 	/* An answer whose connection broke is never written; do not wait for it forever. */
 	if ((s->grace = evtimer_new(s->base, on_grace, s)))
 		evtimer_add(s->grace, &grace);
@@ -2060,6 +2044,30 @@ on_ready_check(evutil_socket_t fd, short what, void *arg)
 }
 
 /* ---- life ---- */
+
+static const struct gw_config *
+current_config(void *ctx)
+{
+	return ((gw_server *)ctx)->cfg;
+}
+
+/* The admin listener on the server's loop, store and push worker; NULL when it is off. */
+static gw_admin *
+start_admin(gw_server *s, char *err, size_t errlen)
+{
+	const struct gw_admin_env env = {
+	        .base = s->base,
+	        .writer = s->writer,
+	        .judges = s->judges,
+	        .products = s->ledger_products,
+	        .wake = gw_push_wake,
+	        .wake_ctx = s->push,
+	        .config = current_config,
+	        .config_ctx = s,
+	};
+
+	return gw_admin_new(&env, s->cfg, err, errlen);
+}
 
 gw_server *
 gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
@@ -2165,6 +2173,8 @@ gw_server_new(struct gw_config *c, SSL_CTX *ssl, char *err, size_t errlen)
 	 */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	gw_log_address(fd, true, host, &port);
+	if (!(s->admin = start_admin(s, err, errlen)) && err[0])
+		goto fail;
 	for (size_t i = 0; i < 3; i++)
 		if (!(s->signals[i] = evsignal_new(s->base, sigs[i],
 		                                   sigs[i] == SIGHUP ? on_reload : on_stop, s)) ||
@@ -2234,6 +2244,7 @@ gw_server_free(gw_server *s)
 		event_free(s->minute);
 	if (s->ready)
 		event_free(s->ready);
+	gw_admin_free(s->admin);
 	if (s->http)
 		evhttp_free(s->http);
 	gw_guard_free(s->guard);

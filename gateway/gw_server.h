@@ -13,7 +13,9 @@
  *	POST /v1/berichten/{id}/ack   the caller has processed it
  *	GET  /healthz                 liveness: the process answers
  *	GET  /readyz                  readiness: the store takes writes
- *	GET  /metrics
+ *
+ * /metrics, the operators' API and the console are on the admin listener
+ * (gw_admin.h), on the same event loop.
  *
  * Every request comes over TLS with a client certificate that chains to the
  * configured CA; the certificate names the party (gw_tls_party).

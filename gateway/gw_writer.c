@@ -403,6 +403,25 @@ gw_writer_submit(gw_writer *w, struct gw_job *job)
 	pthread_mutex_unlock(&w->mu);
 }
 
+void
+gw_writer_audit(gw_writer *w, const char *party, const char *cert, const char *remote,
+                const char *action, int64_t message, const char *detail)
+{
+	struct gw_job *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return;
+	j->kind = GW_JOB_AUDIT;
+	j->id = message;
+	snprintf(j->party, sizeof j->party, "%s", party);
+	snprintf(j->cert, sizeof j->cert, "%s", cert);
+	snprintf(j->remote, sizeof j->remote, "%s", remote);
+	snprintf(j->action, sizeof j->action, "%s", action);
+	snprintf(j->detail, sizeof j->detail, "%s", detail);
+	j->done = (void (*)(struct gw_job *))free;
+	gw_writer_submit(w, j);
+}
+
 bool
 gw_writer_writable(gw_writer *w, char *why, size_t size)
 {

@@ -76,6 +76,14 @@ gw_writer *gw_writer_start(gw_store *store, struct event_base *base, size_t batc
 void gw_writer_submit(gw_writer *w, struct gw_job *job);
 
 /*
+ * Adds an audit entry (gw_store_audit) through the writer, message 0 for
+ * none; the texts are copied, cut to their fields. Fire and forget: an
+ * entry that cannot be written is logged as the store's failure.
+ */
+void gw_writer_audit(gw_writer *w, const char *party, const char *cert, const char *remote,
+                     const char *action, int64_t message, const char *detail);
+
+/*
  * Whether the store takes writes: the last write (a transaction of jobs,
  * or the small write the writer makes of its own when idle for 5 s)
  * committed, within the last 15 s. Otherwise false with the reason in why.

@@ -156,25 +156,29 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 13
+lines "$tmp/out" 16
 has "$tmp/out" "^wrote $pki/ca.pem\$"
 has "$tmp/out" "^wrote $pki/ledger.key\$"
 has "$tmp/out" "^wrote $pki/store.key\$"
 has "$tmp/out" "^wrote $pki/server.key\$"
 has "$tmp/out" "^wrote $pki/gateway-client.pem\$"
 has "$tmp/out" "^wrote $pki/42420001.key\$"
+has "$tmp/out" "^wrote $pki/admin.pem\$"
+has "$tmp/out" "^wrote $pki/admin.token\$"
 has "$tmp/out" "^wrote $pki/gateway.ini\$"
 [ -s "$tmp/err" ] && fail "pki init wrote to standard error: $(head -c 200 "$tmp/err")"
 has "$pki/gateway.ini" '^port = 9443$'
 has "$pki/gateway.ini" '^\[party 0384\]$'
 has "$pki/gateway.ini" '^\[party 42420001\]$'
 has "$pki/gateway.ini" '^store_key = store.key$'
-for f in ca server gateway-client 0384 42420001; do
+has "$pki/gateway.ini" '^admin_port = 9444$'
+has "$pki/gateway.ini" '^admin_token_file = admin.token$'
+for f in ca server gateway-client admin 0384 42420001; do
 	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
 	[ "$(stat -c %a "$pki/$f.pem")" = 644 ] || fail "$f.pem is not mode 0644"
 done
-for f in ledger store; do
-	[ "$(stat -c %a "$pki/$f.key")" = 600 ] || fail "$f.key is not mode 0600"
+for f in ledger.key store.key admin.token; do
+	[ "$(stat -c %a "$pki/$f")" = 600 ] || fail "$f is not mode 0600"
 done
 # serve -n checks store_key too, and warns when there is none
 expect 0 "$bin" serve -c "$pki/gateway.ini" -n

@@ -391,6 +391,7 @@ class Daemon:
         self.ini_path = ini or pki.ini_path
         self.proc = None
         self.port = None
+        self.admin_port = None  # the admin listener's, from its admin_listening line
         self.runs = 0
         self.logs = []
         self.prefix = []  # a command to run the daemon under, e.g. prlimit
@@ -415,6 +416,11 @@ class Daemon:
             self.kill()
             raise RuntimeError("the daemon did not say it listens:\n" + self.log())
         self.port = int(m.group(1) or m.group(2))
+        m = re.search(r' info admin_listening address=\S+ port=(\d+) tls=(\w+)|'
+                      r'"event":"admin_listening","address":"[^"]*","port":(\d+),"tls":"?(\w+)',
+                      self.log())
+        self.admin_port = int(m.group(1) or m.group(3)) if m else None
+        self.admin_tls = bool(m) and (m.group(2) or m.group(4)) == "yes"
         return self
 
     def log(self, run=None):
@@ -515,6 +521,17 @@ class Daemon:
         return Client(self.port, ca or self.pki.path("ca.pem"), cert, key, timeout)
 
 
+    def admin(self, token=True, cert=None, key=None, timeout=60):
+        """A client of the admin listener: with the PKI's admin.token as a bearer token
+        (token=True), another token (a string), or none (None); over TLS when the daemon's
+        admin_tls is on, with a client certificate when one is given."""
+        if token is True:
+            with open(self.pki.path("admin.token")) as f:
+                token = f.read().strip()
+        ca = self.pki.path("ca.pem") if self.admin_tls else None
+        return Admin(self.admin_port, token, ca, cert, key, timeout)
+
+
 class Client:
     """One keep-alive HTTPS connection to the gateway with a client certificate (or none)."""
 
@@ -525,6 +542,7 @@ class Client:
         self.port = port
         self.timeout = timeout
         self.conn = None
+        self.headers = {}
 
     def connect(self):
         self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx,
@@ -538,7 +556,8 @@ class Client:
         return s.getsockname()[1] if s else None
 
     def request(self, method, path, body=None, headers=None):
-        """(status, body bytes); raises on a transport failure (the connection is dropped)."""
+        """(status, body bytes), the answer's headers in self.headers (lowercase names);
+        raises on a transport failure (the connection is dropped)."""
         if self.conn is None:
             self.connect()
         h = {"Content-Type": "application/xml"} if body is not None else {}
@@ -550,6 +569,7 @@ class Client:
         except BaseException:
             self.close()
             raise
+        self.headers = {k.lower(): v for k, v in r.getheaders()}
         if r.getheader("Connection", "").lower() == "close":
             self.close()
         return r.status, data
@@ -578,12 +598,6 @@ class Client:
     def ack(self, mid):
         return self.jrequest("POST", "/v1/berichten/%s/ack" % mid, b"")
 
-    def metric(self, name):
-        """The value on the /metrics line of name (with its labels, if any), or None."""
-        status, data = self.request("GET", "/metrics")
-        m = re.search(r"^%s (\S+)$" % re.escape(name), data.decode(), re.M)
-        return int(float(m.group(1))) if status == 200 and m else None
-
     def healthz(self):
         return self.request("GET", "/healthz")
 
@@ -594,6 +608,40 @@ class Client:
         if self.conn:
             self.conn.close()
         self.conn = None
+
+
+class Admin(Client):
+    """One keep-alive connection to the admin listener, HTTP (or HTTPS with ca), with a
+    bearer token (or none) in every request."""
+
+    def __init__(self, port, token=None, ca=None, cert=None, key=None, timeout=60):
+        super().__init__(port, ca, cert, key, timeout)
+        self.tls = ca is not None
+        self.token = token
+
+    def connect(self):
+        if self.tls:
+            return super().connect()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        self.conn.connect()
+        return self
+
+    def request(self, method, path, body=None, headers=None):
+        h = {"Authorization": "Bearer " + self.token} if self.token else {}
+        h.update(headers or {})
+        return super().request(method, path, body, h)
+
+    def metrics(self):
+        """The text of /metrics (asserting a 200)."""
+        status, data = self.request("GET", "/metrics")
+        assert status == 200, "/metrics: %r %r" % (status, data[:300])
+        return data.decode()
+
+    def metric(self, name):
+        """The value on the /metrics line of name (with its labels, if any), or None."""
+        status, data = self.request("GET", "/metrics")
+        m = re.search(r"^%s (\S+)$" % re.escape(name), data.decode(), re.M)
+        return int(float(m.group(1))) if status == 200 and m else None
 
 
 def attempt(port, ca, cert=None, key=None):

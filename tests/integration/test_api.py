@@ -170,7 +170,7 @@ def body(ctx):
     # ---- 12. healthz, metrics, no BSN in the log ----
     status, b = gem.healthz()
     ck.check(status == 200 and b.strip() == b"ok", "12. /healthz: 200 ok", "%r %r" % (status, b))
-    status, b = gem.request("GET", "/metrics")
+    status, b = d.admin().request("GET", "/metrics")
     lines = [l for l in b.decode(errors="replace").splitlines()
              if l.startswith("ijw_messages_total{")]
     ck.check(status == 200 and lines, "12. /metrics has ijw_messages_total lines",

@@ -209,7 +209,7 @@ def body(ctx):
     idempotency(ctx, a, b)
     two_starts(ctx, a, b)
 
-    ca, cb = a.client(g.GEMEENTE), b.client(g.GEMEENTE)
+    ca, cb = a.admin(), b.admin()
     for c, name in ((ca, "a"), (cb, "b")):
         status, data = c.request("GET", "/metrics")
         ck.check(status == 200 and ('ijw_instance_info{instance="%s"' % name).encode() in data,

@@ -263,7 +263,7 @@ def body(ctx):
     c = d.client(g.GEMEENTE)
     ck.equal(c.post(ctx.sample("JW301-valid-1.xml"))[0], 201,
              "an ordinary post goes through the guard")
-    before = c.request("GET", "/metrics")[1].decode()
+    before = d.admin().request("GET", "/metrics")[1].decode()
     heads(ck, d, pki)
     closing(ck, d, pki)
     forbidden(ck, d, pki)
@@ -271,14 +271,14 @@ def body(ctx):
     in_flight(ck, d, pki)
     caps(ck, d, pki, per_address, max_connections)
     c = d.client(g.GEMEENTE)
-    counted = c.metric('ijw_http_requests_total{code="400"}')
+    counted = d.admin().metric('ijw_http_requests_total{code="400"}')
     ck.check(counted is not None and counted >= 7,
              "the guard's 400s are counted in /metrics (%s)" % counted, before[-500:])
     for code in ("411", "431", "413", "403", "503"):
-        n = c.metric('ijw_http_requests_total{code="%s"}' % code)
+        n = d.admin().metric('ijw_http_requests_total{code="%s"}' % code)
         ck.check(n and n >= 1, "the %s is counted in /metrics (%s)" % (code, n))
-    evicted = c.metric('ijw_connections_refused_total{reason="evicted"}')
-    capped = c.metric('ijw_connections_refused_total{reason="address_cap"}')
+    evicted = d.admin().metric('ijw_connections_refused_total{reason="evicted"}')
+    capped = d.admin().metric('ijw_connections_refused_total{reason="address_cap"}')
     ck.check(evicted and capped, "evictions (%s) and the per-address cap (%s) are counted"
              % (evicted, capped))
     m = d.wait_log(r"warn connections_refused .*address_cap=\d+", timeout=15)

@@ -219,7 +219,7 @@ def body(ctx):
         audit = g.store_query(pki.store, "SELECT detail FROM audit WHERE action = 'advice'"
                                          " AND message = ?", (int(j["id"]),))
         ck.equal(audit, [("TR418 0611",)], "the advice is in the audit log")
-    status, metrics = gem.request("GET", "/metrics")
+    status, metrics = d.admin().request("GET", "/metrics")
     ck.check(b'ijw_advice_total{rule="TR418"} 1' in metrics, "/metrics counts the advice")
     ck.check(re.search(rb'ijw_translations_total\{to="profile"\} [1-9]', metrics) is not None
              and re.search(rb'ijw_translations_total\{to="sender"\} [1-9]', metrics) is not None,

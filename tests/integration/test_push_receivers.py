@@ -164,7 +164,8 @@ def body(ctx):
              % BREAKER_FAILURES, d.log()[-3000:])
     ck.equal(d.log().count(" push_breaker_open to=%s failures=%d " % (FAILING, BREAKER_FAILURES)),
              1, "the opening is logged once")
-    breakers = (gem.metric("ijw_push_breakers_open"), gem.metric("ijw_push_breaker_opened_total"))
+    breakers = (d.admin().metric("ijw_push_breakers_open"),
+                d.admin().metric("ijw_push_breaker_opened_total"))
     ck.check((breakers[0] or 0) >= 1 and (breakers[1] or 0) >= 1, "/metrics shows open breakers",
              "open %r, opened %r" % breakers)
     # the failed trial that gave it up opened the breaker again: a message now waits

@@ -64,7 +64,7 @@ def unwritable_phase(ck, d, aan, jw315, why, what):
     status, body = aan.healthz()
     ck.check(status == 200 and body == b"ok\n", what + ": /healthz stays 200 (liveness)",
              "%r %r" % (status, body))
-    ck.equal(aan.metric("ijw_store_writable"), 0, what + ": /metrics ijw_store_writable 0")
+    ck.equal(d.admin().metric("ijw_store_writable"), 0, what + ": /metrics ijw_store_writable 0")
     m = d.wait_log(r" error store_unwritable error=", timeout=5)
     ck.check(m, what + ": the log says store_unwritable", d.log()[-2000:])
 
@@ -76,7 +76,7 @@ def recovered_phase(ck, d, aan, jw315, what):
              "%r %r" % (status, body))
     status, j = aan.post(jw315)
     ck.equal(status, 201, what + ": the same post now gets 201, no restart")
-    ck.equal(aan.metric("ijw_store_writable"), 1, what + ": /metrics ijw_store_writable 1")
+    ck.equal(d.admin().metric("ijw_store_writable"), 1, what + ": /metrics ijw_store_writable 1")
     log = d.log()
     ck.equal(len(re.findall(r" store_unwritable ", log)), 1,
              what + ": store_unwritable logged once")
@@ -106,7 +106,7 @@ def read_only(ctx):
     ck.check(status == 200 and body == b"ready\n", "a writable store: /readyz 200 ready",
              "%r %r" % (status, body))
     ck.equal(aan.post(ctx.generate("JW315", 1))[0], 201, "a writable store: a post gets 201")
-    ck.equal(aan.metric("ijw_store_writable"), 1, "a writable store: /metrics ijw_store_writable 1")
+    ck.equal(d.admin().metric("ijw_store_writable"), 1, "a writable store: /metrics ijw_store_writable 1")
     aan.close()
     d.stop(ck)
 

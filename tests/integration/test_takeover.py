@@ -21,8 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gateway as g  # noqa: E402
 
 
-def instance_info(client):
-    status, data = client.request("GET", "/metrics")
+def instance_info(admin):
+    status, data = admin.request("GET", "/metrics")
     return re.findall(r'^ijw_instance_info\{instance="([^"]*)",store="([^"]*)"\} 1$',
                       data.decode(errors="replace"), re.M)
 
@@ -49,9 +49,9 @@ def body(ctx):
     b = ctx.daemon(pki, "b", ini=b_ini).start()
     ck.check("instance=gw-a store=postgresql" in a.log(),
              "a's listening line names its instance and store", a.log()[-500:])
-    ck.equal(instance_info(a.client(g.GEMEENTE)), [("gw-a", "postgresql")],
+    ck.equal(instance_info(a.admin()), [("gw-a", "postgresql")],
              "a's /metrics: ijw_instance_info")
-    ck.equal(instance_info(b.client(g.GEMEENTE)), [("gw-b", "postgresql")],
+    ck.equal(instance_info(b.admin()), [("gw-b", "postgresql")],
              "b's /metrics: ijw_instance_info")
 
     # ---- one store: a message posted to a is a repeat at b ----

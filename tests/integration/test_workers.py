@@ -79,12 +79,12 @@ class Big:
         self.thread.join(600)
 
 
-def wait_judging(ck, probe, at_least, what):
+def wait_judging(ck, d, at_least, what):
     """Waits until ijw_judging is at least at_least; the highest value seen."""
     end = time.monotonic() + 120
     seen = 0
     while time.monotonic() < end:
-        seen = probe.metric("ijw_judging") or 0
+        seen = d.admin().metric("ijw_judging") or 0
         if seen >= at_least:
             break
         time.sleep(0.01)
@@ -98,10 +98,11 @@ def meanwhile(ck, d, bigs, smalls, label):
     the other, each timed; after each round /metrics tells whether a
     declaration was still being judged when they were answered.
     """
-    probe = d.client(g.GEMEENTE).connect()
-    wait_judging(ck, probe, len(bigs),
+    wait_judging(ck, d, len(bigs),
                  "%s: the declaration%s being judged (ijw_judging %d)"
                  % (label, "s are" if len(bigs) > 1 else " is", len(bigs)))
+    # connected once they are judged: an idle connection is closed after header_timeout
+    probe = d.client(g.GEMEENTE).connect()
     during = []  # (healthz seconds, post seconds, post status) answered while judging
     most = 0
     for body in smalls:
@@ -112,7 +113,7 @@ def meanwhile(ck, d, bigs, smalls, label):
         t1 = time.monotonic()
         ps, pj = probe.post(body)
         t2 = time.monotonic()
-        judging = probe.metric("ijw_judging") or 0
+        judging = d.admin().metric("ijw_judging") or 0
         most = max(most, judging)
         # still judging after both answers: they were answered meanwhile
         if judging >= 1 and not any(b.done for b in bigs):
@@ -146,7 +147,7 @@ def default_workers(ctx, pki):
     ck.check(m and int(m.group(1)) == cores,
              "without workers the gateway judges on one thread per online core (%d)" % cores,
              m.group(0) if m else d.log()[-1000:])
-    ck.equal(d.client(g.GEMEENTE).metric("ijw_workers"), cores,
+    ck.equal(d.admin().metric("ijw_workers"), cores,
              "/metrics: ijw_workers is the number of online cores")
     d.stop(ck)
 
@@ -170,15 +171,13 @@ def stop_while_judged(ctx, pki, big):
     d = start(ctx, pki, "stop", workers=2, max_message_bytes=len(big) + 1024,
               max_bytes_in_flight=len(big) + MB)
     b = Big(d, g.set_identificatie(big, "W3")).start()
-    probe = d.client(g.GEMEENTE).connect()
-    wait_judging(ck, probe, 1, "stop: the declaration is being judged")
+    wait_judging(ck, d, 1, "stop: the declaration is being judged")
     other = d.client(g.AANBIEDER, timeout=600)
     status, j = other.post(g.set_identificatie(big, "W3B"))
     ck.check(status == 503 and j.get("error") == "busy" and "bytes" in j.get("message", ""),
              "a declaration being judged counts toward max_bytes_in_flight: a second gets 503",
              "%r %r" % (status, j))
     other.close()
-    probe.close()
     since = d.log_size()
     d.signal(signal.SIGTERM)
     b.join()
@@ -199,13 +198,13 @@ def closed_while_judged(ctx, d, big):
             s.sendall(b"POST /v1/berichten HTTP/1.1\r\nHost: localhost\r\n"
                       b"Content-Type: application/xml\r\nContent-Length: %d\r\n\r\n"
                       % len(body) + body)
-            probe = d.client(g.GEMEENTE).connect()
-            wait_judging(ck, probe, 1, "closed: the declaration is being judged")
+            wait_judging(ck, d, 1, "closed: the declaration is being judged")
     # closed: the answer has nowhere to go
     end = time.monotonic() + 120
-    while time.monotonic() < end and (probe.metric("ijw_judging") or 0) > 0:
+    while time.monotonic() < end and (d.admin().metric("ijw_judging") or 0) > 0:
         time.sleep(0.05)
-    ck.equal(probe.metric("ijw_judging"), 0, "closed: the declaration was judged to its end")
+    ck.equal(d.admin().metric("ijw_judging"), 0, "closed: the declaration was judged to its end")
+    probe = d.client(g.GEMEENTE)
     ck.equal(probe.healthz()[0], 200, "closed: the gateway goes on answering")
     probe.close()
 
@@ -222,10 +221,8 @@ def main(ctx):
     d = start(ctx, pki, "two", workers=2)
     m = d.wait_log(r" info listening .* workers=(\d+)")
     ck.check(m and m.group(1) == "2", "workers = 2: the listening line says workers=2")
-    probe = d.client(g.GEMEENTE)
-    ck.equal(probe.metric("ijw_workers"), 2, "workers = 2: /metrics says ijw_workers 2")
-    ck.equal(probe.metric("ijw_judging"), 0, "nothing is being judged: ijw_judging 0")
-    probe.close()
+    ck.equal(d.admin().metric("ijw_workers"), 2, "workers = 2: /metrics says ijw_workers 2")
+    ck.equal(d.admin().metric("ijw_judging"), 0, "nothing is being judged: ijw_judging 0")
     one_declaration(ctx, d, big, smalls[:30])
     two_declarations(ctx, d, big, smalls[30:])
     closed_while_judged(ctx, d, big)

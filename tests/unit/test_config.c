@@ -228,6 +228,43 @@ mistakes_name_their_line(void **state)
 	expect_error(edited("[party 42420001]", "[party 0363]\n\n[party 42420001]"), 16,
 	             "[party 0363] lacks kind");
 	expect_error(edited("; a comment", "this is not ini"), 1, "not a setting");
+	expect_error(
+	        edited("port = 9443", "admin_listen = 0.0.0.0"), 2,
+	        "admin_listen = 0.0.0.0 is not a loopback address, so it needs admin_tls = yes");
+	expect_error(edited("port = 9443", "admin_listen = ::\nadmin_tls = maybe"), 4,
+	             "admin_tls is no or yes, not 'maybe'");
+	expect_error(edited("port = 9443", "admin_tls = yes\nadmin_certificates = ab:cd, 12"), 2,
+	             "admin_certificates: 'ab:cd' is not a SHA-256 fingerprint");
+}
+
+/* The admin listener: loopback by default, elsewhere with TLS only; its fingerprints. */
+static void
+admin_settings(void **state)
+{
+	static const char fp[] = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+	                         "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+	static const char *const fine[] = {"admin_listen = off", "admin_listen = 127.0.0.2",
+	                                   "admin_listen = ::1",
+	                                   "admin_listen = 0.0.0.0\nadmin_tls = yes"};
+	struct gw_config *c;
+	char text[2048], line[512];
+
+	(void)state;
+	assert_string_equal(load(good, &c), "");
+	assert_string_equal(c->admin_listen, "127.0.0.1");
+	assert_int_equal(c->admin_port, 8444);
+	assert_int_equal(c->admin_tls, 0);
+	assert_string_equal(c->admin_token_file, "");
+	gw_config_free(c);
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+		assert_string_equal(load(edited("port = 9443", fine[i]), &c), "");
+		gw_config_free(c);
+	}
+	snprintf(line, sizeof line, "admin_tls = yes\nadmin_certificates = %s,%s", fp,
+	         "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	snprintf(text, sizeof text, "%s", edited("port = 9443", line));
+	assert_string_equal(load(text, &c), "");
+	gw_config_free(c);
 }
 
 /*
@@ -397,6 +434,7 @@ main(void)
 	        cmocka_unit_test(judging_threads),
 	        cmocka_unit_test(holders),
 	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(admin_settings),
 	        cmocka_unit_test(long_lines),
 	        cmocka_unit_test(headers_begin_their_line),
 	        cmocka_unit_test(whole_file_mistakes),

@@ -33,12 +33,15 @@ static const char *const all_files[] = {
         "server.key",
         "gateway-client.pem",
         "gateway-client.key",
+        "admin.pem",
+        "admin.key",
         "0384.pem",
         "0384.key",
         "42420001.pem",
         "42420001.key",
         "ledger.key",
         "store.key",
+        "admin.token",
         "gateway.ini",
 };
 #define NFILES (sizeof all_files / sizeof all_files[0])
@@ -54,6 +57,9 @@ static const char expected_ini[] =
         "store = gateway.db\n"
         "ledger_key = ledger.key\n"
         "store_key = store.key\n"
+        "admin_listen = 127.0.0.1\n"
+        "admin_port = 9444\n"
+        "admin_token_file = admin.token\n"
         "push_certificate = gateway-client.pem\n"
         "push_private_key = gateway-client.key\n"
         "push_ca = ca.pem\n"
@@ -266,11 +272,12 @@ writes_a_pki_that_verifies(void **state)
 	} leaves[] = {
 	        {"server", X509_PURPOSE_SSL_SERVER, XKU_SSL_SERVER, "localhost"},
 	        {"gateway-client", X509_PURPOSE_SSL_CLIENT, XKU_SSL_CLIENT, "ijw-gateway"},
+	        {"admin", X509_PURPOSE_SSL_CLIENT, XKU_SSL_CLIENT, "admin"},
 	        {"0384", X509_PURPOSE_SSL_CLIENT, XKU_SSL_CLIENT, "0384"},
 	        {"42420001", X509_PURPOSE_SSL_CLIENT, XKU_SSL_CLIENT, "42420001"},
 	};
 	struct fixture *f = *state;
-	BIGNUM *serials[5];
+	BIGNUM *serials[6];
 	char name[64];
 	X509 *ca;
 	EVP_PKEY *cakey;
@@ -281,23 +288,30 @@ writes_a_pki_that_verifies(void **state)
 	/* every file written, reported in order, with its mode */
 	assert_int_equal(f->nwrote, NFILES);
 	for (size_t i = 0; i < NFILES; i++) {
-		bool key = strstr(all_files[i], ".key") != NULL;
+		bool key = strstr(all_files[i], ".key") || strstr(all_files[i], ".token");
 
 		assert_string_equal(f->wrote[i], path(f, all_files[i]));
 		assert_int_equal(mode_of(f, all_files[i]), key ? 0600 : 0644);
 	}
-	/* two secrets of their own: 64 hex digits and a line end each */
+	/* three secrets of their own: 64 hex digits and a line end each */
 	{
 		char *ledger = tu_read(path(f, "ledger.key"), NULL);
 		char *store = tu_read(path(f, "store.key"), NULL);
+		char *token = tu_read(path(f, "admin.token"), NULL);
 
 		assert_non_null(ledger);
 		assert_non_null(store);
+		assert_non_null(token);
 		assert_int_equal(strlen(store), 65);
 		assert_int_equal(strspn(store, "0123456789abcdef"), 64);
+		assert_int_equal(strlen(token), 65);
+		assert_int_equal(strspn(token, "0123456789abcdef"), 64);
 		assert_string_not_equal(ledger, store);
+		assert_string_not_equal(token, store);
+		assert_string_not_equal(token, ledger);
 		free(ledger);
 		free(store);
+		free(token);
 	}
 
 	/* the CA: self-signed, P-256 with SHA-256, for signing certificates, 10 years */
@@ -344,7 +358,7 @@ writes_a_pki_that_verifies(void **state)
 		X509_free(x);
 		EVP_PKEY_free(key);
 	}
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < sizeof serials / sizeof serials[0]; i++)
 		BN_free(serials[i]);
 
 	/* the server certificate is for localhost on loopback, and nothing else */
