@@ -1315,6 +1315,7 @@ outbox_read(gw_store *store, struct gw_job *job)
 	struct pending *p = job->ctx;
 	const struct gw_listing *l = &p->look->listing;
 	struct gw_filter f = {.sender = job->party,
+	                      .visible_to = job->party,
 	                      .receiver = l->to[0] ? l->to : NULL,
 	                      .type = l->type[0] ? l->type : NULL,
 	                      .status = l->status,

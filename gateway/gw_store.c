@@ -931,6 +931,8 @@ gw_store_filter_sql(const struct gw_filter *f, char mark, struct gw_filter_sql *
 	/* each condition names its parameter twice at most: "%c%d" for each */
 	if (!rc && f->party)
 		rc = filter_arg(out, mark, "(m.sender = %c%d OR m.receiver = %c%d)", f->party, 0);
+	if (!rc && f->visible_to)
+		rc = filter_arg(out, mark, GW_VISIBLE("m", "%c%d"), f->visible_to, 0);
 	if (!rc && f->sender)
 		rc = filter_arg(out, mark, "m.sender = %c%d", f->sender, 0);
 	if (!rc && f->receiver)

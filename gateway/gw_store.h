@@ -502,8 +502,11 @@ struct gw_life {
 
 /*
  * The life of message id: when party is not NULL, only of a message party
- * sent or is its receiver (else GW_STORE_NOTFOUND, as for one that is not
- * there); NULL is an operator, who sees every message. Free with
+ * may see (else GW_STORE_NOTFOUND, as for one that is not there): one
+ * addressed to it, or one it sent, except a retour the gateway made in its
+ * name for a message it never accepted (a rejected one, which its receiver
+ * never got: that retour and the client data it echoes are the sender's
+ * only). NULL is an operator, who sees every message. Free with
  * gw_life_free().
  */
 enum gw_store_rc gw_store_life(gw_store *s, int64_t id, const char *party, struct gw_life *out);
@@ -511,10 +514,11 @@ void gw_life_free(struct gw_life *l);
 
 /* Which messages gw_store_browse() lists: every field that is set must hold. */
 struct gw_filter {
-	const char *party;    /* sent or received by this party, or NULL */
-	const char *sender;   /* sent by, or NULL */
-	const char *receiver; /* addressed to, or NULL */
-	const char *type;     /* "JW301", or NULL */
+	const char *party;      /* sent or received by this party, or NULL */
+	const char *visible_to; /* only what this party may see, as gw_store_life() says, or NULL */
+	const char *sender;     /* sent by, or NULL */
+	const char *receiver;   /* addressed to, or NULL */
+	const char *type;       /* "JW301", or NULL */
 	enum gw_filter_status {
 		GW_FILTER_ANY,
 		GW_FILTER_UNACKED,   /* not acknowledged nor delivered */
@@ -614,6 +618,15 @@ enum gw_store_rc gw_store_compact(gw_store *s, bool full);
 	" ON d.id = (SELECT max(id) FROM deliveries WHERE message = m.id)"
 
 /*
+ * For backends: the condition that party p may see message m (SQL names
+ * of the message's table and of the party's value), as gw_store_life()
+ * says.
+ */
+#define GW_VISIBLE(m, p)                                                                           \
+	"(" m ".receiver = " p " OR (" m ".sender = " p " AND (" m ".generated = 0 OR " m          \
+	".answers IS NOT NULL)))"
+
+/*
  * For backends: the conditions of filter f as SQL, to follow GW_STATE_SELECT
  * " WHERE ", with its order and limit: sql, and the values of its
  * parameters, numbered from 1 and written with mark before the number
@@ -622,7 +635,7 @@ enum gw_store_rc gw_store_compact(gw_store *s, bool full);
  */
 #define GW_FILTER_ARGS 8
 struct gw_filter_sql {
-	char sql[640];
+	char sql[1024];
 	size_t n;
 	struct {
 		const char *text;

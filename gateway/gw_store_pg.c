@@ -286,7 +286,7 @@ static const char *const statements[ST_COUNT] = {
                      " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
                      " ORDER BY id LIMIT $3)",
         [ST_LIFE] = GW_STATE_SELECT " WHERE m.id = $1 AND"
-                                    " ($2::text IS NULL OR m.sender = $2 OR m.receiver = $2)",
+                                    " ($2::text IS NULL OR " GW_VISIBLE("m", "$2::text") ")",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
                         " WHERE delivery = $1 ORDER BY id",
         [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = $1 ORDER BY id",

@@ -281,8 +281,8 @@ static const char *const statements[ST_COUNT] = {
                      " AND acked IS NOT NULL AND purged IS NULL AND NOT EXISTS (SELECT 1 FROM"
                      " deliveries d WHERE d.message = messages.id AND d.state = 'pending')"
                      " ORDER BY id LIMIT ?3)",
-        [ST_LIFE] = GW_STATE_SELECT
-        " WHERE m.id = ?1 AND (?2 IS NULL OR m.sender = ?2 OR m.receiver = ?2)",
+        [ST_LIFE] =
+                GW_STATE_SELECT " WHERE m.id = ?1 AND (?2 IS NULL OR " GW_VISIBLE("m", "?2") ")",
         [ST_ATTEMPTS] = "SELECT at, http_status, error, delivered FROM attempts"
                         " WHERE delivery = ?1 ORDER BY id",
         [ST_ANSWERS] = "SELECT " MSG_COLUMNS " FROM messages WHERE answers = ?1 ORDER BY id",

@@ -240,7 +240,7 @@ def outbox_pages(ctx, ck, gem, aan, sent):
     ck.check(status == 200 and "berichten" in e, "g. box=inbox is the inbox", repr(e))
 
 
-def rejected(ctx, ck, gem):
+def rejected(ctx, ck, gem, aan):
     bad = ctx.sample("JW301-CS002-invalid.xml")
     status, j = gem.post(bad)
     ck.check(status == 422 and j.get("retour"), "h. a JW301 that breaks CS002: 422 with its retour",
@@ -260,6 +260,16 @@ def rejected(ctx, ck, gem):
              and all(c in (["0001"], ["0233"]) for _, c in records),
              "h. ... and each record's: 0001 where the BSN is wrong, 0233 (not judged) at the "
              "others", repr(records))
+    # the receiver never got the rejected message: the retour made in its name, which echoes
+    # the client's data, is the sender's only
+    status, e = status_of(aan, rid)
+    ck.check(status == 404, "h. the receiver of the rejected message gets 404 for its retour's "
+             "status", "%r %r" % (status, e))
+    status, got = aan.get(rid)
+    ck.check(status == 404, "h. ... and for its bytes", "%r %r" % (status, got[:200]))
+    status, box = outbox(aan)
+    ck.check(status == 200 and rid not in [m["id"] for m in box["berichten"]],
+             "h. ... and it is not in the receiver's outbox", repr(box))
 
 
 def advised(ctx, ck, relay):
@@ -311,7 +321,7 @@ def body(ctx):
     relayed_retour(ctx, ck, gem, relay)
     pushed = given_up(ctx, ck, gem)
     outbox_pages(ctx, ck, gem, aan, [first, pushed])
-    rejected(ctx, ck, gem)
+    rejected(ctx, ck, gem, aan)
     advised(ctx, ck, relay)
     purged(ctx, ck, pki, gem, aan, first)
     for c in (gem, aan, relay, other):
