@@ -14,7 +14,8 @@
 #define CHART_DAYS 400 /* the longest period a chart draws */
 #define CHART_H 200    /* the bars' height, in pixels */
 #define BAR_W 14
-#define COLOURS 8 /* classes c0..c7 of console.css */
+#define LABEL_W 24 /* room after the last bar for its day's label */
+#define COLOURS 8  /* classes c0..c7 of console.css */
 
 /* gateway/console/, compiled in (gw_console_data.c). */
 extern const struct ijw_embedded gw_console_files[];
@@ -616,7 +617,7 @@ gw_console_chart(const struct gw_rejections *r, size_t n, struct ijw_buf *out)
 	             "<svg class=\"chart\" id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
 	             "width=\"%zu\" height=\"%d\" role=\"img\"><title>Rejections per day, by "
 	             "rule</title>",
-	             40 + days * (BAR_W + 2), CHART_H + 40);
+	             40 + days * (BAR_W + 2) + LABEL_W, CHART_H + 40);
 	ijw_buf_addf(out, "<text x=\"2\" y=\"12\">%zu</text><text x=\"2\" y=\"%d\">0</text>", max,
 	             CHART_H + 10);
 	for (size_t i = 0, base = 0; i < n; i++) {
