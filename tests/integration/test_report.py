@@ -8,12 +8,14 @@ its periods in order), are posted to the gateway. While the last four are
 posted, `ijw-gateway report` reads the same store (exit 0, a whole report);
 when all are in, with the gateway still serving, the report in JSON has
 exactly the figures of ten such conversations, and no output (CSV, JSON,
-HTML) holds a BSN or a ToewijzingNummer of the messages.
+HTML) holds a BSN or a ToewijzingNummer of the messages. The console's
+report page shows the same table as `report --format html`.
 
     test_report.py BINARY SOURCE_DIR SHARED_DIR
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -100,6 +102,20 @@ def body(ctx):
         status, text, err = report(ctx, pki, "--format", fmt, "--by", "month")
         ck.equal(status, 0, "report --format %s --by month: exit 0" % fmt)
         outputs.append(text)
+    # the console's report page: the same figures, from the served store
+    status, text, err = report(ctx, pki, "--format", "html", "--by", "period")
+    want = re.search(r'<table class="report-table">.*?</table>', text, re.S)
+    admin = d.admin()
+    status, page = admin.request("GET", "/console/report?from=2026-01-01&to=2026-12-31"
+                                 "&by=period")
+    admin.close()
+    page = page.decode(errors="replace")
+    got = re.search(r'<table class="report-table">.*?</table>', page, re.S)
+    ck.check(status == 200 and want and got and got.group(0) == want.group(0)
+             and ">%d<" % n in got.group(0),
+             "the console's report page shows the table `report` prints, %d clients" % n,
+             "%r %s" % (status, page[-800:]))
+    outputs.append(page)
     secrets = [tl.bsn(k) for k in range(n)] + [str(8000000 + k) for k in range(n)]
     found = [s for s in secrets for text in outputs if s in text]
     ck.check(not found, "no BSN or ToewijzingNummer in the CSV, JSON or HTML report", found[:3])
