@@ -72,7 +72,7 @@ seeds() {
 
 status=0
 for target; do
-	corpus="$work/$target"
+	corpus="$work/corpus-$target"
 	mkdir "$corpus"
 	seeds "$target" "$corpus"
 	time=${seconds:-15}
