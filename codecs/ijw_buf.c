@@ -188,3 +188,16 @@ ijw_buf_str(const struct ijw_buf *b)
 {
 	return b->data ? b->data : "";
 }
+
+void
+ijw_hex(const void *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -42,4 +42,7 @@ ijw_rc ijw_buf_add_json(struct ijw_buf *b, const char *s);
 /* The contents as a C string: "" for a buffer that was never written. */
 const char *ijw_buf_str(const struct ijw_buf *b);
 
+/* The n bytes at p as 2n lower-case hex digits and a NUL, into out (2n + 1 bytes). */
+void ijw_hex(const void *p, size_t n, char *out);
+
 #endif

@@ -37,6 +37,7 @@
 #include "gw_report.h"
 #include "gw_store.h"
 #include "gw_tls.h"
+#include "ijw_buf.h"
 #include "ijw_registry.h"
 #include "ijw_value.h"
 
@@ -240,16 +241,11 @@ reply_buf(struct evhttp_request *req, const struct oper *op, int status, const c
 static void
 random_hex(char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char r[32];
 
 	if (RAND_bytes(r, sizeof r) != 1)
 		abort(); /* no randomness: no session may be made */
-	for (size_t i = 0; i < sizeof r; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[64] = '\0';
+	ijw_hex(r, sizeof r, out);
 }
 
 /* Whether token (len bytes) is the operators' token; in time that does not depend on it. */
@@ -361,17 +357,12 @@ admin_cert(gw_admin *a, struct evhttp_request *req, struct oper *op, bool *other
 static void
 cert_csrf(const gw_admin *a, struct oper *op)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[32];
 	unsigned len = sizeof mac;
 
 	HMAC(EVP_sha256(), a->csrf_key, sizeof a->csrf_key, (const unsigned char *)op->cert,
 	     strlen(op->cert), mac, &len);
-	for (size_t i = 0; i < sizeof mac; i++) {
-		op->csrf[2 * i] = hex[mac[i] >> 4];
-		op->csrf[2 * i + 1] = hex[mac[i] & 15];
-	}
-	op->csrf[64] = '\0';
+	ijw_hex(mac, sizeof mac, op->csrf);
 }
 
 enum auth { AUTH_OK, AUTH_NONE, AUTH_BAD_TOKEN, AUTH_OTHER_CERT };

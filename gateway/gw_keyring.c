@@ -144,15 +144,10 @@ gw_keyring_free(gw_keyring *k)
 static void
 key_id(const unsigned char key[GW_KEY_BYTES], char id[GW_KEY_ID_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 
 	EVP_Digest(key, GW_KEY_BYTES, md, NULL, EVP_sha256(), NULL);
-	for (size_t i = 0; i < (GW_KEY_ID_SIZE - 1) / 2; i++) {
-		id[2 * i] = hex[md[i] >> 4];
-		id[2 * i + 1] = hex[md[i] & 15];
-	}
-	id[GW_KEY_ID_SIZE - 1] = '\0';
+	ijw_hex(md, (GW_KEY_ID_SIZE - 1) / 2, id);
 }
 
 int

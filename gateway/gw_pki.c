@@ -361,17 +361,13 @@ issue(struct pki *p, const struct cert *c)
 static gw_pki_rc
 add_key(struct pki *p, const char *stem, const char *suffix)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char key[32];
 	char text[2 * sizeof key + 2];
 	gw_pki_rc rc;
 
 	if (RAND_bytes(key, sizeof key) != 1)
 		return seterr(p, GW_PKI_ECRYPTO, "%s%s: no random bytes", stem, suffix);
-	for (size_t i = 0; i < sizeof key; i++) {
-		text[2 * i] = hex[key[i] >> 4];
-		text[2 * i + 1] = hex[key[i] & 15];
-	}
+	ijw_hex(key, sizeof key, text);
 	text[2 * sizeof key] = '\n';
 	text[2 * sizeof key + 1] = '\0';
 	rc = add_file(p, stem, suffix, text, 2 * sizeof key + 1, 0600);

@@ -461,7 +461,6 @@ l_scan(void *h, const char *prefix, int (*each)(void *, const char *, const char
 static int
 l_client(void *h, const char *bsn, char out[IJW_CLIENT_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
 	gw_store *s = h;
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
@@ -471,11 +470,7 @@ l_client(void *h, const char *bsn, char out[IJW_CLIENT_SIZE])
 	          mac, &len) ||
 	    len < 16)
 		return -1;
-	for (int i = 0; i < 16; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 15];
-	}
-	out[32] = '\0';
+	ijw_hex(mac, 16, out);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "gw_log.h"
 #include "gw_ratelimit.h"
 #include "gw_tls.h"
+#include "ijw_buf.h"
 
 #define PEERS 1024       /* addresses the log of failed handshakes keeps apart */
 #define PEER_INTERVAL 10 /* seconds: one line per address at the most */
@@ -356,8 +357,7 @@ gw_tls_fingerprint(X509 *cert, char out[65])
 	out[0] = '\0';
 	if (X509_digest(cert, EVP_sha256(), md, &n) != 1)
 		return;
-	for (unsigned int i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	ijw_hex(md, n < 32 ? n : 32, out);
 }
 
 /* Compares hex fingerprints, ignoring case and colons. */

@@ -81,6 +81,20 @@ json_escape(void **state)
 	ijw_buf_free(&b);
 }
 
+static void
+hex_digits(void **state)
+{
+	static const unsigned char b[] = {0x00, 0x0f, 0xa5, 0xff};
+	char out[2 * sizeof b + 1];
+
+	(void)state;
+	memset(out, 'x', sizeof out);
+	ijw_hex(b, sizeof b, out);
+	assert_string_equal(out, "000fa5ff");
+	ijw_hex(b, 0, out);
+	assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
@@ -90,6 +104,7 @@ main(void)
 	        cmocka_unit_test(grows_over_many_appends),
 	        cmocka_unit_test(xml_escape),
 	        cmocka_unit_test(json_escape),
+	        cmocka_unit_test(hex_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
