@@ -675,13 +675,11 @@ json_out(struct areq *r, json_t *j)
 static json_t *
 iso(int64_t t)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	char s[32];
+	char s[GW_LOG_TIME_SIZE];
 
-	if (!t || !gmtime_r(&tt, &tm))
+	if (!t)
 		return json_null();
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	gw_log_time(t, s);
 	return json_string(s);
 }
 

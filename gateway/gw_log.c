@@ -396,18 +396,14 @@ void
 gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
 {
 	/* room for the JSON of the longest field list: its quotes and commas */
-	char line[8192], rendered[2048], stamp[32];
+	char line[8192], rendered[2048], stamp[GW_LOG_TIME_SIZE];
 	struct span spans[SPANS_MAX];
 	size_t n = 0, nspans = 0;
-	struct tm tm;
-	time_t now;
 	va_list ap;
 
 	if (level < threshold)
 		return;
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	gw_log_time(time(NULL), stamp);
 	rendered[0] = '\0';
 	if (fields) {
 		va_start(ap, fields);
@@ -504,4 +500,14 @@ gw_log_address(int fd, bool own, char *host, unsigned *port)
 	} else
 		return false;
 	return inet_ntop(ss.ss_family, a, host, GW_LOG_HOST_MAX) != NULL;
+}
+
+void
+gw_log_time(int64_t t, char out[GW_LOG_TIME_SIZE])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, GW_LOG_TIME_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum gw_log_level { GW_LOG_DEBUG, GW_LOG_INFO, GW_LOG_WARN, GW_LOG_ERROR };
 enum gw_log_format { GW_LOG_LOGFMT, GW_LOG_JSON };
@@ -38,6 +39,10 @@ extern const char *const gw_log_format_names[];
 /* Writes one event line; fields is printf-style and may be NULL. Thread-safe. */
 void gw_log(enum gw_log_level level, const char *event, const char *fields, ...)
         __attribute__((format(printf, 3, 4)));
+
+/* Time t (unix seconds) in ISO 8601, UTC, as the log writes it: "2026-11-23T15:04:05Z". */
+#define GW_LOG_TIME_SIZE 32
+void gw_log_time(int64_t t, char out[GW_LOG_TIME_SIZE]);
 
 /*
  * Writes s into buf as a quoted log value ("..." with \" and \\ escaped,

@@ -1153,16 +1153,6 @@ post_message(gw_server *s, struct pending *p)
 
 /* ---- the inbox, the outbox, a message's status, the sender's copy ---- */
 
-static void
-iso_time(int64_t t, char *out, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* 404: no message id that the caller sent or received, whether there is one or not. */
 static void
 not_found(struct pending *p, int64_t id)
@@ -1202,11 +1192,11 @@ jadd(json_t *a, json_t *v, int *bad)
 static json_t *
 jtime(int64_t t)
 {
-	char when[32];
+	char when[GW_LOG_TIME_SIZE];
 
 	if (!t)
 		return json_null();
-	iso_time(t, when, sizeof when);
+	gw_log_time(t, when);
 	return json_string(when);
 }
 
