@@ -606,18 +606,46 @@ advised(struct pending *p, int64_t id)
 	}
 }
 
-/* The advice of p (the region's checks, the ledger's when advised), audited with it. */
+/* Whether item ("TR019 9019") is one of the entries of the advice "TR019 9019; TR418 0611". */
+static bool
+in_advice(const char *advice, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *a = advice; *a; a += strspn(a, "; ")) {
+		size_t len = strcspn(a, ";");
+
+		if (len == n && strncmp(a, item, n) == 0)
+			return true;
+		a += len;
+	}
+	return false;
+}
+
+/*
+ * The advice of p (the region's checks, the ledger's when advised), audited
+ * with it: each rule and code once, as many whole ones as the field holds.
+ */
 static void
 advice_detail(struct pending *p, struct gw_put *it)
 {
 	size_t n = 0;
 
+	p->advice_detail[0] = '\0';
 	if (!p->advice || !ijw_findings_count(p->advice))
 		return;
-	for (size_t i = 0; i < ijw_findings_count(p->advice) && n < sizeof p->advice_detail; i++)
-		n += (size_t)snprintf(p->advice_detail + n, sizeof p->advice_detail - n, "%s%s %s",
-		                      i ? "; " : "", ijw_findings_get(p->advice, i)->rule,
-		                      ijw_findings_get(p->advice, i)->retourcode);
+	for (size_t i = 0; i < ijw_findings_count(p->advice); i++) {
+		const struct ijw_finding *f = ijw_findings_get(p->advice, i);
+		char item[sizeof p->advice_detail];
+		int len = snprintf(item, sizeof item, "%s%s %s", n ? "; " : "", f->rule,
+		                   f->retourcode);
+
+		if (len < 0 || n + (size_t)len >= sizeof p->advice_detail ||
+		    in_advice(p->advice_detail, item + (n ? 2 : 0)))
+			continue;
+		memcpy(p->advice_detail + n, item, (size_t)len + 1);
+		n += (size_t)len;
+	}
 	it->advice = p->advice_detail;
 }
 
@@ -784,7 +812,8 @@ posted_done(struct gw_job *job)
 		refused(p);
 		return;
 	}
-	ijw_buf_init(&b, 4096);
+	/* As for a rejection: the advice is findings, as many as a rejection has. */
+	ijw_buf_init(&b, 1u << 20);
 	switch (it->outcome) {
 	case GW_PUT_NEW:
 		gw_metrics_message(type, GW_ACCEPTED);
