@@ -11,33 +11,39 @@
 
 /* A manifest lists samples, one short line each: 16 MiB is far beyond any. */
 #define MANIFEST_MAX (16u << 20)
+/* The most columns a heading may name. */
+#define FIELDS_MAX 32
 
-/* The columns a manifest must have, in order; further ones are for people. */
-static const char *const columns[] = {"file", "outcome", "type", "retourcode", "rules"};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
+/* The columns the reader knows, by their heading; the first REQUIRED ones must be there. */
+enum column { FILE_, OUTCOME, TYPE, RETOURCODE, RULES, ADVICE, TRANSLATED, RECORD_CODES, NCOLUMNS };
+#define REQUIRED 5
+static const char *const columns[NCOLUMNS] = {
+        "file", "outcome", "type", "retourcode", "rules", "advice", "translated", "record_codes",
+};
 
 struct gw_manifest {
 	char *text; /* the file, cut into fields in place */
 	struct gw_expect *e;
 	size_t n;
+	size_t nfields;      /* the heading's columns */
+	int where[NCOLUMNS]; /* the field of each known column, -1 when the heading lacks it */
+	size_t needed;       /* fields a line must have: up to the last known column */
 };
 
 /*
- * Cuts line into tab-separated fields, at most NCOLUMNS of them (the rest of
- * the line is left to the last). Returns how many there are.
+ * Cuts line into tab-separated fields, at most FIELDS_MAX of them (the rest
+ * of the line is left to the last). Returns how many there are.
  */
 static size_t
-split(char *line, char *field[NCOLUMNS])
+split(char *line, char *field[FIELDS_MAX])
 {
 	size_t n = 0;
 
 	field[n++] = line;
-	while (n < NCOLUMNS && (line = strchr(line, '\t'))) {
+	while (n < FIELDS_MAX && (line = strchr(line, '\t'))) {
 		*line++ = '\0';
 		field[n++] = line;
 	}
-	if (n == NCOLUMNS && (line = strchr(field[n - 1], '\t')))
-		*line = '\0';
 	return n;
 }
 
@@ -71,64 +77,178 @@ is_rules(const char *s)
 	}
 }
 
+/* The n bytes at s are a number of a record: 1 to 9999, no leading zero. */
+static bool
+is_position(const char *s, size_t n)
+{
+	if (n == 0 || n > 4 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* "-", or POSITION:CODE[+CODE...] separated by single commas, positions rising. */
+static bool
+is_record_codes(const char *s)
+{
+	unsigned long last = 0;
+
+	if (strcmp(s, "-") == 0)
+		return true;
+	for (;;) {
+		size_t n = strcspn(s, ":");
+
+		if (!is_position(s, n) || s[n] != ':' || strtoul(s, NULL, 10) <= last)
+			return false;
+		last = strtoul(s, NULL, 10);
+		s += n;
+		do {
+			s++;
+			if (strspn(s, "0123456789") != 4 || (s[4] && s[4] != '+' && s[4] != ','))
+				return false;
+			s += 4;
+		} while (*s == '+');
+		if (*s == '\0')
+			return true;
+		s++;
+	}
+}
+
+/* The field of column c, NULL when the heading lacks it or the line leaves it empty. */
+static char *
+field_of(const gw_manifest *m, char *f[FIELDS_MAX], enum column c)
+{
+	return m->where[c] < 0 || f[m->where[c]][0] == '\0' ? NULL : f[m->where[c]];
+}
+
+/* Checks the optional columns of a line into e; false with err set when one is wrong. */
+static bool
+add_optional(const gw_manifest *m, struct gw_expect *e, char *f[FIELDS_MAX], unsigned lineno,
+             char *err, size_t errsize)
+{
+	const char *advice = field_of(m, f, ADVICE);
+	const char *translated = field_of(m, f, TRANSLATED);
+	const char *codes = field_of(m, f, RECORD_CODES);
+
+	if (advice && !is_rules(advice)) {
+		snprintf(err, errsize,
+		         "%u: the advice is rule codes separated by commas, or -, not '%s'", lineno,
+		         advice);
+		return false;
+	}
+	if (translated && strcmp(translated, "yes") != 0 && strcmp(translated, "no") != 0) {
+		snprintf(err, errsize, "%u: translated is yes or no, not '%s'", lineno, translated);
+		return false;
+	}
+	if (codes && !is_record_codes(codes)) {
+		snprintf(err, errsize,
+		         "%u: the record codes are RECORD:CODE[+CODE...] separated by commas "
+		         "(1:0200,3:8001), records rising, or -, not '%s'",
+		         lineno, codes);
+		return false;
+	}
+	e->advice = advice && strcmp(advice, "-") == 0 ? "" : advice;
+	e->translated = translated ? (strcmp(translated, "yes") == 0 ? GW_EXPECT_YES : GW_EXPECT_NO)
+	                           : GW_EXPECT_ANY;
+	e->record_codes = codes && strcmp(codes, "-") == 0 ? "" : codes;
+	return true;
+}
+
 /* Checks and keeps one line of samples; false with err set when it is wrong. */
 static bool
 add_line(gw_manifest *m, char *line, unsigned lineno, char *err, size_t errsize)
 {
-	char *f[NCOLUMNS];
+	char *f[FIELDS_MAX];
 	struct gw_expect *e = &m->e[m->n];
+	const char *file, *outcome, *type, *code, *rules;
 
-	if (split(line, f) < NCOLUMNS) {
-		snprintf(err, errsize, "%u: wants %zu tab-separated fields (%s, ...)", lineno,
-		         NCOLUMNS, columns[0]);
+	if (split(line, f) < m->needed) {
+		snprintf(err, errsize, "%u: wants %zu tab-separated fields, as the heading names",
+		         lineno, m->needed);
 		return false;
 	}
-	if (f[0][0] == '\0' || strchr(f[0], '/')) {
+	file = f[m->where[FILE_]];
+	outcome = f[m->where[OUTCOME]];
+	type = f[m->where[TYPE]];
+	code = f[m->where[RETOURCODE]];
+	rules = f[m->where[RULES]];
+	if (file[0] == '\0' || strchr(file, '/')) {
 		snprintf(err, errsize, "%u: the file is a name within the folder, not '%s'", lineno,
-		         f[0]);
+		         file);
 		return false;
 	}
-	if (strcmp(f[1], "accepted") != 0 && strcmp(f[1], "rejected") != 0) {
+	if (strcmp(outcome, "accepted") != 0 && strcmp(outcome, "rejected") != 0) {
 		snprintf(err, errsize, "%u: the outcome is accepted or rejected, not '%s'", lineno,
-		         f[1]);
+		         outcome);
 		return false;
 	}
-	if (strcmp(f[2], "unknown") != 0 && !ijw_msgdef_by_name(f[2])) {
+	if (strcmp(type, "unknown") != 0 && !ijw_msgdef_by_name(type)) {
 		snprintf(err, errsize, "%u: '%s' is not an iJw 3.2 message type (nor unknown)",
-		         lineno, f[2]);
+		         lineno, type);
 		return false;
 	}
-	if (!is_digits(f[3], 4)) {
+	if (!is_digits(code, 4)) {
 		snprintf(err, errsize, "%u: the retour code is four digits, not '%s'", lineno,
-		         f[3]);
+		         code);
 		return false;
 	}
-	if (!is_rules(f[4])) {
+	if (!is_rules(rules)) {
 		snprintf(err, errsize,
 		         "%u: the rules are rule codes separated by commas, or -, not '%s'", lineno,
-		         f[4]);
+		         rules);
 		return false;
 	}
-	e->file = f[0];
-	e->accepted = strcmp(f[1], "accepted") == 0;
-	e->type = f[2];
-	e->retourcode = f[3];
-	e->rules = strcmp(f[4], "-") == 0 ? "" : f[4];
+	if (!add_optional(m, e, f, lineno, err, errsize))
+		return false;
+	e->file = file;
+	e->accepted = strcmp(outcome, "accepted") == 0;
+	e->type = type;
+	e->retourcode = code;
+	e->rules = strcmp(rules, "-") == 0 ? "" : rules;
 	e->line = lineno;
 	m->n++;
 	return true;
 }
 
+/* Reads the heading: which field holds which column. false with err set when it is wrong. */
 static bool
-is_heading(char *line)
+read_heading(gw_manifest *m, char *line, unsigned lineno, char *err, size_t errsize)
 {
-	char *f[NCOLUMNS];
+	char *f[FIELDS_MAX];
 
-	if (split(line, f) < NCOLUMNS)
+	m->nfields = split(line, f);
+	if (strchr(f[m->nfields - 1], '\t')) {
+		snprintf(err, errsize, "%u: a heading of more than %d columns", lineno, FIELDS_MAX);
 		return false;
-	for (size_t i = 0; i < NCOLUMNS; i++)
-		if (strcmp(f[i], columns[i]) != 0)
+	}
+	for (size_t c = 0; c < NCOLUMNS; c++)
+		m->where[c] = -1;
+	for (size_t i = 0; i < m->nfields; i++) {
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			if (strcmp(f[i], columns[c]) != 0)
+				continue;
+			if (m->where[c] >= 0) {
+				snprintf(err, errsize, "%u: the heading names %s twice", lineno,
+				         columns[c]);
+				return false;
+			}
+			m->where[c] = (int)i;
+			if (i + 1 > m->needed)
+				m->needed = i + 1;
+		}
+	}
+	for (size_t c = 0; c < REQUIRED; c++) {
+		if (m->where[c] < 0) {
+			snprintf(err, errsize,
+			         "%u: the heading (tab-separated) names %s, %s, %s, %s and %s; "
+			         "this one has no %s",
+			         lineno, columns[0], columns[1], columns[2], columns[3], columns[4],
+			         columns[c]);
 			return false;
+		}
+	}
 	return true;
 }
 
@@ -173,14 +293,8 @@ parse(gw_manifest *m, size_t len, char *err, size_t errsize)
 			continue;
 		}
 		if (!heading) {
-			if (!is_heading(line)) {
-				snprintf(err, errsize,
-				         "%u: the heading is %s, %s, %s, %s, %s, note "
-				         "(tab-separated)",
-				         lineno, columns[0], columns[1], columns[2], columns[3],
-				         columns[4]);
+			if (!read_heading(m, line, lineno, err, errsize))
 				return IJW_EINVAL;
-			}
 			heading = true;
 		} else if (!add_line(m, line, lineno, err, errsize)) {
 			return IJW_EINVAL;
@@ -201,7 +315,6 @@ parse(gw_manifest *m, size_t len, char *err, size_t errsize)
 	}
 	return IJW_OK;
 }
-
 ijw_rc
 gw_manifest_read(const char *path, gw_manifest **out, char *err, size_t errsize)
 {
