@@ -1,10 +1,11 @@
 /*
- * cmd_replay.c: ijw-gateway replay --url URL --cert F --key F --cacert F [--junit OUT] PATH...
+ * cmd_replay.c: ijw-gateway replay --url URL --cert F --key F --cacert F
+ *                [--junit OUT | --record MANIFEST [--force]] PATH...
  *
  * Sends sample messages to a running gateway over mutual TLS, one POST to
  * URL/v1/berichten each, as the party that sends the message, and compares
  * each answer with the expectation in the manifest of the sample's folder
- * (gw_manifest.h).
+ * (gw_manifest.h), or writes a manifest from the answers (--record).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +33,8 @@
 #define SAMPLE_MAX_TEXT "64 MiB"
 #define ANSWER_MAX (4u << 20) /* the largest answer read from the gateway */
 #define ANSWER_MAX_TEXT "4 MiB"
-#define LINE_MAX_BYTES (64u << 10) /* a report line */
+#define LINE_MAX_BYTES (64u << 10) /* a report line, a line of a recorded manifest */
+#define RECORD_MAX (16u << 20)     /* a recorded manifest */
 #define TEXT_CUT 500               /* bytes of a text from the answer in a report line */
 #define DETAIL_MAX (16u << 10)     /* the findings of a mismatch in the JUnit report */
 #define JUNIT_CASE_MAX (8u << 20)  /* a testcase of the JUnit report, escaped */
@@ -46,11 +48,31 @@ usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: ijw-gateway replay --url URL --cert FILE --key FILE\n"
-	        "           [--cert FILE --key FILE ...] --cacert FILE [--junit OUT] PATH...\n\n"
+	        "           [--cert FILE --key FILE ...] --cacert FILE\n"
+	        "           [--junit OUT | --record MANIFEST [--force]] PATH...\n\n"
 	        "Sends sample messages to a running gateway, each as POST URL/v1/berichten over\n"
 	        "mutual TLS, and compares every answer with the expectation in the manifest\n"
 	        "expected.tsv of the sample's folder. A PATH is a sample, or a folder whose *.xml\n"
-	        "files are sent in the order of their names.\n\n"
+	        "files are sent in the order of their names. A sample without a line in its\n"
+	        "folder's manifest (or in a folder without one) is skipped, not sent.\n\n"
+	        "The manifest: tab-separated lines, '#' starts a comment; the first line is the\n"
+	        "heading that names the columns, in any order, then a line per sample:\n"
+	        "  file          the sample's name within the folder\n"
+	        "  outcome       accepted or rejected\n"
+	        "  type          the message type, JW301 ... JW325, or unknown\n"
+	        "  retourcode    the retour code, four digits: 0200 when accepted\n"
+	        "  rules         the rules a rejected sample breaks, comma-separated, or -\n"
+	        "These five are required; these are optional (an empty field checks nothing):\n"
+	        "  advice        the rules the gateway advises on it, comma-separated, or -\n"
+	        "  translated    yes or no: the receiver's copy is in its own product codes\n"
+	        "  record_codes  the codes at the records of the retour message the gateway\n"
+	        "                puts in the sender's inbox for it (the 0001 of a rejection,\n"
+	        "                the answer for a receiver with retour = auto):\n"
+	        "                RECORD:CODE[+CODE...] comma-separated (1:0200,3:8001+8002;\n"
+	        "                the first record is 1; records not named are not checked),\n"
+	        "                or - for no such retour; read with GET\n"
+	        "                URL/v1/berichten/ID/status\n"
+	        "Columns of other names (note) are for people.\n\n"
 	        "A sample is sent with the client certificate of the party that sends it: the\n"
 	        "header's Afzender for a heen message and for JW325, its Ontvanger for the other\n"
 	        "retour messages. The party is the certificate's subject CN or serialNumber; a\n"
@@ -65,9 +87,15 @@ usage(FILE *out)
 	        "  --key FILE     its private key (PEM, not encrypted)\n"
 	        "  --cacert FILE  the CA certificates that verify the gateway's certificate\n"
 	        "  --junit OUT    also write a JUnit XML report to OUT\n"
+	        "  --record MANIFEST\n"
+	        "                 compare nothing: write a manifest of what the gateway answered,\n"
+	        "                 a line per sample with every column above and a note, for\n"
+	        "                 review (the samples must be of one folder)\n"
+	        "  --force        let --record overwrite MANIFEST\n"
 	        "  -h, --help     this text\n\n"
-	        "Exit status: 0 every sample sent matched, 1 a mismatch or nothing sent,\n"
-	        "2 usage error or the gateway cannot be reached.\n");
+	        "Exit status: 0 every sample sent matched (with --record: the manifest is\n"
+	        "written), 1 a mismatch or nothing sent, 2 usage error or the gateway cannot be\n"
+	        "reached.\n");
 }
 
 /* A client certificate and its key, and the connection made with them. */
@@ -105,12 +133,22 @@ struct answer {
 	long status;
 	bool json; /* the body was a JSON object */
 	char *error, *message;
+	char *id, *retour, *retourcode; /* the message's id, its retour's id, the retour code */
 	struct finding *f;
 	size_t nf;
 };
 
+/* What became of an accepted message, or the retour of a rejected one, read from its status. */
+struct outcome {
+	struct ijw_buf advice; /* rule codes, comma-separated, "" for none */
+	bool translated;
+	struct ijw_buf record_codes; /* "1:0001,2:0233", "" when no retour answers it */
+};
+
 struct replay {
-	char *endpoint; /* URL/v1/berichten */
+	char *endpoint;          /* URL/v1/berichten */
+	const char *record;      /* --record: the manifest to write, NULL to compare */
+	struct ijw_buf recorded; /* its lines */
 	const char *cacert;
 	struct ident *ids;
 	size_t nids;
@@ -276,6 +314,9 @@ answer_clear(struct answer *a)
 	free(a->f);
 	free(a->error);
 	free(a->message);
+	free(a->id);
+	free(a->retour);
+	free(a->retourcode);
 	memset(a, 0, sizeof *a);
 }
 
@@ -294,7 +335,9 @@ answer_parse(struct answer *a, const struct ijw_buf *body)
 		                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
 	findings = json_object_get(root, "findings");
 	a->json = json_is_object(root) && text_get(root, "error", &a->error) &&
-	          text_get(root, "message", &a->message) &&
+	          text_get(root, "message", &a->message) && text_get(root, "id", &a->id) &&
+	          text_get(root, "retour", &a->retour) &&
+	          text_get(root, "retourcode", &a->retourcode) &&
 	          (!json_is_array(findings) || findings_get(a, findings));
 	json_decref(root);
 	if (!a->json) {
@@ -311,12 +354,10 @@ str(const char *s)
 
 /* ---- judging an answer ---- */
 
-/* Whether rule is one of the comma-separated rules. */
+/* Whether the n bytes at rule are one of the comma-separated rules. */
 static bool
-in_rules(const char *rules, const char *rule)
+in_list(const char *rules, const char *rule, size_t n)
 {
-	size_t n = strlen(rule);
-
 	while (*rules) {
 		size_t len = strcspn(rules, ",");
 
@@ -349,7 +390,7 @@ matches(const struct gw_expect *e, const struct answer *a)
 		return false;
 	for (size_t i = 0; i < a->nf; i++) {
 		if (strcmp(str(a->f[i].retourcode), e->retourcode) != 0 ||
-		    !in_rules(e->rules, str(a->f[i].rule)))
+		    !in_list(e->rules, str(a->f[i].rule), strlen(str(a->f[i].rule))))
 			return false;
 	}
 	for (r = e->rules; *r;) {
@@ -362,6 +403,59 @@ matches(const struct gw_expect *e, const struct answer *a)
 			r++;
 	}
 	return true;
+}
+
+/* Whether every item of the comma-separated list is one of the set. */
+static bool
+all_in(const char *list, const char *set)
+{
+	while (*list) {
+		size_t len = strcspn(list, ",");
+
+		if (!in_list(set, list, len))
+			return false;
+		list += len;
+		if (*list == ',')
+			list++;
+	}
+	return true;
+}
+
+/* Appends s, "-" when it is empty. */
+static ijw_rc
+add_or_none(struct ijw_buf *b, const struct ijw_buf *s)
+{
+	return ijw_buf_addstr(b, s->len ? ijw_buf_str(s) : "-");
+}
+
+/*
+ * Appends what of the optional columns of e the outcome o breaks, each as
+ * "; COLUMN: expected X, got Y" (the first without "; ").
+ */
+static ijw_rc
+add_outcome_mismatch(struct ijw_buf *b, const struct gw_expect *e, const struct outcome *o)
+{
+	const char *adv = ijw_buf_str(&o->advice), *codes = ijw_buf_str(&o->record_codes);
+	ijw_rc rc = IJW_OK;
+
+	if (e->advice && (!all_in(e->advice, adv) || !all_in(adv, e->advice))) {
+		rc = ijw_buf_addf(b, "advice: expected %s, got ", *e->advice ? e->advice : "-");
+		if (!rc)
+			rc = add_or_none(b, &o->advice);
+	}
+	if (!rc && e->translated != GW_EXPECT_ANY &&
+	    (e->translated == GW_EXPECT_YES) != o->translated)
+		rc = ijw_buf_addf(b, "%stranslated: expected %s, got %s", b->len ? "; " : "",
+		                  e->translated == GW_EXPECT_YES ? "yes" : "no",
+		                  o->translated ? "yes" : "no");
+	if (!rc && e->record_codes &&
+	    (*e->record_codes ? !*codes || !all_in(e->record_codes, codes) : *codes != '\0')) {
+		rc = ijw_buf_addf(b, "%srecord_codes: expected %s, got ", b->len ? "; " : "",
+		                  *e->record_codes ? e->record_codes : "-");
+		if (!rc)
+			rc = add_or_none(b, &o->record_codes);
+	}
+	return rc;
 }
 
 /* Appends the distinct values of one field of the findings, comma-separated. */
@@ -415,15 +509,13 @@ add_got(struct ijw_buf *b, const struct answer *a, bool reply)
 	return rc;
 }
 
-/* "expected accepted", "expected rejected TR101,TR383 0001", "no expectation in F". */
+/* "expected accepted, ", "expected rejected TR101,TR383 0001, ". */
 static ijw_rc
-add_expected(struct ijw_buf *b, const struct gw_expect *e, const struct folder *f)
+add_expected(struct ijw_buf *b, const struct gw_expect *e)
 {
-	if (!e)
-		return ijw_buf_addf(b, "no expectation in %s", f->manifest);
 	if (e->accepted)
-		return ijw_buf_addstr(b, "expected accepted");
-	return ijw_buf_addf(b, "expected rejected%s%s %s", *e->rules ? " " : "", e->rules,
+		return ijw_buf_addstr(b, "expected accepted, ");
+	return ijw_buf_addf(b, "expected rejected%s%s %s, ", *e->rules ? " " : "", e->rules,
 	                    e->retourcode);
 }
 
@@ -468,9 +560,12 @@ progress_clear(const struct replay *r)
 		fputs("\r\033[K", stderr);
 }
 
-/* Records what became of s, with why (a new string, or NULL for a match), and reports it. */
+/*
+ * Records what became of s, with why (a new string, or NULL for a match), and
+ * reports it: on standard output, or as a warning when warn is set.
+ */
 static void
-finish(struct replay *r, struct sample *s, enum result result, char *why)
+finish(struct replay *r, struct sample *s, enum result result, char *why, bool warn)
 {
 	s->result = result;
 	s->why = why;
@@ -482,8 +577,12 @@ finish(struct replay *r, struct sample *s, enum result result, char *why)
 		else
 			r->mismatched++;
 		progress_clear(r);
-		printf("%s: %s%s\n", s->path, result == SKIPPED ? "skipped: " : "",
-		       why ? why : ijw_strerror(IJW_ENOMEM));
+		if (warn)
+			gw_warnx("replay: %s: %s: skipped, not sent", s->path,
+			         why ? why : ijw_strerror(IJW_ENOMEM));
+		else
+			printf("%s: %s%s\n", s->path, result == SKIPPED ? "skipped: " : "",
+			       why ? why : ijw_strerror(IJW_ENOMEM));
 		fflush(stdout);
 	}
 	r->done++;
@@ -647,11 +746,17 @@ folder_get(struct replay *r, const char *dir)
 		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 		return -1;
 	}
-	rc = gw_manifest_read(f->manifest, &f->m, err, sizeof err);
-	if (rc == IJW_EIO && errno == ENOENT) {
-		gw_warnx("replay: %s does not exist: its samples have no expectation", f->manifest);
-		return (long)(r->nfolders - 1);
+	if (r->record && r->nfolders > 1) {
+		gw_warnx("replay: --record writes the manifest of one folder, but the samples are "
+		         "in %s and in %s",
+		         r->folders[0].dir, dir);
+		return -1;
 	}
+	if (r->record)
+		return (long)(r->nfolders - 1);
+	rc = gw_manifest_read(f->manifest, &f->m, err, sizeof err);
+	if (rc == IJW_EIO && errno == ENOENT)
+		return (long)(r->nfolders - 1);
 	if (rc == IJW_EINVAL)
 		gw_warnx("replay: %s:%s", f->manifest, err);
 	else if (rc)
@@ -806,8 +911,231 @@ curl_why(const struct replay *r, CURLcode rc)
 }
 
 /*
- * Sends one sample and judges the answer. Returns false only when the
- * gateway cannot be reached at all (on the first request).
+ * GET URL/v1/berichten/{msgid}/status as id: *json is the answer when it is
+ * 200 and a JSON object, else NULL with *status the HTTP status. Returns
+ * curl's result.
+ */
+static CURLcode
+get_status(struct replay *r, struct ident *id, const char *msgid, long *status, json_t **json)
+{
+	struct ijw_buf url;
+	CURLcode rc;
+
+	*json = NULL;
+	*status = 0;
+	ijw_buf_init(&url, LINE_MAX_BYTES);
+	if (strspn(msgid, "0123456789") != strlen(msgid) ||
+	    ijw_buf_addf(&url, "%s/%s/status", r->endpoint, msgid)) {
+		ijw_buf_free(&url);
+		return CURLE_URL_MALFORMAT;
+	}
+	ijw_buf_reset(&r->reply);
+	r->curl_error[0] = '\0';
+	if (!(rc = curl_easy_setopt(id->curl, CURLOPT_URL, ijw_buf_str(&url))) &&
+	    !(rc = curl_easy_setopt(id->curl, CURLOPT_HTTPGET, 1L)) &&
+	    !(rc = curl_easy_perform(id->curl)))
+		curl_easy_getinfo(id->curl, CURLINFO_RESPONSE_CODE, status);
+	/* A POST sets its body, which makes it a POST again, to the endpoint. */
+	curl_easy_setopt(id->curl, CURLOPT_URL, r->endpoint);
+	ijw_buf_free(&url);
+	if (!rc && *status == 200)
+		*json = json_loadb(ijw_buf_str(&r->reply), r->reply.len, JSON_REJECT_DUPLICATES,
+		                   NULL);
+	if (*json && !json_is_object(*json)) {
+		json_decref(*json);
+		*json = NULL;
+	}
+	return rc;
+}
+
+/* Appends the string v (cleaned by add_clean), after sep unless it comes first. */
+static ijw_rc
+add_item(struct ijw_buf *b, const char *sep, const json_t *v)
+{
+	ijw_rc rc = b->len ? ijw_buf_addstr(b, sep) : IJW_OK;
+
+	return rc ? rc : add_clean(b, str(json_string_value(v)), json_string_length(v));
+}
+
+/* Appends the records of a retour's status o: "1:0001,2:0233+8001". */
+static ijw_rc
+add_records(struct ijw_buf *b, const json_t *o)
+{
+	const json_t *rec, *code;
+	size_t i, k;
+	ijw_rc rc = IJW_OK;
+
+	json_array_foreach(json_object_get(o, "records"), i, rec)
+	{
+		struct ijw_buf codes;
+
+		ijw_buf_init(&codes, LINE_MAX_BYTES);
+		json_array_foreach(json_object_get(rec, "retourcodes"), k, code)
+		{
+			if (!rc)
+				rc = add_item(&codes, "+", code);
+		}
+		if (!rc)
+			rc = ijw_buf_addf(b, "%s%zu:%s", i ? "," : "", i + 1, ijw_buf_str(&codes));
+		ijw_buf_free(&codes);
+	}
+	return rc;
+}
+
+/*
+ * Reads what became of the sample from the gateway into o: for an accepted one
+ * its status (advice, translated, the retour the gateway made for it), for a
+ * rejected one its retour's codes. false with why it could not be read in why.
+ */
+static bool
+outcome_read(struct replay *r, struct ident *id, const struct answer *a, struct outcome *o,
+             char *why, size_t whysize)
+{
+	const json_t *v, *own = NULL;
+	json_t *st;
+	long status;
+	size_t i;
+	ijw_rc rc = IJW_OK;
+	bool accepted = a->status == 200 || a->status == 201;
+	const char *msgid = accepted ? a->id : a->retour;
+	CURLcode crc;
+
+	if (!msgid && accepted)
+		snprintf(why, whysize, "the answer names no id");
+	if (!msgid)
+		return !accepted;
+	if ((crc = get_status(r, id, msgid, &status, &st))) {
+		snprintf(why, whysize, "GET of the status of %s: %s", msgid, curl_why(r, crc));
+		return false;
+	}
+	if (!st) {
+		snprintf(why, whysize, "GET of the status of %s: %ld, not a JSON object", msgid,
+		         status);
+		return false;
+	}
+	if (accepted) {
+		json_array_foreach(json_object_get(st, "judged"), i, v)
+		{
+			const json_t *rule = json_object_get(v, "rule");
+
+			if (!rc && json_is_string(rule) &&
+			    !in_list(ijw_buf_str(&o->advice), json_string_value(rule),
+			             json_string_length(rule)))
+				rc = add_item(&o->advice, ",", rule);
+		}
+		o->translated = json_is_true(json_object_get(st, "translated"));
+		/* The gateway's own retour: what a party sends later would make a run depend on
+		 * the one before. */
+		json_array_foreach(json_object_get(st, "answered_by"), i, v)
+		{
+			if (!own && json_is_true(json_object_get(v, "generated")))
+				own = v;
+		}
+		v = own;
+	} else {
+		v = st;
+	}
+	if (!rc && v)
+		rc = add_records(&o->record_codes, v);
+	json_decref(st);
+	if (rc)
+		snprintf(why, whysize, "%s", ijw_strerror(rc));
+	return !rc;
+}
+
+/* Appends a line of the recorded manifest for s, answered a (NULL when no answer came). */
+static ijw_rc
+record_line(struct replay *r, const struct sample *s, const struct answer *a,
+            const struct outcome *o, const char *why)
+{
+	const char *name = strrchr(s->path, '/');
+	struct ijw_buf *b = &r->recorded;
+	struct ijw_buf rules;
+	const char *code = "0200";
+	bool accepted;
+	ijw_rc rc;
+
+	name = name ? name + 1 : s->path;
+	if (!a)
+		return ijw_buf_addf(b, "# %s: %s\n", name, why);
+	accepted = a->status == 200 || a->status == 201;
+	if (!accepted)
+		code = a->nf > 0 ? str(a->f[0].retourcode) : str(a->retourcode);
+	if (strlen(code) != 4 || strspn(code, "0123456789") != 4)
+		code = "0001";
+	ijw_buf_init(&rules, LINE_MAX_BYTES);
+	rc = add_distinct(&rules, a, true);
+	if (!rc)
+		rc = ijw_buf_addf(b, "%s\t%s\t%s\t%s\t%s\t", name,
+		                  accepted ? "accepted" : "rejected", s->type, code,
+		                  rules.len ? ijw_buf_str(&rules) + 1 : "-");
+	ijw_buf_free(&rules);
+	if (!rc)
+		rc = add_or_none(b, &o->advice);
+	if (!rc)
+		rc = ijw_buf_addf(b, "\t%s\t", o->translated ? "yes" : "no");
+	if (!rc)
+		rc = add_or_none(b, &o->record_codes);
+	if (!rc)
+		rc = ijw_buf_addstr(b, "\t");
+	if (!rc && why)
+		rc = ijw_buf_addf(b, "%s, ", why);
+	if (!rc)
+		rc = add_got(b, a, true);
+	return rc ? rc : ijw_buf_addstr(b, "\n");
+}
+
+/* Whether e checks anything that the gateway's status tells. */
+static bool
+wants_outcome(const struct gw_expect *e)
+{
+	return e->advice || e->translated != GW_EXPECT_ANY || e->record_codes;
+}
+
+/* Judges the answer a to s (e its expectation) into why; true when it matches. */
+static bool
+judge(struct replay *r, struct ident *id, const struct gw_expect *e, const struct answer *a,
+      struct ijw_buf *why)
+{
+	struct outcome o = {.translated = false};
+	char err[CURL_ERROR_SIZE + 64];
+	ijw_rc rc = IJW_OK;
+
+	if (!matches(e, a) || !wants_outcome(e))
+		return matches(e, a);
+	ijw_buf_init(&o.advice, LINE_MAX_BYTES);
+	ijw_buf_init(&o.record_codes, LINE_MAX_BYTES);
+	if (!outcome_read(r, id, a, &o, err, sizeof err))
+		rc = ijw_buf_addf(why, "cannot read what became of it: %s", err);
+	else
+		rc = add_outcome_mismatch(why, e, &o);
+	ijw_buf_free(&o.advice);
+	ijw_buf_free(&o.record_codes);
+	return !rc && why->len == 0;
+}
+
+/* --record: writes the line of s, answered a (NULL with the reason in why when not). */
+static void
+record(struct replay *r, struct sample *s, struct ident *id, const struct answer *a,
+       const char *why)
+{
+	struct outcome o = {.translated = false};
+	char err[CURL_ERROR_SIZE + 64];
+	ijw_rc rc;
+
+	ijw_buf_init(&o.advice, LINE_MAX_BYTES);
+	ijw_buf_init(&o.record_codes, LINE_MAX_BYTES);
+	if (a && !outcome_read(r, id, a, &o, err, sizeof err))
+		why = err;
+	rc = record_line(r, s, a, &o, why);
+	ijw_buf_free(&o.advice);
+	ijw_buf_free(&o.record_codes);
+	finish(r, s, rc ? MISMATCHED : MATCHED, rc ? strdup(ijw_strerror(rc)) : NULL, false);
+}
+
+/*
+ * Sends one sample and judges the answer (or records it). Returns false only
+ * when the gateway cannot be reached at all (on the first request).
  */
 static bool
 replay_sample(struct replay *r, struct sample *s)
@@ -826,13 +1154,18 @@ replay_sample(struct replay *r, struct sample *s)
 		e = gw_manifest_find(f->m, name ? name + 1 : s->path);
 	snprintf(s->type, sizeof s->type, "%s", e ? e->type : "unknown");
 	ijw_buf_init(&why, LINE_MAX_BYTES);
+	if (!e && !r->record) {
+		rc = ijw_buf_addf(&why, f->m ? "no line in %s" : "no %s", f->manifest);
+		finish(r, s, SKIPPED, take(&why, rc), true);
+		return true;
+	}
 	ijw_buf_reset(&r->body);
 	if ((rc = gw_read_file(s->path, &r->body))) {
 		rc = ijw_buf_addf(&why, "cannot read: %s",
 		                  rc == IJW_EIO       ? strerror(errno)
 		                  : rc == IJW_ETOOBIG ? "larger than " SAMPLE_MAX_TEXT
 		                                      : ijw_strerror(rc));
-		finish(r, s, MISMATCHED, take(&why, rc));
+		finish(r, s, MISMATCHED, take(&why, rc), false);
 		return true;
 	}
 	read_sender(r, party, type);
@@ -840,7 +1173,9 @@ replay_sample(struct replay *r, struct sample *s)
 		snprintf(s->type, sizeof s->type, "%s", type);
 	if (!(id = ident_find(r, party))) {
 		rc = ijw_buf_addf(&why, "no certificate for party %s", party);
-		finish(r, s, SKIPPED, take(&why, rc));
+		if (r->record && !rc)
+			rc = record_line(r, s, NULL, NULL, "skipped: no certificate for its party");
+		finish(r, s, SKIPPED, take(&why, rc), false);
 		return true;
 	}
 	crc = post(r, id, &a, &s->secs);
@@ -852,21 +1187,26 @@ replay_sample(struct replay *r, struct sample *s)
 		return false;
 	}
 	r->sent++;
-	if (!crc && e && matches(e, &a)) {
-		finish(r, s, MATCHED, NULL);
+	if (r->record) {
+		record(r, s, id, crc ? NULL : &a, crc ? curl_why(r, crc) : NULL);
 		ijw_buf_free(&why);
 		answer_clear(&a);
 		return true;
 	}
-	rc = add_expected(&why, e, f);
-	if (!rc)
-		rc = ijw_buf_addstr(&why, ", ");
+	if (!crc && judge(r, id, e, &a, &why)) {
+		finish(r, s, MATCHED, NULL, false);
+		ijw_buf_free(&why);
+		answer_clear(&a);
+		return true;
+	}
+	/* A why already written says that the verdict matched, but not what became of it. */
+	rc = why.len ? IJW_OK : add_expected(&why, e);
 	if (!rc && crc)
 		rc = ijw_buf_addf(&why, "got no answer: %s", curl_why(r, crc));
-	else if (!rc)
+	else if (!rc && !crc && !matches(e, &a))
 		rc = add_got(&why, &a, r->reply.len > 0);
 	s->detail = detail(&a);
-	finish(r, s, MISMATCHED, take(&why, rc));
+	finish(r, s, MISMATCHED, take(&why, rc), false);
 	answer_clear(&a);
 	return true;
 }
@@ -965,6 +1305,7 @@ replay_free(struct replay *r)
 	free(r->folders);
 	free(r->samples);
 	free(r->endpoint);
+	ijw_buf_free(&r->recorded);
 	curl_slist_free_all(r->headers);
 	ijw_findings_free(r->findings);
 	ijw_buf_free(&r->body);
@@ -1009,6 +1350,34 @@ replay_init(struct replay *r, const char *url, const char **certs, const char **
 	return true;
 }
 
+/* --record: writes the manifest of what the gateway answered; false after saying why not. */
+static bool
+record_write(struct replay *r)
+{
+	struct ijw_buf b;
+	ijw_rc rc;
+
+	ijw_buf_init(&b, RECORD_MAX);
+	rc = ijw_buf_addf(&b,
+	                  "# What %s answered, written by ijw-gateway replay --record:\n"
+	                  "# review each line before keeping it as %s.\n"
+	                  "file\toutcome\ttype\tretourcode\trules\tadvice\ttranslated\t"
+	                  "record_codes\tnote\n",
+	                  r->endpoint, GW_MANIFEST_NAME);
+	if (!rc)
+		rc = ijw_buf_add(&b, r->recorded.data, r->recorded.len);
+	if (!rc)
+		rc = gw_write_file(r->record, b.data, b.len);
+	if (rc)
+		gw_warnx("replay: %s: %s", r->record,
+		         rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));
+	ijw_buf_free(&b);
+	if (!rc)
+		printf("replay: %zu sample%s: %zu recorded in %s, %zu skipped\n", r->nsamples,
+		       r->nsamples == 1 ? "" : "s", r->matched, r->record, r->skipped);
+	return !rc;
+}
+
 static int
 replay_run(struct replay *r, const char *junit)
 {
@@ -1020,6 +1389,8 @@ replay_run(struct replay *r, const char *junit)
 		if (!replay_sample(r, &r->samples[i]))
 			return GW_EXIT_USAGE;
 	progress_clear(r);
+	if (r->record)
+		return record_write(r) ? GW_EXIT_OK : GW_EXIT_USAGE;
 	printf("replay: %zu sample%s: %zu as expected, %zu mismatch%s, %zu skipped\n", r->nsamples,
 	       r->nsamples == 1 ? "" : "s", r->matched, r->mismatched,
 	       r->mismatched == 1 ? "" : "es", r->skipped);
@@ -1032,9 +1403,16 @@ replay_run(struct replay *r, const char *junit)
 
 /* Whether the arguments make a run; says what is missing when not. */
 static bool
-args_ok(const char *url, const char *cacert, size_t ncerts, size_t nkeys, bool paths)
+args_ok(const char *url, const char *cacert, size_t ncerts, size_t nkeys, bool paths,
+        const char *junit, const char *record, bool force)
 {
-	if (!url)
+	if (junit && record)
+		gw_warnx("replay: --junit compares, --record does not: not both");
+	else if (force && !record)
+		gw_warnx("replay: --force is for --record");
+	else if (record && !force && access(record, F_OK) == 0)
+		gw_warnx("replay: %s exists: --force overwrites it", record);
+	else if (!url)
 		gw_warnx("replay: --url is required");
 	else if (strncasecmp(url, "https://", strlen("https://")) != 0)
 		gw_warnx("replay: --url wants an https:// URL, not '%s'", url);
@@ -1061,6 +1439,8 @@ gw_cmd_replay(int argc, char **argv)
 	                                     {"key", required_argument, NULL, 'k'},
 	                                     {"cacert", required_argument, NULL, 'C'},
 	                                     {"junit", required_argument, NULL, 'j'},
+	                                     {"record", required_argument, NULL, 'r'},
+	                                     {"force", no_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct replay r = {.progress = false};
@@ -1069,10 +1449,11 @@ gw_cmd_replay(int argc, char **argv)
 	const char **keys = calloc((size_t)argc, sizeof *keys);
 	size_t ncerts = 0, nkeys = 0;
 	int c, status = GW_EXIT_USAGE;
-	bool ok;
+	bool ok, force = false;
 
 	ijw_buf_init(&r.body, SAMPLE_MAX);
 	ijw_buf_init(&r.reply, ANSWER_MAX);
+	ijw_buf_init(&r.recorded, RECORD_MAX);
 	if (!certs || !keys) {
 		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 		goto out;
@@ -1095,6 +1476,12 @@ gw_cmd_replay(int argc, char **argv)
 		case 'j':
 			junit = optarg;
 			break;
+		case 'r':
+			r.record = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
 		case 'h':
 			usage(stdout);
 			status = GW_EXIT_OK;
@@ -1104,7 +1491,7 @@ gw_cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!args_ok(url, r.cacert, ncerts, nkeys, optind < argc)) {
+	if (!args_ok(url, r.cacert, ncerts, nkeys, optind < argc, junit, r.record, force)) {
 		usage(stderr);
 		goto out;
 	}

@@ -27,7 +27,7 @@ struct gw_manifest {
 	size_t n;
 	size_t nfields;      /* the heading's columns */
 	int where[NCOLUMNS]; /* the field of each known column, -1 when the heading lacks it */
-	size_t needed;       /* fields a line must have: up to the last known column */
+	size_t needed;       /* fields a line must have: up to the last required column */
 };
 
 /*
@@ -116,21 +116,23 @@ is_record_codes(const char *s)
 	}
 }
 
-/* The field of column c, NULL when the heading lacks it or the line leaves it empty. */
+/* The field of column c of a line of n fields, NULL when the line has it not or empty. */
 static char *
-field_of(const gw_manifest *m, char *f[FIELDS_MAX], enum column c)
+field_of(const gw_manifest *m, char *f[FIELDS_MAX], size_t n, enum column c)
 {
-	return m->where[c] < 0 || f[m->where[c]][0] == '\0' ? NULL : f[m->where[c]];
+	return m->where[c] < 0 || (size_t)m->where[c] >= n || f[m->where[c]][0] == '\0'
+	               ? NULL
+	               : f[m->where[c]];
 }
 
 /* Checks the optional columns of a line into e; false with err set when one is wrong. */
 static bool
-add_optional(const gw_manifest *m, struct gw_expect *e, char *f[FIELDS_MAX], unsigned lineno,
-             char *err, size_t errsize)
+add_optional(const gw_manifest *m, struct gw_expect *e, char *f[FIELDS_MAX], size_t n,
+             unsigned lineno, char *err, size_t errsize)
 {
-	const char *advice = field_of(m, f, ADVICE);
-	const char *translated = field_of(m, f, TRANSLATED);
-	const char *codes = field_of(m, f, RECORD_CODES);
+	const char *advice = field_of(m, f, n, ADVICE);
+	const char *translated = field_of(m, f, n, TRANSLATED);
+	const char *codes = field_of(m, f, n, RECORD_CODES);
 
 	if (advice && !is_rules(advice)) {
 		snprintf(err, errsize,
@@ -163,8 +165,9 @@ add_line(gw_manifest *m, char *line, unsigned lineno, char *err, size_t errsize)
 	char *f[FIELDS_MAX];
 	struct gw_expect *e = &m->e[m->n];
 	const char *file, *outcome, *type, *code, *rules;
+	size_t n = split(line, f);
 
-	if (split(line, f) < m->needed) {
+	if (n < m->needed) {
 		snprintf(err, errsize, "%u: wants %zu tab-separated fields, as the heading names",
 		         lineno, m->needed);
 		return false;
@@ -200,7 +203,7 @@ add_line(gw_manifest *m, char *line, unsigned lineno, char *err, size_t errsize)
 		         rules);
 		return false;
 	}
-	if (!add_optional(m, e, f, lineno, err, errsize))
+	if (!add_optional(m, e, f, n, lineno, err, errsize))
 		return false;
 	e->file = file;
 	e->accepted = strcmp(outcome, "accepted") == 0;
@@ -235,7 +238,7 @@ read_heading(gw_manifest *m, char *line, unsigned lineno, char *err, size_t errs
 				return false;
 			}
 			m->where[c] = (int)i;
-			if (i + 1 > m->needed)
+			if (c < REQUIRED && i + 1 > m->needed)
 				m->needed = i + 1;
 		}
 	}

@@ -25,7 +25,8 @@
  *	              the records named must have exactly those codes, the others
  *	              are not checked; "-" for no retour at all
  *
- * An empty field of an optional column checks nothing. Columns of other names
+ * An empty field of an optional column checks nothing, as does one a line
+ * leaves out at its end. Columns of other names
  * are kept for people and ignored.
  */
 #ifndef GW_MANIFEST_H

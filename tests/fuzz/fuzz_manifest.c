@@ -34,6 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (e && (strcmp(e->file, files[i]) != 0 || strlen(e->retourcode) != 4 || !e->line))
 			abort();
+		/* The optional columns: checked values, never a tab of the line. */
+		if (e && ((e->advice && strchr(e->advice, '\t')) ||
+		          (e->record_codes &&
+		           strspn(e->record_codes, "0123456789:+,") != strlen(e->record_codes)) ||
+		          e->translated > GW_EXPECT_YES))
+			abort();
 	}
 	gw_manifest_free(m);
 	return 0;

@@ -148,17 +148,38 @@ printf '# a manifest with mistakes\nfile\toutcome\ttype\tretourcode\trules\tnote
 	"$(printf 'JW301-TR002-invalid.xml\trejected\tJW301\t0001\tTR006\twrong rule')" \
 	"$(printf 'JW301-valid-1.xml\trejected\tJW301\t0001\tTR002\twrong outcome')" \
 	"$(printf 'JW306-valid-1.xml\taccepted\tJW306\t0200\t-\tright')" >"$tmp/wrong/expected.tsv"
+answers=$(grep -c '^answer ' "$tmp/log")
 expect 1 as_both --junit "$tmp/wrong.xml" "$tmp/wrong"
 has "$tmp/out" "^$tmp/wrong/JW301-TR002-invalid.xml: expected rejected TR006 0001, got 422 TR002 0001: "
 has "$tmp/out" "^$tmp/wrong/JW301-valid-1.xml: expected rejected TR002 0001, got 20[01]\$"
-has "$tmp/out" "^$tmp/wrong/JW305-valid-1.xml: no expectation in $tmp/wrong/expected.tsv, got 20[01]\$"
-hasnt "$tmp/out" 'JW306-valid-1.xml'
-has "$tmp/out" "^$tmp/wrong/a&b<\"c\">.xml: no expectation in "
-has "$tmp/out" '^replay: 5 samples: 1 as expected, 4 mismatches, 0 skipped$'
+# a sample without a line is skipped with a warning, and not sent
+has "$tmp/err" "^ijw-gateway: replay: $tmp/wrong/JW305-valid-1.xml: no line in $tmp/wrong/expected.tsv: skipped, not sent\$"
+hasnt "$tmp/out" 'JW305-valid-1.xml|JW306-valid-1.xml'
+has "$tmp/err" "^ijw-gateway: replay: $tmp/wrong/a&b<\"c\">.xml: no line in "
+has "$tmp/out" '^replay: 5 samples: 1 as expected, 2 mismatches, 2 skipped$'
+[ "$(grep -c '^answer ' "$tmp/log")" -eq $((answers + 3)) ] ||
+	fail "$(($(grep -c '^answer ' "$tmp/log") - answers)) samples were posted, not the 3 with a line"
 xmllint --noout "$tmp/wrong.xml" || fail "the JUnit report of mismatches is not well-formed"
-[ "$(grep -c '<failure ' "$tmp/wrong.xml")" -eq 4 ] || fail "the JUnit report lacks failures"
+[ "$(grep -c '<failure ' "$tmp/wrong.xml")" -eq 2 ] || fail "the JUnit report lacks failures"
+[ "$(grep -c '<skipped ' "$tmp/wrong.xml")" -eq 2 ] || fail "the JUnit report lacks the skips"
 has "$tmp/wrong.xml" 'name="[^"]*/wrong/a&amp;b&lt;&quot;c&quot;&gt;.xml"'
 has "$tmp/wrong.xml" '<failure type="mismatch" message="expected rejected TR006 0001, got 422 TR002 0001: [^"]+">0001 TR002 /jw301:Bericht/'
+
+# columns by their heading, in another order, with optional columns left empty
+printf 'note\trules\tretourcode\ttype\toutcome\tfile\tadvice\ttranslated\trecord_codes\n%s\n%s\n' \
+	"$(printf 'x\tTR002\t0001\tJW301\trejected\tJW301-TR002-invalid.xml\t\t\t')" \
+	"$(printf 'y\t-\t0200\tJW306\taccepted\tJW306-valid-1.xml')" >"$tmp/wrong/expected.tsv"
+expect 0 as_both "$tmp/wrong/JW301-TR002-invalid.xml" "$tmp/wrong/JW306-valid-1.xml"
+has "$tmp/out" '^replay: 2 samples: 2 as expected, 0 mismatches, 0 skipped$'
+
+# a folder without a manifest: its samples are skipped, none sent
+mkdir "$tmp/bare"
+cp "$src/samples/JW301-valid-1.xml" "$tmp/bare/"
+answers=$(grep -c '^answer ' "$tmp/log")
+expect 1 as_both "$tmp/bare"
+has "$tmp/err" "^ijw-gateway: replay: $tmp/bare/JW301-valid-1.xml: no $tmp/bare/expected.tsv: skipped, not sent\$"
+has "$tmp/out" '^replay: 1 sample: 0 as expected, 0 mismatches, 1 skipped$'
+[ "$(grep -c '^answer ' "$tmp/log")" -eq "$answers" ] || fail "a sample without a manifest was posted"
 
 # a manifest that is not one stops the run before anything is sent
 printf 'file\toutcome\ttype\tretourcode\trules\tnote\nJW301-valid-1.xml\tmaybe\tJW301\t0200\t-\tx\n' \
@@ -167,6 +188,37 @@ before=$(connections)
 expect 2 as_gemeente "$tmp/wrong/JW301-valid-1.xml"
 has "$tmp/err" "$tmp/wrong/expected.tsv:2: the outcome is accepted or rejected, not 'maybe'"
 [ "$(connections)" -eq "$before" ] || fail "a bad manifest did not stop the run"
+# bad_manifest TEXT PATTERN: a manifest of TEXT stops the run with PATTERN on standard error
+bad_manifest() {
+	printf "$1" >"$tmp/wrong/expected.tsv"
+	expect 2 as_gemeente "$tmp/wrong/JW301-valid-1.xml"
+	has "$tmp/err" "$tmp/wrong/expected.tsv:$2"
+}
+bad_manifest 'file\toutcome\ttype\tretourcode\tnote\n' \
+	"1: the heading \\(tab-separated\\) names file, outcome, type, retourcode and rules; this one has no rules"
+bad_manifest 'file\toutcome\ttype\tretourcode\trules\tfile\n' '1: the heading names file twice'
+bad_manifest 'file\toutcome\ttype\tretourcode\trules\tadvice\nJW301-valid-1.xml\taccepted\tJW301\t0200\t-\ttr019\n' \
+	"2: the advice is rule codes separated by commas, or -, not 'tr019'"
+bad_manifest 'file\toutcome\ttype\tretourcode\trules\ttranslated\nJW301-valid-1.xml\taccepted\tJW301\t0200\t-\tja\n' \
+	"2: translated is yes or no, not 'ja'"
+for codes in 0:0200 1:020 '1:0200,1:0001' 1:0200+ '1:0200,' 2 '01:0200'; do
+	bad_manifest "file\toutcome\ttype\tretourcode\trules\trecord_codes\nJW301-valid-1.xml\taccepted\tJW301\t0200\t-\t$codes\n" \
+		"2: the record codes are RECORD:CODE"
+done
+bad_manifest 'rules\tnote\tfile\toutcome\ttype\tretourcode\tadvice\n-\tx\tJW301-valid-1.xml\taccepted\tJW301\n' \
+	'2: wants 6 tab-separated fields, as the heading names'
+[ "$(connections)" -eq "$before" ] || fail "a bad manifest did not stop the run"
+
+# --record: not with --junit, and a manifest that is there is kept without --force
+expect 2 as_gemeente --record "$tmp/rec.tsv" --junit "$tmp/j.xml" "$tmp/wrong"
+has "$tmp/err" 'not both'
+expect 2 as_gemeente --force "$tmp/wrong"
+has "$tmp/err" '--force is for --record'
+expect 2 as_gemeente --record "$tmp/wrong/expected.tsv" "$tmp/wrong"
+has "$tmp/err" "$tmp/wrong/expected.tsv exists: --force overwrites it"
+expect 2 as_gemeente --record "$tmp/rec.tsv" "$tmp/wrong" "$tmp/bare"
+has "$tmp/err" '--record writes the manifest of one folder'
+[ "$(connections)" -eq "$before" ] || fail "a refused --record sent something"
 
 # ---- the other outcomes: a conflict, too large, large and accepted ----
 
