@@ -29,13 +29,14 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # A development gateway on loopback: a PKI and configuration in $(STATE) the
-# first time, then the daemon in the foreground.
+# first time, then the daemon in the foreground. Both parties answer for
+# themselves (retour = relay), so that every sample can be sent to it.
 STATE = state
 PORT  = 8443
 
 run: build
 	@[ -f $(STATE)/gateway.ini ] || $(BIN) pki init $(STATE) \
-		--party gemeente:0384 --party aanbieder:42420001 --port $(PORT)
+		--party gemeente:0384 --party aanbieder:42420001 --retour relay --port $(PORT)
 	@tools/howto.sh $(STATE) $(PORT)
 	$(BIN) serve -c $(STATE)/gateway.ini
 

@@ -3,6 +3,7 @@
 # starts with the development PKI in STATE.
 STATE=${1:-state}
 PORT=${2:-8443}
+BIN=build/gateway/ijw-gateway
 M="--cacert $STATE/ca.pem --cert $STATE/0384.pem --key $STATE/0384.key"
 P="--cacert $STATE/ca.pem --cert $STATE/42420001.pem --key $STATE/42420001.key"
 U="https://localhost:$PORT/v1/berichten"
@@ -17,11 +18,13 @@ terminal, in this folder:
 
   # the provider lists its inbox, fetches the message byte for byte, and acknowledges it
   curl $P $U
-  curl $P $U/1
+  curl $P -o jw301.xml $U/1
   curl $P -X POST $U/1/ack
 
-  # the provider has retour = auto: the gateway answered with a JW302, now in the
-  # municipality's inbox
+  # the provider answers itself (retour = relay): it makes the JW302 for the
+  # JW301 it fetched and posts it; the JW302 waits in the municipality's inbox
+  $BIN generate JW302 --from jw301.xml -o jw302.xml
+  curl $P -H 'Content-Type: application/xml' --data-binary @jw302.xml $U
   curl $M $U
   curl $M $U/2
 
