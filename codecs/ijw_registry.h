@@ -9,6 +9,9 @@
 #ifndef IJW_REGISTRY_H
 #define IJW_REGISTRY_H
 
+/* The release of the iJw standard whose messages these are. */
+#define IJW_RELEASE "3.2"
+
 #include <stdbool.h>
 #include <stddef.h>
 

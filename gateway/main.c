@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 
 #include "gw_cli.h"
+#include "ijw_registry.h"
 
 static const struct command {
 	const char *name;
@@ -50,7 +51,8 @@ usage(FILE *out)
 	        "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'ijw-gateway COMMAND --help' describes a command.\n");
+	fprintf(out, "\n'ijw-gateway COMMAND --help' describes a command; "
+	             "'ijw-gateway --version' (-V) the version.\n");
 }
 
 int
@@ -65,6 +67,10 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return GW_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("ijw-gateway %s (iJw %s)\n", GW_VERSION, IJW_RELEASE);
 		return GW_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

@@ -32,6 +32,15 @@ done
 expect 2 "$bin" validate
 expect 2 "$bin" validate --bogus x.xml
 
+# the version: meson's project version and the iJw release
+version=$(sed -n "s/^  version : '\(.*\)',\$/\1/p" "$src/meson.build")
+[ -n "$version" ] || fail "no version in $src/meson.build"
+for v in --version -V; do
+	expect 0 "$bin" $v
+	[ "$(cat "$tmp/out")" = "ijw-gateway $version (iJw 3.2)" ] ||
+		fail "$v printed '$(cat "$tmp/out")', not 'ijw-gateway $version (iJw 3.2)'"
+done
+
 # generate: every type, reproducible, to a file or standard output
 for t in JW301 JW302 JW305 JW306 JW307 JW308 JW315 JW316 JW317 JW318 JW319 JW320 JW323 JW325; do
 	expect 0 "$bin" generate "$t" --seed 5 -o "$tmp/$t.xml"
