@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gw_cli.h"
 #include "gw_products.h"
@@ -22,8 +23,10 @@ usage(FILE *out)
 	        "--reverse lists the legacy codes that map to a combination (such as 2P).\n\n"
 	        "  --conf FILE   the region's product table (default: the built-in table of\n"
 	        "                Amsterdam-Amstelland and Zaanstreek-Waterland, example tariffs)\n"
-	        "  --json        one JSON object\n"
+	        "  --json        one JSON object; an error too, {\"error\":...,\"code\":...}\n"
 	        "  -h, --help    this text\n\n"
+	        "CATEGORY is a product category, two digits (45); PRODUCTCODE a product code,\n"
+	        "five characters (45A07).\n\n"
 	        "Exit status: 0 mapped, 1 not mapped (the reason is printed), 2 usage or\n"
 	        "table error.\n");
 }
@@ -104,10 +107,40 @@ describe(const ijw_products *p, const struct ijw_combination *c, bool json, stru
 		             c->legacy_categorie, c->legacy_code);
 }
 
+/*
+ * Why (categorie, code) is not in the table: an unknown code, one of another
+ * category, or one of several categories when none is given. Into why.
+ */
+static void
+why_unlisted(const ijw_products *p, const char *categorie, const char *code, char *why, size_t size)
+{
+	struct ijw_buf cats;
+	size_t n = 0;
+
+	ijw_buf_init(&cats, 256);
+	for (size_t i = 0; i < ijw_products_nlegacy(p); i++) {
+		const struct ijw_legacy *l = ijw_products_legacy_at(p, i);
+
+		if (strcasecmp(l->code, code) == 0 && n++ < 8)
+			ijw_buf_addf(&cats, "%s%s", n > 1 ? ", " : "", l->categorie);
+	}
+	if (n == 0)
+		snprintf(why, size, "unknown product code: the table of %s does not list %s",
+		         ijw_products_region(p), code);
+	else if (categorie)
+		snprintf(why, size, "the table lists %s in category %s, not in %s", code,
+		         ijw_buf_str(&cats), categorie);
+	else
+		snprintf(why, size, "%s is in categories %s: give the category too (map %.2s %s)",
+		         code, ijw_buf_str(&cats), ijw_buf_str(&cats), code);
+	ijw_buf_free(&cats);
+}
+
 static int
 map_code(const ijw_products *p, const char *categorie, const char *code, bool json,
          struct ijw_buf *b)
 {
+	char why[512];
 	const struct ijw_combination *c = ijw_products_regional(p, categorie, code);
 	const struct ijw_legacy *l = NULL;
 	char cat[3] = "";
@@ -139,17 +172,17 @@ map_code(const ijw_products *p, const char *categorie, const char *code, bool js
 		}
 		return GW_EXIT_OK;
 	}
+	if (!l)
+		why_unlisted(p, categorie, code, why, sizeof why);
 	if (json) {
 		ijw_buf_addstr(b, ",\"mapped\":false,\"reason\":");
-		ijw_buf_add_json(b, l ? l->reason : "the table does not list this code");
+		ijw_buf_add_json(b, l ? l->reason : why);
 		ijw_buf_addstr(b, "}\n");
 	} else if (l) {
 		ijw_buf_addf(b, "%s %s: not mapped: %s\n", cat, code, l->reason);
 	} else {
-		ijw_buf_addf(b, "%s%s%s: not mapped: the table of %s does not list this code%s\n",
-		             categorie ? categorie : "", categorie ? " " : "", code,
-		             ijw_products_region(p),
-		             categorie ? "" : " (give the category too when it is ambiguous)");
+		ijw_buf_addf(b, "%s%s%s: not mapped: %s\n", categorie ? categorie : "",
+		             categorie ? " " : "", code, why);
 	}
 	return GW_EXIT_REJECTED;
 }
@@ -160,12 +193,11 @@ map_reverse(const ijw_products *p, const char *id, bool json, struct ijw_buf *b)
 	const struct ijw_combination *c = ijw_products_combination(p, id);
 	size_t n = 0;
 
-	if (!c) {
-		gw_warnx("map: the table has no combination %s (such as 2P: profile 2, "
-		         "intensity P)",
-		         id);
-		return GW_EXIT_USAGE;
-	}
+	if (!c)
+		return gw_cli_fail(json, "unknown_combination",
+		                   "map: the table has no combination %s (such as 2P: profile 2, "
+		                   "intensity P)",
+		                   id);
 	if (json) {
 		ijw_buf_addstr(b, "{");
 		describe(p, c, true, b);
@@ -204,7 +236,7 @@ gw_cmd_map(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *categorie = NULL, *code;
-	bool json = false, reverse = false;
+	bool json = gw_cli_wants_json(argc, argv), reverse = false;
 	ijw_products *p;
 	struct ijw_buf b;
 	char err[1024];
@@ -227,7 +259,10 @@ gw_cmd_map(int argc, char **argv)
 			return GW_EXIT_OK;
 		default:
 			usage(stderr);
-			return GW_EXIT_USAGE;
+			return gw_cli_fail(json, "usage",
+			                   "map: %s: an unknown option, or one without "
+			                   "its value",
+			                   argv[optind - 1]);
 		}
 	}
 	if (argc - optind == 2 && !reverse) {
@@ -237,12 +272,20 @@ gw_cmd_map(int argc, char **argv)
 		code = argv[optind];
 	} else {
 		usage(stderr);
-		return GW_EXIT_USAGE;
+		return gw_cli_fail(json, "usage",
+		                   reverse ? "map: --reverse wants one COMBINATION (such as 2P)"
+		                           : "map: the arguments are [CATEGORY] PRODUCTCODE "
+		                             "(45 45A07, or 45A07)");
 	}
-	if (!(p = gw_products_load(conf, err, sizeof err))) {
-		gw_warnx("map: %s", err);
-		return GW_EXIT_USAGE;
+	if (categorie && (strlen(categorie) != 2 || strspn(categorie, "0123456789") != 2)) {
+		usage(stderr);
+		return gw_cli_fail(json, "usage",
+		                   "map: the arguments are [CATEGORY] PRODUCTCODE, and CATEGORY is "
+		                   "two digits (45 45A07), not '%s'",
+		                   categorie);
 	}
+	if (!(p = gw_products_load(conf, err, sizeof err)))
+		return gw_cli_fail(json, "products", "map: %s", err);
 	ijw_buf_init(&b, 1u << 20);
 	status = reverse ? map_reverse(p, code, json, &b) : map_code(p, categorie, code, json, &b);
 	fputs(ijw_buf_str(&b), stdout);

@@ -59,7 +59,7 @@ gw_cmd_rules(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const struct ijw_msgdef *only = NULL;
-	bool json = false;
+	bool json = gw_cli_wants_json(argc, argv);
 	int c;
 
 	optind = 0;
@@ -73,18 +73,20 @@ gw_cmd_rules(int argc, char **argv)
 			return GW_EXIT_OK;
 		default:
 			usage(stderr);
-			return GW_EXIT_USAGE;
+			return gw_cli_fail(json, "usage",
+			                   "rules: %s: an unknown option, or one without its value",
+			                   argv[optind - 1]);
 		}
 	}
 	if (optind < argc - 1) {
 		usage(stderr);
-		return GW_EXIT_USAGE;
+		return gw_cli_fail(json, "usage", "rules: one message type at most, not %d",
+		                   argc - optind);
 	}
-	if (optind == argc - 1 && !(only = ijw_msgdef_by_name(argv[optind]))) {
-		gw_warnx("rules: '%s' is not an iJw 3.2 message type (JW301 ... JW325)",
-		         argv[optind]);
-		return GW_EXIT_USAGE;
-	}
+	if (optind == argc - 1 && !(only = ijw_msgdef_by_name(argv[optind])))
+		return gw_cli_fail(json, "usage",
+		                   "rules: '%s' is not an iJw 3.2 message type (JW301 ... JW325)",
+		                   argv[optind]);
 	for (size_t i = 0; i < ijw_rules_count(); i++) {
 		const struct ijw_rule *r = ijw_rule_at(i);
 		struct ijw_buf types;

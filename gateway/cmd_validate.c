@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gw_cli.h"
 #include "gw_file.h"
@@ -180,12 +181,13 @@ load_history(struct run *r, const char *const *paths, size_t n)
 
 	if (!(r->store = gw_history_store(r->products, err, sizeof err)) ||
 	    gw_history_list(paths, n, &list, &count, err, sizeof err)) {
-		gw_warnx("validate: --history: %s", err);
+		gw_cli_fail(r->json, "history", "validate: --history: %s", err);
 		return -1;
 	}
 	gw_store_ledger(r->store, &r->ledger);
 	if (gw_store_begin(r->store)) {
-		gw_warnx("validate: --history: %s", gw_store_error(r->store));
+		gw_cli_fail(r->json, "history", "validate: --history: %s",
+		            gw_store_error(r->store));
 		gw_history_free(list, count);
 		return -1;
 	}
@@ -200,8 +202,8 @@ load_history(struct run *r, const char *const *paths, size_t n)
 			rc = ijw_validate(r->schemas, in.data, in.len, &r->opts, &doc, r->findings);
 		ijw_buf_free(&in);
 		if (rc) {
-			gw_warnx("validate: --history: %s: %s", list[i].path,
-			         rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));
+			gw_cli_fail(r->json, "history", "validate: --history: %s: %s", list[i].path,
+			            rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));
 			ret = -1;
 		} else if (!doc || ijw_findings_count(r->findings)) {
 			const struct ijw_finding *f = ijw_findings_get(r->findings, 0);
@@ -209,8 +211,8 @@ load_history(struct run *r, const char *const *paths, size_t n)
 			gw_warnx("validate: --history: %s is left out: %s %s", list[i].path,
 			         f ? f->rule : "", f ? f->text : "");
 		} else if ((rc = ijw_ledger_apply(&r->ledger, doc, ++r->applied, &lo))) {
-			gw_warnx("validate: --history: %s: the ledger: %s", list[i].path,
-			         gw_store_error(r->store));
+			gw_cli_fail(r->json, "history", "validate: --history: %s: the ledger: %s",
+			            list[i].path, gw_store_error(r->store));
 			ret = -1;
 		}
 		ijw_doc_free(doc);
@@ -289,7 +291,8 @@ gw_cmd_validate(int argc, char **argv)
 	                                     {"products", required_argument, NULL, 'P'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	struct run r = {.json = false};
+	struct run r = {.json = gw_cli_wants_json(argc, argv)};
+	struct stat st;
 	const char *dir = NULL, *history[MAX_HISTORY], *products = NULL;
 	size_t nhistory = 0;
 	int c, status = GW_EXIT_OK;
@@ -310,17 +313,17 @@ gw_cmd_validate(int argc, char **argv)
 			r.opts.rules = false;
 			break;
 		case 't':
-			if (!ijw_date_parse(optarg, &r.opts.today)) {
-				gw_warnx("validate: --today wants a date YYYY-MM-DD, not '%s'",
-				         optarg);
-				return GW_EXIT_USAGE;
-			}
+			if (!ijw_date_parse(optarg, &r.opts.today))
+				return gw_cli_fail(
+				        r.json, "usage",
+				        "validate: --today wants a date YYYY-MM-DD, not '%s'",
+				        optarg);
 			break;
 		case 'H':
-			if (nhistory == MAX_HISTORY) {
-				gw_warnx("validate: at most %d --history folders", MAX_HISTORY);
-				return GW_EXIT_USAGE;
-			}
+			if (nhistory == MAX_HISTORY)
+				return gw_cli_fail(r.json, "usage",
+				                   "validate: at most %d --history folders",
+				                   MAX_HISTORY);
 			history[nhistory++] = optarg;
 			break;
 		case 'P':
@@ -331,22 +334,29 @@ gw_cmd_validate(int argc, char **argv)
 			return GW_EXIT_OK;
 		default:
 			usage(stderr);
-			return GW_EXIT_USAGE;
+			return gw_cli_fail(
+			        r.json, "usage",
+			        "validate: %s: an unknown option, or one without its value",
+			        argv[optind - 1]);
 		}
 	}
 	if (optind == argc) {
 		usage(stderr);
-		return GW_EXIT_USAGE;
+		return gw_cli_fail(r.json, "usage", "validate: which files? (FILE...)");
 	}
+	/* Once for the folder, rather than once for every file's schema. */
+	if (dir && stat(dir, &st) != 0)
+		return gw_cli_fail(r.json, "schemas", "validate: --schemas %s: %s", dir,
+		                   strerror(errno));
+	if (dir && !S_ISDIR(st.st_mode))
+		return gw_cli_fail(r.json, "schemas", "validate: --schemas %s: not a folder", dir);
 	if (ijw_schemas_new(dir, &r.schemas) || !(r.findings = ijw_findings_new()) ||
 	    !(r.advice = ijw_findings_new())) {
-		gw_warnx("validate: %s", ijw_strerror(IJW_ENOMEM));
-		status = GW_EXIT_USAGE;
+		status = gw_cli_fail(r.json, "memory", "validate: %s", ijw_strerror(IJW_ENOMEM));
 		goto done;
 	}
 	if (products && !(r.products = gw_products_arg(products, err, sizeof err))) {
-		gw_warnx("validate: --products: %s", err);
-		status = GW_EXIT_USAGE;
+		status = gw_cli_fail(r.json, "products", "validate: --products: %s", err);
 		goto done;
 	}
 	if (nhistory && load_history(&r, history, nhistory)) {

@@ -1,11 +1,43 @@
 /*
- * gw_cli.c: what the subcommands that work on a gateway's store share.
+ * gw_cli.c: what the subcommands share: a gateway's store, errors in JSON.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "gw_cli.h"
+
+bool
+gw_cli_wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return true;
+	return false;
+}
+
+int
+gw_cli_fail(bool json, const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	gw_warnx("%s", msg);
+	if (json && (o = json_pack("{s:s, s:s}", "error", msg, "code", code))) {
+		json_dumpf(o, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		fflush(stdout);
+		json_decref(o);
+	}
+	return GW_EXIT_USAGE;
+}
 
 int
 gw_cli_open(const char *what, const char *file, struct gw_cli_gateway *g)

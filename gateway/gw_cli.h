@@ -8,6 +8,8 @@
 #ifndef GW_CLI_H
 #define GW_CLI_H
 
+#include <stdbool.h>
+
 #include "gw_config.h"
 #include "gw_keyring.h"
 #include "gw_store.h"
@@ -47,6 +49,19 @@ struct gw_cli_gateway {
 int gw_cli_open(const char *what, const char *file, struct gw_cli_gateway *g);
 /* Closes what gw_cli_open() opened. */
 void gw_cli_close(struct gw_cli_gateway *g);
+
+/* Whether the arguments of a command (before "--") ask for --json. */
+bool gw_cli_wants_json(int argc, char **argv);
+
+/*
+ * A command's error that ends it: "ijw-gateway: " and the message on standard
+ * error and, when json, {"error":MESSAGE,"code":CODE} as a line on standard
+ * output. Returns GW_EXIT_USAGE. The codes: "usage" (the arguments),
+ * "products" (the product table), "schemas", "history", "memory", or what the
+ * command names.
+ */
+int gw_cli_fail(bool json, const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* Prints "ijw-gateway: " and the formatted message to standard error. */
 void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -91,8 +91,12 @@ expect 1 "$bin" validate "$tmp/JW301.xml" "$tmp/bad.xml"
 expect 2 "$bin" validate "$tmp/JW301.xml" "$tmp/missing.xml" "$tmp/bad.xml"
 has "$tmp/err" "missing.xml: No such file or directory"
 has "$tmp/out" "bad.xml: rejected"
-expect 2 "$bin" validate --schemas /nonexistent "$tmp/JW301.xml"
-has "$tmp/err" '/nonexistent/JW301.xsd'
+expect 2 "$bin" validate --schemas /nonexistent "$tmp/JW301.xml" "$tmp/JW301.xml"
+# said once for the folder, not once per file
+[ "$(grep -c nonexistent "$tmp/err")" -eq 1 ] || fail "a missing --schemas folder: $(cat "$tmp/err")"
+has "$tmp/err" '^ijw-gateway: validate: --schemas /nonexistent: No such file or directory$'
+expect 2 "$bin" validate --schemas "$tmp/JW301.xml" "$tmp/JW301.xml"
+has "$tmp/err" "validate: --schemas $tmp/JW301.xml: not a folder\$"
 
 # --json: one object per file per line
 expect 2 "$bin" validate --json "$tmp/JW301.xml" "$tmp/bad.xml" "$tmp/missing.xml" "$tmp/junk.txt"
@@ -293,9 +297,47 @@ has "$tmp/out" '^\{"code":"45A07","category":"45",.*"mapped":true,"regional":fal
 expect 1 "$bin" map 43A57
 has "$tmp/out" '^43 43A57: not mapped: .{10,}'
 expect 1 "$bin" map --json 45Z99
-has "$tmp/out" '"mapped":false,"reason":"the table does not list this code"'
+has "$tmp/out" '"mapped":false,"reason":"unknown product code: the table of .* does not list 45Z99"'
 expect 1 "$bin" map 46 45A07
-has "$tmp/out" '^46 45A07: not mapped: the table of .* does not list this code$'
+has "$tmp/out" '^46 45A07: not mapped: the table lists 45A07 in category 45, not in 46$'
+# an unknown code is unknown, with a category or without, never "ambiguous"
+for args in 99Z99 "45 99Z99"; do
+	expect 1 "$bin" map $args
+	has "$tmp/out" ": not mapped: unknown product code: the table of .* does not list 99Z99$"
+	hasnt "$tmp/out" 'ambiguous'
+done
+# two codes are no CATEGORY and CODE: a usage error that says what the arguments are
+expect 2 "$bin" map 45A07 45A08
+has "$tmp/err" "map: the arguments are \[CATEGORY\] PRODUCTCODE, and CATEGORY is two digits \(45 45A07\), not '45A07'"
+[ -s "$tmp/out" ] && fail "map 45A07 45A08 printed on standard output: $(cat "$tmp/out")"
+# --json: errors as JSON on standard output, the exit status unchanged
+json_error() {
+	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert set(o)=={"error","code"} and o["code"]==sys.argv[2], o' \
+		"$tmp/out" "$1" 2>/dev/null || fail "not a JSON error of code $1: $(head -c 300 "$tmp/out")"
+}
+expect 2 "$bin" map --json 45A07 45A08
+json_error usage
+has "$tmp/out" 'CATEGORY is two digits'
+expect 2 "$bin" map --json
+json_error usage
+expect 2 "$bin" map --json --bogus 45A07
+json_error usage
+expect 2 "$bin" map --json --reverse 11P
+json_error unknown_combination
+expect 2 "$bin" map --json --conf "$tmp/none.ini" 45A07
+json_error products
+expect 2 "$bin" rules --json JW999
+json_error usage
+expect 2 "$bin" rules --json JW301 JW302
+json_error usage
+expect 2 "$bin" validate --json --today 2026-13-01 "$tmp/JW301.xml"
+json_error usage
+expect 2 "$bin" validate --json
+json_error usage
+expect 2 "$bin" validate --json --products "$tmp/none.ini" "$tmp/JW301.xml"
+json_error products
+expect 2 "$bin" validate --json --schemas "$tmp/nonexistent" "$tmp/JW301.xml"
+json_error schemas
 expect 0 "$bin" map OP02P
 has "$tmp/out" '^45 OP02P: 2P \(the region.s own product\)$'
 has "$tmp/out" '^  national     45 45A[0-9]{2} \(for parties that read national codes\)$'
