@@ -287,6 +287,26 @@ else
 	echo "note: no openssl command; skipping openssl verify of the pki"
 fi
 
+# conf/products/README.md: its commands work as written, from the root of a checkout
+root=$tmp/checkout
+mkdir -p "$root/conf/products" "$root/build/gateway"
+cp "$src/conf/products/"* "$root/conf/products/"
+ln -s "$bin" "$root/build/gateway/ijw-gateway"
+[ -n "$shared" ] && [ -d "$shared/reference" ] && ln -s "$shared" "$tmp/shared"
+sed -n 's/^       \(cp\|awk\|grep\|build\/\)/\1/p' "$src/conf/products/README.md" >"$tmp/readme-cmds"
+[ "$(wc -l <"$tmp/readme-cmds")" -eq 4 ] || fail "conf/products/README.md: not 4 commands: $(cat "$tmp/readme-cmds")"
+while IFS= read -r cmd; do
+	case $cmd in
+	*../shared/*) [ -e "$tmp/shared" ] || continue ;;
+	esac
+	(cd "$root" && sh -c "$cmd") >"$tmp/out" 2>"$tmp/err" ||
+		fail "conf/products/README.md: '$cmd' failed: $(head -c 300 "$tmp/err")"
+	case $cmd in
+	awk* | grep*) has "$tmp/out" '^441$' ;;
+	build/*) has "$tmp/out" '^45 45A07: 2P$' ;;
+	esac
+done <"$tmp/readme-cmds"
+
 # map: a national code to the region's combination, and back
 expect 0 "$bin" map 45A07
 has "$tmp/out" '^45 45A07: 2P$'
