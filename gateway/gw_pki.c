@@ -777,6 +777,18 @@ announce(struct pki *p, const struct gw_pki_opts *o)
 		o->wrote(path_of(p, i), o->wrote_arg);
 }
 
+/* What p holds: its files (cleared), their paths, the CA and its key. */
+static void
+pki_free(struct pki *p)
+{
+	for (size_t i = 0; i < p->nfiles; i++)
+		OPENSSL_clear_free(p->files[i].data, p->files[i].len);
+	free(p->files);
+	free(p->path);
+	X509_free(p->ca);
+	EVP_PKEY_free(p->cakey);
+}
+
 gw_pki_rc
 gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize)
 {
@@ -806,12 +818,7 @@ gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize)
 	if (!(rc = write_all(&p, o->force)))
 		announce(&p, o);
 out:
-	for (size_t i = 0; i < p.nfiles; i++)
-		OPENSSL_clear_free(p.files[i].data, p.files[i].len);
-	free(p.files);
-	free(p.path);
-	X509_free(p.ca);
-	EVP_PKEY_free(p.cakey);
+	pki_free(&p);
 	free(parties);
 	return rc;
 }
@@ -857,6 +864,29 @@ read_pem(struct pki *p, const char *name, X509 **x, EVP_PKEY **k)
 		ok = (*k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) != NULL;
 	BIO_free(b);
 	return ok ? GW_PKI_OK : crypto_err(p, p->path, "reading");
+}
+
+/* Room for nfiles files and their paths; the CA of the folder and its key. */
+static gw_pki_rc
+load_ca(struct pki *p, size_t nfiles)
+{
+	gw_pki_rc rc;
+
+	p->pathsize = strlen(p->dir) + 2 + sizeof p->files[0].name;
+	p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files);
+	p->path = malloc(p->pathsize);
+	if (!p->files || !p->path)
+		return seterr(p, GW_PKI_ENOMEM, "out of memory");
+	ERR_clear_error();
+	if ((rc = read_pem(p, "ca.pem", &p->ca, NULL)) ||
+	    (rc = read_pem(p, "ca.key", NULL, &p->cakey)))
+		return rc;
+	if (X509_check_private_key(p->ca, p->cakey) != 1) {
+		ERR_clear_error();
+		return seterr(p, GW_PKI_EINVAL, "%s/ca.key is not the key of %s/ca.pem", p->dir,
+		              p->dir);
+	}
+	return GW_PKI_OK;
 }
 
 /* DIR/crl.pem, which must be a CRL of ca; *crl stays NULL when there is no such file. */
@@ -1035,16 +1065,7 @@ gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize)
 		return seterr(&p, GW_PKI_EINVAL,
 		              "the CRL's next update is 1 second or more from now, not %ld",
 		              o->seconds);
-	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
-	p.files = calloc(1, sizeof *p.files);
-	p.path = malloc(p.pathsize);
-	if (!p.files || !p.path) {
-		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
-		goto out;
-	}
-	ERR_clear_error();
-	if ((rc = read_pem(&p, "ca.pem", &p.ca, NULL)) ||
-	    (rc = read_pem(&p, "ca.key", NULL, &p.cakey)) || (rc = read_crl(&p, p.ca, &old)))
+	if ((rc = load_ca(&p, 1)) || (rc = read_crl(&p, p.ca, &old)))
 		goto out;
 	if (!(crl = new_crl(p.ca, old, now, o->seconds))) {
 		rc = crypto_err(&p, "crl.pem", "making the CRL");
@@ -1059,14 +1080,9 @@ gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize)
 	}
 	rc = write_crl(&p, crl, o);
 out:
-	if (p.files)
-		OPENSSL_clear_free(p.files[0].data, p.files[0].len);
-	free(p.files);
-	free(p.path);
+	pki_free(&p);
 	X509_CRL_free(old);
 	X509_CRL_free(crl);
-	X509_free(p.ca);
-	EVP_PKEY_free(p.cakey);
 	return rc;
 }
 
@@ -1141,24 +1157,8 @@ gw_pki_add(const struct gw_pki_opts *o, char *err, size_t errsize)
 		return seterr(&p, GW_PKI_ENOMEM, "out of memory");
 	if ((rc = parse_parties(&p, o, parties)))
 		goto out;
-	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
-	p.files = calloc(PARTY_FILES * o->nparties, sizeof *p.files);
-	p.path = malloc(p.pathsize);
-	if (!p.files || !p.path) {
-		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
-		goto out;
-	}
-	ERR_clear_error();
-	if ((rc = read_pem(&p, "ca.pem", &p.ca, NULL)) ||
-	    (rc = read_pem(&p, "ca.key", NULL, &p.cakey)))
-		goto out;
-	if (X509_check_private_key(p.ca, p.cakey) != 1) {
-		ERR_clear_error();
-		rc = seterr(&p, GW_PKI_EINVAL, "%s/ca.key is not the key of %s/ca.pem", p.dir,
-		            p.dir);
-		goto out;
-	}
-	if ((rc = read_config(&p, parties, o->nparties, &c)) ||
+	if ((rc = load_ca(&p, PARTY_FILES * o->nparties)) ||
+	    (rc = read_config(&p, parties, o->nparties, &c)) ||
 	    (rc = make_parties(&p, parties, o->nparties)) ||
 	    (rc = add_clients(&p, parties, o->nparties, c->port)) || (rc = check_absent(&p)))
 		goto out;
@@ -1178,12 +1178,7 @@ gw_pki_add(const struct gw_pki_opts *o, char *err, size_t errsize)
 	if (o->wrote)
 		o->wrote(dir_path(&p, "gateway.ini"), o->wrote_arg);
 out:
-	for (size_t i = 0; i < p.nfiles; i++)
-		OPENSSL_clear_free(p.files[i].data, p.files[i].len);
-	free(p.files);
-	free(p.path);
-	X509_free(p.ca);
-	EVP_PKEY_free(p.cakey);
+	pki_free(&p);
 	gw_config_free(c);
 	ijw_buf_free(&b);
 	free(parties);
