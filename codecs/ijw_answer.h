@@ -37,13 +37,15 @@
 #define IJW_ANSWER_ID_MAX 12
 
 struct ijw_answer_opts {
-	/* The message's BerichtIdentificatie (IdentificatieRetour for a retour), 1..12 characters. */
+	/* The message's BerichtIdentificatie (IdentificatieRetour for a retour), 1..12 characters.
+	 */
 	const char *identificatie;
 	/* Its Dagtekening; the dates it writes fit both this day and from's. */
 	ijw_day dagtekening;
 	/* For a choice among from's records (which product to start, ...): 0 the first. */
 	size_t record;
-	/* Numbers new to the conversation (a new ToewijzingNummer, a declaration's number, ...) are drawn from it. */
+	/* Numbers new to the conversation (a new ToewijzingNummer, a declaration's number, ...) are
+	 * drawn from it. */
 	uint64_t seed;
 };
 
