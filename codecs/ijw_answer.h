@@ -37,7 +37,11 @@
 #define IJW_ANSWER_ID_MAX 12
 
 struct ijw_answer_opts {
-	/* The message's BerichtIdentificatie (IdentificatieRetour for a retour), 1..12 characters. */
+	/*
+	 * The message's BerichtIdentificatie (IdentificatieRetour for a retour),
+	 * 1..12 characters; NULL: drawn from the seed (for a retour derived from
+	 * from's identity).
+	 */
 	const char *identificatie;
 	/*
 	 * Its Dagtekening; the dates it writes fit both this day and from's. 0
