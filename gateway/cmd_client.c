@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -696,9 +695,15 @@ hand_to_dir(const struct opts *o, const json_t *m, const struct ijw_buf *body, c
 	ijw_rc rc;
 
 	snprintf(path, sizeof path, "%s/%s-%s.xml", o->to, jstr(m, "id"), jstr(m, "type"));
-	if (access(path, F_OK) == 0 && same_file(path, body->data, body->len)) {
-		snprintf(what, size, "already in %s", path);
-		return true;
+	if (access(path, F_OK) == 0) {
+		if (same_file(path, body->data, body->len)) {
+			snprintf(what, size, "already in %s", path);
+			return true;
+		}
+		gw_warnx("watch: %s %s: %s exists with other bytes: not overwritten, not "
+		         "acknowledged",
+		         jstr(m, "id"), jstr(m, "type"), path);
+		return false;
 	}
 	if ((rc = gw_write_file_atomic(path, body->data, body->len))) {
 		gw_warnx("watch: %s: %s", path, rc == IJW_EIO ? strerror(errno) : ijw_strerror(rc));

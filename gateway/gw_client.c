@@ -98,14 +98,34 @@ problem(struct reading *r, const char *what, const char *name)
 	return 0;
 }
 
+/* inih reads line by line through here: the line's number, and every section header. */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct reading *r = stream;
 	char *s = fgets(str, num, r->f);
+	const char *p = s;
+	size_t len;
 
-	if (s)
-		r->line++;
+	if (!s)
+		return NULL;
+	r->line++;
+	len = strlen(s);
+	if (len == (size_t)num - 1 && s[len - 1] != '\n' && !feof(r->f)) {
+		snprintf(r->err, r->errsize, "%s:%u: the line is longer than %d characters",
+		         r->file, r->line, num - 2);
+		return NULL;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '[')
+		return s;
+	if (strncmp(p, "[client]", strlen("[client]")) != 0) {
+		problem(r, "a client file has only a [client] section, not ", p);
+		r->err[strcspn(r->err, "\r\n")] = '\0';
+		return NULL;
+	}
+	r->client_seen = true;
 	return s;
 }
 
@@ -118,10 +138,7 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 	size_t i;
 
 	if (strcmp(section, "client") != 0)
-		return problem(r, "a client file has only a [client] section, not ", section);
-	r->client_seen = true;
-	if (!name)
-		return 1;
+		return problem(r, "a setting before the [client] section: ", name);
 	if ((i = setting_index(name)) == NSETTINGS)
 		return problem(r, "unknown setting (url, cacert, cert, key): ", name);
 	slot = setting(r->c, i);

@@ -670,5 +670,61 @@ expect 2 "$bin" report -c "$rp/nostore.ini" --from 2026-01-01 --to 2026-12-31
 has "$tmp/err" 'report: .*none.db'
 [ -e "$rp/none.db" ] && fail "report made a store that was not there"
 
+# the party's commands: usage errors, before any connection
+for c in send inbox fetch ack status watch; do
+	expect 0 "$bin" "$c" --help
+	has "$tmp/out" "^usage: ijw-gateway $c \[-c CLIENT.ini\]"
+	expect 2 "$bin" "$c" --bogus
+done
+for c in send fetch ack status; do
+	expect 2 "$bin" "$c"
+	has "$tmp/err" "^ijw-gateway: $c: an argument is missing\$"
+done
+expect 2 "$bin" inbox extra
+has "$tmp/err" '^ijw-gateway: inbox: too many arguments$'
+expect 2 "$bin" fetch 1 2
+has "$tmp/err" '^ijw-gateway: fetch: too many arguments$'
+expect 2 "$bin" send --limit 5 x.xml
+has "$tmp/err" '^ijw-gateway: send: --limit is not an option of send$'
+expect 2 "$bin" inbox --limit 0
+has "$tmp/err" "^ijw-gateway: inbox: --limit wants a whole number from 1 to 1000, not '0'\$"
+expect 2 "$bin" inbox --limit 10x
+expect 2 "$bin" ack 12 x3
+has "$tmp/err" "^ijw-gateway: ack: 'x3' is no message id"
+expect 2 "$bin" status -- -1
+has "$tmp/err" "^ijw-gateway: status: '-1' is no message id"
+expect 2 "$bin" watch --once
+has "$tmp/err" '^ijw-gateway: watch: give either --to DIR or --exec CMD$'
+expect 2 "$bin" watch --to "$tmp" --exec true
+has "$tmp/err" '^ijw-gateway: watch: give either --to DIR or --exec CMD$'
+expect 2 "$bin" watch --to "$tmp" --interval 0
+has "$tmp/err" "^ijw-gateway: watch: --interval wants a whole number from 1 to 86400, not '0'\$"
+# the client file and the settings
+expect 2 env -u IJW_CLIENT "$bin" inbox
+has "$tmp/err" "^ijw-gateway: inbox: the gateway's URL is not set: give --url or url = in the \[client\] section"
+expect 2 "$bin" inbox -c "$tmp/none.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/none.ini: No such file or directory\$"
+printf '[client]\nurl = https://localhost:8443\n[other]\n' >"$tmp/client.ini"
+expect 2 env IJW_CLIENT="$tmp/client.ini" "$bin" inbox
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:3: a client file has only a \[client\] section, not \[other\]\$"
+printf '[client]\nurl = https://localhost:8443\ncacert = ca.pem\nurl = https://x\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:4: given twice: url\$"
+printf '[client]\nurl = https://localhost:8443\ncacert = ca.pem\ncert = c.pem\nkey = c.key\n' \
+	>"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/ca.pem: No such file or directory\$"
+expect 2 "$bin" inbox -c "$tmp/client.ini" --url http://localhost:8443
+has "$tmp/err" "must begin with https://, not 'http://localhost:8443'"
+printf 'url = https://localhost:8443\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:1: a setting before the \[client\] section: url\$"
+printf '[client]\ncert = %0300d\n' 0 >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:2: the line is longer than"
+printf '[client]\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "the gateway's URL is not set"
+
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

@@ -14,12 +14,14 @@ another folder.
 - a message that is not the party's: fetch and ack exit 1;
 - watch --to DIR --once takes three messages (one of them already in DIR, as
   after a stop between the rename and the ack) and acknowledges them, the files
-  equal to the posted bytes; watch --exec 'exit 1' acknowledges nothing;
+  equal to the posted bytes; a file of the name with other bytes is left alone
+  and its message in the inbox; watch --exec 'exit 1' acknowledges nothing;
 - watch killed by SIGKILL while its command sleeps acknowledges nothing, and a
   later watch hands every message over and acknowledges it: each one handed
   over at least once, none lost;
 - watch as a service takes a message posted while it polls, and stops on
   SIGTERM with exit 0;
+- send to a gateway over the party's rate: each 429 waited out, all accepted;
 - an unreachable gateway, a gateway's certificate of another CA, a missing
   cert setting and a bad client file: exit 2 with a message that says so.
 
@@ -205,6 +207,24 @@ def test_watch(ctx, c, gem, prov, posting):
     ck.equal(sorted(os.listdir(into)), sorted("%s-JW301.xml" % i for i in ids),
              "watch --to leaves no temporary files")
 
+    # a file of the name with other bytes is not the message's: left alone, not acknowledged
+    other = ctx.generate("JW301", 850)
+    oid = send_all(ctx, posting, [other])[0]
+    taken = os.path.join(into, "%s-JW301.xml" % oid)
+    write(ctx, taken, b"<other/>")
+    st, out, err = run(ctx, "watch", "-c", prov, "--to", into, "--once")
+    with open(taken, "rb") as f:
+        kept = f.read()
+    ck.equal((st, out, kept, inbox_ids(c)), (1, "", b"<other/>", [oid]),
+             "watch --to leaves a file with other bytes and the message in the inbox")
+    ck.check("%s exists with other bytes: not overwritten, not acknowledged" % taken in err,
+             "watch says so", err)
+    os.unlink(taken)
+    st, out, err = run(ctx, "watch", "-c", prov, "--to", into, "--once")
+    with open(taken, "rb") as f:
+        ck.equal((st, g.sha(f.read()), inbox_ids(c)), (0, g.sha(other), []),
+                 "once the file is gone, watch writes it and acknowledges the message")
+
     bodies = [ctx.generate("JW301", 900 + i) for i in range(2)]
     ids = send_all(ctx, posting, bodies)
     st, out, err = run(ctx, "watch", "-c", prov, "--exec", "exit 1", "--once")
@@ -293,6 +313,24 @@ def test_errors(ctx, pki, port):
     ck.check("'x1' is no message id" in err, "it says so", err)
 
 
+def test_retry(ctx):
+    """A gateway of one request a second: send waits out each 429's Retry-After."""
+    ck = ctx.checks
+    pki = ctx.pki("rate")
+    pki.ini().cross_checks_off(g.AANBIEDER).set("gateway", "rate_limit", 1) \
+        .set("gateway", "rate_burst", 1).save()
+    d = ctx.daemon(pki, "rate").start()
+    gem = client_file(pki, "0384", "https://localhost:%d" % d.port)
+    files = [write(ctx, "rate-%d.xml" % i, ctx.generate("JW301", 1000 + i)) for i in range(3)]
+    st, out, err = run(ctx, "send", "-c", gem, *files)
+    ck.equal((st, [re.sub(r" id=.*", "", x) for x in out.splitlines()]),
+             (0, ["%s: accepted" % f for f in files]),
+             "send over the party's rate: every file accepted after 429s, exit 0")
+    refused = len(re.findall(r"method=POST path=/v1/berichten status=429 ", d.log()))
+    ck.check(refused > 0, "the gateway answered 429 (%d times) and send tried again" % refused)
+    d.stop(ctx.checks)
+
+
 def main(ctx):
     pki = ctx.pki()
     # generated assignments refer to requests that were never sent
@@ -308,6 +346,7 @@ def main(ctx):
     test_watch(ctx, c, gem, prov, posting)
     test_errors(ctx, pki, d.port)
     d.stop(ctx.checks)
+    test_retry(ctx)
 
 
 if __name__ == "__main__":
