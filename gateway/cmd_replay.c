@@ -15,15 +15,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include "gw_cli.h"
+#include "gw_client.h"
 #include "gw_file.h"
 #include "gw_manifest.h"
 #include "ijw_doc.h"
@@ -39,9 +37,7 @@
 #define DETAIL_MAX (16u << 10)     /* the findings of a mismatch in the JUnit report */
 #define JUNIT_CASE_MAX (8u << 20)  /* a testcase of the JUnit report, escaped */
 #define TYPE_SIZE 8                /* "JW301", "unknown" */
-#define PARTY_MAX 64               /* a CN or serialNumber that can name a party */
-#define CONNECT_TIMEOUT 10L        /* seconds */
-#define REQUEST_TIMEOUT 600L       /* seconds, for a message of 32 MiB */
+#define ERR_MAX 1024               /* a reason from the client */
 
 static void
 usage(FILE *out)
@@ -98,13 +94,6 @@ usage(FILE *out)
 	        "reached.\n");
 }
 
-/* A client certificate and its key, and the connection made with them. */
-struct ident {
-	const char *cert, *key; /* paths, from argv */
-	char cn[PARTY_MAX], serial[PARTY_MAX];
-	CURL *curl; /* made on first use, kept so that its connection is kept alive */
-};
-
 /* A folder of samples and its manifest. */
 struct folder {
 	char *dir;
@@ -146,22 +135,18 @@ struct outcome {
 };
 
 struct replay {
-	char *endpoint;          /* URL/v1/berichten */
 	const char *record;      /* --record: the manifest to write, NULL to compare */
 	struct ijw_buf recorded; /* its lines */
-	const char *cacert;
-	struct ident *ids;
+	gw_client **ids;         /* one per client certificate */
 	size_t nids;
 	struct folder *folders;
 	size_t nfolders;
 	struct sample *samples;
 	size_t nsamples;
-	struct curl_slist *headers;
 	ijw_findings *findings; /* of reading a sample's header */
 	struct ijw_buf body, reply;
 	size_t done, sent, matched, mismatched, skipped;
 	bool progress; /* standard error is a terminal */
-	char curl_error[CURL_ERROR_SIZE];
 };
 
 /* A new string "a/b", NULL when out of memory. */
@@ -601,123 +586,16 @@ take(struct ijw_buf *b, ijw_rc rc)
 
 /* ---- identities ---- */
 
-static int
-no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
-/* The first entry nid of name when it is text that can name a party, else "". */
-static void
-name_text(const X509_NAME *name, int nid, char out[PARTY_MAX])
-{
-	int n = X509_NAME_get_text_by_NID(name, nid, NULL, 0);
-
-	out[0] = '\0';
-	if (n <= 0 || n >= PARTY_MAX)
-		return;
-	if (X509_NAME_get_text_by_NID(name, nid, out, PARTY_MAX) != n || strlen(out) != (size_t)n)
-		out[0] = '\0';
-}
-
-/* Reads the names of id's certificate and checks its key; false, after saying why, when not. */
-static bool
-ident_load(struct ident *id)
-{
-	X509 *x = NULL;
-	EVP_PKEY *k = NULL;
-	bool ok = false;
-	FILE *fp;
-
-	if (!(fp = fopen(id->cert, "r"))) {
-		gw_warnx("replay: %s: %s", id->cert, strerror(errno));
-		return false;
-	}
-	x = PEM_read_X509(fp, NULL, no_passphrase, NULL);
-	fclose(fp);
-	if (!x) {
-		gw_warnx("replay: %s: not a PEM certificate", id->cert);
-		goto out;
-	}
-	name_text(X509_get_subject_name(x), NID_commonName, id->cn);
-	name_text(X509_get_subject_name(x), NID_serialNumber, id->serial);
-	if (!(fp = fopen(id->key, "r"))) {
-		gw_warnx("replay: %s: %s", id->key, strerror(errno));
-		goto out;
-	}
-	k = PEM_read_PrivateKey(fp, NULL, no_passphrase, NULL);
-	fclose(fp);
-	if (!k)
-		gw_warnx("replay: %s: not a PEM private key (or one encrypted)", id->key);
-	else if (X509_check_private_key(x, k) != 1)
-		gw_warnx("replay: %s is not the key of %s", id->key, id->cert);
-	else
-		ok = true;
-out:
-	ERR_clear_error();
-	EVP_PKEY_free(k);
-	X509_free(x);
-	return ok;
-}
-
-/* The identity of party, the first one when party is "", NULL when none is given. */
-static struct ident *
+/* The client of party, the first one when party is "", NULL when none is given. */
+static gw_client *
 ident_find(struct replay *r, const char *party)
 {
 	if (party[0] == '\0')
-		return &r->ids[0];
+		return r->ids[0];
 	for (size_t i = 0; i < r->nids; i++)
-		if (strcmp(r->ids[i].cn, party) == 0 || strcmp(r->ids[i].serial, party) == 0)
-			return &r->ids[i];
+		if (gw_client_names(r->ids[i], party))
+			return r->ids[i];
 	return NULL;
-}
-
-static size_t
-on_reply(char *p, size_t size, size_t n, void *ctx)
-{
-	return ijw_buf_add(ctx, p, size * n) ? 0 : size * n;
-}
-
-/* A connection handle for id, NULL when out of memory. */
-static CURL *
-ident_curl(struct replay *r, struct ident *id)
-{
-	CURL *c = curl_easy_init();
-	CURLcode rc = CURLE_OK;
-
-	if (!c)
-		return NULL;
-	/* clang-format off */
-	if ((rc = curl_easy_setopt(c, CURLOPT_URL, r->endpoint)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLCERT, id->cert)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLKEY, id->key)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CAINFO, r->cacert)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CAPATH, NULL)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_POST, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_USERAGENT, "ijw-gateway replay")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->reply)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->curl_error)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_TIMEOUT, REQUEST_TIMEOUT))) {
-		/* clang-format on */
-		gw_warnx("replay: libcurl: %s", curl_easy_strerror(rc));
-		curl_easy_cleanup(c);
-		return NULL;
-	}
-	return c;
 }
 
 /* ---- the samples ---- */
@@ -862,7 +740,7 @@ add_path(struct replay *r, const char *arg)
  * the message's type in type ("" when it is none).
  */
 static void
-read_sender(struct replay *r, char party[PARTY_MAX], char type[TYPE_SIZE])
+read_sender(struct replay *r, char party[GW_CLIENT_PARTY_MAX], char type[TYPE_SIZE])
 {
 	struct ijw_route route;
 	ijw_doc *doc = NULL;
@@ -873,79 +751,53 @@ read_sender(struct replay *r, char party[PARTY_MAX], char type[TYPE_SIZE])
 		return;
 	ijw_doc_route(doc, &route);
 	snprintf(type, TYPE_SIZE, "%s", ijw_msgdef(ijw_doc_type(doc))->name);
-	snprintf(party, PARTY_MAX, "%s", route.from);
+	snprintf(party, GW_CLIENT_PARTY_MAX, "%s", route.from);
 	ijw_doc_free(doc);
 }
 
 /*
- * Sends r->body as id into a; a->status is set when the gateway answered.
- * Returns curl's result.
+ * Sends r->body as id into a, taking *secs; false with the reason in err when
+ * no answer came.
  */
-static CURLcode
-post(struct replay *r, struct ident *id, struct answer *a, double *secs)
+static bool
+post(struct replay *r, gw_client *id, struct answer *a, double *secs, char *err, size_t errsize)
 {
-	CURLcode rc;
+	struct timespec t0, t1;
+	bool ok;
 
-	if (!id->curl && !(id->curl = ident_curl(r, id)))
-		return CURLE_OUT_OF_MEMORY;
-	ijw_buf_reset(&r->reply);
-	r->curl_error[0] = '\0';
-	if ((rc = curl_easy_setopt(id->curl, CURLOPT_POSTFIELDS, ijw_buf_str(&r->body))) ||
-	    (rc = curl_easy_setopt(id->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-	                           (curl_off_t)r->body.len)) ||
-	    (rc = curl_easy_perform(id->curl)))
-		return rc;
-	curl_easy_getinfo(id->curl, CURLINFO_RESPONSE_CODE, &a->status);
-	curl_easy_getinfo(id->curl, CURLINFO_TOTAL_TIME, secs);
-	answer_parse(a, &r->reply);
-	return CURLE_OK;
-}
-
-/* Why curl failed, for people. */
-static const char *
-curl_why(const struct replay *r, CURLcode rc)
-{
-	if (rc == CURLE_WRITE_ERROR)
-		return "an answer larger than " ANSWER_MAX_TEXT;
-	return r->curl_error[0] ? r->curl_error : curl_easy_strerror(rc);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = gw_client_request(id, "POST", "/v1/berichten", ijw_buf_str(&r->body), r->body.len,
+	                       "application/xml", &a->status, &r->reply, err, errsize);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (ok)
+		answer_parse(a, &r->reply);
+	return ok;
 }
 
 /*
- * GET URL/v1/berichten/{msgid}/status as id: *json is the answer when it is
- * 200 and a JSON object, else NULL with *status the HTTP status. Returns
- * curl's result.
+ * GET /v1/berichten/{msgid}/status as id: *json is the answer when it is 200
+ * and a JSON object, else NULL with *status the HTTP status. false with the
+ * reason in err when no answer came.
  */
-static CURLcode
-get_status(struct replay *r, struct ident *id, const char *msgid, long *status, json_t **json)
+static bool
+get_status(gw_client *id, const char *msgid, long *status, json_t **json, char *err, size_t errsize)
 {
-	struct ijw_buf url;
-	CURLcode rc;
+	char path[64];
 
 	*json = NULL;
-	*status = 0;
-	ijw_buf_init(&url, LINE_MAX_BYTES);
-	if (strspn(msgid, "0123456789") != strlen(msgid) ||
-	    ijw_buf_addf(&url, "%s/%s/status", r->endpoint, msgid)) {
-		ijw_buf_free(&url);
-		return CURLE_URL_MALFORMAT;
+	if (strspn(msgid, "0123456789") != strlen(msgid) || strlen(msgid) > 20) {
+		snprintf(err, errsize, "the answer names the message '%s', which is no id", msgid);
+		return false;
 	}
-	ijw_buf_reset(&r->reply);
-	r->curl_error[0] = '\0';
-	if (!(rc = curl_easy_setopt(id->curl, CURLOPT_URL, ijw_buf_str(&url))) &&
-	    !(rc = curl_easy_setopt(id->curl, CURLOPT_HTTPGET, 1L)) &&
-	    !(rc = curl_easy_perform(id->curl)))
-		curl_easy_getinfo(id->curl, CURLINFO_RESPONSE_CODE, status);
-	/* A POST sets its body, which makes it a POST again, to the endpoint. */
-	curl_easy_setopt(id->curl, CURLOPT_URL, r->endpoint);
-	ijw_buf_free(&url);
-	if (!rc && *status == 200)
-		*json = json_loadb(ijw_buf_str(&r->reply), r->reply.len, JSON_REJECT_DUPLICATES,
-		                   NULL);
-	if (*json && !json_is_object(*json)) {
+	snprintf(path, sizeof path, "/v1/berichten/%s/status", msgid);
+	if (!gw_client_json(id, "GET", path, NULL, 0, status, json, err, errsize))
+		return false;
+	if (*json && *status != 200) {
 		json_decref(*json);
 		*json = NULL;
 	}
-	return rc;
+	return true;
 }
 
 /* Appends the string v (cleaned by add_clean), after sep unless it comes first. */
@@ -988,8 +840,7 @@ add_records(struct ijw_buf *b, const json_t *o)
  * rejected one its retour's codes. false with why it could not be read in why.
  */
 static bool
-outcome_read(struct replay *r, struct ident *id, const struct answer *a, struct outcome *o,
-             char *why, size_t whysize)
+outcome_read(gw_client *id, const struct answer *a, struct outcome *o, char *why, size_t whysize)
 {
 	const json_t *v, *own = NULL;
 	json_t *st;
@@ -998,14 +849,14 @@ outcome_read(struct replay *r, struct ident *id, const struct answer *a, struct 
 	ijw_rc rc = IJW_OK;
 	bool accepted = a->status == 200 || a->status == 201;
 	const char *msgid = accepted ? a->id : a->retour;
-	CURLcode crc;
+	char err[ERR_MAX];
 
 	if (!msgid && accepted)
 		snprintf(why, whysize, "the answer names no id");
 	if (!msgid)
 		return !accepted;
-	if ((crc = get_status(r, id, msgid, &status, &st))) {
-		snprintf(why, whysize, "GET of the status of %s: %s", msgid, curl_why(r, crc));
+	if (!get_status(id, msgid, &status, &st, err, sizeof err)) {
+		snprintf(why, whysize, "GET of the status of %s: %s", msgid, err);
 		return false;
 	}
 	if (!st) {
@@ -1094,18 +945,17 @@ wants_outcome(const struct gw_expect *e)
 
 /* Judges the answer a to s (e its expectation) into why; true when it matches. */
 static bool
-judge(struct replay *r, struct ident *id, const struct gw_expect *e, const struct answer *a,
-      struct ijw_buf *why)
+judge(gw_client *id, const struct gw_expect *e, const struct answer *a, struct ijw_buf *why)
 {
 	struct outcome o = {.translated = false};
-	char err[CURL_ERROR_SIZE + 64];
+	char err[ERR_MAX + 64];
 	ijw_rc rc = IJW_OK;
 
 	if (!matches(e, a) || !wants_outcome(e))
 		return matches(e, a);
 	ijw_buf_init(&o.advice, LINE_MAX_BYTES);
 	ijw_buf_init(&o.record_codes, LINE_MAX_BYTES);
-	if (!outcome_read(r, id, a, &o, err, sizeof err))
+	if (!outcome_read(id, a, &o, err, sizeof err))
 		rc = ijw_buf_addf(why, "cannot read what became of it: %s", err);
 	else
 		rc = add_outcome_mismatch(why, e, &o);
@@ -1116,16 +966,15 @@ judge(struct replay *r, struct ident *id, const struct gw_expect *e, const struc
 
 /* --record: writes the line of s, answered a (NULL with the reason in why when not). */
 static void
-record(struct replay *r, struct sample *s, struct ident *id, const struct answer *a,
-       const char *why)
+record(struct replay *r, struct sample *s, gw_client *id, const struct answer *a, const char *why)
 {
 	struct outcome o = {.translated = false};
-	char err[CURL_ERROR_SIZE + 64];
+	char err[ERR_MAX + 64];
 	ijw_rc rc;
 
 	ijw_buf_init(&o.advice, LINE_MAX_BYTES);
 	ijw_buf_init(&o.record_codes, LINE_MAX_BYTES);
-	if (a && !outcome_read(r, id, a, &o, err, sizeof err))
+	if (a && !outcome_read(id, a, &o, err, sizeof err))
 		why = err;
 	rc = record_line(r, s, a, &o, why);
 	ijw_buf_free(&o.advice);
@@ -1144,10 +993,10 @@ replay_sample(struct replay *r, struct sample *s)
 	const struct gw_expect *e = NULL;
 	struct answer a = {0};
 	struct ijw_buf why;
-	char party[PARTY_MAX], type[sizeof s->type];
+	char party[GW_CLIENT_PARTY_MAX], type[sizeof s->type], err[ERR_MAX];
 	const char *name = strrchr(s->path, '/');
-	struct ident *id;
-	CURLcode crc;
+	gw_client *id;
+	bool answered;
 	ijw_rc rc;
 
 	if (f->m)
@@ -1178,22 +1027,21 @@ replay_sample(struct replay *r, struct sample *s)
 		finish(r, s, SKIPPED, take(&why, rc), false);
 		return true;
 	}
-	crc = post(r, id, &a, &s->secs);
-	if (crc && crc != CURLE_WRITE_ERROR && r->sent == 0) {
+	answered = post(r, id, &a, &s->secs, err, sizeof err);
+	if (!answered && r->sent == 0) {
 		progress_clear(r);
-		gw_warnx("replay: cannot reach the gateway at %s: %s", r->endpoint,
-		         curl_why(r, crc));
+		gw_warnx("replay: cannot reach the gateway at %s", err);
 		ijw_buf_free(&why);
 		return false;
 	}
 	r->sent++;
 	if (r->record) {
-		record(r, s, id, crc ? NULL : &a, crc ? curl_why(r, crc) : NULL);
+		record(r, s, id, answered ? &a : NULL, answered ? NULL : err);
 		ijw_buf_free(&why);
 		answer_clear(&a);
 		return true;
 	}
-	if (!crc && judge(r, id, e, &a, &why)) {
+	if (answered && judge(id, e, &a, &why)) {
 		finish(r, s, MATCHED, NULL, false);
 		ijw_buf_free(&why);
 		answer_clear(&a);
@@ -1201,9 +1049,9 @@ replay_sample(struct replay *r, struct sample *s)
 	}
 	/* A why already written says that the verdict matched, but not what became of it. */
 	rc = why.len ? IJW_OK : add_expected(&why, e);
-	if (!rc && crc)
-		rc = ijw_buf_addf(&why, "got no answer: %s", curl_why(r, crc));
-	else if (!rc && !crc && !matches(e, &a))
+	if (!rc && !answered)
+		rc = ijw_buf_addf(&why, "got no answer: %s", err);
+	else if (!rc && !matches(e, &a))
 		rc = add_got(&why, &a, r->reply.len > 0);
 	s->detail = detail(&a);
 	finish(r, s, MISMATCHED, take(&why, rc), false);
@@ -1290,7 +1138,7 @@ static void
 replay_free(struct replay *r)
 {
 	for (size_t i = 0; i < r->nids; i++)
-		curl_easy_cleanup(r->ids[i].curl);
+		gw_client_free(r->ids[i]);
 	for (size_t i = 0; i < r->nfolders; i++) {
 		free(r->folders[i].dir);
 		free(r->folders[i].manifest);
@@ -1304,9 +1152,7 @@ replay_free(struct replay *r)
 	free(r->ids);
 	free(r->folders);
 	free(r->samples);
-	free(r->endpoint);
 	ijw_buf_free(&r->recorded);
-	curl_slist_free_all(r->headers);
 	ijw_findings_free(r->findings);
 	ijw_buf_free(&r->body);
 	ijw_buf_free(&r->reply);
@@ -1314,38 +1160,25 @@ replay_free(struct replay *r)
 
 /* Everything before the first request: false after saying why not. */
 static bool
-replay_init(struct replay *r, const char *url, const char **certs, const char **keys, size_t n)
+replay_init(struct replay *r, struct gw_client_conf *conf, const char **certs, const char **keys,
+            size_t n)
 {
-	/* No "Expect: 100-continue" for a large message: the gateway reads every one. */
-	static const char *const headers[] = {"Content-Type: application/xml",
-	                                      "Accept: application/json", "Expect:"};
-	struct curl_slist *h;
-	size_t len = strlen(url);
+	char err[ERR_MAX];
 
-	while (len > strlen("https://") && url[len - 1] == '/')
-		len--;
-	if (!(r->endpoint = malloc(len + sizeof "/v1/berichten")) ||
-	    !(r->ids = calloc(n, sizeof *r->ids)) || !(r->findings = ijw_findings_new())) {
+	if (!(r->ids = calloc(n, sizeof *r->ids)) || !(r->findings = ijw_findings_new())) {
 		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 		return false;
 	}
-	snprintf(r->endpoint, len + sizeof "/v1/berichten", "%.*s/v1/berichten", (int)len, url);
-	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
-		if (!(h = curl_slist_append(r->headers, headers[i]))) {
+	for (; r->nids < n; r->nids++) {
+		if (!gw_client_conf_set(conf, "cert", certs[r->nids]) ||
+		    !gw_client_conf_set(conf, "key", keys[r->nids])) {
 			gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 			return false;
 		}
-		r->headers = h;
-	}
-	if (access(r->cacert, R_OK) != 0) {
-		gw_warnx("replay: %s: %s", r->cacert, strerror(errno));
-		return false;
-	}
-	for (; r->nids < n; r->nids++) {
-		r->ids[r->nids].cert = certs[r->nids];
-		r->ids[r->nids].key = keys[r->nids];
-		if (!ident_load(&r->ids[r->nids]))
+		if (!(r->ids[r->nids] = gw_client_new(conf, err, sizeof err))) {
+			gw_warnx("replay: %s", err);
 			return false;
+		}
 	}
 	return true;
 }
@@ -1363,7 +1196,7 @@ record_write(struct replay *r)
 	                  "# review each line before keeping it as %s.\n"
 	                  "file\toutcome\ttype\tretourcode\trules\tadvice\ttranslated\t"
 	                  "record_codes\tnote\n",
-	                  r->endpoint, GW_MANIFEST_NAME);
+	                  gw_client_url(r->ids[0]), GW_MANIFEST_NAME);
 	if (!rc)
 		rc = ijw_buf_add(&b, r->recorded.data, r->recorded.len);
 	if (!rc)
@@ -1444,7 +1277,8 @@ gw_cmd_replay(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct replay r = {.progress = false};
-	const char *url = NULL, *junit = NULL;
+	const char *url = NULL, *cacert = NULL, *junit = NULL;
+	struct gw_client_conf conf = {0};
 	const char **certs = calloc((size_t)argc, sizeof *certs);
 	const char **keys = calloc((size_t)argc, sizeof *keys);
 	size_t ncerts = 0, nkeys = 0;
@@ -1471,7 +1305,7 @@ gw_cmd_replay(int argc, char **argv)
 			keys[nkeys++] = optarg;
 			break;
 		case 'C':
-			r.cacert = optarg;
+			cacert = optarg;
 			break;
 		case 'j':
 			junit = optarg;
@@ -1491,21 +1325,20 @@ gw_cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!args_ok(url, r.cacert, ncerts, nkeys, optind < argc, junit, r.record, force)) {
+	if (!args_ok(url, cacert, ncerts, nkeys, optind < argc, junit, r.record, force)) {
 		usage(stderr);
 		goto out;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		gw_warnx("replay: libcurl cannot be initialised");
-		goto out;
-	}
-	ok = replay_init(&r, url, certs, keys, ncerts);
+	ok = gw_client_conf_set(&conf, "url", url) && gw_client_conf_set(&conf, "cacert", cacert);
+	if (!ok)
+		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
+	ok = ok && replay_init(&r, &conf, certs, keys, ncerts);
 	for (int i = optind; i < argc && ok; i++)
 		ok = add_path(&r, argv[i]);
 	if (ok)
 		status = replay_run(&r, junit);
 	replay_free(&r);
-	curl_global_cleanup();
+	gw_client_conf_free(&conf);
 out:
 	free(certs);
 	free(keys);

@@ -169,7 +169,7 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 16
+lines "$tmp/out" 18
 has "$tmp/out" "^wrote $pki/ca.pem\$"
 has "$tmp/out" "^wrote $pki/ledger.key\$"
 has "$tmp/out" "^wrote $pki/store.key\$"
@@ -239,6 +239,51 @@ has "$tmp/err" "pki revoke: $pki/9999.pem: No such file or directory"
 expect 2 "$bin" pki revoke "$pki" --next-update 0
 has "$tmp/err" "wants a number of seconds, 1 or more, not '0'"
 expect 2 "$bin" pki revoke
+
+# pki init with options per party, and pki add-party
+pp=$tmp/pki/pp
+expect 0 "$bin" pki init "$pp" --party gemeente:0384 --retour auto --party aanbieder:42420001 \
+	--retour relay --delivery push --push-url https://127.0.0.1:9555/inbox --port 9443
+has "$tmp/out" "^wrote $pp/42420001-push.pem\$"
+has "$tmp/out" "^wrote $pp/client-0384.ini\$"
+sed -n '/^\[party 0384\]/,/^$/p' "$pp/gateway.ini" | grep -q '^retour = auto$' ||
+	fail "pki init --retour auto did not reach [party 0384]"
+has "$pp/gateway.ini" '^push_url = https://127.0.0.1:9555/inbox$'
+has "$pp/gateway.ini" '^retour = relay$'
+has "$pp/client-42420001.ini" '^url = https://localhost:9443$'
+has "$pp/client-42420001.ini" '^cert = 42420001.pem$'
+openssl x509 -in "$pp/42420001-push.pem" -noout -ext subjectAltName | grep -q 'IP Address:127.0.0.1' ||
+	fail "42420001-push.pem is not for 127.0.0.1"
+expect 0 "$bin" serve -c "$pp/gateway.ini" -n
+expect 2 "$bin" pki init "$tmp/pki/no" --retour auto --party gemeente:0384
+has "$tmp/err" "pki: --retour applies to the --party before it, and there is none yet"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --delivery push
+has "$tmp/err" "party 'gemeente:0384': delivery push needs a push URL"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --delivery push --push-url http://x/
+has "$tmp/err" "push URL 'http://x/': it does not begin with https://"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --retour maybe
+has "$tmp/err" "party 'gemeente:0384': retour is relay or auto, not 'maybe'"
+[ -e "$tmp/pki/no" ] && fail "a refused pki init made its folder"
+ca_sum=$(sha256sum "$pp/ca.pem" "$pp/ca.key")
+cp "$pp/gateway.ini" "$tmp/ini-before"
+expect 0 "$bin" pki add-party "$pp" --party aanbieder:42420002 --retour relay
+has "$tmp/out" "^wrote $pp/42420002.pem\$"
+has "$tmp/out" "^wrote $pp/client-42420002.ini\$"
+has "$tmp/out" "takes the new party at SIGHUP"
+[ "$(sha256sum "$pp/ca.pem" "$pp/ca.key")" = "$ca_sum" ] || fail "pki add-party changed the CA"
+head -c "$(wc -c <"$tmp/ini-before")" "$pp/gateway.ini" | cmp -s - "$tmp/ini-before" ||
+	fail "pki add-party changed gateway.ini before its new section"
+tail -n +"$(($(wc -l <"$tmp/ini-before") + 1))" "$pp/gateway.ini" >"$tmp/ini-added"
+printf '\n[party 42420002]\nkind = aanbieder\ncertificate_cn = 42420002\ndelivery = inbox\nretour = relay\n' |
+	cmp -s - "$tmp/ini-added" || fail "pki add-party appended: $(cat "$tmp/ini-added")"
+has "$pp/client-42420002.ini" '^key = 42420002.key$'
+expect 0 "$bin" serve -c "$pp/gateway.ini" -n
+expect 2 "$bin" pki add-party "$pp" --party aanbieder:42420002
+has "$tmp/err" "\[party 42420002\] is there already; nothing was written"
+expect 2 "$bin" pki add-party "$pp" --party aanbieder:42420003 --port 1
+has "$tmp/err" "pki add-party: --port is for pki init"
+[ "$(sha256sum "$pp/ca.pem" "$pp/ca.key")" = "$ca_sum" ] || fail "pki add-party changed the CA"
+rm -f "$pp"/gateway.db*
 
 # serve -n: the store opens and takes a write. File modes do not stop root:
 # where the tests run as root, serve -n runs as nobody through setpriv.
@@ -695,6 +740,62 @@ sed 's|^store = .*|store = none.db|' "$rp/gateway.ini" >"$rp/nostore.ini"
 expect 2 "$bin" report -c "$rp/nostore.ini" --from 2026-01-01 --to 2026-12-31
 has "$tmp/err" 'report: .*none.db'
 [ -e "$rp/none.db" ] && fail "report made a store that was not there"
+
+# the party's commands: usage errors, before any connection
+for c in send inbox fetch ack status watch; do
+	expect 0 "$bin" "$c" --help
+	has "$tmp/out" "^usage: ijw-gateway $c \[-c CLIENT.ini\]"
+	expect 2 "$bin" "$c" --bogus
+done
+for c in send fetch ack status; do
+	expect 2 "$bin" "$c"
+	has "$tmp/err" "^ijw-gateway: $c: an argument is missing\$"
+done
+expect 2 "$bin" inbox extra
+has "$tmp/err" '^ijw-gateway: inbox: too many arguments$'
+expect 2 "$bin" fetch 1 2
+has "$tmp/err" '^ijw-gateway: fetch: too many arguments$'
+expect 2 "$bin" send --limit 5 x.xml
+has "$tmp/err" '^ijw-gateway: send: --limit is not an option of send$'
+expect 2 "$bin" inbox --limit 0
+has "$tmp/err" "^ijw-gateway: inbox: --limit wants a whole number from 1 to 1000, not '0'\$"
+expect 2 "$bin" inbox --limit 10x
+expect 2 "$bin" ack 12 x3
+has "$tmp/err" "^ijw-gateway: ack: 'x3' is no message id"
+expect 2 "$bin" status -- -1
+has "$tmp/err" "^ijw-gateway: status: '-1' is no message id"
+expect 2 "$bin" watch --once
+has "$tmp/err" '^ijw-gateway: watch: give either --to DIR or --exec CMD$'
+expect 2 "$bin" watch --to "$tmp" --exec true
+has "$tmp/err" '^ijw-gateway: watch: give either --to DIR or --exec CMD$'
+expect 2 "$bin" watch --to "$tmp" --interval 0
+has "$tmp/err" "^ijw-gateway: watch: --interval wants a whole number from 1 to 86400, not '0'\$"
+# the client file and the settings
+expect 2 env -u IJW_CLIENT "$bin" inbox
+has "$tmp/err" "^ijw-gateway: inbox: the gateway's URL is not set: give --url or url = in the \[client\] section"
+expect 2 "$bin" inbox -c "$tmp/none.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/none.ini: No such file or directory\$"
+printf '[client]\nurl = https://localhost:8443\n[other]\n' >"$tmp/client.ini"
+expect 2 env IJW_CLIENT="$tmp/client.ini" "$bin" inbox
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:3: a client file has only a \[client\] section, not \[other\]\$"
+printf '[client]\nurl = https://localhost:8443\ncacert = ca.pem\nurl = https://x\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:4: given twice: url\$"
+printf '[client]\nurl = https://localhost:8443\ncacert = ca.pem\ncert = c.pem\nkey = c.key\n' \
+	>"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/ca.pem: No such file or directory\$"
+expect 2 "$bin" inbox -c "$tmp/client.ini" --url http://localhost:8443
+has "$tmp/err" "must begin with https://, not 'http://localhost:8443'"
+printf 'url = https://localhost:8443\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:1: a setting before the \[client\] section: url\$"
+printf '[client]\ncert = %0300d\n' 0 >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:2: the line is longer than"
+printf '[client]\n' >"$tmp/client.ini"
+expect 2 "$bin" inbox -c "$tmp/client.ini"
+has "$tmp/err" "the gateway's URL is not set"
 
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

@@ -8,6 +8,7 @@
 #	http      requests to the server          seeds: tests/fuzz/http/
 #	head      the guard's request heads       seeds: tests/fuzz/http/
 #	config    gateway.ini                     seeds: tests/fuzz/config/, `pki init`'s
+#	client    a party's client file           seeds: tests/fuzz/client/
 #	products  a region's product table        seeds: conf/products/
 #	manifest  a folder's expected.tsv         seeds: samples/, tests/scenarios/
 #	tls       who a client certificate is     seeds: `pki init`'s certificates in DER
@@ -22,7 +23,7 @@
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http head config products manifest tls history ledger log
+[ $# -gt 2 ] && shift 2 || set -- validate http head config client products manifest tls history ledger log
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -47,6 +48,7 @@ seeds() {
 	config)
 		pki
 		cp "$here"/config/*.ini "$work/pki/gateway.ini" "$2"/ ;;
+	client) cp "$here"/client/*.ini "$2"/ ;;
 	products) cp "$top"/conf/products/*.ini "$2"/ ;;
 	manifest)
 		cp "$top/samples/expected.tsv" "$2/samples.tsv"
