@@ -45,8 +45,10 @@ def manifest_lines(path):
 
 def body(ctx):
     c = ctx.checks
-    pki = ctx.pki()
-    pki.ini().set("party " + g.AANBIEDER, "retour", "relay").save()
+    # as make run makes it
+    pki = ctx.pki(args=("--retour", "relay"))
+    c.equal(pki.ini().section("party " + g.AANBIEDER).get("retour"), "relay",
+            "pki init --retour relay: the provider answers itself")
     d = ctx.daemon(pki).start()
 
     def replay(*args):
