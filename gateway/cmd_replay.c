@@ -339,35 +339,70 @@ str(const char *s)
 
 /* ---- judging an answer ---- */
 
+/* The next item of the comma-separated list at *p into item and len, *p past it; false at its end.
+ */
+static bool
+next_item(const char **p, const char **item, size_t *len)
+{
+	if (**p == '\0')
+		return false;
+	*item = *p;
+	*len = strcspn(*p, ",");
+	*p += *len;
+	if (**p == ',')
+		(*p)++;
+	return true;
+}
+
 /* Whether the n bytes at rule are one of the comma-separated rules. */
 static bool
 in_list(const char *rules, const char *rule, size_t n)
 {
-	while (*rules) {
-		size_t len = strcspn(rules, ",");
+	const char *item;
+	size_t len;
 
-		if (len == n && n > 0 && strncmp(rules, rule, n) == 0)
+	while (next_item(&rules, &item, &len))
+		if (len == n && n > 0 && strncmp(item, rule, n) == 0)
 			return true;
-		rules += len;
-		if (*rules == ',')
-			rules++;
-	}
 	return false;
 }
 
+/* Whether every item of the comma-separated list is one of the set. */
 static bool
-in_findings(const struct answer *a, const char *rule, size_t len)
+all_in(const char *list, const char *set)
 {
-	for (size_t i = 0; i < a->nf; i++)
-		if (strlen(str(a->f[i].rule)) == len && strncmp(str(a->f[i].rule), rule, len) == 0)
-			return true;
-	return false;
+	const char *item;
+	size_t len;
+
+	while (next_item(&list, &item, &len))
+		if (!in_list(set, item, len))
+			return false;
+	return true;
+}
+
+/* Appends the distinct values of one field of the findings, comma-separated. */
+static ijw_rc
+add_distinct(struct ijw_buf *b, const struct answer *a, bool rules)
+{
+	ijw_rc rc = IJW_OK;
+
+	for (size_t i = 0; i < a->nf && !rc; i++) {
+		const char *v = str(rules ? a->f[i].rule : a->f[i].retourcode);
+		size_t k = 0;
+
+		while (k < i && strcmp(v, str(rules ? a->f[k].rule : a->f[k].retourcode)) != 0)
+			k++;
+		if (k == i)
+			rc = ijw_buf_addf(b, "%s%s", i ? "," : " ", v);
+	}
+	return rc;
 }
 
 static bool
 matches(const struct gw_expect *e, const struct answer *a)
 {
-	const char *r;
+	struct ijw_buf got;
+	bool ok;
 
 	if (e->accepted)
 		return a->status == 200 || a->status == 201;
@@ -378,32 +413,11 @@ matches(const struct gw_expect *e, const struct answer *a)
 		    !in_list(e->rules, str(a->f[i].rule), strlen(str(a->f[i].rule))))
 			return false;
 	}
-	for (r = e->rules; *r;) {
-		size_t len = strcspn(r, ",");
-
-		if (!in_findings(a, r, len))
-			return false;
-		r += len;
-		if (*r == ',')
-			r++;
-	}
-	return true;
-}
-
-/* Whether every item of the comma-separated list is one of the set. */
-static bool
-all_in(const char *list, const char *set)
-{
-	while (*list) {
-		size_t len = strcspn(list, ",");
-
-		if (!in_list(set, list, len))
-			return false;
-		list += len;
-		if (*list == ',')
-			list++;
-	}
-	return true;
+	/* " TR002,TR003": every expected rule among them */
+	ijw_buf_init(&got, LINE_MAX_BYTES);
+	ok = !add_distinct(&got, a, true) && all_in(e->rules, got.len ? ijw_buf_str(&got) + 1 : "");
+	ijw_buf_free(&got);
+	return ok;
 }
 
 /* Appends s, "-" when it is empty. */
@@ -439,24 +453,6 @@ add_outcome_mismatch(struct ijw_buf *b, const struct gw_expect *e, const struct 
 		                  *e->record_codes ? e->record_codes : "-");
 		if (!rc)
 			rc = add_or_none(b, &o->record_codes);
-	}
-	return rc;
-}
-
-/* Appends the distinct values of one field of the findings, comma-separated. */
-static ijw_rc
-add_distinct(struct ijw_buf *b, const struct answer *a, bool rules)
-{
-	ijw_rc rc = IJW_OK;
-
-	for (size_t i = 0; i < a->nf && !rc; i++) {
-		const char *v = str(rules ? a->f[i].rule : a->f[i].retourcode);
-		size_t k = 0;
-
-		while (k < i && strcmp(v, str(rules ? a->f[k].rule : a->f[k].retourcode)) != 0)
-			k++;
-		if (k == i)
-			rc = ijw_buf_addf(b, "%s%s", i ? "," : " ", v);
 	}
 	return rc;
 }
