@@ -606,25 +606,9 @@ advised(struct pending *p, int64_t id)
 	}
 }
 
-/* Whether item ("TR019 9019") is one of the entries of the advice "TR019 9019; TR418 0611". */
-static bool
-in_advice(const char *advice, const char *item)
-{
-	size_t n = strlen(item);
-
-	for (const char *a = advice; *a; a += strspn(a, "; ")) {
-		size_t len = strcspn(a, ";");
-
-		if (len == n && strncmp(a, item, n) == 0)
-			return true;
-		a += len;
-	}
-	return false;
-}
-
 /*
  * The advice of p (the region's checks, the ledger's when advised), audited
- * with it: each rule and code once, as many whole ones as the field holds.
+ * with it: finding by finding, as many whole ones as the field holds.
  */
 static void
 advice_detail(struct pending *p, struct gw_put *it)
@@ -640,9 +624,8 @@ advice_detail(struct pending *p, struct gw_put *it)
 		int len = snprintf(item, sizeof item, "%s%s %s", n ? "; " : "", f->rule,
 		                   f->retourcode);
 
-		if (len < 0 || n + (size_t)len >= sizeof p->advice_detail ||
-		    in_advice(p->advice_detail, item + (n ? 2 : 0)))
-			continue;
+		if (len < 0 || n + (size_t)len >= sizeof p->advice_detail)
+			break;
 		memcpy(p->advice_detail + n, item, (size_t)len + 1);
 		n += (size_t)len;
 	}
