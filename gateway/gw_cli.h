@@ -21,6 +21,7 @@ enum {
 
 int gw_cmd_audit(int argc, char **argv);
 int gw_cmd_validate(int argc, char **argv);
+int gw_cmd_conform(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_ledger(int argc, char **argv);
 int gw_cmd_map(int argc, char **argv);

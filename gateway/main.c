@@ -27,6 +27,7 @@ static const struct command {
         {"audit", gw_cmd_audit, "the audit log: verify its hash chain"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
         {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},
+        {"conform", gw_cmd_conform, "play one side of conformance scenarios against a system"},
 };
 
 void
