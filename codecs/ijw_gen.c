@@ -10,12 +10,16 @@
  * an Omvang is given when a product code is, a weekly frequency comes with an
  * end date, Budget and Omvang exclude each other, events lie on or before the
  * Dagtekening and requested changes after it, a declaration covers one whole
- * calendar month and its total is the signed sum of its prestaties.
+ * calendar month and its total is the signed sum of its prestaties. An
+ * assignment honours no request (its ReferentieAanbieder would name one that
+ * nobody sent: TR379); ijw_answer() makes those that do.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #include "ijw_gen.h"
 #include "ijw_value.h"
@@ -36,6 +40,7 @@ struct gen {
 	const char *gemeente, *plaats;
 	char aanbieder[9];
 	unsigned clients; /* of a declaration; 0: from 1 to MAX_CLIENTS */
+	const char *id;   /* the message's own identification; NULL: drawn */
 };
 
 /* ---- choices ---- */
@@ -447,11 +452,11 @@ write_header(struct gen *g, const char *header_code)
 	M_LEAF(g, "Afzender", "%s", party(g, g->def->afzender));
 	M_LEAF(g, "Ontvanger", "%s", party(g, g->def->ontvanger));
 	make_id(g, pick, alnum, id);
-	write_identificatie(g, "BerichtIdentificatie", id, g->dag);
+	write_identificatie(g, "BerichtIdentificatie", g->id && !g->retour ? g->id : id, g->dag);
 	write_xsdversie(g, "XsdVersie");
 	if (g->retour) {
 		make_id(g, pick_aux, alnum, id);
-		M_LEAF(g, "IdentificatieRetour", "%s", id);
+		M_LEAF(g, "IdentificatieRetour", "%s", g->id ? g->id : id);
 		date_leaf(g, false, "DagtekeningRetour", g->dag + (ijw_day)pick_aux(g, 3));
 		write_xsdversie(g, "XsdVersieRetour");
 		retourcodes(g, header_code);
@@ -533,8 +538,6 @@ body_toewijzing(struct gen *g)
 
 		M_OPEN(g, "ToegewezenProduct");
 		M_LEAF(g, "ToewijzingNummer", "%ld", nr + i);
-		if (chance(g, 30))
-			M_LEAF(g, "ReferentieAanbieder", "VT%08ld", between(g, 1, 99999999));
 		write_product(g, ps[i], !budget);
 		date_leaf(g, false, "Toewijzingsdatum", g->dag - between(g, 0, 3));
 		M_LEAF(g, "Toewijzingstijd", "%02ld:%02ld:%02ld", between(g, 8, 17),
@@ -1003,7 +1006,7 @@ message_declaratie_antwoord(struct gen *g)
 	M_LEAF(g, "BerichtSubversie", "2");
 	M_LEAF(g, "Afzender", "%s", g->gemeente);
 	M_LEAF(g, "Ontvanger", "%s", g->aanbieder);
-	write_identificatie(g, "BerichtIdentificatie", id, g->dag);
+	write_identificatie(g, "BerichtIdentificatie", g->id ? g->id : id, g->dag);
 	write_xsdversie(g, "XsdVersie");
 	write_identificatie(g, "DeclaratieIdentificatie", heen_id, ingediend);
 	write_xsdversie(g, "XsdVersieDeclaratie");
@@ -1066,54 +1069,180 @@ code_of(const char *s, size_t len)
 	return !s || (strlen(s) == len && strspn(s, "0123456789") == len);
 }
 
-ijw_rc
-ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out)
+/*
+ * Draws the Dagtekening and the parties of a message of type from the seed
+ * (a retour from its heen message's) and opens its root element.
+ */
+static ijw_rc
+begin(struct gen *g, enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out)
 {
 	const struct ijw_msgdef *def = ijw_msgdef(type);
-	struct gen g = {.b = out, .def = def, .clients = o->clients};
-	uint64_t seed = o->seed;
 	unsigned k;
 	size_t i;
 
 	if (!def || o->clients > IJW_GEN_MAX_CLIENTS ||
 	    (o->clients && type != IJW_JW323 && type != IJW_JW325) || !code_of(o->gemeente, 4) ||
-	    !code_of(o->aanbieder, 8))
+	    !code_of(o->aanbieder, 8) ||
+	    (o->identificatie &&
+	     (!*o->identificatie || strlen(o->identificatie) >= IJW_GEN_ID_SIZE)))
 		return IJW_EINVAL;
-	g.state = seed * 0x2545f4914f6cdd1du + (uint64_t)(def->retour ? def->pair : type);
-	g.aux = ~g.state;
-	for (i = 0; def->name[i] && i < sizeof g.pfx - 1; i++)
-		g.pfx[i] = (char)(def->name[i] | 0x20);
-	g.pfx[i] = '\0';
-	g.retour = def->retour;
-	g.dag = ijw_date_from_ymd(2025, 1, 1) + between(&g, 0, 540);
-	k = pick(&g, sizeof gemeenten / sizeof gemeenten[0]);
-	g.gemeente = gemeenten[k].code;
-	g.plaats = gemeenten[k].plaats;
-	snprintf(g.aanbieder, sizeof g.aanbieder, "4242%04ld", between(&g, 0, 9999));
+	memset(g, 0, sizeof *g);
+	g->b = out;
+	g->def = def;
+	g->clients = o->clients;
+	g->id = o->identificatie;
+	g->state = o->seed * 0x2545f4914f6cdd1du + (uint64_t)(def->retour ? def->pair : type);
+	g->aux = ~g->state;
+	for (i = 0; def->name[i] && i < sizeof g->pfx - 1; i++)
+		g->pfx[i] = (char)(def->name[i] | 0x20);
+	g->pfx[i] = '\0';
+	g->retour = def->retour;
+	g->dag = ijw_date_from_ymd(2025, 1, 1) + between(g, 0, 540);
+	k = pick(g, sizeof gemeenten / sizeof gemeenten[0]);
+	g->gemeente = gemeenten[k].code;
+	g->plaats = gemeenten[k].plaats;
+	snprintf(g->aanbieder, sizeof g->aanbieder, "4242%04ld", between(g, 0, 9999));
 	if (o->gemeente) {
-		g.gemeente = o->gemeente;
+		g->gemeente = o->gemeente;
 		for (k = 0; k < sizeof gemeenten / sizeof gemeenten[0]; k++)
 			if (strcmp(gemeenten[k].code, o->gemeente) == 0)
-				g.plaats = gemeenten[k].plaats;
+				g->plaats = gemeenten[k].plaats;
 	}
 	if (o->aanbieder)
-		memcpy(g.aanbieder, o->aanbieder, sizeof g.aanbieder);
-	if ((g.rc = ijw_buf_addf(out,
-	                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s:Bericht "
-	                         "xmlns:%s=\"%s\" xmlns:ijw=\"%s\">\n",
-	                         g.pfx, g.pfx, def->ns, IJW_NS_BASIS)))
+		memcpy(g->aanbieder, o->aanbieder, sizeof g->aanbieder);
+	g->depth = 1;
+	return ijw_buf_addf(out,
+	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s:Bericht "
+	                    "xmlns:%s=\"%s\" xmlns:ijw=\"%s\">\n",
+	                    g->pfx, g->pfx, def->ns, IJW_NS_BASIS);
+}
+
+static ijw_rc
+end(struct gen *g)
+{
+	if (!g->rc)
+		g->rc = ijw_buf_addf(g->b, "</%s:Bericht>\n", g->pfx);
+	return g->rc;
+}
+
+ijw_rc
+ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out)
+{
+	struct gen g;
+
+	if ((g.rc = begin(&g, type, o, out)))
 		return g.rc;
-	g.depth = 1;
 	if (type == IJW_JW325) {
 		message_declaratie_antwoord(&g);
-	} else if (def->retour && pick_aux(&g, 100) < 15) {
+	} else if (g.def->retour && pick_aux(&g, 100) < 15) {
 		/* Rejected as a whole: the retour holds only its header. */
 		write_header(&g, "0001");
 	} else {
 		write_header(&g, "0200");
-		write_body(&g, def->retour ? def->pair : type);
+		write_body(&g, g.def->retour ? g.def->pair : type);
 	}
-	if (!g.rc)
-		g.rc = ijw_buf_addf(out, "</%s:Bericht>\n", g.pfx);
-	return g.rc;
+	return end(&g);
+}
+
+/* ---- the writer of other modules ---- */
+
+struct ijw_gen_writer {
+	struct gen g;
+};
+
+ijw_gen_writer *
+ijw_gen_begin(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out)
+{
+	ijw_gen_writer *w = malloc(sizeof *w);
+
+	if (!w)
+		return NULL;
+	if (begin(&w->g, type, o, out) != IJW_OK) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+ijw_gen_open(ijw_gen_writer *w, bool basis, const char *name)
+{
+	open_el(&w->g, basis, name);
+}
+
+void
+ijw_gen_close(ijw_gen_writer *w, bool basis, const char *name)
+{
+	close_el(&w->g, basis, name);
+}
+
+void
+ijw_gen_leaf(ijw_gen_writer *w, bool basis, const char *name, const char *value)
+{
+	leaf(&w->g, basis, name, "%s", value);
+}
+
+void
+ijw_gen_date(ijw_gen_writer *w, bool basis, const char *name, ijw_day day)
+{
+	date_leaf(&w->g, basis, name, day);
+}
+
+long
+ijw_gen_between(ijw_gen_writer *w, long lo, long hi)
+{
+	return between(&w->g, lo, hi);
+}
+
+void
+ijw_gen_header(ijw_gen_writer *w, ijw_day dagtekening)
+{
+	w->g.dag = dagtekening;
+	write_header(&w->g, "0200");
+}
+
+void
+ijw_gen_contactgegevens(ijw_gen_writer *w)
+{
+	M_OPEN(&w->g, "Contactgegevens");
+	write_contact(&w->g, "01");
+	M_CLOSE(&w->g, "Contactgegevens");
+}
+
+ijw_rc
+ijw_gen_end(ijw_gen_writer *w)
+{
+	ijw_rc rc = end(&w->g);
+
+	free(w);
+	return rc;
+}
+
+/* ---- identifications from the system's randomness ---- */
+
+static ijw_rc
+random_bytes(void *buf, size_t len)
+{
+	return getrandom(buf, len, 0) == (ssize_t)len ? IJW_OK : IJW_EIO;
+}
+
+ijw_rc
+ijw_gen_random_seed(uint64_t *seed)
+{
+	return random_bytes(seed, sizeof *seed);
+}
+
+ijw_rc
+ijw_gen_random_id(char id[IJW_GEN_ID_SIZE])
+{
+	unsigned char r[IJW_GEN_ID_SIZE - 1];
+	ijw_rc rc = random_bytes(r, sizeof r);
+
+	if (rc)
+		return rc;
+	/* 34 letters and digits; the bias of 256 mod 34 does not matter for a name. */
+	for (size_t i = 0; i < sizeof r; i++)
+		id[i] = alnum[r[i] % (sizeof alnum - 1)];
+	id[IJW_GEN_ID_SIZE - 1] = '\0';
+	return IJW_OK;
 }

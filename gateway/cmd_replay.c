@@ -14,15 +14,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include "gw_cli.h"
+#include "gw_client.h"
 #include "gw_file.h"
 #include "gw_manifest.h"
 #include "ijw_doc.h"
@@ -37,9 +35,7 @@
 #define DETAIL_MAX (16u << 10)     /* the findings of a mismatch in the JUnit report */
 #define JUNIT_CASE_MAX (8u << 20)  /* a testcase of the JUnit report, escaped */
 #define TYPE_SIZE 8                /* "JW301", "unknown" */
-#define PARTY_MAX 64               /* a CN or serialNumber that can name a party */
-#define CONNECT_TIMEOUT 10L        /* seconds */
-#define REQUEST_TIMEOUT 600L       /* seconds, for a message of 32 MiB */
+#define ERR_MAX 1024               /* a reason from the client */
 
 static void
 usage(FILE *out)
@@ -69,13 +65,6 @@ usage(FILE *out)
 	        "Exit status: 0 every sample sent matched, 1 a mismatch or nothing sent,\n"
 	        "2 usage error or the gateway cannot be reached.\n");
 }
-
-/* A client certificate and its key, and the connection made with them. */
-struct ident {
-	const char *cert, *key; /* paths, from argv */
-	char cn[PARTY_MAX], serial[PARTY_MAX];
-	CURL *curl; /* made on first use, kept so that its connection is kept alive */
-};
 
 /* A folder of samples and its manifest. */
 struct folder {
@@ -110,20 +99,16 @@ struct answer {
 };
 
 struct replay {
-	char *endpoint; /* URL/v1/berichten */
-	const char *cacert;
-	struct ident *ids;
+	gw_client **ids; /* one per client certificate */
 	size_t nids;
 	struct folder *folders;
 	size_t nfolders;
 	struct sample *samples;
 	size_t nsamples;
-	struct curl_slist *headers;
 	ijw_findings *findings; /* of reading a sample's header */
 	struct ijw_buf body, reply;
 	size_t done, sent, matched, mismatched, skipped;
 	bool progress; /* standard error is a terminal */
-	char curl_error[CURL_ERROR_SIZE];
 };
 
 /* A new string "a/b", NULL when out of memory. */
@@ -502,123 +487,16 @@ take(struct ijw_buf *b, ijw_rc rc)
 
 /* ---- identities ---- */
 
-static int
-no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
-/* The first entry nid of name when it is text that can name a party, else "". */
-static void
-name_text(const X509_NAME *name, int nid, char out[PARTY_MAX])
-{
-	int n = X509_NAME_get_text_by_NID(name, nid, NULL, 0);
-
-	out[0] = '\0';
-	if (n <= 0 || n >= PARTY_MAX)
-		return;
-	if (X509_NAME_get_text_by_NID(name, nid, out, PARTY_MAX) != n || strlen(out) != (size_t)n)
-		out[0] = '\0';
-}
-
-/* Reads the names of id's certificate and checks its key; false, after saying why, when not. */
-static bool
-ident_load(struct ident *id)
-{
-	X509 *x = NULL;
-	EVP_PKEY *k = NULL;
-	bool ok = false;
-	FILE *fp;
-
-	if (!(fp = fopen(id->cert, "r"))) {
-		gw_warnx("replay: %s: %s", id->cert, strerror(errno));
-		return false;
-	}
-	x = PEM_read_X509(fp, NULL, no_passphrase, NULL);
-	fclose(fp);
-	if (!x) {
-		gw_warnx("replay: %s: not a PEM certificate", id->cert);
-		goto out;
-	}
-	name_text(X509_get_subject_name(x), NID_commonName, id->cn);
-	name_text(X509_get_subject_name(x), NID_serialNumber, id->serial);
-	if (!(fp = fopen(id->key, "r"))) {
-		gw_warnx("replay: %s: %s", id->key, strerror(errno));
-		goto out;
-	}
-	k = PEM_read_PrivateKey(fp, NULL, no_passphrase, NULL);
-	fclose(fp);
-	if (!k)
-		gw_warnx("replay: %s: not a PEM private key (or one encrypted)", id->key);
-	else if (X509_check_private_key(x, k) != 1)
-		gw_warnx("replay: %s is not the key of %s", id->key, id->cert);
-	else
-		ok = true;
-out:
-	ERR_clear_error();
-	EVP_PKEY_free(k);
-	X509_free(x);
-	return ok;
-}
-
-/* The identity of party, the first one when party is "", NULL when none is given. */
-static struct ident *
+/* The client of party, the first one when party is "", NULL when none is given. */
+static gw_client *
 ident_find(struct replay *r, const char *party)
 {
 	if (party[0] == '\0')
-		return &r->ids[0];
+		return r->ids[0];
 	for (size_t i = 0; i < r->nids; i++)
-		if (strcmp(r->ids[i].cn, party) == 0 || strcmp(r->ids[i].serial, party) == 0)
-			return &r->ids[i];
+		if (gw_client_names(r->ids[i], party))
+			return r->ids[i];
 	return NULL;
-}
-
-static size_t
-on_reply(char *p, size_t size, size_t n, void *ctx)
-{
-	return ijw_buf_add(ctx, p, size * n) ? 0 : size * n;
-}
-
-/* A connection handle for id, NULL when out of memory. */
-static CURL *
-ident_curl(struct replay *r, struct ident *id)
-{
-	CURL *c = curl_easy_init();
-	CURLcode rc = CURLE_OK;
-
-	if (!c)
-		return NULL;
-	/* clang-format off */
-	if ((rc = curl_easy_setopt(c, CURLOPT_URL, r->endpoint)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLCERT, id->cert)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLKEY, id->key)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CAINFO, r->cacert)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CAPATH, NULL)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_POST, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_USERAGENT, "ijw-gateway replay")) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_reply)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->reply)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->curl_error)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT)) ||
-	    (rc = curl_easy_setopt(c, CURLOPT_TIMEOUT, REQUEST_TIMEOUT))) {
-		/* clang-format on */
-		gw_warnx("replay: libcurl: %s", curl_easy_strerror(rc));
-		curl_easy_cleanup(c);
-		return NULL;
-	}
-	return c;
 }
 
 /* ---- the samples ---- */
@@ -757,7 +635,7 @@ add_path(struct replay *r, const char *arg)
  * the message's type in type ("" when it is none).
  */
 static void
-read_sender(struct replay *r, char party[PARTY_MAX], char type[TYPE_SIZE])
+read_sender(struct replay *r, char party[GW_CLIENT_PARTY_MAX], char type[TYPE_SIZE])
 {
 	struct ijw_route route;
 	ijw_doc *doc = NULL;
@@ -768,41 +646,28 @@ read_sender(struct replay *r, char party[PARTY_MAX], char type[TYPE_SIZE])
 		return;
 	ijw_doc_route(doc, &route);
 	snprintf(type, TYPE_SIZE, "%s", ijw_msgdef(ijw_doc_type(doc))->name);
-	snprintf(party, PARTY_MAX, "%s", route.from);
+	snprintf(party, GW_CLIENT_PARTY_MAX, "%s", route.from);
 	ijw_doc_free(doc);
 }
 
 /*
- * Sends r->body as id into a; a->status is set when the gateway answered.
- * Returns curl's result.
+ * Sends r->body as id into a, taking *secs; false with the reason in err when
+ * no answer came.
  */
-static CURLcode
-post(struct replay *r, struct ident *id, struct answer *a, double *secs)
+static bool
+post(struct replay *r, gw_client *id, struct answer *a, double *secs, char *err, size_t errsize)
 {
-	CURLcode rc;
+	struct timespec t0, t1;
+	bool ok;
 
-	if (!id->curl && !(id->curl = ident_curl(r, id)))
-		return CURLE_OUT_OF_MEMORY;
-	ijw_buf_reset(&r->reply);
-	r->curl_error[0] = '\0';
-	if ((rc = curl_easy_setopt(id->curl, CURLOPT_POSTFIELDS, ijw_buf_str(&r->body))) ||
-	    (rc = curl_easy_setopt(id->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-	                           (curl_off_t)r->body.len)) ||
-	    (rc = curl_easy_perform(id->curl)))
-		return rc;
-	curl_easy_getinfo(id->curl, CURLINFO_RESPONSE_CODE, &a->status);
-	curl_easy_getinfo(id->curl, CURLINFO_TOTAL_TIME, secs);
-	answer_parse(a, &r->reply);
-	return CURLE_OK;
-}
-
-/* Why curl failed, for people. */
-static const char *
-curl_why(const struct replay *r, CURLcode rc)
-{
-	if (rc == CURLE_WRITE_ERROR)
-		return "an answer larger than " ANSWER_MAX_TEXT;
-	return r->curl_error[0] ? r->curl_error : curl_easy_strerror(rc);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = gw_client_request(id, "POST", "/v1/berichten", ijw_buf_str(&r->body), r->body.len,
+	                       "application/xml", &a->status, &r->reply, err, errsize);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (ok)
+		answer_parse(a, &r->reply);
+	return ok;
 }
 
 /*
@@ -816,10 +681,10 @@ replay_sample(struct replay *r, struct sample *s)
 	const struct gw_expect *e = NULL;
 	struct answer a = {0};
 	struct ijw_buf why;
-	char party[PARTY_MAX], type[sizeof s->type];
+	char party[GW_CLIENT_PARTY_MAX], type[sizeof s->type], err[ERR_MAX];
 	const char *name = strrchr(s->path, '/');
-	struct ident *id;
-	CURLcode crc;
+	gw_client *id;
+	bool answered;
 	ijw_rc rc;
 
 	if (f->m)
@@ -843,16 +708,15 @@ replay_sample(struct replay *r, struct sample *s)
 		finish(r, s, SKIPPED, take(&why, rc));
 		return true;
 	}
-	crc = post(r, id, &a, &s->secs);
-	if (crc && crc != CURLE_WRITE_ERROR && r->sent == 0) {
+	answered = post(r, id, &a, &s->secs, err, sizeof err);
+	if (!answered && r->sent == 0) {
 		progress_clear(r);
-		gw_warnx("replay: cannot reach the gateway at %s: %s", r->endpoint,
-		         curl_why(r, crc));
+		gw_warnx("replay: cannot reach the gateway at %s", err);
 		ijw_buf_free(&why);
 		return false;
 	}
 	r->sent++;
-	if (!crc && e && matches(e, &a)) {
+	if (answered && e && matches(e, &a)) {
 		finish(r, s, MATCHED, NULL);
 		ijw_buf_free(&why);
 		answer_clear(&a);
@@ -861,8 +725,8 @@ replay_sample(struct replay *r, struct sample *s)
 	rc = add_expected(&why, e, f);
 	if (!rc)
 		rc = ijw_buf_addstr(&why, ", ");
-	if (!rc && crc)
-		rc = ijw_buf_addf(&why, "got no answer: %s", curl_why(r, crc));
+	if (!rc && !answered)
+		rc = ijw_buf_addf(&why, "got no answer: %s", err);
 	else if (!rc)
 		rc = add_got(&why, &a, r->reply.len > 0);
 	s->detail = detail(&a);
@@ -950,7 +814,7 @@ static void
 replay_free(struct replay *r)
 {
 	for (size_t i = 0; i < r->nids; i++)
-		curl_easy_cleanup(r->ids[i].curl);
+		gw_client_free(r->ids[i]);
 	for (size_t i = 0; i < r->nfolders; i++) {
 		free(r->folders[i].dir);
 		free(r->folders[i].manifest);
@@ -964,8 +828,6 @@ replay_free(struct replay *r)
 	free(r->ids);
 	free(r->folders);
 	free(r->samples);
-	free(r->endpoint);
-	curl_slist_free_all(r->headers);
 	ijw_findings_free(r->findings);
 	ijw_buf_free(&r->body);
 	ijw_buf_free(&r->reply);
@@ -973,38 +835,25 @@ replay_free(struct replay *r)
 
 /* Everything before the first request: false after saying why not. */
 static bool
-replay_init(struct replay *r, const char *url, const char **certs, const char **keys, size_t n)
+replay_init(struct replay *r, struct gw_client_conf *conf, const char **certs, const char **keys,
+            size_t n)
 {
-	/* No "Expect: 100-continue" for a large message: the gateway reads every one. */
-	static const char *const headers[] = {"Content-Type: application/xml",
-	                                      "Accept: application/json", "Expect:"};
-	struct curl_slist *h;
-	size_t len = strlen(url);
+	char err[ERR_MAX];
 
-	while (len > strlen("https://") && url[len - 1] == '/')
-		len--;
-	if (!(r->endpoint = malloc(len + sizeof "/v1/berichten")) ||
-	    !(r->ids = calloc(n, sizeof *r->ids)) || !(r->findings = ijw_findings_new())) {
+	if (!(r->ids = calloc(n, sizeof *r->ids)) || !(r->findings = ijw_findings_new())) {
 		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 		return false;
 	}
-	snprintf(r->endpoint, len + sizeof "/v1/berichten", "%.*s/v1/berichten", (int)len, url);
-	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
-		if (!(h = curl_slist_append(r->headers, headers[i]))) {
+	for (; r->nids < n; r->nids++) {
+		if (!gw_client_conf_set(conf, "cert", certs[r->nids]) ||
+		    !gw_client_conf_set(conf, "key", keys[r->nids])) {
 			gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
 			return false;
 		}
-		r->headers = h;
-	}
-	if (access(r->cacert, R_OK) != 0) {
-		gw_warnx("replay: %s: %s", r->cacert, strerror(errno));
-		return false;
-	}
-	for (; r->nids < n; r->nids++) {
-		r->ids[r->nids].cert = certs[r->nids];
-		r->ids[r->nids].key = keys[r->nids];
-		if (!ident_load(&r->ids[r->nids]))
+		if (!(r->ids[r->nids] = gw_client_new(conf, err, sizeof err))) {
+			gw_warnx("replay: %s", err);
 			return false;
+		}
 	}
 	return true;
 }
@@ -1064,7 +913,8 @@ gw_cmd_replay(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	struct replay r = {.progress = false};
-	const char *url = NULL, *junit = NULL;
+	const char *url = NULL, *cacert = NULL, *junit = NULL;
+	struct gw_client_conf conf = {0};
 	const char **certs = calloc((size_t)argc, sizeof *certs);
 	const char **keys = calloc((size_t)argc, sizeof *keys);
 	size_t ncerts = 0, nkeys = 0;
@@ -1090,7 +940,7 @@ gw_cmd_replay(int argc, char **argv)
 			keys[nkeys++] = optarg;
 			break;
 		case 'C':
-			r.cacert = optarg;
+			cacert = optarg;
 			break;
 		case 'j':
 			junit = optarg;
@@ -1104,21 +954,20 @@ gw_cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!args_ok(url, r.cacert, ncerts, nkeys, optind < argc)) {
+	if (!args_ok(url, cacert, ncerts, nkeys, optind < argc)) {
 		usage(stderr);
 		goto out;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		gw_warnx("replay: libcurl cannot be initialised");
-		goto out;
-	}
-	ok = replay_init(&r, url, certs, keys, ncerts);
+	ok = gw_client_conf_set(&conf, "url", url) && gw_client_conf_set(&conf, "cacert", cacert);
+	if (!ok)
+		gw_warnx("replay: %s", ijw_strerror(IJW_ENOMEM));
+	ok = ok && replay_init(&r, &conf, certs, keys, ncerts);
 	for (int i = optind; i < argc && ok; i++)
 		ok = add_path(&r, argv[i]);
 	if (ok)
 		status = replay_run(&r, junit);
 	replay_free(&r);
-	curl_global_cleanup();
+	gw_client_conf_free(&conf);
 out:
 	free(certs);
 	free(keys);
