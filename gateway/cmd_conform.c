@@ -308,6 +308,14 @@ values_of(const ijw_doc *doc, enum kind k, struct values *v)
 	}
 }
 
+static ijw_day
+day_of(const char *s, ijw_day none)
+{
+	ijw_day d;
+
+	return *s && ijw_date_parse(s, &d) ? d : none;
+}
+
 /* The assignment (JW301) a step's message belongs to: its own source chain's nearest. */
 static int
 assignment_of(const struct gw_scenario *s, int i)
@@ -332,40 +340,63 @@ assigned(const ijw_doc *a, const char *nummer)
 	return NULL;
 }
 
-static ijw_day
-day_of(const char *s, ijw_day none)
-{
-	ijw_day d;
-
-	return *s && ijw_date_parse(s, &d) ? d : none;
-}
-
-/* The value a `with` gives, for a message that follows from src. */
+/*
+ * The value a `with` gives to a message (self) that follows from src: a
+ * relative date from src's same element, else from self's Dagtekening.
+ */
 static bool
 mod_value(const struct gw_scn_mod *m, const ijw_doc *src, const ijw_doc *self, char *out,
           size_t size)
 {
 	char base[IJW_DATE_SIZE];
-	ijw_day d;
+	ijw_day d = ijw_today();
 
 	if (!m->relative) {
 		snprintf(out, size, "%s", m->value);
 		return true;
 	}
-	if (!text_at(src, m->path, base, sizeof base) && !text_at(self, m->path, base, sizeof base))
+	if (size < IJW_DATE_SIZE)
 		return false;
-	if (!ijw_date_parse(base, &d) || size < IJW_DATE_SIZE)
+	if (!m->today && !text_at(src, m->path, base, sizeof base) &&
+	    !text_at(self, "Header/BerichtIdentificatie/Dagtekening", base, sizeof base))
+		return false;
+	if (!m->today && !ijw_date_parse(base, &d))
 		return false;
 	ijw_date_format(d + m->days, out);
 	return true;
 }
 
+/*
+ * The Dagtekening of what follows in step i: today, or the last day of its
+ * assignment when that has ended (a stop or a declaration of an ended
+ * assignment lies within it).
+ */
+static ijw_day
+dag_of(const struct run *r, const struct player *p, int i)
+{
+	int a = assignment_of(r->s, i);
+	const struct ijw_record *ar = NULL;
+	ijw_day today = ijw_today(), end;
+
+	for (size_t k = 0; a >= 0 && p->msg[a].doc && k < ijw_doc_nrecords(p->msg[a].doc); k++)
+		if (strcmp(ijw_doc_record(p->msg[a].doc, k)->level, "ToegewezenProduct") == 0)
+			ar = ijw_doc_record(p->msg[a].doc, k);
+	end = ar ? day_of(ar->einddatum, IJW_DAY_MAX) : IJW_DAY_MAX;
+	return end < today ? end : today;
+}
+
 /* ---- building what a player sends ---- */
 
-/* Whether a first message is plain enough for a scenario: one client, one product, no extras. */
+/*
+ * Whether a first message is plain enough for a scenario: one client, one
+ * product with an Omvang, no extras, an assignment that began 30 days ago
+ * or more and ends 30 days from today or later (its start, stop, change
+ * and declaration are then all of today).
+ */
 static bool
 plain_first(const ijw_doc *doc)
 {
+	ijw_day today = ijw_today();
 	size_t products = 0;
 
 	for (size_t i = 0; i < ijw_doc_nrecords(doc); i++) {
@@ -373,6 +404,14 @@ plain_first(const ijw_doc *doc)
 
 		products +=
 		        strcmp(l, "ToegewezenProduct") == 0 || strcmp(l, "AangevraagdProduct") == 0;
+	}
+	for (size_t i = 0; i < ijw_doc_nrecords(doc); i++) {
+		const struct ijw_record *rec = ijw_doc_record(doc, i);
+
+		if (strcmp(rec->level, "ToegewezenProduct") == 0 &&
+		    (day_of(rec->begindatum, IJW_DAY_MAX) > today - 30 ||
+		     day_of(rec->einddatum, IJW_DAY_MAX) < today + 30))
+			return false;
 	}
 	return products == 1 && !doc_find(doc, "RedenWijziging") && !doc_find(doc, "Budget") &&
 	       (ijw_doc_type(doc) == IJW_JW315 || !doc_find(doc, "ReferentieAanbieder")) &&
@@ -388,7 +427,7 @@ build_first(struct run *r, struct player *p, const struct gw_scn_step *st, struc
 	o.gemeente = p->side == IJW_GEMEENTE ? p->code : p->peer;
 	o.aanbieder = p->side == IJW_GEMEENTE ? p->peer : p->code;
 	(void)r;
-	for (int tries = 0; tries < 1000; tries++) {
+	for (int tries = 0; tries < 10000; tries++) {
 		ijw_doc *doc;
 		bool ok;
 
@@ -405,7 +444,7 @@ build_first(struct run *r, struct player *p, const struct gw_scn_step *st, struc
 		if (ok)
 			return true;
 	}
-	snprintf(err, errsize, "no plain %s came from 1000 seeds", type_name(st->type));
+	snprintf(err, errsize, "no plain %s came from 10000 seeds", type_name(st->type));
 	return false;
 }
 
@@ -465,6 +504,9 @@ err_in(struct run *r, struct player *p, xmlNode *root, int step)
 			for (size_t i = 0; i < k; i++)
 				if (ijw_node_at(n[i], "Einddatum"))
 					set_text((xmlNode *)ijw_node_at(n[i], "Einddatum"), t);
+			ijw_date_format(ijw_today(), t);
+			if ((n[0] = find(root, "Header/BerichtIdentificatie/Dagtekening")))
+				set_text(n[0], t);
 		}
 		break;
 	case GW_MISTAKE_CODE_0001:
@@ -481,8 +523,8 @@ err_in(struct run *r, struct player *p, xmlNode *root, int step)
 		break;
 	case GW_MISTAKE_OUTSIDE_PERIOD:
 		k = all_named(root, "ProductPeriode", n, MAX_VALUES, 0);
-		for (size_t i = 0; i < k && ar && *ar->einddatum; i++) {
-			ijw_date_format(day_of(ar->einddatum, 0) + 1, t);
+		for (size_t i = 0; i < k && ar; i++) {
+			ijw_date_format(day_of(ar->begindatum, 0) - 1, t);
 			if (ijw_node_at(n[i], "Begindatum"))
 				set_text((xmlNode *)ijw_node_at(n[i], "Begindatum"), t);
 			if (ijw_node_at(n[i], "Einddatum"))
@@ -520,7 +562,7 @@ build(struct run *r, struct player *p, int i, struct ijw_buf *out, char *err, si
 	int size = 0;
 
 	fresh_id(ident);
-	ijw_date_format(ijw_today(), today);
+	ijw_date_format(dag_of(r, p, i), today);
 	if (src && !src->doc) {
 		snprintf(err, errsize, "%s has no copy of %s", p->code, label_of(r->s, st->source));
 		return false;
@@ -533,7 +575,7 @@ build(struct run *r, struct player *p, int i, struct ijw_buf *out, char *err, si
 			return snprintf(err, errsize, "out of memory"), false;
 	} else {
 		struct ijw_answer_opts o = {
-		        .identificatie = ident, .dagtekening = ijw_today(), .seed = random64()};
+		        .identificatie = ident, .dagtekening = dag_of(r, p, i), .seed = random64()};
 		ijw_rc rc = ijw_answer(src->doc, st->type, &o, out, err, errsize);
 
 		if (rc)
@@ -917,10 +959,32 @@ check_with(struct run *r, int i, const ijw_doc *doc)
 	}
 }
 
+/*
+ * The advice ("TR019 9019; TR318 8214") without what concerns messages
+ * before the run: TR318, a declaration's period after the provider's
+ * previous one, which every run of a declaration scenario meets again.
+ */
+static const char *
+without_history(const char *advice, char *out, size_t size)
+{
+	*out = '\0';
+	for (const char *a = advice; *a;) {
+		size_t n = strcspn(a, ";");
+
+		if (strncmp(a, "TR318 ", 6) != 0 && strlen(out) + n + 3 < size)
+			snprintf(out + strlen(out), size - strlen(out), "%s%.*s", *out ? "; " : "",
+			         (int)n, a);
+		a += n;
+		a += strspn(a, "; ");
+	}
+	return out;
+}
+
 static void
 check(struct run *r, int i, const ijw_doc *doc, const char *advice)
 {
 	const struct gw_scn_step *st = &r->s->steps[i];
+	char held[256];
 
 	if (st->ncodes)
 		check_codes(r, i, doc);
@@ -930,9 +994,9 @@ check(struct run *r, int i, const ijw_doc *doc, const char *advice)
 		check_reference(r, i, doc);
 	}
 	check_with(r, i, doc);
-	if (advice && *advice)
+	if (advice && *without_history(advice, held, sizeof held))
 		fail(r, GW_CHECK_ADVICE, "%s: the gateway advised on the %s: %s", label_of(r->s, i),
-		     type_name(st->type), advice);
+		     type_name(st->type), held);
 }
 
 /*
@@ -985,7 +1049,7 @@ await(struct run *r, struct player *p, int i, const char *ident, unsigned wait)
 			if (!ident)
 				check(r, i, doc, advice);
 			json_decref(list);
-			return ack(r, p, id);
+			return ack(r, p, c->id);
 		}
 		json_decref(list);
 		if (now() >= deadline)
@@ -1056,9 +1120,10 @@ play(struct run *r, FILE *out)
 		        : mine    ? "sent"
 		                  : "ok");
 		for (size_t k = 0; k < r->nfails; k++)
-			fprintf(out, "         %s%s%s\n", r->fails[k].text,
+			fprintf(out, "         %s%s%s%s\n", r->fails[k].text,
 			        r->fails[k].check >= 0 ? " [" : "",
-			        r->fails[k].check >= 0 ? gw_scn_check_name(r->fails[k].check) : "");
+			        r->fails[k].check >= 0 ? gw_scn_check_name(r->fails[k].check) : "",
+			        r->fails[k].check >= 0 ? "]" : "");
 		if (r->nfails) {
 			r->failed_step = i;
 			return;

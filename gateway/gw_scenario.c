@@ -181,15 +181,23 @@ parse_mod(struct parse *p, struct gw_scn_step *st, const char *path, const char 
 	if (!copy_word(m->value, sizeof m->value, value))
 		return fail(p, "with %s %s: a value has at most %d characters", path, value,
 		            GW_SCN_VALUE_SIZE - 1);
-	m->relative = (value[0] == '+' || value[0] == '-') && n >= 3 && value[n - 1] == 'd';
-	if (m->relative) {
+	m->today = strncmp(value, "today", 5) == 0;
+	if (m->today)
+		value += 5, n -= 5;
+	m->relative = m->today || ((value[0] == '+' || value[0] == '-') && n >= 3 &&
+	                           value[n - 1] == 'd');
+	if (m->relative && n) {
 		char *end;
 
 		errno = 0;
 		m->days = strtol(value, &end, 10);
-		if (errno || end != value + n - 1 || m->days < -36600 || m->days > 36600)
-			return fail(p, "with %s %s: a relative date is +Nd or -Nd, such as +90d",
-			            path, value);
+		if (errno || (value[0] != '+' && value[0] != '-') || n < 3 ||
+		    end != value + n - 1 || value[n - 1] != 'd' || m->days < -36600 ||
+		    m->days > 36600)
+			return fail(p,
+			            "with %s %s: a relative date is +Nd or -Nd, today, today+Nd or "
+			            "today-Nd, such as +90d",
+			            path, m->value);
 	}
 	st->nmods++;
 	return true;

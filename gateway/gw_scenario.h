@@ -21,8 +21,9 @@
  * the answer, 1 to 86400 s; 60 s when not given) and `with PATH VALUE`
  * (an element of the message, found by its path of local names, has that
  * value; a date value "+90d" or "-1d" is relative to the same element of
- * the message it follows from). A first message (JW301 or JW315) has no
- * source.
+ * the message it follows from, or when that has none to the message's own
+ * Dagtekening; "today", "today-10d" to the day conform runs). A first
+ * message (JW301 or JW315) has no source.
  *
  * Nothing here prints: errors come back as "FILE:LINE: what is wrong".
  */
@@ -78,7 +79,7 @@ enum gw_scn_kind {
 	GW_MISTAKE_LATE_STOP,        /* a stop the day after the assignment ends */
 	GW_MISTAKE_CODE_0001,        /* a retour that rejects a valid message */
 	GW_MISTAKE_OVER_VOLUME,      /* a declaration of more than the assigned volume */
-	GW_MISTAKE_OUTSIDE_PERIOD,   /* a declaration after the assignment's end */
+	GW_MISTAKE_OUTSIDE_PERIOD,   /* a prestatie the day before the assignment begins */
 	GW_MISTAKE_IGNORE_REFERENCE, /* an assignment without the request's ReferentieAanbieder */
 	GW_MISTAKE_END
 };
@@ -87,6 +88,7 @@ struct gw_scn_mod {
 	char path[GW_SCN_PATH_SIZE];   /* local names separated by '/' */
 	char value[GW_SCN_VALUE_SIZE]; /* the text, or a relative date "+90d" */
 	bool relative;                 /* value is a number of days */
+	bool today;                    /* ... from today */
 	long days;
 };
 
