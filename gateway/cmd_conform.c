@@ -71,6 +71,7 @@ struct run {
 	int failed_step; /* -1 while every step passed */
 	struct failure fails[MAX_FAILS];
 	size_t nfails;
+	int floor; /* the newest message in the inbox before the run: older ones are not of it */
 	int took[GW_SCN_MAX_STEPS * 4]; /* gateway ids looked at and left alone */
 	size_t ntook;
 };
@@ -1031,7 +1032,7 @@ await(struct run *r, struct player *p, int i, const char *ident, unsigned wait)
 
 			if (!id || !type || !from || strcmp(type, type_name(st->type)) != 0 ||
 			    strcmp(from, p->peer) != 0 || (ident && (!mid || strcmp(mid, ident))) ||
-			    looked_at(r, id_num(id)))
+			    id_num(id) <= r->floor || looked_at(r, id_num(id)))
 				continue;
 			if (!fetch(r, p, id, &c->bytes)) {
 				json_decref(list);
@@ -1085,12 +1086,38 @@ wait_of(const struct run *r, int i)
 	return r->max_wait && r->max_wait < w ? r->max_wait : w;
 }
 
+/* The newest message in p's inbox, or 0. */
+static bool
+newest(struct run *r, struct player *p, int *id)
+{
+	json_t *list = NULL, *e;
+	size_t k;
+
+	*id = 0;
+	if (!inbox(r, p, &list))
+		return false;
+	json_array_foreach(json_object_get(list, "berichten"), k, e)
+	{
+		const char *s = json_string_value(json_object_get(e, "id"));
+
+		if (s && id_num(s) > *id)
+			*id = id_num(s);
+	}
+	json_decref(list);
+	return true;
+}
+
 /* Plays the steps in turn until one fails; a line a step on out. */
 static void
 play(struct run *r, FILE *out)
 {
 	r->failed_step = -1;
 	r->ntook = 0;
+	r->nfails = 0;
+	if (!newest(r, r->me, &r->floor)) {
+		r->failed_step = 0;
+		return;
+	}
 	for (size_t n = 0; n < r->s->nsteps; n++) {
 		int i = (int)n;
 		const struct gw_scn_step *st = &r->s->steps[i];

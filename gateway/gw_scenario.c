@@ -184,8 +184,8 @@ parse_mod(struct parse *p, struct gw_scn_step *st, const char *path, const char 
 	m->today = strncmp(value, "today", 5) == 0;
 	if (m->today)
 		value += 5, n -= 5;
-	m->relative = m->today || ((value[0] == '+' || value[0] == '-') && n >= 3 &&
-	                           value[n - 1] == 'd');
+	m->relative =
+	        m->today || ((value[0] == '+' || value[0] == '-') && n >= 3 && value[n - 1] == 'd');
 	if (m->relative && n) {
 		char *end;
 
