@@ -35,7 +35,7 @@ PORT  = 8443
 
 run: build
 	@[ -f $(STATE)/gateway.ini ] || $(BIN) pki init $(STATE) \
-		--party gemeente:0384 --party aanbieder:42420001 --port $(PORT)
+		--party gemeente:0384 --party aanbieder:42420001 --retour relay --port $(PORT)
 	@tools/howto.sh $(STATE) $(PORT)
 	$(BIN) serve -c $(STATE)/gateway.ini
 

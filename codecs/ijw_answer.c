@@ -353,7 +353,7 @@ within(const struct ijw_record *r, ijw_day first, ijw_day last, ijw_day *begin, 
 {
 	*begin = max_day(first, day(r->begindatum, first));
 	*end = min_day(last, day(r->einddatum, last));
-	return *r->productcode && *begin <= *end;
+	return *begin <= *end;
 }
 
 static void
@@ -361,6 +361,11 @@ write_prestatie(struct ans *a, const struct ijw_record *r, const char *nummer, u
                 ijw_day begin, ijw_day end, long tarief)
 {
 	char ref[24], eenheid[3], bedrag[24];
+	const char *code = r->productcode, *unit = NULL;
+
+	/* A Budget of a category: a product of it, which the assignment covers. */
+	if (!*code && !ijw_gen_product_of(r->categorie, &code, &unit))
+		code = "";
 
 	ijw_gen_open(a->w, false, "Prestatie");
 	ijw_gen_open(a->w, false, "ProductReferentie");
@@ -369,7 +374,7 @@ write_prestatie(struct ans *a, const struct ijw_record *r, const char *nummer, u
 	ijw_gen_close(a->w, false, "ProductReferentie");
 	ijw_gen_leaf(a->w, false, "ToewijzingNummer", r->toewijzingnummer);
 	ijw_gen_leaf(a->w, false, "ProductCategorie", r->categorie);
-	ijw_gen_leaf(a->w, false, "ProductCode", r->productcode);
+	ijw_gen_leaf(a->w, false, "ProductCode", code);
 	ijw_gen_open(a->w, false, "ProductPeriode");
 	ijw_gen_date(a->w, true, "Begindatum", begin);
 	ijw_gen_date(a->w, true, "Einddatum", end);
@@ -377,7 +382,7 @@ write_prestatie(struct ans *a, const struct ijw_record *r, const char *nummer, u
 	/* One unit: within the Omvang of any period of the assignment. */
 	ijw_gen_leaf(a->w, false, "GeleverdVolume", "1");
 	if (!*txt(r->node, "Omvang/Eenheid", eenheid, sizeof eenheid))
-		snprintf(eenheid, sizeof eenheid, "82");
+		snprintf(eenheid, sizeof eenheid, "%s", unit ? unit : "82");
 	ijw_gen_leaf(a->w, false, "Eenheid", eenheid);
 	snprintf(bedrag, sizeof bedrag, "%ld", tarief);
 	ijw_gen_leaf(a->w, false, "ProductTarief", bedrag);
@@ -390,7 +395,7 @@ write_prestatie(struct ans *a, const struct ijw_record *r, const char *nummer, u
 
 /*
  * A declaration over the calendar month of the chosen product's Ingangsdatum,
- * of one unit of every product with a code assigned in that month.
+ * of one unit of every product assigned in that month.
  */
 static ijw_rc
 declaratie(struct ans *a)
@@ -405,11 +410,6 @@ declaratie(struct ans *a)
 
 	if (!r)
 		return IJW_EINVAL;
-	if (!*r->productcode)
-		return fail(a,
-		            "assignment %s has no product code to declare (a Budget of category "
-		            "%s)",
-		            r->toewijzingnummer, r->categorie);
 	ijw_date_to_ymd(day(r->begindatum, a->from_dag), &y, &m, &d);
 	first = ijw_date_from_ymd(y, m, 1);
 	last = first + ijw_month_days(y, m) - 1;

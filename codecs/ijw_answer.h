@@ -37,13 +37,24 @@
 #define IJW_ANSWER_ID_MAX 12
 
 struct ijw_answer_opts {
-	/* The message's BerichtIdentificatie (IdentificatieRetour for a retour), 1..12 characters. */
+	/*
+	 * The message's BerichtIdentificatie (IdentificatieRetour for a retour),
+	 * 1..12 characters; NULL: drawn from the seed (for a retour derived from
+	 * from's identity).
+	 */
 	const char *identificatie;
-	/* Its Dagtekening; the dates it writes fit both this day and from's. */
+	/*
+	 * Its Dagtekening; the dates it writes fit both this day and from's. 0
+	 * for the earliest day that fits from's (a start on the Ingangsdatum, a
+	 * declaration the day after its month, a retour on from's Dagtekening).
+	 */
 	ijw_day dagtekening;
 	/* For a choice among from's records (which product to start, ...): 0 the first. */
 	size_t record;
-	/* Numbers new to the conversation (a new ToewijzingNummer, a declaration's number, ...) are drawn from it. */
+	/*
+	 * Numbers new to the conversation (a new ToewijzingNummer, a declaration's
+	 * number, ...), and the identification when there is none, are drawn from it.
+	 */
 	uint64_t seed;
 };
 

@@ -1144,6 +1144,18 @@ ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_b
 	return end(&g);
 }
 
+bool
+ijw_gen_product_of(const char *categorie, const char **code, const char **unit)
+{
+	for (size_t i = 0; i < NPRODUCTS; i++)
+		if (strcmp(products[i].categorie, categorie) == 0) {
+			*code = products[i].code;
+			*unit = eenheid(products[i].unit);
+			return true;
+		}
+	return false;
+}
+
 /* ---- the writer of other modules ---- */
 
 struct ijw_gen_writer {

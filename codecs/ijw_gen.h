@@ -49,6 +49,12 @@ ijw_rc ijw_generate(enum ijw_type type, uint64_t seed, struct ijw_buf *out);
 /* The same with options; IJW_EINVAL for options out of their domain. */
 ijw_rc ijw_generate_opts(enum ijw_type type, const struct ijw_gen_opts *o, struct ijw_buf *out);
 
+/*
+ * A product code of the national list in categorie and the Eenheid it is
+ * measured in, as the generator uses them; false for a category it has none of.
+ */
+bool ijw_gen_product_of(const char *categorie, const char **code, const char **unit);
+
 /* A seed from the system's randomness (getrandom); IJW_EIO when there is none. */
 ijw_rc ijw_gen_random_seed(uint64_t *seed);
 

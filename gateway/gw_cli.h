@@ -19,10 +19,13 @@ enum {
 	GW_EXIT_USAGE = 2,    /* bad arguments, unreadable input, system failure */
 };
 
+int gw_cmd_ack(int argc, char **argv);
 int gw_cmd_audit(int argc, char **argv);
 int gw_cmd_validate(int argc, char **argv);
 int gw_cmd_conform(int argc, char **argv);
+int gw_cmd_fetch(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
+int gw_cmd_inbox(int argc, char **argv);
 int gw_cmd_ledger(int argc, char **argv);
 int gw_cmd_map(int argc, char **argv);
 int gw_cmd_pki(int argc, char **argv);
@@ -30,8 +33,11 @@ int gw_cmd_replay(int argc, char **argv);
 int gw_cmd_report(int argc, char **argv);
 int gw_cmd_retour(int argc, char **argv);
 int gw_cmd_rules(int argc, char **argv);
+int gw_cmd_send(int argc, char **argv);
 int gw_cmd_serve(int argc, char **argv);
+int gw_cmd_status(int argc, char **argv);
 int gw_cmd_store(int argc, char **argv);
+int gw_cmd_watch(int argc, char **argv);
 
 /* A command's gateway: its configuration, and its store with the keys of store_key. */
 struct gw_cli_gateway {

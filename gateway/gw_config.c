@@ -25,7 +25,7 @@ enum kind {
 	K_PATH,   /* a file, relative to the configuration's folder */
 	K_NUMBER, /* a whole number within min..max */
 	K_CHOICE, /* one of choices, stored as its index in an int */
-	K_MATCH,  /* a party's certificate: sets match to min and the text */
+	K_MATCH,  /* a party's certificates: sets match to min and adds to cert_ids; may repeat */
 };
 
 static const char *const delivery_names[] = {"inbox", "push", NULL};
@@ -167,12 +167,15 @@ static const struct setting {
         {"party", "kind", K_CHOICE, PT(kind), NULL, 0, 0, kind_names,
          "gemeente (the section names its 4-digit code) or aanbieder (8-digit AGB code)"},
         {"party", "name", K_STRING, PT(name), "", 0, 0, NULL, "a name for people"},
-        {"party", "certificate_cn", K_MATCH, PT(cert_id), "", GW_MATCH_CN, 0, NULL,
-         "recognise the party's certificate by its subject CN"},
-        {"party", "certificate_serial", K_MATCH, PT(cert_id), "", GW_MATCH_SERIAL, 0, NULL,
-         "... or by its subject serialNumber"},
-        {"party", "certificate_sha256", K_MATCH, PT(cert_id), "", GW_MATCH_SHA256, 0, NULL,
-         "... or by the SHA-256 fingerprint of the certificate (hex, colons allowed)"},
+        {"party", "certificate_cn", K_MATCH, PT(cert_ids), "", GW_MATCH_CN, 0, NULL,
+         "recognise the party's certificate by its subject CN (several: a line each, any "
+         "one names the party)"},
+        {"party", "certificate_serial", K_MATCH, PT(cert_ids), "", GW_MATCH_SERIAL, 0, NULL,
+         "... or by its subject serialNumber (several: a line each)"},
+        {"party", "certificate_sha256", K_MATCH, PT(cert_ids), "", GW_MATCH_SHA256, 0, NULL,
+         "... or by the SHA-256 fingerprint of the certificate (hex, colons allowed); "
+         "several for a certificate rollover, separated by commas or spaces or on lines of "
+         "their own, any one names the party (up to 8)"},
         {"party", "delivery", K_CHOICE, PT(delivery), "inbox", 0, 0, delivery_names,
          "inbox (the party fetches its messages) or push (the gateway posts them)"},
         {"party", "push_url", K_STRING, PT(push_url), "", 0, 0, NULL,
@@ -299,6 +302,89 @@ join_path(struct reading *r, const char *value, char *dst, size_t size)
 	return n >= 0 && (size_t)n < size;
 }
 
+/*
+ * A SHA-256 fingerprint of len characters at text: 64 hex digits, colons
+ * between them allowed. Into out as 64 lowercase hex digits.
+ */
+static bool
+fingerprint(const char *text, size_t len, char out[65])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == ':')
+			continue;
+		if (!isxdigit((unsigned char)text[i]) || n == 64)
+			return false;
+		out[n++] = (char)tolower((unsigned char)text[i]);
+	}
+	out[n] = '\0';
+	return n == 64;
+}
+
+/* Adds id to the party's certificates, unless the party or another has it already. */
+static int
+add_cert_id(struct reading *r, const struct setting *s, struct gw_party *p, const char *id)
+{
+	for (size_t i = 0; i < r->c->nparties; i++) {
+		const struct gw_party *o = &r->c->parties[i];
+
+		for (size_t j = 0; o->match == p->match && j < o->ncert_ids; j++) {
+			if (strcmp(o->cert_ids[j], id) != 0)
+				continue;
+			if (o == p)
+				return problem(r, "%s %s is given twice", s->name, id);
+			return problem(r,
+			               "%s %s names [party %s] (line %u) already: a "
+			               "certificate names one party",
+			               s->name, id, o->code, o->line);
+		}
+	}
+	if (p->ncert_ids == GW_CERT_IDS_MAX)
+		return problem(r, "%s: more than %d certificates for one party", s->name,
+		               GW_CERT_IDS_MAX);
+	memcpy(p->cert_ids[p->ncert_ids++], id, strlen(id) + 1);
+	return 1;
+}
+
+/*
+ * certificate_cn, _serial: one value a line; certificate_sha256: one or
+ * more, separated by commas or white space.
+ */
+static int
+add_cert_ids(struct reading *r, const struct setting *s, struct gw_party *p, const char *value)
+{
+	static const char sep[] = ", \t";
+	char fp[65];
+
+	if (p->ncert_ids && p->match != (enum gw_match)s->min)
+		return 1; /* two kinds: finish_section() says so */
+	p->match = (enum gw_match)s->min;
+	if (p->match != GW_MATCH_SHA256) {
+		if (!*value || strlen(value) >= sizeof p->cert_ids[0])
+			return problem(r, "%s wants a value of 1 to %zu characters", s->name,
+			               sizeof p->cert_ids[0] - 1);
+		return add_cert_id(r, s, p, value);
+	}
+	value += strspn(value, sep);
+	if (!*value)
+		return problem(r, "%s wants one or more SHA-256 fingerprints", s->name);
+	while (*value) {
+		size_t len = strcspn(value, sep);
+
+		if (!fingerprint(value, len, fp))
+			return problem(r,
+			               "%s: '%.*s' is not a SHA-256 fingerprint (64 hex digits, "
+			               "colons allowed)",
+			               s->name, (int)len, value);
+		if (!add_cert_id(r, s, p, fp))
+			return 0;
+		value += len;
+		value += strspn(value, sep);
+	}
+	return 1;
+}
+
 static int
 set(struct reading *r, const struct setting *s, void *base, const char *value)
 {
@@ -356,12 +442,7 @@ set(struct reading *r, const struct setting *s, void *base, const char *value)
 		return problem(r, "%s is %s, not '%s'", s->name, list, value);
 	}
 	case K_MATCH:
-		if (!*value || strlen(value) >= s->size)
-			return problem(r, "%s wants a value of 1 to %zu characters", s->name,
-			               s->size - 1);
-		memcpy(field, value, strlen(value) + 1);
-		((struct gw_party *)base)->match = (enum gw_match)s->min;
-		return 1;
+		return add_cert_ids(r, s, base, value);
 	}
 	return 0;
 }
@@ -542,7 +623,7 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 		if (strcmp(s->section, r->party ? "party" : "gateway") != 0 ||
 		    strcmp(s->name, name))
 			continue;
-		if (r->given[i])
+		if (r->given[i] && s->kind != K_MATCH)
 			return problem(r, "%s is given twice", name);
 		r->given[i] = true;
 		return set(r, s, base, value);

@@ -28,13 +28,20 @@ enum gw_codes { GW_CODES_BOTH, GW_CODES_LEGACY, GW_CODES_PROFILE };
 enum gw_cross { GW_CROSS_DEFAULT, GW_CROSS_OFF, GW_CROSS_ADVISE, GW_CROSS_ENFORCE };
 
 #define GW_PATH_MAX 1024
+/* The most certificates a party may be recognised by (certificate rollover). */
+#define GW_CERT_IDS_MAX 8
 
 struct gw_party {
 	char code[9]; /* 4-digit gemeentecode or 8-digit AGB code */
 	enum ijw_party kind;
 	char name[128];
 	enum gw_match match;
-	char cert_id[128]; /* the CN, the subject serialNumber, or the SHA-256 in hex */
+	/*
+	 * The CNs, the subject serialNumbers, or the SHA-256 fingerprints (64
+	 * lowercase hex digits) that name the party: any one of them does.
+	 */
+	char cert_ids[GW_CERT_IDS_MAX][128];
+	size_t ncert_ids; /* 1 or more after loading */
 	enum gw_delivery delivery;
 	char push_url[GW_PATH_MAX];
 	int push_ocsp; /* 1: the push_url's server must staple a good OCSP answer */

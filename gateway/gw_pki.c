@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -24,6 +25,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "gw_config.h"
 #include "gw_pki.h"
 #include "ijw_buf.h"
 
@@ -35,10 +37,17 @@
  * each; then ledger.key, store.key, admin.token and gateway.ini.
  */
 #define FIXED_FILES 12
+/* Per party: its certificate and key, its push endpoint's, its client file. */
+#define PARTY_FILES 5
 
 struct party {
 	const char *kind; /* "gemeente" or "aanbieder" */
 	char code[9];     /* 4 or 8 digits */
+	bool auto_retour;
+	bool push;
+	const char *push_url;          /* with push */
+	char host[GW_PKI_URL_MAX + 1]; /* the push URL's host, without brackets */
+	char san[GW_PKI_URL_MAX + 8];  /* its subjectAltName: "DNS:host" or "IP:address" */
 };
 
 /* A certificate to issue and the files it goes to. */
@@ -108,10 +117,98 @@ io_err(struct pki *p, const char *path)
 	return seterr(p, GW_PKI_EIO, "%s: %s", path, strerror(errno));
 }
 
-/* "gemeente:0384" or "aanbieder:42420001". */
 static gw_pki_rc
-parse_party(struct pki *p, const char *spec, struct party *out)
+bad_url(struct pki *p, const char *spec, const char *url, const char *why)
 {
+	return seterr(p, GW_PKI_EINVAL,
+	              "party '%s': push URL '%s': %s (https://HOST[:PORT][/PATH], at most %d "
+	              "characters)",
+	              spec, url, why, GW_PKI_URL_MAX);
+}
+
+/* The host of a push URL, and the subjectAltName of its server's certificate. */
+static gw_pki_rc
+parse_push_url(struct pki *p, const char *spec, const char *url, struct party *out)
+{
+	const char *host = url + 8, *rest;
+	unsigned char addr[16];
+	size_t len = strlen(url), hostlen;
+	bool ip;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return bad_url(p, spec, url, "it does not begin with https://");
+	if (len > GW_PKI_URL_MAX)
+		return bad_url(p, spec, url, "it is too long");
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
+			return bad_url(p, spec, url, "it holds white space or a control character");
+	if (*host == '[') {
+		if (!(rest = strchr(host, ']')))
+			return bad_url(p, spec, url, "its [IPv6 address] is not closed");
+		hostlen = (size_t)(rest++ - ++host);
+	} else {
+		hostlen = strcspn(host, ":/?#");
+		rest = host + hostlen;
+	}
+	memcpy(out->host, host, hostlen);
+	out->host[hostlen] = '\0';
+	if (*rest == ':') {
+		size_t digits = strspn(rest + 1, "0123456789");
+
+		if (digits == 0 || digits > 5 || strtoul(rest + 1, NULL, 10) > 65535 ||
+		    !strchr("/?#", rest[1 + digits]))
+			return bad_url(p, spec, url, "its port is not a number from 0 to 65535");
+	} else if (!strchr("/?#", *rest)) {
+		return bad_url(p, spec, url, "its host is not followed by :PORT or /PATH");
+	}
+	if (host[-1] == '[')
+		ip = inet_pton(AF_INET6, out->host, addr) == 1;
+	else
+		ip = inet_pton(AF_INET, out->host, addr) == 1;
+	if (!ip && host[-1] == '[')
+		return bad_url(p, spec, url, "its host is not an IPv6 address");
+	if (!ip && (!hostlen || out->host[0] == '-' || out->host[0] == '.' ||
+	            strspn(out->host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                              "0123456789.-") != hostlen))
+		return bad_url(p, spec, url,
+		               "its host is not a DNS name, an IPv4 address or an [IPv6 address]");
+	snprintf(out->san, sizeof out->san, "%s:%s", ip ? "IP" : "DNS", out->host);
+	out->push_url = url;
+	return GW_PKI_OK;
+}
+
+/* The retour, the delivery and the push URL of a party. */
+static gw_pki_rc
+parse_settings(struct pki *p, const struct gw_pki_party *in, struct party *out)
+{
+	out->auto_retour = strcmp(out->kind, "aanbieder") == 0;
+	if (in->retour && strcmp(in->retour, "auto") != 0 && strcmp(in->retour, "relay") != 0)
+		return seterr(p, GW_PKI_EINVAL, "party '%s': retour is relay or auto, not '%s'",
+		              in->spec, in->retour);
+	if (in->retour)
+		out->auto_retour = strcmp(in->retour, "auto") == 0;
+	if (in->delivery && strcmp(in->delivery, "inbox") != 0 && strcmp(in->delivery, "push") != 0)
+		return seterr(p, GW_PKI_EINVAL, "party '%s': delivery is inbox or push, not '%s'",
+		              in->spec, in->delivery);
+	out->push = in->delivery && strcmp(in->delivery, "push") == 0;
+	if (out->push && !in->push_url)
+		return seterr(p, GW_PKI_EINVAL,
+		              "party '%s': delivery push needs a push URL "
+		              "(https://HOST[:PORT][/PATH])",
+		              in->spec);
+	if (!out->push && in->push_url)
+		return seterr(p, GW_PKI_EINVAL,
+		              "party '%s': a push URL is for delivery push only, and its "
+		              "delivery is inbox",
+		              in->spec);
+	return out->push ? parse_push_url(p, in->spec, in->push_url, out) : GW_PKI_OK;
+}
+
+/* "gemeente:0384" or "aanbieder:42420001", and its settings. */
+static gw_pki_rc
+parse_party(struct pki *p, const struct gw_pki_party *in, struct party *out)
+{
+	const char *spec = in->spec ? in->spec : "";
 	const char *colon = strchr(spec, ':');
 	size_t digits;
 
@@ -136,29 +233,27 @@ parse_party(struct pki *p, const char *spec, struct party *out)
 		              "party '%s': an AGB code has 8 digits (aanbieder:42420001)", spec);
 	}
 	memcpy(out->code, colon + 1, digits + 1);
-	return GW_PKI_OK;
+	return parse_settings(p, in, out);
 }
 
 static gw_pki_rc
-parse_opts(struct pki *p, const struct gw_pki_opts *o, struct party *parties)
+parse_parties(struct pki *p, const struct gw_pki_opts *o, struct party *parties)
 {
 	gw_pki_rc rc;
 
 	if (!o->dir || !*o->dir)
 		return seterr(p, GW_PKI_EINVAL, "no folder to write into");
-	if (o->port > 65535)
-		return seterr(p, GW_PKI_EINVAL, "port %u is not from 0 to 65535", o->port);
 	if (o->nparties == 0)
 		return seterr(p, GW_PKI_EINVAL,
 		              "at least one party is needed (gemeente:CODE or aanbieder:CODE)");
 	for (size_t i = 0; i < o->nparties; i++) {
-		if ((rc = parse_party(p, o->parties[i], &parties[i])))
+		if ((rc = parse_party(p, &o->parties[i], &parties[i])))
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(parties[j].code, parties[i].code) == 0)
 				return seterr(p, GW_PKI_EINVAL,
-				              "party '%s': code %s is given twice", o->parties[i],
-				              parties[i].code);
+				              "party '%s': code %s is given twice",
+				              o->parties[i].spec, parties[i].code);
 	}
 	return GW_PKI_OK;
 }
@@ -383,6 +478,27 @@ admin_port(unsigned port)
 	return !port ? 0 : port < 65535 ? port + 1 : port - 1;
 }
 
+/* The [party CODE] section of y, after an empty line. */
+static ijw_rc
+add_section(struct ijw_buf *b, const struct party *y)
+{
+	ijw_rc rc = ijw_buf_addf(b,
+	                         "\n[party %s]\n"
+	                         "kind = %s\n"
+	                         "certificate_cn = %s\n"
+	                         "delivery = %s\n",
+	                         y->code, y->kind, y->code, y->push ? "push" : "inbox");
+
+	if (!rc && y->push)
+		rc = ijw_buf_addf(b, "push_url = %s\n", y->push_url);
+	if (!rc)
+		rc = ijw_buf_addf(b, "retour = %s\n", y->auto_retour ? "auto" : "relay");
+	return rc;
+}
+
+/* Room for the sections of n parties. */
+#define SECTIONS_MAX(n) ((n) * (256 + GW_PKI_URL_MAX))
+
 static gw_pki_rc
 add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 {
@@ -390,7 +506,7 @@ add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 	ijw_rc brc;
 	gw_pki_rc rc;
 
-	ijw_buf_init(&b, 1024 + o->nparties * 128);
+	ijw_buf_init(&b, 1024 + SECTIONS_MAX(o->nparties));
 	brc = ijw_buf_addf(&b,
 	                   "; written by ijw-gateway pki init: a development gateway on loopback\n"
 	                   "[gateway]\n"
@@ -409,23 +525,82 @@ add_ini(struct pki *p, const struct gw_pki_opts *o, const struct party *parties)
 	                   "push_private_key = gateway-client.key\n"
 	                   "push_ca = ca.pem\n",
 	                   o->port, admin_port(o->port));
-	for (size_t i = 0; !brc && i < o->nparties; i++) {
-		const struct party *y = &parties[i];
-
-		brc = ijw_buf_addf(&b,
-		                   "\n[party %s]\n"
-		                   "kind = %s\n"
-		                   "certificate_cn = %s\n"
-		                   "delivery = inbox\n"
-		                   "retour = %s\n",
-		                   y->code, y->kind, y->code,
-		                   strcmp(y->kind, "gemeente") == 0 ? "relay" : "auto");
-	}
+	for (size_t i = 0; !brc && i < o->nparties; i++)
+		brc = add_section(&b, &parties[i]);
 	if (brc)
 		rc = seterr(p, GW_PKI_ENOMEM, "gateway.ini: %s", ijw_strerror(brc));
 	else
 		rc = add_file(p, "gateway", ".ini", ijw_buf_str(&b), b.len, 0644);
 	ijw_buf_free(&b);
+	return rc;
+}
+
+/* The client file of party y (gw_client.h), for a gateway on port. */
+static gw_pki_rc
+add_client(struct pki *p, const struct party *y, unsigned port)
+{
+	char text[512], stem[24];
+	int n = snprintf(text, sizeof text,
+	                 "; written by ijw-gateway pki: party %s's client of the gateway\n"
+	                 "[client]\n"
+	                 "url = https://localhost:%u\n"
+	                 "cacert = ca.pem\n"
+	                 "cert = %s.pem\n"
+	                 "key = %s.key\n",
+	                 y->code, port, y->code, y->code);
+
+	snprintf(stem, sizeof stem, "client-%s", y->code);
+	return add_file(p, stem, ".ini", text, (size_t)n, 0644);
+}
+
+/* The certificates of the parties: a client one each, and a push endpoint's for push. */
+static gw_pki_rc
+make_parties(struct pki *p, const struct party *parties, size_t n)
+{
+	gw_pki_rc rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct party *y = &parties[i];
+		char label[64], stem[24];
+		struct cert c = {
+		        .label = label,
+		        .stem = y->code,
+		        .cn = y->code,
+		        .org = y->kind,
+		        .serial = y->code,
+		        .eku = "clientAuth",
+		        .years = LEAF_YEARS,
+		};
+		struct cert push = {
+		        .label = label,
+		        .stem = stem,
+		        /* a commonName has at most 64 characters; the subjectAltName counts */
+		        .cn = strlen(y->host) <= 64 ? y->host : NULL,
+		        .eku = "serverAuth",
+		        .san = y->san,
+		        .years = LEAF_YEARS,
+		};
+
+		snprintf(label, sizeof label, "party %s", y->code);
+		if ((rc = issue(p, &c)))
+			return rc;
+		if (!y->push)
+			continue;
+		snprintf(label, sizeof label, "party %s's push endpoint", y->code);
+		snprintf(stem, sizeof stem, "%s-push", y->code);
+		if ((rc = issue(p, &push)))
+			return rc;
+	}
+	return GW_PKI_OK;
+}
+
+static gw_pki_rc
+add_clients(struct pki *p, const struct party *parties, size_t n, unsigned port)
+{
+	gw_pki_rc rc = GW_PKI_OK;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = add_client(p, &parties[i], port);
 	return rc;
 }
 
@@ -464,28 +639,12 @@ make_all(struct pki *p, const struct gw_pki_opts *o, const struct party *parties
 	gw_pki_rc rc;
 
 	if ((rc = issue(p, &ca)) || (rc = issue(p, &server)) || (rc = issue(p, &client)) ||
-	    (rc = issue(p, &admin)))
+	    (rc = issue(p, &admin)) || (rc = make_parties(p, parties, o->nparties)))
 		return rc;
-	for (size_t i = 0; i < o->nparties; i++) {
-		char label[32];
-		struct cert c = {
-		        .label = label,
-		        .stem = parties[i].code,
-		        .cn = parties[i].code,
-		        .org = parties[i].kind,
-		        .serial = parties[i].code,
-		        .eku = "clientAuth",
-		        .years = LEAF_YEARS,
-		};
-
-		snprintf(label, sizeof label, "party %s", parties[i].code);
-		if ((rc = issue(p, &c)))
-			return rc;
-	}
 	if ((rc = add_key(p, "ledger", ".key")) || (rc = add_key(p, "store", ".key")) ||
-	    (rc = add_key(p, "admin", ".token")))
+	    (rc = add_key(p, "admin", ".token")) || (rc = add_ini(p, o, parties)))
 		return rc;
-	return add_ini(p, o, parties);
+	return add_clients(p, parties, o->nparties, o->port);
 }
 
 static gw_pki_rc
@@ -537,6 +696,23 @@ make_dir(struct pki *p)
 	return rc;
 }
 
+/* Writes len bytes of s to fd; false with errno set. */
+static bool
+write_out(int fd, const char *s, size_t left)
+{
+	while (left > 0) {
+		ssize_t n = write(fd, s, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		s += n;
+		left -= (size_t)n;
+	}
+	return true;
+}
+
 /*
  * Writes file f to path, a new file with exactly its mode; with force, one
  * that exists is removed first. A file this makes is removed again when
@@ -545,8 +721,6 @@ make_dir(struct pki *p)
 static gw_pki_rc
 write_file(struct pki *p, const char *path, const struct file *f, bool force)
 {
-	const char *s = f->data;
-	size_t left = f->len;
 	int fd, saved;
 
 	if (force && unlink(path) != 0 && errno != ENOENT)
@@ -557,19 +731,7 @@ write_file(struct pki *p, const char *path, const struct file *f, bool force)
 			              path);
 		return io_err(p, path);
 	}
-	if (fchmod(fd, f->mode) != 0)
-		goto fail;
-	while (left > 0) {
-		ssize_t n = write(fd, s, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		s += n;
-		left -= (size_t)n;
-	}
-	if (fsync(fd) != 0)
+	if (fchmod(fd, f->mode) != 0 || !write_out(fd, f->data, f->len) || fsync(fd) != 0)
 		goto fail;
 	saved = close(fd);
 	fd = -1;
@@ -585,21 +747,46 @@ fail:
 	return io_err(p, path);
 }
 
+/* Removes the first n files again. */
+static void
+unwrite(struct pki *p, size_t n)
+{
+	while (n-- > 0)
+		unlink(path_of(p, n));
+}
+
+/* Writes every file, or none: the ones written are removed again on failure. */
 static gw_pki_rc
-write_all(struct pki *p, const struct gw_pki_opts *o)
+write_all(struct pki *p, bool force)
 {
 	gw_pki_rc rc;
 
 	for (size_t i = 0; i < p->nfiles; i++) {
-		if ((rc = write_file(p, path_of(p, i), &p->files[i], o->force))) {
-			while (i-- > 0)
-				unlink(path_of(p, i));
+		if ((rc = write_file(p, path_of(p, i), &p->files[i], force))) {
+			unwrite(p, i);
 			return rc;
 		}
 	}
+	return GW_PKI_OK;
+}
+
+static void
+announce(struct pki *p, const struct gw_pki_opts *o)
+{
 	for (size_t i = 0; o->wrote && i < p->nfiles; i++)
 		o->wrote(path_of(p, i), o->wrote_arg);
-	return GW_PKI_OK;
+}
+
+/* What p holds: its files (cleared), their paths, the CA and its key. */
+static void
+pki_free(struct pki *p)
+{
+	for (size_t i = 0; i < p->nfiles; i++)
+		OPENSSL_clear_free(p->files[i].data, p->files[i].len);
+	free(p->files);
+	free(p->path);
+	X509_free(p->ca);
+	EVP_PKEY_free(p->cakey);
 }
 
 gw_pki_rc
@@ -611,10 +798,14 @@ gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize)
 
 	if (!(parties = calloc(o->nparties ? o->nparties : 1, sizeof *parties)))
 		return seterr(&p, GW_PKI_ENOMEM, "out of memory");
-	if ((rc = parse_opts(&p, o, parties)))
+	if (o->port > 65535)
+		rc = seterr(&p, GW_PKI_EINVAL, "port %u is not from 0 to 65535", o->port);
+	else
+		rc = parse_parties(&p, o, parties);
+	if (rc)
 		goto out;
 	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
-	p.files = calloc(FIXED_FILES + 2 * o->nparties, sizeof *p.files);
+	p.files = calloc(FIXED_FILES + PARTY_FILES * o->nparties, sizeof *p.files);
 	p.path = malloc(p.pathsize);
 	if (!p.files || !p.path) {
 		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
@@ -624,14 +815,10 @@ gw_pki_init(const struct gw_pki_opts *o, char *err, size_t errsize)
 	if ((rc = make_all(&p, o, parties)) || (!o->force && (rc = check_absent(&p))) ||
 	    (rc = make_dir(&p)))
 		goto out;
-	rc = write_all(&p, o);
+	if (!(rc = write_all(&p, o->force)))
+		announce(&p, o);
 out:
-	for (size_t i = 0; i < p.nfiles; i++)
-		OPENSSL_clear_free(p.files[i].data, p.files[i].len);
-	free(p.files);
-	free(p.path);
-	X509_free(p.ca);
-	EVP_PKEY_free(p.cakey);
+	pki_free(&p);
 	free(parties);
 	return rc;
 }
@@ -677,6 +864,29 @@ read_pem(struct pki *p, const char *name, X509 **x, EVP_PKEY **k)
 		ok = (*k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL)) != NULL;
 	BIO_free(b);
 	return ok ? GW_PKI_OK : crypto_err(p, p->path, "reading");
+}
+
+/* Room for nfiles files and their paths; the CA of the folder and its key. */
+static gw_pki_rc
+load_ca(struct pki *p, size_t nfiles)
+{
+	gw_pki_rc rc;
+
+	p->pathsize = strlen(p->dir) + 2 + sizeof p->files[0].name;
+	p->files = calloc(nfiles ? nfiles : 1, sizeof *p->files);
+	p->path = malloc(p->pathsize);
+	if (!p->files || !p->path)
+		return seterr(p, GW_PKI_ENOMEM, "out of memory");
+	ERR_clear_error();
+	if ((rc = read_pem(p, "ca.pem", &p->ca, NULL)) ||
+	    (rc = read_pem(p, "ca.key", NULL, &p->cakey)))
+		return rc;
+	if (X509_check_private_key(p->ca, p->cakey) != 1) {
+		ERR_clear_error();
+		return seterr(p, GW_PKI_EINVAL, "%s/ca.key is not the key of %s/ca.pem", p->dir,
+		              p->dir);
+	}
+	return GW_PKI_OK;
 }
 
 /* DIR/crl.pem, which must be a CRL of ca; *crl stays NULL when there is no such file. */
@@ -855,16 +1065,7 @@ gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize)
 		return seterr(&p, GW_PKI_EINVAL,
 		              "the CRL's next update is 1 second or more from now, not %ld",
 		              o->seconds);
-	p.pathsize = strlen(o->dir) + 2 + sizeof p.files[0].name;
-	p.files = calloc(1, sizeof *p.files);
-	p.path = malloc(p.pathsize);
-	if (!p.files || !p.path) {
-		rc = seterr(&p, GW_PKI_ENOMEM, "out of memory");
-		goto out;
-	}
-	ERR_clear_error();
-	if ((rc = read_pem(&p, "ca.pem", &p.ca, NULL)) ||
-	    (rc = read_pem(&p, "ca.key", NULL, &p.cakey)) || (rc = read_crl(&p, p.ca, &old)))
+	if ((rc = load_ca(&p, 1)) || (rc = read_crl(&p, p.ca, &old)))
 		goto out;
 	if (!(crl = new_crl(p.ca, old, now, o->seconds))) {
 		rc = crypto_err(&p, "crl.pem", "making the CRL");
@@ -879,13 +1080,107 @@ gw_pki_revoke(const struct gw_pki_revoke_opts *o, char *err, size_t errsize)
 	}
 	rc = write_crl(&p, crl, o);
 out:
-	if (p.files)
-		OPENSSL_clear_free(p.files[0].data, p.files[0].len);
-	free(p.files);
-	free(p.path);
+	pki_free(&p);
 	X509_CRL_free(old);
 	X509_CRL_free(crl);
-	X509_free(p.ca);
-	EVP_PKEY_free(p.cakey);
+	return rc;
+}
+
+/* ---- parties added later ---- */
+
+/*
+ * Appends b to DIR/gateway.ini, on a line of its own; on failure the file is
+ * cut back to its length before.
+ */
+static gw_pki_rc
+append_ini(struct pki *p, const struct ijw_buf *b)
+{
+	const char *path = dir_path(p, "gateway.ini");
+	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC), saved;
+	struct stat st;
+	char last = '\n';
+
+	if (fd < 0)
+		return io_err(p, path);
+	if (fstat(fd, &st) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return io_err(p, path);
+	}
+	if ((st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1) ||
+	    (last != '\n' && !write_out(fd, "\n", 1)) || !write_out(fd, b->data, b->len) ||
+	    fsync(fd) != 0) {
+		saved = errno;
+		if (ftruncate(fd, st.st_size) == 0)
+			fsync(fd);
+		close(fd);
+		errno = saved;
+		return io_err(p, path);
+	}
+	if (close(fd) != 0)
+		return io_err(p, path);
+	return GW_PKI_OK;
+}
+
+/* The configuration of the folder, which must name none of the parties yet. */
+static gw_pki_rc
+read_config(struct pki *p, const struct party *parties, size_t n, struct gw_config **c)
+{
+	char why[GW_PKI_ERRSIZE - 64];
+
+	if (!gw_config_load(dir_path(p, "gateway.ini"), c, why, sizeof why))
+		return seterr(p, GW_PKI_EINVAL, "%s", why);
+	for (size_t i = 0; i < n; i++) {
+		const struct gw_party *y = gw_config_party(*c, parties[i].code);
+
+		if (y)
+			return seterr(p, GW_PKI_EEXIST,
+			              "%s:%u: [party %s] is there already; nothing was written",
+			              (*c)->file, y->line, y->code);
+	}
+	return GW_PKI_OK;
+}
+
+gw_pki_rc
+gw_pki_add(const struct gw_pki_opts *o, char *err, size_t errsize)
+{
+	struct pki p = {.err = err, .errsize = errsize, .dir = o->dir};
+	struct gw_config *c = NULL;
+	struct party *parties;
+	struct ijw_buf b;
+	ijw_rc brc = IJW_OK;
+	gw_pki_rc rc;
+
+	ijw_buf_init(&b, SECTIONS_MAX(o->nparties));
+	if (!(parties = calloc(o->nparties ? o->nparties : 1, sizeof *parties)))
+		return seterr(&p, GW_PKI_ENOMEM, "out of memory");
+	if ((rc = parse_parties(&p, o, parties)))
+		goto out;
+	if ((rc = load_ca(&p, PARTY_FILES * o->nparties)) ||
+	    (rc = read_config(&p, parties, o->nparties, &c)) ||
+	    (rc = make_parties(&p, parties, o->nparties)) ||
+	    (rc = add_clients(&p, parties, o->nparties, c->port)) || (rc = check_absent(&p)))
+		goto out;
+	for (size_t i = 0; !brc && i < o->nparties; i++)
+		brc = add_section(&b, &parties[i]);
+	if (brc) {
+		rc = seterr(&p, GW_PKI_ENOMEM, "gateway.ini: %s", ijw_strerror(brc));
+		goto out;
+	}
+	if ((rc = write_all(&p, false)))
+		goto out;
+	if ((rc = append_ini(&p, &b))) {
+		unwrite(&p, p.nfiles);
+		goto out;
+	}
+	announce(&p, o);
+	if (o->wrote)
+		o->wrote(dir_path(&p, "gateway.ini"), o->wrote_arg);
+out:
+	pki_free(&p);
+	gw_config_free(c);
+	ijw_buf_free(&b);
+	free(parties);
 	return rc;
 }

@@ -360,20 +360,6 @@ gw_tls_fingerprint(X509 *cert, char out[65])
 	ijw_hex(md, n < 32 ? n : 32, out);
 }
 
-/* Compares hex fingerprints, ignoring case and colons. */
-static bool
-same_fingerprint(const char *want, const char *hex)
-{
-	for (; *want; want++) {
-		if (*want == ':')
-			continue;
-		if (!*hex || tolower((unsigned char)*want) != *hex)
-			return false;
-		hex++;
-	}
-	return *hex == '\0';
-}
-
 /*
  * The one entry nid of the subject as text in buf. Empty when there is none,
  * more than one (which would be ambiguous) or one with a NUL byte in it
@@ -408,21 +394,13 @@ gw_tls_party(const struct gw_config *c, X509 *cert)
 	gw_tls_fingerprint(cert, fp);
 	for (size_t i = 0; i < c->nparties; i++) {
 		const struct gw_party *p = &c->parties[i];
+		const char *have = p->match == GW_MATCH_CN       ? cn
+		                   : p->match == GW_MATCH_SERIAL ? serial
+		                                                 : fp;
 
-		switch (p->match) {
-		case GW_MATCH_CN:
-			if (cn[0] && strcmp(p->cert_id, cn) == 0)
+		for (size_t j = 0; have[0] && j < p->ncert_ids; j++)
+			if (strcmp(p->cert_ids[j], have) == 0)
 				return p;
-			break;
-		case GW_MATCH_SERIAL:
-			if (serial[0] && strcmp(p->cert_id, serial) == 0)
-				return p;
-			break;
-		case GW_MATCH_SHA256:
-			if (fp[0] && same_fingerprint(p->cert_id, fp))
-				return p;
-			break;
-		}
 	}
 	return NULL;
 }

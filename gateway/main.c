@@ -28,6 +28,12 @@ static const struct command {
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
         {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},
         {"conform", gw_cmd_conform, "play one side of conformance scenarios against a system"},
+        {"send", gw_cmd_send, "as a party: send messages to a gateway"},
+        {"inbox", gw_cmd_inbox, "as a party: list the messages waiting for it"},
+        {"fetch", gw_cmd_fetch, "as a party: fetch a message byte for byte"},
+        {"ack", gw_cmd_ack, "as a party: acknowledge messages it has handled"},
+        {"status", gw_cmd_status, "as a party: what became of a message"},
+        {"watch", gw_cmd_watch, "as a party: hand each new message over, then acknowledge it"},
 };
 
 void

@@ -156,7 +156,7 @@ expect 0 "$bin" pki init --help
 has "$tmp/out" '^usage: ijw-gateway pki init DIR '
 pki=$tmp/pki/dev
 expect 0 "$bin" pki init "$pki" --party gemeente:0384 --party aanbieder:42420001 --port 9443
-lines "$tmp/out" 16
+lines "$tmp/out" 18
 has "$tmp/out" "^wrote $pki/ca.pem\$"
 has "$tmp/out" "^wrote $pki/ledger.key\$"
 has "$tmp/out" "^wrote $pki/store.key\$"
@@ -226,6 +226,51 @@ has "$tmp/err" "pki revoke: $pki/9999.pem: No such file or directory"
 expect 2 "$bin" pki revoke "$pki" --next-update 0
 has "$tmp/err" "wants a number of seconds, 1 or more, not '0'"
 expect 2 "$bin" pki revoke
+
+# pki init with options per party, and pki add-party
+pp=$tmp/pki/pp
+expect 0 "$bin" pki init "$pp" --party gemeente:0384 --retour auto --party aanbieder:42420001 \
+	--retour relay --delivery push --push-url https://127.0.0.1:9555/inbox --port 9443
+has "$tmp/out" "^wrote $pp/42420001-push.pem\$"
+has "$tmp/out" "^wrote $pp/client-0384.ini\$"
+sed -n '/^\[party 0384\]/,/^$/p' "$pp/gateway.ini" | grep -q '^retour = auto$' ||
+	fail "pki init --retour auto did not reach [party 0384]"
+has "$pp/gateway.ini" '^push_url = https://127.0.0.1:9555/inbox$'
+has "$pp/gateway.ini" '^retour = relay$'
+has "$pp/client-42420001.ini" '^url = https://localhost:9443$'
+has "$pp/client-42420001.ini" '^cert = 42420001.pem$'
+openssl x509 -in "$pp/42420001-push.pem" -noout -ext subjectAltName | grep -q 'IP Address:127.0.0.1' ||
+	fail "42420001-push.pem is not for 127.0.0.1"
+expect 0 "$bin" serve -c "$pp/gateway.ini" -n
+expect 2 "$bin" pki init "$tmp/pki/no" --retour auto --party gemeente:0384
+has "$tmp/err" "pki: --retour applies to the --party before it, and there is none yet"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --delivery push
+has "$tmp/err" "party 'gemeente:0384': delivery push needs a push URL"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --delivery push --push-url http://x/
+has "$tmp/err" "push URL 'http://x/': it does not begin with https://"
+expect 2 "$bin" pki init "$tmp/pki/no" --party gemeente:0384 --retour maybe
+has "$tmp/err" "party 'gemeente:0384': retour is relay or auto, not 'maybe'"
+[ -e "$tmp/pki/no" ] && fail "a refused pki init made its folder"
+ca_sum=$(sha256sum "$pp/ca.pem" "$pp/ca.key")
+cp "$pp/gateway.ini" "$tmp/ini-before"
+expect 0 "$bin" pki add-party "$pp" --party aanbieder:42420002 --retour relay
+has "$tmp/out" "^wrote $pp/42420002.pem\$"
+has "$tmp/out" "^wrote $pp/client-42420002.ini\$"
+has "$tmp/out" "takes the new party at SIGHUP"
+[ "$(sha256sum "$pp/ca.pem" "$pp/ca.key")" = "$ca_sum" ] || fail "pki add-party changed the CA"
+head -c "$(wc -c <"$tmp/ini-before")" "$pp/gateway.ini" | cmp -s - "$tmp/ini-before" ||
+	fail "pki add-party changed gateway.ini before its new section"
+tail -n +"$(($(wc -l <"$tmp/ini-before") + 1))" "$pp/gateway.ini" >"$tmp/ini-added"
+printf '\n[party 42420002]\nkind = aanbieder\ncertificate_cn = 42420002\ndelivery = inbox\nretour = relay\n' |
+	cmp -s - "$tmp/ini-added" || fail "pki add-party appended: $(cat "$tmp/ini-added")"
+has "$pp/client-42420002.ini" '^key = 42420002.key$'
+expect 0 "$bin" serve -c "$pp/gateway.ini" -n
+expect 2 "$bin" pki add-party "$pp" --party aanbieder:42420002
+has "$tmp/err" "\[party 42420002\] is there already; nothing was written"
+expect 2 "$bin" pki add-party "$pp" --party aanbieder:42420003 --port 1
+has "$tmp/err" "pki add-party: --port is for pki init"
+[ "$(sha256sum "$pp/ca.pem" "$pp/ca.key")" = "$ca_sum" ] || fail "pki add-party changed the CA"
+rm -f "$pp"/gateway.db*
 
 # serve -n: the store opens and takes a write. File modes do not stop root:
 # where the tests run as root, serve -n runs as nobody through setpriv.

@@ -30,7 +30,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct gw_party *p = &c->parties[i];
 		size_t len = strlen(p->code);
 
-		if (gw_config_party(c, p->code) != p || (len != 4 && len != 8) || !p->cert_id[0] ||
+		if (gw_config_party(c, p->code) != p || (len != 4 && len != 8) || !p->ncert_ids ||
+		    p->ncert_ids > GW_CERT_IDS_MAX || !p->cert_ids[0][0] ||
 		    p->cross_checks == GW_CROSS_DEFAULT ||
 		    (p->product_codes != GW_CODES_BOTH && !c->products))
 			abort();

@@ -2,7 +2,8 @@
  * fuzz_tls.c: libFuzzer target over who a client certificate belongs to.
  * The input is a certificate in DER, as a client presents it; it is parsed
  * by OpenSSL and mapped onto the parties of a fixed configuration, one
- * recognised by its CN, one by its subject serialNumber, one by SHA-256.
+ * recognised by its CN, one by its subject serialNumber, one by either of two
+ * SHA-256 fingerprints.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,16 +17,22 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct gw_party parties[] = {
-        {.code = "0384", .kind = IJW_GEMEENTE, .match = GW_MATCH_CN, .cert_id = "0384"},
+        {.code = "0384",
+         .kind = IJW_GEMEENTE,
+         .match = GW_MATCH_CN,
+         .cert_ids = {"0384"},
+         .ncert_ids = 1},
         {.code = "42420001",
          .kind = IJW_AANBIEDER,
          .match = GW_MATCH_SERIAL,
-         .cert_id = "42420001"},
+         .cert_ids = {"42420001"},
+         .ncert_ids = 1},
         {.code = "0363",
          .kind = IJW_GEMEENTE,
          .match = GW_MATCH_SHA256,
-         .cert_id = "3F:A0:5C:11:9B:2E:47:D8:60:0C:EE:21:7B:94:D3:18:"
-                    "A5:6F:02:B9:4C:71:E8:3D:95:2A:C6:10:5E:B7:F4:09"},
+         .cert_ids = {"3fa05c119b2e47d8600cee217b94d318a56f02b94c71e83d952ac6105eb7f409",
+                      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+         .ncert_ids = 2},
 };
 
 static struct gw_config config = {.parties = parties,

@@ -137,8 +137,8 @@ class Context:
             cmd += ["--clients", str(clients)]
         return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, timeout=120).stdout
 
-    def pki(self, name="pki", parties=PARTIES):
-        return Pki(self, os.path.join(self.tmp, name), parties)
+    def pki(self, name="pki", parties=PARTIES, args=()):
+        return Pki(self, os.path.join(self.tmp, name), parties, args)
 
     def daemon(self, pki, name="gateway", ini=None):
         d = Daemon(self, pki, name, ini)
@@ -345,12 +345,15 @@ class CA:
 class Pki:
     """`ijw-gateway pki init DIR`: the CA, the certificates, gateway.ini (port 0)."""
 
-    def __init__(self, ctx, directory, parties=PARTIES):
+    def __init__(self, ctx, directory, parties=PARTIES, args=()):
+        """args: more options of pki init, after the parties (so that party
+        options apply to the last one)."""
         self.ctx = ctx
         self.dir = directory
         cmd = [ctx.binary, "pki", "init", directory]
         for p in parties:
             cmd += ["--party", p]
+        cmd += list(args)
         # port 0: the daemon listens on a free port and names it in its log
         r = subprocess.run(cmd + ["--port", "0"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)

@@ -16,6 +16,17 @@
 static char dir[] = "/tmp/test_config.XXXXXX";
 static char path[256];
 
+/* Two fingerprints, as written and as kept. */
+#define FP1                                                                                        \
+	"3F:A0:5C:11:9B:2E:47:D8:60:0C:EE:21:7B:94:D3:18:A5:6F:02:B9:4C:71:E8:3D:95:2A:C6:10:5E:"  \
+	"B7:F4:09"
+#define FP1_HEX "3fa05c119b2e47d8600cee217b94d318a56f02b94c71e83d952ac6105eb7f409"
+#define FP2 "0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789abcdef"
+#define AA "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define BB "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define CC "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define FP2_HEX "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static const char good[] = "; a comment\n"
                            "[gateway]\n"
                            "port = 9443\n"
@@ -33,7 +44,7 @@ static const char good[] = "; a comment\n"
                            "\n"
                            "[party 42420001]\n"
                            "kind = aanbieder\n"
-                           "certificate_sha256 = AB:cd:01\n"
+                           "certificate_sha256 = " FP1 "\n"
                            "delivery = push\n"
                            "push_url = https://aanbieder.example/ijw\n"
                            "retour = auto\n";
@@ -112,12 +123,15 @@ a_good_file(void **state)
 	assert_int_equal(p->kind, IJW_GEMEENTE);
 	assert_string_equal(p->name, "Gemeente Diemen");
 	assert_int_equal(p->match, GW_MATCH_CN);
-	assert_string_equal(p->cert_id, "0384");
+	assert_int_equal(p->ncert_ids, 1);
+	assert_string_equal(p->cert_ids[0], "0384");
 	assert_int_equal(p->delivery, GW_DELIVERY_INBOX);
 	assert_int_equal(p->retour, GW_RETOUR_RELAY);
 	assert_int_equal(p->line, 11);
 	p = gw_config_party(c, "42420001");
 	assert_int_equal(p->match, GW_MATCH_SHA256);
+	assert_int_equal(p->ncert_ids, 1);
+	assert_string_equal(p->cert_ids[0], FP1_HEX);
 	assert_int_equal(p->delivery, GW_DELIVERY_PUSH);
 	assert_string_equal(p->push_url, "https://aanbieder.example/ijw");
 	assert_int_equal(p->push_ocsp, 0);
@@ -218,8 +232,8 @@ mistakes_name_their_line(void **state)
 	expect_error(edited("kind = gemeente", "kind = aanbieder"), 11,
 	             "[party 0384]: an aanbieder has an 8-digit code");
 	expect_error(edited("certificate_cn = 0384", "name2 = x"), 14, "unknown setting");
-	expect_error(edited("certificate_sha256 = AB:cd:01", "certificate_cn = x\n"
-	                                                     "certificate_serial = y"),
+	expect_error(edited("certificate_sha256 = " FP1, "certificate_cn = x\n"
+	                                                 "certificate_serial = y"),
 	             16, "exactly one of certificate_cn");
 	expect_error(edited("push_url = https://aanbieder.example/ijw", "push_url = http://x"), 16,
 	             "push_url that starts with https://");
@@ -235,6 +249,75 @@ mistakes_name_their_line(void **state)
 	             "admin_tls is no or yes, not 'maybe'");
 	expect_error(edited("port = 9443", "admin_tls = yes\nadmin_certificates = ab:cd, 12"), 2,
 	             "admin_certificates: 'ab:cd' is not a SHA-256 fingerprint");
+}
+
+/* A party recognised by several certificates: a rollover. */
+static void
+several_certificates(void **state)
+{
+	static const char *const more[] = {
+	        "0000000011111111111111111111111111111111111111111111111111111111",
+	        "0000000022222222222222222222222222222222222222222222222222222222",
+	        "0000000033333333333333333333333333333333333333333333333333333333",
+	        "0000000044444444444444444444444444444444444444444444444444444444",
+	        "0000000055555555555555555555555555555555555555555555555555555555",
+	        "0000000066666666666666666666666666666666666666666666666666666666",
+	        "0000000077777777777777777777777777777777777777777777777777777777",
+	        "0000000088888888888888888888888888888888888888888888888888888888",
+	        "0000000099999999999999999999999999999999999999999999999999999999"};
+	const char *fp1_line = "certificate_sha256 = " FP1;
+	struct gw_config *c = NULL;
+	const struct gw_party *p;
+	char nine[2048] = "";
+	size_t len = 0;
+
+	(void)state;
+	/* on lines of their own, several on one line (commas, spaces), an indented next line */
+	assert_string_equal(load(edited(fp1_line, "certificate_sha256 = " FP2 "\n"
+	                                          "certificate_sha256 = AA:" AA ",  bb" BB "\n"
+	                                          "  " FP1 " CC" CC),
+	                         &c),
+	                    "");
+	p = gw_config_party(c, "42420001");
+	assert_int_equal(p->match, GW_MATCH_SHA256);
+	assert_int_equal(p->ncert_ids, 5);
+	assert_string_equal(p->cert_ids[0], FP2_HEX);
+	assert_string_equal(p->cert_ids[1], "aa" AA);
+	assert_string_equal(p->cert_ids[2], "bb" BB);
+	assert_string_equal(p->cert_ids[3], FP1_HEX);
+	assert_string_equal(p->cert_ids[4], "cc" CC);
+	gw_config_free(c);
+
+	/* a CN on two lines */
+	assert_string_equal(load(edited("certificate_cn = 0384",
+	                                "certificate_cn = 0384\ncertificate_cn = 0384-2027"),
+	                         &c),
+	                    "");
+	p = gw_config_party(c, "0384");
+	assert_int_equal(p->ncert_ids, 2);
+	assert_string_equal(p->cert_ids[1], "0384-2027");
+	gw_config_free(c);
+
+	/* a bad one names itself and its line */
+	expect_error(edited(fp1_line,
+	                    "certificate_sha256 = " FP1 "\ncertificate_sha256 = " FP2 ", abcd"),
+	             19, "certificate_sha256: 'abcd' is not a SHA-256 fingerprint (64 hex digits");
+	expect_error(edited(fp1_line, "certificate_sha256 = " FP2 "0"), 18,
+	             "'" FP2 "0' is not a SHA-256 fingerprint");
+	expect_error(edited(fp1_line, "certificate_sha256 = ,"), 18,
+	             "certificate_sha256 wants one or more SHA-256 fingerprints");
+	/* one twice, one party's twice, and more than eight */
+	expect_error(edited(fp1_line, "certificate_sha256 = " FP1 " " FP1_HEX), 18,
+	             "certificate_sha256 " FP1_HEX " is given twice");
+	expect_error(edited("certificate_cn = 0384", "certificate_sha256 = " FP1), 18,
+	             "certificate_sha256 " FP1_HEX " names [party 0384] (line 11) already");
+	expect_error(edited(fp1_line, "certificate_cn = 0384"), 18,
+	             "certificate_cn 0384 names [party 0384] (line 11) already");
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		len += (size_t)snprintf(nine + len, sizeof nine - len, "%scertificate_sha256 = %s",
+		                        i ? "\n" : "", more[i]);
+	expect_error(edited(fp1_line, nine), 26,
+	             "certificate_sha256: more than 8 certificates for one party");
 }
 
 /* The admin listener: loopback by default, elsewhere with TLS only; its fingerprints. */
@@ -402,6 +485,8 @@ settings_are_described(void **state)
 	assert_non_null(strstr(text, "(required)"));
 	assert_non_null(strstr(text, "(default 8443)"));
 	assert_non_null(strstr(text, "workers "));
+	assert_non_null(strstr(text, "several for a certificate rollover, separated by commas or "
+	                             "spaces or on lines of their own"));
 	assert_non_null(strstr(text, "(default: the number of online cores)"));
 	free(text);
 }
@@ -434,6 +519,7 @@ main(void)
 	        cmocka_unit_test(judging_threads),
 	        cmocka_unit_test(holders),
 	        cmocka_unit_test(mistakes_name_their_line),
+	        cmocka_unit_test(several_certificates),
 	        cmocka_unit_test(admin_settings),
 	        cmocka_unit_test(long_lines),
 	        cmocka_unit_test(headers_begin_their_line),
