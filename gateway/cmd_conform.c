@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include <libxml/tree.h>
@@ -119,32 +118,6 @@ nap(void)
 	struct timespec ts = {0, POLL_MS * 1000000L};
 
 	nanosleep(&ts, NULL);
-}
-
-static uint64_t
-random64(void)
-{
-	uint64_t v = 0;
-
-	while (getrandom(&v, sizeof v, 0) < 0 && errno == EINTR)
-		;
-	return v;
-}
-
-/* A new BerichtIdentificatie: 12 characters, as the generator writes them. */
-static void
-fresh_id(char out[IJW_ANSWER_ID_MAX + 1])
-{
-	static const char abc[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-	uint64_t a = random64(), b = random64();
-
-	for (int i = 0; i < IJW_ANSWER_ID_MAX; i++) {
-		uint64_t *x = i < 6 ? &a : &b;
-
-		out[i] = abc[*x % (sizeof abc - 1)];
-		*x /= sizeof abc - 1;
-	}
-	out[IJW_ANSWER_ID_MAX] = '\0';
 }
 
 static void
@@ -433,7 +406,10 @@ build_first(struct run *r, struct player *p, const struct gw_scn_step *st, struc
 		bool ok;
 
 		ijw_buf_reset(out);
-		o.seed = random64();
+		if (ijw_gen_random_seed(&o.seed)) {
+			snprintf(err, errsize, "no randomness for a seed: %s", strerror(errno));
+			return false;
+		}
 		if (ijw_generate_opts(st->type, &o, out)) {
 			snprintf(err, errsize, "cannot generate a %s for %s and %s",
 			         type_name(st->type), o.gemeente, o.aanbieder);
@@ -555,14 +531,18 @@ build(struct run *r, struct player *p, int i, struct ijw_buf *out, char *err, si
 {
 	const struct gw_scn_step *st = &r->s->steps[i];
 	const struct copy *src = st->source >= 0 ? &p->msg[st->source] : NULL;
-	char ident[IJW_ANSWER_ID_MAX + 1], today[IJW_DATE_SIZE];
+	char ident[IJW_GEN_ID_SIZE], today[IJW_DATE_SIZE];
 	bool own_identity = true;
+	uint64_t seed;
 	ijw_doc *doc;
 	xmlNode *root, *n;
 	xmlChar *mem = NULL;
 	int size = 0;
 
-	fresh_id(ident);
+	if (ijw_gen_random_id(ident) || ijw_gen_random_seed(&seed)) {
+		snprintf(err, errsize, "no randomness for an identification: %s", strerror(errno));
+		return false;
+	}
 	ijw_date_format(dag_of(r, p, i), today);
 	if (src && !src->doc) {
 		snprintf(err, errsize, "%s has no copy of %s", p->code, label_of(r->s, st->source));
@@ -576,7 +556,7 @@ build(struct run *r, struct player *p, int i, struct ijw_buf *out, char *err, si
 			return snprintf(err, errsize, "out of memory"), false;
 	} else {
 		struct ijw_answer_opts o = {
-		        .identificatie = ident, .dagtekening = dag_of(r, p, i), .seed = random64()};
+		        .identificatie = ident, .dagtekening = dag_of(r, p, i), .seed = seed};
 		ijw_rc rc = ijw_answer(src->doc, st->type, &o, out, err, errsize);
 
 		if (rc)

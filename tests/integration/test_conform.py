@@ -8,21 +8,19 @@ themselves (retour = relay, so the ledger advises):
   aanbieder: exit 0, its JUnit report parses, one testcase per scenario
   and per mistake of the other side, none failed; the gateway holds what
   was played, every message taken;
-- a stand-in provider (a loop of this test over the party API that answers
-  with `ijw-gateway generate --from`) for toewijzing-start-stop: passes;
+- a stand-in provider (a shell script run by `ijw-gateway watch --exec`
+  that answers with `generate --from` and `send`) for
+  toewijzing-start-stop: passes;
 - a stand-in that starts another client: exit 1, the failure names the
   step and its check.
 
     test_conform.py BINARY SOURCE_DIR SHARED_DIR
 """
-import datetime
 import glob
 import os
 import re
 import subprocess
 import sys
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -96,76 +94,47 @@ def self_run(ctx, ck, side, mine, other, other_code, expected):
              "--self as %s: classname conform.%s" % (side, side), repr(cases[0].attrib))
 
 
-def other_bsn(bsn):
-    """The next number after bsn that passes the 11-proef."""
-    n = int(bsn)
-    while True:
-        n = (n + 1) % 10 ** 9
-        s = "%09d" % n
-        if (sum(int(s[i]) * (9 - i) for i in range(8)) - int(s[8])) % 11 == 0:
-            return s
+# A provider's back office, run by `ijw-gateway watch --exec` for each message it takes:
+# a JW301 is answered with its JW302, a JW305 and a JW307, dated on the assignment's last
+# day when that has passed; with WRONG_CLIENT set the start is of another client.
+STAND_IN = r"""set -eu
+[ "$IJW_TYPE" = JW301 ] || exit 0
+d=$(mktemp -d)
+end=$(sed -n 's|.*<[a-z0-9]*:Einddatum>\([0-9-]*\)<.*|\1|p' "$IJW_FILE" | head -n 1)
+dag=$(printf '%s\n%s\n' "$end" "$(date -u +%F)" | sort | head -n 1)
+"$BIN" generate JW302 --from "$IJW_FILE" --dagtekening "$dag" -o "$d/jw302.xml"
+"$BIN" generate JW305 --from "$IJW_FILE" --dagtekening "$dag" -o "$d/jw305.xml"
+if [ -n "${WRONG_CLIENT:-}" ]; then
+	sed -i 's|<\([a-z0-9]*:\)Bsn>[0-9]*<|<\1Bsn>123456782<|' "$d/jw305.xml"
+fi
+"$BIN" generate JW307 --from "$d/jw305.xml" --dagtekening "$dag" -o "$d/jw307.xml"
+"$BIN" send -c "$CLIENT" "$d/jw302.xml" "$d/jw305.xml" "$d/jw307.xml" >>"$LOG"
+rm -r "$d"
+"""
 
 
-class StandIn(threading.Thread):
-    """A provider's back office: answers each JW301 with its JW302, a JW305 and a JW307."""
-
-    def __init__(self, ctx, client, wrong_client=False):
-        super().__init__(daemon=True)
-        self.ctx, self.c, self.wrong_client = ctx, client, wrong_client
-        self.stop = threading.Event()
-        self.errors = []
-        self.n = 0
-
-    def generate(self, kind, source, dagtekening):
-        path = os.path.join(self.ctx.tmp, "standin-%d.xml" % self.n)
-        self.n += 1
-        with open(path, "wb") as f:
-            f.write(source)
-        return subprocess.run([self.ctx.binary, "generate", kind, "--from", path,
-                               "--dagtekening", dagtekening], check=True,
-                              stdout=subprocess.PIPE, timeout=60).stdout
-
-    def post(self, body):
-        status, j = self.c.post(body)
-        if status != 201:
-            self.errors.append("post: %r %r" % (status, j))
-
-    def answer(self, jw301):
-        end = re.search(rb"<[^>]*Einddatum>(\d{4}-\d\d-\d\d)<", jw301).group(1).decode()
-        dag = min(end, datetime.date.today().isoformat())
-        self.post(self.generate("JW302", jw301, dag))
-        jw305 = self.generate("JW305", jw301, dag)
-        if self.wrong_client:
-            jw305 = re.sub(rb"(<[^>]*Bsn>)(\d{9})(<)",
-                           lambda m: m.group(1) + other_bsn(m.group(2).decode()).encode()
-                           + m.group(3), jw305)
-        self.post(jw305)
-        self.post(self.generate("JW307", jw305, dag))
-
-    def run(self):
-        while not self.stop.is_set():
-            status, j = self.c.inbox(100)
-            for m in j.get("berichten", []) if status == 200 else []:
-                status, body = self.c.get(m["id"])
-                self.c.ack(m["id"])
-                if m["type"] == "JW301":
-                    try:
-                        self.answer(body)
-                    except Exception as e:  # told by the test, which then fails
-                        self.errors.append(repr(e))
-            time.sleep(0.2)
-
-
-def stand_in_run(ctx, ck, d, mine, wrong_client):
-    s = StandIn(ctx, d.client(g.AANBIEDER), wrong_client)
-    s.start()
+def stand_in_run(ctx, ck, mine, theirs, wrong_client):
+    """toewijzing-start-stop as gemeente while `watch --exec` plays the provider."""
+    script = os.path.join(ctx.tmp, "stand-in.sh")
+    with open(script, "w") as f:
+        f.write(STAND_IN)
+    log = os.path.join(ctx.tmp, "stand-in-%s.log" % ("wrong" if wrong_client else "right"))
+    env = dict(os.environ, BIN=ctx.binary, CLIENT=theirs, LOG=log)
+    if wrong_client:
+        env["WRONG_CLIENT"] = "1"
+    watch = subprocess.Popen([ctx.binary, "watch", "-c", theirs, "--exec", "sh " + script,
+                              "--interval", "1"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
     try:
         r = conform(ctx, "toewijzing-start-stop", "--as", "gemeente", "-c", mine, "--with",
                     g.AANBIEDER, "--max-wait", "30")
     finally:
-        s.stop.set()
-        s.join(30)
-    ck.check(not s.errors, "the stand-in provider posted what it built", repr(s.errors))
+        watch.terminate()
+        _, err = watch.communicate(timeout=60)
+    with open(log) if os.path.exists(log) else open(os.devnull) as f:
+        sent = f.read()
+    ck.check(sent.count(": accepted id=") == 3,
+             "the stand-in provider sent its JW302, JW305 and JW307", sent + err)
     return r
 
 
@@ -201,12 +170,12 @@ def body(ctx):
     ck.check(status == 200 and len(j["berichten"]) >= len(expected),
              "the gateway holds the JW306s the municipality sent", repr(j)[:300])
 
-    r = stand_in_run(ctx, ck, d, gem_ini, False)
+    r = stand_in_run(ctx, ck, gem_ini, aan_ini, False)
     ck.check(r.returncode == 0 and "toewijzing-start-stop: passed" in r.stdout
              and "1 scenarios, 1 passed, 0 failed" in r.stdout,
              "a stand-in provider that answers right passes toewijzing-start-stop",
              "%d\n%s\n%s" % (r.returncode, r.stdout, r.stderr))
-    r = stand_in_run(ctx, ck, d, gem_ini, True)
+    r = stand_in_run(ctx, ck, gem_ini, aan_ini, True)
     ck.check(r.returncode == 1 and "S: JW305 client differs from T's [client]" in r.stdout
              and "toewijzing-start-stop: FAILED" in r.stdout,
              "a stand-in that starts another client fails at S, check client",
