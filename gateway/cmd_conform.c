@@ -393,14 +393,13 @@ plain_first(const ijw_doc *doc)
 }
 
 static bool
-build_first(struct run *r, struct player *p, const struct gw_scn_step *st, struct ijw_buf *out,
-            char *err, size_t errsize)
+build_first(const struct player *p, const struct gw_scn_step *st, struct ijw_buf *out, char *err,
+            size_t errsize)
 {
 	struct ijw_gen_opts o = {0};
 
 	o.gemeente = p->side == IJW_GEMEENTE ? p->code : p->peer;
 	o.aanbieder = p->side == IJW_GEMEENTE ? p->peer : p->code;
-	(void)r;
 	for (int tries = 0; tries < 10000; tries++) {
 		ijw_doc *doc;
 		bool ok;
@@ -549,7 +548,7 @@ build(struct run *r, struct player *p, int i, struct ijw_buf *out, char *err, si
 		return false;
 	}
 	if (!src) {
-		if (!build_first(r, p, st, out, err, errsize))
+		if (!build_first(p, st, out, err, errsize))
 			return false;
 	} else if (st->link == GW_LINK_FROM && ijw_doc_type(src->doc) == st->type) {
 		if (ijw_buf_add(out, src->bytes.data, src->bytes.len))
