@@ -24,6 +24,7 @@ enum {
 int gw_cmd_ack(int argc, char **argv);
 int gw_cmd_audit(int argc, char **argv);
 int gw_cmd_validate(int argc, char **argv);
+int gw_cmd_conform(int argc, char **argv);
 int gw_cmd_fetch(int argc, char **argv);
 int gw_cmd_generate(int argc, char **argv);
 int gw_cmd_inbox(int argc, char **argv);

@@ -28,6 +28,7 @@ static const struct command {
         {"audit", gw_cmd_audit, "the audit log: verify its hash chain"},
         {"pki", gw_cmd_pki, "make a development PKI and a configuration to serve with"},
         {"replay", gw_cmd_replay, "send sample messages to a gateway and check the answers"},
+        {"conform", gw_cmd_conform, "play one side of conformance scenarios against a system"},
         {"send", gw_cmd_send, "as a party: send messages to a gateway"},
         {"inbox", gw_cmd_inbox, "as a party: list the messages waiting for it"},
         {"fetch", gw_cmd_fetch, "as a party: fetch a message byte for byte"},

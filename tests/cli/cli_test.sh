@@ -796,6 +796,62 @@ has "$tmp/err" "^ijw-gateway: inbox: $tmp/client.ini:2: the line is longer than"
 printf '[client]\n' >"$tmp/client.ini"
 expect 2 "$bin" inbox -c "$tmp/client.ini"
 has "$tmp/err" "the gateway's URL is not set"
+# conform: the built-in pack, usage errors, scenario files with their errors at FILE:LINE
+expect 0 "$bin" conform --list
+[ "$(wc -l <"$tmp/out")" -eq "$(ls "$src"/conf/conform/*.scenario | wc -l)" ] ||
+	fail "conform --list: not one line per scenario of conf/conform/"
+has "$tmp/out" '^toewijzing-start-stop  *The municipality assigns'
+expect 0 "$bin" conform --help
+has "$tmp/out" '^usage: ijw-gateway conform'
+cf=$tmp/conform
+mkdir "$cf"
+printf '[client]\nurl = https://127.0.0.1:1\ncacert = ca.pem\ncert = c.pem\nkey = c.key\n' >"$cf/c.ini"
+expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 42420001 nosuch
+has "$tmp/err" '^ijw-gateway: conform: nosuch: no such built-in scenario [(]--list names them[)]$'
+expect 2 "$bin" conform --as provider -c "$cf/c.ini" --with 42420001
+has "$tmp/err" "^ijw-gateway: conform: --as wants gemeente or aanbieder, not 'provider'\$"
+expect 2 "$bin" conform -c "$cf/c.ini" --with 42420001
+has "$tmp/err" 'conform: --as wants gemeente or aanbieder$'
+expect 2 "$bin" conform --as gemeente --with 42420001
+has "$tmp/err" 'conform: -c CLIENT.ini: the client file of the gemeente conform plays'
+expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 0384
+has "$tmp/err" "conform: --with wants the aanbieder of the system under test [(]an 8-digit AGB code[)], not '0384'"
+expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 42420001 --max-wait 0
+has "$tmp/err" "conform: --max-wait wants seconds from 1 to 86400, not '0'"
+expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 42420001 "$cf/none.scenario"
+has "$tmp/err" "conform: $cf/none.scenario: No such file or directory"
+# a scenario file: each mistake of the format is told at its line
+scn() {
+	printf 'scenario s\ngemeente sends JW301 as T\n%s\n' "$1" >"$cf/s.scenario"
+	expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 42420001 "$cf/s.scenario"
+	has "$tmp/err" "^ijw-gateway: conform: $cf/s.scenario:3: $2"
+}
+scn 'aanbieder sends JW302 answering X' 'answering X: no earlier step is labelled X$'
+scn 'aanbieder sends JW303 answering T' 'JW303: not an iJw 3.2 message'
+scn 'aanbieder sends JW306 answering T' 'JW306 does not answer T [(]a JW301[)]: JW302$'
+scn 'gemeente sends JW302 answering T' 'the gemeente answers its own message T$'
+scn 'aanbieder sends JW305 from T within 0s' 'within 0s: a deadline is 1s to 86400s'
+scn 'aanbieder sends JW305 from T with Einddatum +9xd' 'with Einddatum [+]9xd: a relative date is'
+scn 'aanbieder sends JW305 from T codes 0200' 'codes are for a retour'
+scn 'aanbieder sends JW305' 'JW305 needs `from LABEL` or `answering LABEL`'
+scn 'aanbieder sends JW305 from T as T' 'as T: another step is labelled T$'
+scn 'aanbieder sends JW305 from T frob x' 'frob: expected as, from, answering, codes, within or with$'
+scn 'mistake T sloppy caught-by T client' 'sloppy: not a mistake'
+scn 'mistake T missing caught-by T everything' 'everything: not a check'
+scn 'mistake T code-0001 caught-by T codes' 'code-0001: step T is not a retour$'
+scn 'sends JW301' 'sends: a line is `scenario`'
+printf '# no name\ngemeente sends JW301\n' >"$cf/s.scenario"
+expect 2 "$bin" conform --as gemeente -c "$cf/c.ini" --with 42420001 "$cf/s.scenario"
+has "$tmp/err" "$cf/s.scenario:2: a scenario begins with \`scenario NAME\`\$"
+# a good file, and a gateway that is not there: exit 2 naming it
+printf 'scenario s\ngemeente sends JW301 as T\naanbieder sends JW302 answering T codes 0200 within 5s\n' >"$cf/s.scenario"
+"$bin" pki init "$cf/pki" --party gemeente:0384 --party aanbieder:42420001 >/dev/null ||
+	fail "pki init for conform"
+printf '[client]\nurl = https://127.0.0.1:1\ncacert = ca.pem\ncert = 0384.pem\nkey = 0384.key\n' >"$cf/pki/c.ini"
+expect 2 "$bin" conform --as gemeente -c "$cf/pki/c.ini" --with 42420001 "$cf/s.scenario"
+has "$tmp/err" '^ijw-gateway: conform: s: the gateway: .*127.0.0.1'
+expect 2 "$bin" conform --as aanbieder -c "$cf/pki/c.ini" --with 0384 "$cf/s.scenario"
+has "$tmp/err" "conform: -c $cf/pki/c.ini: its certificate names '0384', not a aanbieder"
 
 [ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
 echo "cli: all checks passed"

@@ -15,6 +15,7 @@
 #	history   the ledger's history reader     seeds: samples/
 #	ledger    messages against the ledger     seeds: tests/scenarios/, one input each
 #	log       values in the log's lines       seeds: tests/fuzz/log/
+#	scenario  conform's scenario files        seeds: conf/conform/
 #
 # Exits non-zero when a target finds a crash, a leak or a hang (an input
 # that takes 30 s of the wall clock: a machine busy with other work stretches
@@ -23,7 +24,7 @@
 set -eu
 build=$1
 seconds=${2:-}
-[ $# -gt 2 ] && shift 2 || set -- validate http head config client products manifest tls history ledger log
+[ $# -gt 2 ] && shift 2 || set -- validate http head config client products manifest tls history ledger log scenario
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
@@ -62,6 +63,7 @@ seeds() {
 		done ;;
 	history) cp "$top"/samples/*.xml "$2"/ ;;
 	log) cp "$here"/log/* "$2"/ ;;
+	scenario) cp "$top"/conf/conform/*.scenario "$2"/ ;;
 	ledger)
 		for d in "$top"/tests/scenarios/*/; do
 			cat "$d"*.xml >"$2/$(basename "$d").xml"
