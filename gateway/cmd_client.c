@@ -83,9 +83,12 @@ usage(const struct command *c, FILE *out)
 	        "cannot be reached.\n");
 }
 
-/* A number in [min, max] from an option's value; false after saying what is wrong. */
+/*
+ * A number in [min, max] from an option's value; false after saying what is
+ * wrong (as JSON too when json).
+ */
 static bool
-number(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
+number(const char *cmd, bool json, const char *opt, const char *s, long min, long max, long *out)
 {
 	char *end;
 	long v;
@@ -93,8 +96,8 @@ number(const char *cmd, const char *opt, const char *s, long min, long max, long
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < min || v > max) {
-		gw_warnx("%s: %s wants a whole number from %ld to %ld, not '%s'", cmd, opt, min,
-		         max, s);
+		gw_cli_fail(json, "usage", "%s: %s wants a whole number from %ld to %ld, not '%s'",
+		            cmd, opt, min, max, s);
 		return false;
 	}
 	*out = v;
@@ -129,6 +132,7 @@ parse(const struct command *c, int argc, char **argv, struct opts *o)
 {
 	static const char *const conn[] = {"url", "cacert", "cert", "key"};
 	static const char conn_opts[] = "uAEK";
+	bool json = gw_cli_wants_json(argc, argv);
 	int ch;
 
 	optind = 0;
@@ -141,18 +145,18 @@ parse(const struct command *c, int argc, char **argv, struct opts *o)
 		}
 		if (ch == '?' || ch == ':') {
 			usage(c, stderr);
-			return GW_EXIT_USAGE;
+			return gw_cli_fail(json, "usage",
+			                   "%s: %s: an unknown option, or one without its value",
+			                   c->name, argv[optind - 1]);
 		}
 		if (ch != 'c' && !slot && !strchr(c->own, ch)) {
-			gw_warnx("%s: %s is not an option of %s", c->name, option_name(ch),
-			         c->name);
 			usage(c, stderr);
-			return GW_EXIT_USAGE;
+			return gw_cli_fail(json, "usage", "%s: %s is not an option of %s", c->name,
+			                   option_name(ch), c->name);
 		}
-		if (slot && !gw_client_conf_set(&o->conf, conn[slot - conn_opts], optarg)) {
-			gw_warnx("%s: %s", c->name, ijw_strerror(IJW_ENOMEM));
-			return GW_EXIT_USAGE;
-		}
+		if (slot && !gw_client_conf_set(&o->conf, conn[slot - conn_opts], optarg))
+			return gw_cli_fail(json, "memory", "%s: %s", c->name,
+			                   ijw_strerror(IJW_ENOMEM));
 		switch (ch) {
 		case 'c':
 			o->file = optarg;
@@ -173,11 +177,12 @@ parse(const struct command *c, int argc, char **argv, struct opts *o)
 			o->exec = optarg;
 			break;
 		case 'l':
-			if (!number(c->name, "--limit", optarg, 1, LIMIT_MAX, &o->limit))
+			if (!number(c->name, json, "--limit", optarg, 1, LIMIT_MAX, &o->limit))
 				return GW_EXIT_USAGE;
 			break;
 		case 'i':
-			if (!number(c->name, "--interval", optarg, 1, INTERVAL_MAX, &o->interval))
+			if (!number(c->name, json, "--interval", optarg, 1, INTERVAL_MAX,
+			            &o->interval))
 				return GW_EXIT_USAGE;
 			break;
 		default:
@@ -185,18 +190,17 @@ parse(const struct command *c, int argc, char **argv, struct opts *o)
 		}
 	}
 	if (argc - optind < c->min_args || (c->max_args >= 0 && argc - optind > c->max_args)) {
-		gw_warnx("%s: %s", c->name,
-		         argc - optind < c->min_args ? "an argument is missing"
-		                                     : "too many arguments");
 		usage(c, stderr);
-		return GW_EXIT_USAGE;
+		return gw_cli_fail(json, "usage", "%s: %s", c->name,
+		                   argc - optind < c->min_args ? "an argument is missing"
+		                                               : "too many arguments");
 	}
 	for (int i = optind; c->ids && i < argc; i++) {
-		if (!is_id(argv[i])) {
-			gw_warnx("%s: '%s' is no message id (the digits of \"id\" in the inbox)",
-			         c->name, argv[i]);
-			return GW_EXIT_USAGE;
-		}
+		if (!is_id(argv[i]))
+			return gw_cli_fail(json, "usage",
+			                   "%s: '%s' is no message id (the digits of \"id\" in the "
+			                   "inbox)",
+			                   c->name, argv[i]);
 	}
 	if (strchr(c->own, 't') && !o->to == !o->exec) {
 		gw_warnx("%s: give either --to DIR or --exec CMD", c->name);
@@ -240,10 +244,11 @@ failure(long status)
 	return status >= 400 && status < 500 ? GW_EXIT_REJECTED : GW_EXIT_USAGE;
 }
 
+/* Says that the gateway cannot be reached, as JSON too when json. */
 static void
-no_gateway(const char *cmd, const char *err)
+no_gateway(const char *cmd, bool json, const char *err)
 {
-	gw_warnx("%s: cannot reach the gateway at %s", cmd, err);
+	gw_cli_fail(json, "unreachable", "%s: cannot reach the gateway at %s", cmd, err);
 }
 
 /* ---- send ---- */
@@ -353,7 +358,7 @@ send_files(const struct opts *o, gw_client *cl, int argc, char **argv)
 			continue;
 		}
 		if (!gw_client_post(cl, body.data, body.len, &status, &j, err, sizeof err)) {
-			no_gateway("send", err);
+			no_gateway("send", false, err);
 			if (o->json)
 				send_json(results, file, 0, NULL, err);
 			worst = GW_EXIT_USAGE;
@@ -389,14 +394,15 @@ send_files(const struct opts *o, gw_client *cl, int argc, char **argv)
  * status, after saying what went wrong, unless the gateway answered 200.
  */
 static int
-get_json(const char *cmd, gw_client *cl, const char *path, struct ijw_buf *raw, json_t **j)
+get_json(const char *cmd, bool json, gw_client *cl, const char *path, struct ijw_buf *raw,
+         json_t **j)
 {
 	char err[ERR_MAX], why[ERR_MAX];
 	long status;
 
 	*j = NULL;
 	if (!gw_client_request(cl, "GET", path, NULL, 0, NULL, &status, raw, err, sizeof err)) {
-		no_gateway(cmd, err);
+		no_gateway(cmd, json, err);
 		return GW_EXIT_USAGE;
 	}
 	*j = json_loadb(ijw_buf_str(raw), raw->len, JSON_REJECT_DUPLICATES, NULL);
@@ -406,7 +412,8 @@ get_json(const char *cmd, gw_client *cl, const char *path, struct ijw_buf *raw, 
 		snprintf(why, sizeof why, "200 with an answer that is no JSON object");
 	else
 		refusal(status, *j, why, sizeof why);
-	gw_warnx("%s: %s%s: %s", cmd, gw_client_url(cl), path, why);
+	gw_cli_fail(json, status == 200 ? "answer" : "refused", "%s: %s%s: %s", cmd,
+	            gw_client_url(cl), path, why);
 	json_decref(*j);
 	*j = NULL;
 	return status == 200 ? GW_EXIT_USAGE : failure(status);
@@ -425,7 +432,7 @@ inbox(const struct opts *o, gw_client *cl, int argc, char **argv)
 	(void)argv;
 	snprintf(path, sizeof path, "/v1/berichten?limit=%ld", o->limit ? o->limit : 100);
 	ijw_buf_init(&raw, ANSWER_MAX);
-	if ((st = get_json(o->cmd, cl, path, &raw, &j))) {
+	if ((st = get_json(o->cmd, o->json, cl, path, &raw, &j))) {
 		ijw_buf_free(&raw);
 		return st;
 	}
@@ -543,7 +550,7 @@ status(const struct opts *o, gw_client *cl, int argc, char **argv)
 	(void)argc;
 	snprintf(path, sizeof path, "/v1/berichten/%s/status", argv[0]);
 	ijw_buf_init(&raw, ANSWER_MAX);
-	st = get_json(o->cmd, cl, path, &raw, &j);
+	st = get_json(o->cmd, o->json, cl, path, &raw, &j);
 	if (!st && o->json) {
 		fwrite(raw.data, 1, raw.len, stdout);
 		if (raw.data[raw.len - 1] != '\n')
@@ -571,7 +578,7 @@ fetch_message(const char *cmd, gw_client *cl, const char *id, struct ijw_buf *bo
 
 	snprintf(path, sizeof path, "/v1/berichten/%s", id);
 	if (!gw_client_request(cl, "GET", path, NULL, 0, NULL, &status, body, err, sizeof err)) {
-		no_gateway(cmd, err);
+		no_gateway(cmd, false, err);
 		return GW_EXIT_USAGE;
 	}
 	if (status == 200)
@@ -626,7 +633,7 @@ ack_one(const char *cmd, gw_client *cl, const char *id)
 
 	snprintf(path, sizeof path, "/v1/berichten/%s/ack", id);
 	if (!gw_client_json(cl, "POST", path, NULL, 0, &status, &j, err, sizeof err)) {
-		no_gateway(cmd, err);
+		no_gateway(cmd, false, err);
 		return GW_EXIT_USAGE;
 	}
 	if (status == 200 && json_is_true(json_object_get(j, "acked"))) {
@@ -830,7 +837,7 @@ watch_round(const struct opts *o, gw_client *cl, size_t *done, size_t *left)
 	snprintf(path, sizeof path, "/v1/berichten?limit=%d", WATCH_LIMIT);
 	ijw_buf_init(&raw, ANSWER_MAX);
 	ijw_buf_init(&body, MESSAGE_MAX);
-	st = get_json(o->cmd, cl, path, &raw, &j);
+	st = get_json(o->cmd, o->json, cl, path, &raw, &j);
 	json_array_foreach(json_object_get(j, "berichten"), i, m)
 	{
 		if (stopping || st)
@@ -984,11 +991,11 @@ client_main(const struct command *c, int argc, char **argv)
 	if (!o.file)
 		o.file = getenv("IJW_CLIENT");
 	if (o.file && o.file[0] && !gw_client_conf_load(o.file, &o.conf, err, sizeof err)) {
-		gw_warnx("%s: %s", c->name, err);
+		gw_cli_fail(o.json, "client", "%s: %s", c->name, err);
 		goto out;
 	}
 	if (!(cl = gw_client_new(&o.conf, err, sizeof err))) {
-		gw_warnx("%s: %s", c->name, err);
+		gw_cli_fail(o.json, "client", "%s: %s", c->name, err);
 		goto out;
 	}
 	st = c->run(&o, cl, argc - optind, argv + optind);

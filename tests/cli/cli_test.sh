@@ -403,6 +403,16 @@ expect 2 "$bin" validate --json --products "$tmp/none.ini" "$tmp/JW301.xml"
 json_error products
 expect 2 "$bin" validate --json --schemas "$tmp/nonexistent" "$tmp/JW301.xml"
 json_error schemas
+# the party's commands that take --json
+expect 2 "$bin" inbox --json --limit 0
+json_error usage
+expect 2 "$bin" status --json
+json_error usage
+expect 2 "$bin" send --json --bogus x.xml
+json_error usage
+expect 2 "$bin" inbox --json -c "$tmp/none.ini"
+json_error client
+has "$tmp/out" 'none.ini: No such file'
 expect 0 "$bin" map OP02P
 has "$tmp/out" '^45 OP02P: 2P \(the region.s own product\)$'
 has "$tmp/out" '^  national     45 45A[0-9]{2} \(for parties that read national codes\)$'
