@@ -48,6 +48,14 @@ def with_products(body, cat, code):
                   + m.group(6), body)
 
 
+def one_product(ctx, seed):
+    """The JW301 of the first seed from seed on that assigns one product: several set to
+    one code would overlap (TR302)."""
+    while len(re.findall(rb"<(?:\w+:)?Categorie>", ctx.generate("JW301", seed))) != 1:
+        seed += 1
+    return ctx.generate("JW301", seed)
+
+
 def table_value(src, section, key):
     """A setting of a section of the built-in product table."""
     cur = None
@@ -127,7 +135,7 @@ def body(ctx):
     regional = (table_value(ctx.src, "combination 2P", "category"),
                 table_value(ctx.src, "combination 2P", "code"))
     national = tuple(table_value(ctx.src, "combination 2P", "legacy").split())
-    jw301 = with_products(ctx.generate("JW301", 11), "45", "45A07")
+    jw301 = with_products(one_product(ctx, 11), "45", "45A07")
     n = len(products(jw301))
     assert n >= 1
     before = ids(aan)
@@ -180,10 +188,7 @@ def body(ctx):
 
     # ---- a national code the region does not buy: TR381, S329 ----
     before = ids(gem)
-    seed = 13
-    while len(re.findall(rb"<(?:\w+:)?Categorie>", ctx.generate("JW301", seed))) != 1:
-        seed += 1
-    bad = with_products(ctx.generate("JW301", seed), "43", "43A57")
+    bad = with_products(one_product(ctx, 13), "43", "43A57")
     reason = table_value(ctx.src, "legacy", "43 43A57").split(":", 1)[1].strip()
     status, j = gem.post(bad)
     rules = [(f["rule"], f["retourcode"]) for f in j.get("findings", [])]
