@@ -192,12 +192,14 @@ reply(struct evhttp_request *req, const struct oper *op, int status, const char 
 static void
 reply_json(struct evhttp_request *req, const struct oper *op, int status, json_t *j)
 {
+	static const char nomem[] =
+	        "{\"error\":\"out of memory\",\"message\":\"the gateway is out of memory\"}";
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	if (s)
 		reply(req, op, status, "application/json", s, strlen(s));
 	else
-		reply(req, op, 500, "application/json", "{\"error\":\"out of memory\"}", 25);
+		reply(req, op, 500, "application/json", nomem, sizeof nomem - 1);
 	free(s);
 	json_decref(j);
 }
