@@ -54,8 +54,9 @@ def pointer(doc, ref):
 
 
 def resolve(doc, v):
+    """v, or what its $ref points at ({} for nothing: problems() names the $ref)."""
     while isinstance(v, dict) and "$ref" in v:
-        v = pointer(doc, v["$ref"])
+        v = pointer(doc, v["$ref"]) or {}
     return v
 
 
