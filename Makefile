@@ -5,7 +5,7 @@
 #              every reader of outside input (a minute for messages, 15 s for
 #              each other one; FUZZ_TIME=600 gives each ten minutes)
 PACKAGES = meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev \
-	clang-format libxml2-dev libxml2-utils libcmocka-dev python3 \
+	clang-format libxml2-dev libxml2-utils libcmocka-dev python3 python3-jsonschema \
 	libssl-dev openssl libcurl4-openssl-dev curl libevent-dev libinih-dev \
 	libsqlite3-dev sqlite3 libjansson-dev libpq-dev postgresql libsystemd-dev systemd \
 	chromium chromium-driver

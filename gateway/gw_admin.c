@@ -34,6 +34,7 @@
 #include "gw_file.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
+#include "gw_openapi.h"
 #include "gw_report.h"
 #include "gw_store.h"
 #include "gw_tls.h"
@@ -191,12 +192,14 @@ reply(struct evhttp_request *req, const struct oper *op, int status, const char 
 static void
 reply_json(struct evhttp_request *req, const struct oper *op, int status, json_t *j)
 {
+	static const char nomem[] =
+	        "{\"error\":\"out of memory\",\"message\":\"the gateway is out of memory\"}";
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	if (s)
 		reply(req, op, status, "application/json", s, strlen(s));
 	else
-		reply(req, op, 500, "application/json", "{\"error\":\"out of memory\"}", 25);
+		reply(req, op, 500, "application/json", nomem, sizeof nomem - 1);
 	free(s);
 	json_decref(j);
 }
@@ -1105,6 +1108,12 @@ api(gw_admin *a, struct evhttp_request *req, const char *path, struct evkeyvalq 
 	} else if ((id = path_id(path, "/admin/v1/messages/", "/redeliver")) && post) {
 		r->id = id;
 		submit(r, call_redeliver);
+	} else if (strcmp(path, "/admin/v1/openapi.json") == 0 && get) {
+		size_t len;
+		const char *doc = gw_openapi("admin.json", &len);
+
+		reply(req, op, 200, "application/json", doc, len);
+		areq_free(r);
 	} else if (strcmp(path, "/admin/v1/parties") == 0 && get) {
 		submit_with_parties(r, call_parties);
 	} else if (strcmp(path, "/admin/v1/rejections") == 0 && get) {

@@ -47,6 +47,8 @@ gw_route_parse(enum evhttp_cmd_type method, const char *path, int64_t *id)
 		return get ? GW_ROUTE_HEALTHZ : GW_ROUTE_METHOD;
 	if (strcmp(path, "/readyz") == 0)
 		return get ? GW_ROUTE_READYZ : GW_ROUTE_METHOD;
+	if (strcmp(path, "/v1/openapi.json") == 0)
+		return get ? GW_ROUTE_OPENAPI : GW_ROUTE_METHOD;
 	if (strcmp(path, MESSAGES) == 0)
 		return post ? GW_ROUTE_POST : get ? GW_ROUTE_INBOX : GW_ROUTE_METHOD;
 	if (!message_id(path, id, &rest))

@@ -23,6 +23,7 @@ enum gw_route {
 	GW_ROUTE_GET,     /* GET /v1/berichten/{id} */
 	GW_ROUTE_ACK,     /* POST /v1/berichten/{id}/ack */
 	GW_ROUTE_STATUS,  /* GET /v1/berichten/{id}/status */
+	GW_ROUTE_OPENAPI, /* GET /v1/openapi.json */
 };
 
 /*

@@ -53,6 +53,7 @@
 #include "gw_judges.h"
 #include "gw_log.h"
 #include "gw_metrics.h"
+#include "gw_openapi.h"
 #include "gw_products.h"
 #include "gw_push.h"
 #include "gw_route.h"
@@ -1750,6 +1751,12 @@ on_request(struct evhttp_request *req, void *arg)
 			reply(req, 200, "text/plain", "ready\n", 6);
 		else
 			reply_error(req, 503, "not ready", "the store cannot be written: %s", why);
+		pending_free(p);
+	} else if (route == GW_ROUTE_OPENAPI) {
+		size_t len;
+		const char *doc = gw_openapi("party.json", &len);
+
+		reply(req, 200, "application/json", doc, len);
 		pending_free(p);
 	} else if (route == GW_ROUTE_POST) {
 		post_message(s, p);

@@ -18,7 +18,12 @@ server's URL), every PKI's gateway.ini names a database of its own on that
 server as its store, so that the same programs test the PostgreSQL backend;
 store_query() reads either backend.
 
-Standard library only (and the psql command for PostgreSQL).
+Every answer a Client (or an Admin) gets is checked against the description
+of its listener, schemas/openapi/party.json or admin.json (class Description):
+an answer they do not describe fails the test.
+
+Standard library only, with python3-jsonschema (Debian's) for those checks,
+and the psql command for PostgreSQL.
 """
 import datetime
 import hashlib
@@ -154,6 +159,8 @@ def run(name, body):
         for tool in ("openssl",):
             if not shutil.which(tool):
                 raise Skip("%s is not installed" % tool)
+        if jsonschema is None:
+            raise Skip("python3-jsonschema is not installed")
         body(ctx)
     except Skip as e:
         ctx.checks.say("SKIP: %s" % e)
@@ -168,6 +175,8 @@ def run(name, body):
         for d in ctx.daemons:
             d.kill()
     if status != SKIP:
+        ctx.checks.check(not UNDESCRIBED, "every answer (%d) is described by schemas/openapi/"
+                         % (ANSWERS[0] + len(UNDESCRIBED)), "\n".join(UNDESCRIBED[:5]))
         status = ctx.checks.finish()
     if status == 1 and os.environ.get("IJW_KEEP_TMP"):
         ctx.checks.say("the run's files (PKI, configuration, store, daemon logs) are kept in "
@@ -535,8 +544,184 @@ class Daemon:
         return Admin(self.admin_port, token, ca, cert, key, timeout)
 
 
+# ---- the API descriptions ----
+
+# schemas/openapi/ of the source tree this harness belongs to
+OPENAPI_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas",
+                           "openapi")
+
+try:
+    import jsonschema
+except ImportError:  # run() skips: python3-jsonschema is not installed
+    jsonschema = None
+
+
+# Answers a Client checked, and those it found undescribed: run() fails a program with one
+# even where the program caught the AssertionError (a load thread that takes any exception
+# for a killed daemon).
+ANSWERS = [0]
+UNDESCRIBED = []
+
+
+class Description:
+    """An OpenAPI 3.1 description (schemas/openapi/NAME) that answers are checked against.
+
+    check() raises AssertionError, naming the method, the path, the status and
+    what is wrong, unless the answer is described: its path matches a path
+    template (each path parameter valid by its schema) and the template has the
+    method, or else the document's "x-ijw-unrouted" answers (any other path);
+    the status is one of the operation's responses (or its range, "4XX", or
+    "default"); the Content-Type is one the response names; a JSON body (or a
+    text one) is valid by the schema, Draft 2020-12, every $ref resolved in the
+    document.
+    """
+
+    _loaded = {}
+
+    @classmethod
+    def of(cls, name):
+        if name not in cls._loaded:
+            cls._loaded[name] = cls(os.path.join(OPENAPI_DIR, name))
+        return cls._loaded[name]
+
+    def __init__(self, path, doc=None):
+        if doc is None:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        self.name = os.path.basename(path)
+        # every $ref made absolute, so that a schema inside the document resolves its
+        # references in the document, wherever it sits
+        self.uri = "urn:ijw-openapi:" + self.name
+        self.doc = self._absolute(doc)
+        self.templates = []
+        for template, item in self.doc.get("paths", {}).items():
+            rx = re.escape(template)
+            for name in re.findall(r"\{(\w+)\}", template):
+                rx = rx.replace(re.escape("{%s}" % name), "(?P<%s>[^/]+)" % name)
+            self.templates.append((re.compile(rx + r"\Z"), template, item))
+        self.validators = {}
+        self.format_checker = getattr(jsonschema.Draft202012Validator, "FORMAT_CHECKER", None)
+        try:  # jsonschema >= 4.18
+            import referencing
+            import referencing.jsonschema
+            resource = referencing.Resource.from_contents(
+                self.doc, default_specification=referencing.jsonschema.DRAFT202012)
+            self.registry = referencing.Registry().with_resource(self.uri, resource)
+            self.resolver = None
+        except ImportError:  # Debian 12's 4.10
+            self.registry = None
+            self.resolver = jsonschema.RefResolver(self.uri, self.doc, store={self.uri: self.doc})
+
+    def _absolute(self, v):
+        if isinstance(v, dict):
+            return {k: (self.uri + x if k == "$ref" and isinstance(x, str) and x.startswith("#")
+                        else self._absolute(x)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self._absolute(x) for x in v]
+        return v
+
+    def resolve(self, obj):
+        """obj, or what its $ref (within the document) points at."""
+        while isinstance(obj, dict) and "$ref" in obj:
+            pointer, obj = obj["$ref"].split("#/", 1)[1], self.doc
+            for part in pointer.split("/"):
+                obj = obj[part.replace("~1", "/").replace("~0", "~")]
+        return obj
+
+    def errors(self, schema, value):
+        """The first error of value by schema, as text, or None."""
+        key = id(schema)
+        if key not in self.validators:
+            kw = {"format_checker": self.format_checker}
+            if self.registry is not None:
+                kw["registry"] = self.registry
+            else:
+                kw["resolver"] = self.resolver
+            self.validators[key] = (schema, jsonschema.Draft202012Validator(schema, **kw))
+        err = jsonschema.exceptions.best_match(self.validators[key][1].iter_errors(value))
+        if err is None:
+            return None
+        where = "/".join(str(p) for p in err.absolute_path)
+        return "%s%s" % ("at /%s: " % where if where else "", err.message[:500])
+
+    def operation(self, method, path):
+        """(label, responses) for method on path (no query)."""
+        for rx, template, item in self.templates:
+            m = rx.match(path)
+            if not m:
+                continue
+            op = item.get(method.lower())
+            params = [self.resolve(p) for p in item.get("parameters", []) +
+                      ((op or {}).get("parameters", []))]
+            bad = [p["name"] for p in params if p.get("in") == "path" and
+                   self.errors(p["schema"], m.group(p["name"])) is not None]
+            if bad:
+                continue
+            if op is None:
+                raise AssertionError("%s: %s %s: the method is not described for %s"
+                                     % (self.name, method, path, template))
+            return "%s %s" % (method, template), op["responses"]
+        other = self.doc.get("x-ijw-unrouted")
+        if not other:
+            raise AssertionError("%s: %s %s: no path template matches" % (self.name, method, path))
+        return "%s %s (not routed)" % (method, path), other["responses"]
+
+    def check(self, method, path, status, headers, body):
+        """Raises AssertionError unless the answer (headers: lowercase names) is described."""
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        label, responses = self.operation(method, path)
+        what = "%s: %s: %d" % (self.name, label, status)
+        resp = responses.get(str(status)) or responses.get("%dXX" % (status // 100)) or \
+            responses.get("default")
+        if resp is None:
+            raise AssertionError("%s: the status is not described (described: %s)"
+                                 % (what, ", ".join(sorted(responses))))
+        resp = self.resolve(resp)
+        for name, h in resp.get("headers", {}).items():
+            value = headers.get(name.lower())
+            h = self.resolve(h)
+            if value is not None and "schema" in h:
+                schema = self.resolve(h["schema"])
+                v = int(value) if schema.get("type") == "integer" and value.isdigit() else value
+                err = self.errors(h["schema"], v)
+                if err:
+                    raise AssertionError("%s: header %s: %s" % (what, name, err))
+        content = resp.get("content")
+        ctype = headers.get("content-type", "")
+        if not content:
+            if body:
+                raise AssertionError("%s: a body of %d bytes (%s), described as none"
+                                     % (what, len(body), ctype))
+            return
+        norm = ";".join(p.strip() for p in ctype.lower().split(";"))
+        media = next((k for k in content
+                      if ";".join(p.strip() for p in k.lower().split(";")) in
+                      (norm, norm.split(";")[0])), None)
+        if media is None:
+            raise AssertionError("%s: Content-Type %r is none of %s"
+                                 % (what, ctype, ", ".join(content)))
+        schema = content[media].get("schema")
+        if schema is None:
+            return
+        if media.split(";")[0] == "application/json":
+            try:
+                value = json.loads(body)
+            except ValueError as e:
+                raise AssertionError("%s: the body is not JSON: %s: %r" % (what, e, body[:200]))
+        else:
+            value = body.decode("utf-8", "replace")
+        err = self.errors(schema, value)
+        if err:
+            raise AssertionError("%s: the body does not match its schema: %s; body: %s"
+                                 % (what, err, clip(body[:400])))
+
+
 class Client:
-    """One keep-alive HTTPS connection to the gateway with a client certificate (or none)."""
+    """One keep-alive HTTPS connection to the gateway with a client certificate (or none).
+    Every answer is checked against the party API's description (schemas/openapi/party.json):
+    one it does not describe raises AssertionError."""
+
+    description = "party.json"
 
     def __init__(self, port, ca, cert=None, key=None, timeout=60):
         self.ctx = ssl.create_default_context(cafile=ca)
@@ -560,7 +745,8 @@ class Client:
 
     def request(self, method, path, body=None, headers=None):
         """(status, body bytes), the answer's headers in self.headers (lowercase names);
-        raises on a transport failure (the connection is dropped)."""
+        raises on a transport failure (the connection is dropped), and AssertionError when
+        the description of the listener does not describe the answer."""
         if self.conn is None:
             self.connect()
         h = {"Content-Type": "application/xml"} if body is not None else {}
@@ -575,6 +761,12 @@ class Client:
         self.headers = {k.lower(): v for k, v in r.getheaders()}
         if r.getheader("Connection", "").lower() == "close":
             self.close()
+        try:
+            Description.of(self.description).check(method, path, r.status, self.headers, data)
+        except AssertionError as e:
+            UNDESCRIBED.append(str(e))
+            raise
+        ANSWERS[0] += 1
         return r.status, data
 
     def jrequest(self, method, path, body=None):
@@ -615,7 +807,9 @@ class Client:
 
 class Admin(Client):
     """One keep-alive connection to the admin listener, HTTP (or HTTPS with ca), with a
-    bearer token (or none) in every request."""
+    bearer token (or none) in every request; answers are checked against admin.json."""
+
+    description = "admin.json"
 
     def __init__(self, port, token=None, ca=None, cert=None, key=None, timeout=60):
         super().__init__(port, ca, cert, key, timeout)
