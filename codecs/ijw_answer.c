@@ -164,9 +164,12 @@ write_client(struct ans *a, const void *client, bool volledig)
 	ijw_gen_close(a->w, false, "Naam");
 }
 
+/* The Product of r; none for an assignment of no product (a Budget alone). */
 static void
 write_product(struct ans *a, const struct ijw_record *r)
 {
+	if (!*r->categorie)
+		return;
 	ijw_gen_open(a->w, false, "Product");
 	ijw_gen_leaf(a->w, true, "Categorie", r->categorie);
 	if (*r->productcode)
@@ -410,6 +413,11 @@ declaratie(struct ans *a)
 
 	if (!r)
 		return IJW_EINVAL;
+	if (!*r->categorie)
+		return fail(a,
+		            "assignment %s names no product category (a Budget alone): "
+		            "a declaration names the category of what it declares",
+		            r->toewijzingnummer);
 	ijw_date_to_ymd(day(r->begindatum, a->from_dag), &y, &m, &d);
 	first = ijw_date_from_ymd(y, m, 1);
 	last = first + ijw_month_days(y, m) - 1;

@@ -101,6 +101,14 @@ expect 2 "$bin" generate JW301 --record 1
 has "$tmp/err" 'for an answer'
 
 # what does not follow, and what is no message
+# an assignment of a Budget alone, no product: its start and stop name none; no declaration
+a=$src/samples/JW301-CD079-borderline.xml
+expect 0 "$bin" generate JW305 --from "$a" -o "$tmp/b305.xml"
+expect 0 "$bin" generate JW307 --from "$tmp/b305.xml" -o "$tmp/b307.xml"
+grep -q 'Categorie>' "$tmp/b305.xml" && fail "a start of an assignment of no product names one"
+judge "Budget alone: JW301 JW305 JW307" "$a" "$tmp/b305.xml" "$tmp/b307.xml"
+expect 2 "$bin" generate JW323 --from "$a"
+has "$tmp/err" 'names no product category \(a Budget alone\)'
 expect 2 "$bin" generate JW323 --from "$d/305.xml"
 has "$tmp/err" 'JW323 does not follow from a JW305; from a JW305 follow JW306 JW307'
 expect 2 "$bin" generate JW305 --from "$d/302.xml" 2>/dev/null

@@ -94,45 +94,21 @@ def self_run(ctx, ck, side, mine, other, other_code, expected):
              "--self as %s: classname conform.%s" % (side, side), repr(cases[0].attrib))
 
 
-# A provider's back office, run by `ijw-gateway watch --exec` for each message it takes:
-# a JW301 is answered with its JW302, a JW305 and a JW307, dated on the assignment's last
-# day when that has passed; with WRONG_CLIENT set the start is of another client.
-STAND_IN = r"""set -eu
-[ "$IJW_TYPE" = JW301 ] || exit 0
-d=$(mktemp -d)
-end=$(sed -n 's|.*<[a-z0-9]*:Einddatum>\([0-9-]*\)<.*|\1|p' "$IJW_FILE" | head -n 1)
-dag=$(printf '%s\n%s\n' "$end" "$(date -u +%F)" | sort | head -n 1)
-"$BIN" generate JW302 --from "$IJW_FILE" --dagtekening "$dag" -o "$d/jw302.xml"
-"$BIN" generate JW305 --from "$IJW_FILE" --dagtekening "$dag" -o "$d/jw305.xml"
-if [ -n "${WRONG_CLIENT:-}" ]; then
-	sed -i 's|<\([a-z0-9]*:\)Bsn>[0-9]*<|<\1Bsn>123456782<|' "$d/jw305.xml"
-fi
-"$BIN" generate JW307 --from "$d/jw305.xml" --dagtekening "$dag" -o "$d/jw307.xml"
-"$BIN" send -c "$CLIENT" "$d/jw302.xml" "$d/jw305.xml" "$d/jw307.xml" >>"$LOG"
-rm -r "$d"
-"""
-
-
 def stand_in_run(ctx, ck, mine, theirs, wrong_client):
     """toewijzing-start-stop as gemeente while `watch --exec` plays the provider."""
-    script = os.path.join(ctx.tmp, "stand-in.sh")
-    with open(script, "w") as f:
-        f.write(STAND_IN)
-    log = os.path.join(ctx.tmp, "stand-in-%s.log" % ("wrong" if wrong_client else "right"))
-    env = dict(os.environ, BIN=ctx.binary, CLIENT=theirs, LOG=log)
+    script = os.path.join(ctx.src, "conf", "conform", "stand-in-aanbieder.sh")
+    env = dict(os.environ, BIN=ctx.binary, IJW_CLIENT=theirs)
     if wrong_client:
         env["WRONG_CLIENT"] = "1"
-    watch = subprocess.Popen([ctx.binary, "watch", "-c", theirs, "--exec", "sh " + script,
-                              "--interval", "1"], env=env, stdout=subprocess.DEVNULL,
+    watch = subprocess.Popen([ctx.binary, "watch", "--exec", "sh " + script,
+                              "--interval", "1"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         r = conform(ctx, "toewijzing-start-stop", "--as", "gemeente", "-c", mine, "--with",
                     g.AANBIEDER, "--max-wait", "30")
     finally:
         watch.terminate()
-        _, err = watch.communicate(timeout=60)
-    with open(log) if os.path.exists(log) else open(os.devnull) as f:
-        sent = f.read()
+        sent, err = watch.communicate(timeout=60)
     ck.check(sent.count(": accepted id=") == 3,
              "the stand-in provider sent its JW302, JW305 and JW307", sent + err)
     return r
