@@ -96,14 +96,6 @@ copy_leaf(struct ans *a, const void *node, const char *path, bool basis, const c
 }
 
 static ijw_day
-day(const char *s, ijw_day dflt)
-{
-	ijw_day d;
-
-	return ijw_date_parse(s, &d) ? d : dflt;
-}
-
-static ijw_day
 max_day(ijw_day x, ijw_day y)
 {
 	return x > y ? x : y;
@@ -244,8 +236,9 @@ start_stop_of_assignment(struct ans *a, bool stop)
 
 	if (!r)
 		return IJW_EINVAL;
-	ingang = day(r->begindatum, a->from_dag);
-	eind = min_day(day(r->einddatum, IJW_DAY_MAX), max_day(ingang, dag ? dag : a->from_dag));
+	ingang = ijw_date_or(r->begindatum, a->from_dag);
+	eind = min_day(ijw_date_or(r->einddatum, IJW_DAY_MAX),
+	               max_day(ingang, dag ? dag : a->from_dag));
 	if ((rc = dated(a, dag ? dag : IJW_DAY_MAX, "the Ingangsdatum of the assignment", ingang)))
 		return rc;
 	ijw_gen_header(a->w, dag ? dag : max_day(a->from_dag, stop ? eind : ingang));
@@ -264,14 +257,15 @@ stop_of_start(struct ans *a)
 
 	if (!r)
 		return IJW_EINVAL;
-	b = day(txt(r->node, "Begindatum", begin, sizeof begin), a->from_dag);
+	b = ijw_date_or(txt(r->node, "Begindatum", begin, sizeof begin), a->from_dag);
 	if ((rc = dated(a, dag ? dag : IJW_DAY_MAX, "the Begindatum of the start", b)))
 		return rc;
 	if (!dag)
 		dag = max_day(a->from_dag, b);
 	ijw_gen_header(a->w, dag);
-	write_delivery(a, r, day(txt(r->node, "ToewijzingIngangsdatum", ingang, sizeof ingang), b),
-	               b, dag);
+	write_delivery(
+	        a, r, ijw_date_or(txt(r->node, "ToewijzingIngangsdatum", ingang, sizeof ingang), b),
+	        b, dag);
 	return IJW_OK;
 }
 
@@ -285,7 +279,7 @@ actual(const struct ijw_record *r, ijw_day dag)
 
 	txt(r->node, "RedenWijziging", reden, sizeof reden);
 	return strcmp(reden, "13") != 0 && strcmp(reden, "01") != 0 &&
-	       day(r->einddatum, IJW_DAY_MAX) >= dag;
+	       ijw_date_or(r->einddatum, IJW_DAY_MAX) >= dag;
 }
 
 /*
@@ -308,8 +302,8 @@ verzoek_wijziging(struct ans *a)
 		return fail(a, "assignment %s is not actual on %s: it ended or was withdrawn",
 		            r->toewijzingnummer, d);
 	}
-	gewenst = max_day(dag + 1, day(r->begindatum, dag + 1));
-	eind = day(r->einddatum, IJW_DAY_MAX);
+	gewenst = max_day(dag + 1, ijw_date_or(r->begindatum, dag + 1));
+	eind = ijw_date_or(r->einddatum, IJW_DAY_MAX);
 	if (gewenst > eind)
 		return fail(a, "assignment %s ends on %s: nothing of it is left to change",
 		            r->toewijzingnummer, r->einddatum);
@@ -354,8 +348,8 @@ verzoek_wijziging(struct ans *a)
 static bool
 within(const struct ijw_record *r, ijw_day first, ijw_day last, ijw_day *begin, ijw_day *end)
 {
-	*begin = max_day(first, day(r->begindatum, first));
-	*end = min_day(last, day(r->einddatum, last));
+	*begin = max_day(first, ijw_date_or(r->begindatum, first));
+	*end = min_day(last, ijw_date_or(r->einddatum, last));
 	return *begin <= *end;
 }
 
@@ -418,7 +412,7 @@ declaratie(struct ans *a)
 		            "assignment %s names no product category (a Budget alone): "
 		            "a declaration names the category of what it declares",
 		            r->toewijzingnummer);
-	ijw_date_to_ymd(day(r->begindatum, a->from_dag), &y, &m, &d);
+	ijw_date_to_ymd(ijw_date_or(r->begindatum, a->from_dag), &y, &m, &d);
 	first = ijw_date_from_ymd(y, m, 1);
 	last = first + ijw_month_days(y, m) - 1;
 	dag = a->o->dagtekening ? a->o->dagtekening : max_day(a->from_dag, last + 1);

@@ -58,14 +58,6 @@ txt(const void *n, const char *path, char *buf, size_t size)
 	return buf;
 }
 
-static ijw_day
-day_of(const char *s, ijw_day none)
-{
-	ijw_day d;
-
-	return s && *s && ijw_date_parse(s, &d) ? d : none;
-}
-
 static const struct ijw_record *
 parent_of(const ijw_doc *doc, const struct ijw_record *r)
 {
@@ -328,8 +320,8 @@ assignment_get(struct ctx *c, const char *nr, struct assignment *as)
 		copy(as->client, sizeof as->client, v.f[A_CLIENT]);
 		copy(as->cat, sizeof as->cat, v.f[A_CAT]);
 		copy(as->code, sizeof as->code, v.f[A_CODE]);
-		as->ingang = day_of(v.f[A_INGANG], 0);
-		as->eind = day_of(v.f[A_EIND], IJW_DAY_MAX);
+		as->ingang = ijw_date_or(v.f[A_INGANG], 0);
+		as->eind = ijw_date_or(v.f[A_EIND], IJW_DAY_MAX);
 		as->volume = *v.f[A_VOLUME] ? num(v.f[A_VOLUME]) : -1;
 		copy(as->eenheid, sizeof as->eenheid, v.f[A_EENHEID]);
 		copy(as->freq, sizeof as->freq, v.f[A_FREQ]);
@@ -747,7 +739,7 @@ check_stop(struct ctx *c, const struct ijw_record *r)
 			copy(latest_eind, sizeof latest_eind, seind);
 		}
 	}
-	if (latest >= 0 && day_of(r->einddatum, 0) < day_of(latest_eind, 0))
+	if (latest >= 0 && ijw_date_or(r->einddatum, 0) < ijw_date_or(latest_eind, 0))
 		finding(c, ijw_node_at(r->node, "Einddatum"), "TR414",
 		        "Einddatum %s is before %s, the Einddatum of the current stop of this "
 		        "delivery",
@@ -892,8 +884,9 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 
 			span_product(c, sp, txt(r->node, "Product/Categorie", pc, sizeof pc),
 			             txt(r->node, "Product/Code", pk, sizeof pk));
-			sp->begin = day_of(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
-			sp->end = day_of(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
+			sp->begin =
+			        ijw_date_or(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
+			sp->end = ijw_date_or(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
 			sp->node = r->node;
 			nspans += sp->cat[0] || sp->code[0];
 			continue;
@@ -918,11 +911,11 @@ check_verzoek(struct ctx *c, const struct ijw_record *vz)
 		if (wijzig) {
 			char g[IJW_DATE_SIZE], e[IJW_DATE_SIZE], vol[16], freq[2], budget[16];
 			ijw_day gewenst =
-			        day_of(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
+			        ijw_date_or(txt(r->node, "GewensteIngangsdatum", g, sizeof g), 0);
 			bool has_omvang = ijw_node_at(r->node, "Omvang") != NULL;
 
 			sp->begin = gewenst;
-			sp->end = day_of(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
+			sp->end = ijw_date_or(txt(r->node, "Einddatum", e, sizeof e), IJW_DAY_MAX);
 			if (gewenst <= c->dag && gewenst != as.ingang)
 				finding(c, ijw_node_at(r->node, "GewensteIngangsdatum"), "TR357",
 				        "GewensteIngangsdatum %s is not after the Dagtekening, so "
@@ -1092,8 +1085,8 @@ read_prestatie(const struct ijw_record *r, struct prestatie *p)
 	txt(r->node, "Eenheid", p->eenheid, sizeof p->eenheid);
 	txt(r->node, "ProductTarief", p->tarief, sizeof p->tarief);
 	txt(r->node, "GeleverdVolume", p->volume, sizeof p->volume);
-	p->begin = day_of(r->begindatum, 0);
-	p->end = day_of(r->einddatum, 0);
+	p->begin = ijw_date_or(r->begindatum, 0);
+	p->end = ijw_date_or(r->einddatum, 0);
 }
 
 /* Volume in the assignment's smallest unit: minutes where it assigns hours. */
@@ -1368,14 +1361,14 @@ check_declaratie(struct ctx *c)
 			char nr[16], last[IJW_DATE_SIZE] = "";
 
 			txt(r->node, "DeclaratieNummer", nr, sizeof nr);
-			decl_end = day_of(r->einddatum, IJW_DAY_MAX);
+			decl_end = ijw_date_or(r->einddatum, IJW_DAY_MAX);
 			if (key(c, k, "D", c->a, nr, NULL) && get(c, k, &v) == 1)
 				finding(c, ijw_node_at(r->node, "DeclaratieNummer"), "TR333",
 				        "DeclaratieNummer %s was used before by provider %s", nr,
 				        c->a);
 			if (key(c, k, "L", c->g, c->a, NULL) && get(c, k, &v) == 1)
 				copy(last, sizeof last, v.f[0]);
-			if (*last && day_of(r->begindatum, 0) <= day_of(last, 0))
+			if (*last && ijw_date_or(r->begindatum, 0) <= ijw_date_or(last, 0))
 				finding(c, ijw_node_at(r->node, "DeclaratiePeriode"), "TR318",
 				        "the DeclaratiePeriode begins on %s, not after %s, the "
 				        "period "
@@ -1488,7 +1481,7 @@ apply_declaratie(struct ctx *c)
 				put(c, k, declnr, NULL);
 			if (key(c, k, "L", c->g, c->a, NULL) && get(c, k, &v) == 1)
 				copy(last, sizeof last, v.f[0]);
-			if (day_of(r->begindatum, 0) > day_of(last, 0) &&
+			if (ijw_date_or(r->begindatum, 0) > ijw_date_or(last, 0) &&
 			    key(c, k, "L", c->g, c->a, NULL))
 				put(c, k, r->begindatum, NULL);
 		} else if (strcmp(r->level, "Client") == 0) {
@@ -1686,7 +1679,7 @@ apply_antwoord_declaratie(struct ctx *c)
 		/* rejected: it no longer counts, nor stands for its period */
 		put_prestatie(c, k, &v, "r", v.f[N_CREDITED]);
 		add_sums(c, v.f[N_NR], credit ? norm : -norm, -amount);
-		policy_amount(c, v.f[N_CAT], v.f[N_CODE], day_of(v.f[N_BEGIN], 0), -amount);
+		policy_amount(c, v.f[N_CAT], v.f[N_CODE], ijw_date_or(v.f[N_BEGIN], 0), -amount);
 		if (!credit && key(c, k, "A", c->g, v.f[N_NR], "B", c->a, v.f[N_CAT], v.f[N_CODE],
 		                   v.f[N_BEGIN], v.f[N_END], NULL))
 			del(c, k);
@@ -1880,8 +1873,8 @@ others_of(struct ctx *c, const struct ijw_record *r, size_t at, const char *clie
 		    !(t->k = combination_of(c, e->categorie, e->productcode)))
 			continue;
 		copy(t->nr, sizeof t->nr, e->toewijzingnummer);
-		t->begin = day_of(e->begindatum, 0);
-		t->end = day_of(e->einddatum, IJW_DAY_MAX);
+		t->begin = ijw_date_or(e->begindatum, 0);
+		t->end = ijw_date_or(e->einddatum, IJW_DAY_MAX);
 		t->akkoord = agreed(c, txt(e->node, "Commentaar", comment, sizeof comment));
 		n++;
 	}
@@ -1894,7 +1887,7 @@ check_stacking(struct ctx *c, const struct ijw_policy *pol, const struct ijw_rec
 {
 	const struct ijw_combination *k = combination_of(c, r->categorie, r->productcode);
 	char client[IJW_CLIENT_SIZE], reden[3], comment[300];
-	ijw_day begin = day_of(r->begindatum, 0), end = day_of(r->einddatum, IJW_DAY_MAX);
+	ijw_day begin = ijw_date_or(r->begindatum, 0), end = ijw_date_or(r->einddatum, IJW_DAY_MAX);
 	struct other *o;
 	size_t n;
 
@@ -1950,14 +1943,14 @@ check_declaratie_policy(struct ctx *c, const struct ijw_policy *pol)
 		char decl[IJW_DATE_SIZE];
 
 		if (strcmp(r->level, "Declaratie") == 0) {
-			dag = day_of(txt(r->node, "DeclaratieDagtekening", decl, sizeof decl),
-			             c->dag);
+			dag = ijw_date_or(txt(r->node, "DeclaratieDagtekening", decl, sizeof decl),
+			                  c->dag);
 			continue;
 		}
 		if (strcmp(r->level, "Prestatie") != 0)
 			continue;
 		if (pol->invoice && pol->invoice_days &&
-		    day_of(r->einddatum, dag) + (ijw_day)pol->invoice_days < dag)
+		    ijw_date_or(r->einddatum, dag) + (ijw_day)pol->invoice_days < dag)
 			policy_finding(
 			        c, pol->invoice, ijw_node_at(r->node, "ProductPeriode"), "TERMIJN",
 			        "the ProductPeriode ended on %s, more than %u days before the "
@@ -1967,7 +1960,7 @@ check_declaratie_policy(struct ctx *c, const struct ijw_policy *pol)
 		if (!pol->ceiling)
 			continue;
 		k = combination_of(c, r->categorie, r->productcode);
-		ijw_date_to_ymd(day_of(r->begindatum, 0), &y, &m, &d);
+		ijw_date_to_ymd(ijw_date_or(r->begindatum, 0), &y, &m, &d);
 		for (unsigned profile = 0; profile <= (k ? 1u : 0u); profile++) {
 			unsigned pr = profile ? k->profile : 0;
 			long ceiling = ijw_products_ceiling(c->o->products, c->a, y, pr);
@@ -2041,7 +2034,7 @@ ctx_init(struct ctx *c, const struct ijw_ledger *l, const ijw_doc *doc,
 	ijw_doc_route(doc, &c->route);
 	c->g = def->afzender == IJW_GEMEENTE ? h->afzender : h->ontvanger;
 	c->a = def->afzender == IJW_GEMEENTE ? h->ontvanger : h->afzender;
-	c->dag = day_of(h->dagtekening, o ? o->today : 0);
+	c->dag = ijw_date_or(h->dagtekening, o ? o->today : 0);
 	return *c->g && *c->a;
 }
 

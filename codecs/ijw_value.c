@@ -85,6 +85,14 @@ ijw_date_parse(const char *s, ijw_day *day)
 	return true;
 }
 
+ijw_day
+ijw_date_or(const char *s, ijw_day none)
+{
+	ijw_day d;
+
+	return s && *s && ijw_date_parse(s, &d) ? d : none;
+}
+
 void
 ijw_date_format(ijw_day day, char *out)
 {

@@ -25,6 +25,8 @@ typedef long ijw_day;
  * exist (2023-02-30).
  */
 bool ijw_date_parse(const char *s, ijw_day *day);
+/* The day of date s as ijw_date_parse() reads it; none when s is NULL, "" or not a date. */
+ijw_day ijw_date_or(const char *s, ijw_day none);
 /* Writes day as "YYYY-MM-DD" into out, which holds IJW_DATE_SIZE bytes. */
 void ijw_date_format(ijw_day day, char *out);
 /* The day number of a calendar date; month 1-12. */

@@ -282,14 +282,6 @@ values_of(const ijw_doc *doc, enum kind k, struct values *v)
 	}
 }
 
-static ijw_day
-day_of(const char *s, ijw_day none)
-{
-	ijw_day d;
-
-	return *s && ijw_date_parse(s, &d) ? d : none;
-}
-
 /* The assignment (JW301) a step's message belongs to: its own source chain's nearest. */
 static int
 assignment_of(const struct gw_scenario *s, int i)
@@ -355,7 +347,7 @@ dag_of(const struct run *r, const struct player *p, int i)
 	for (size_t k = 0; a >= 0 && p->msg[a].doc && k < ijw_doc_nrecords(p->msg[a].doc); k++)
 		if (strcmp(ijw_doc_record(p->msg[a].doc, k)->level, "ToegewezenProduct") == 0)
 			ar = ijw_doc_record(p->msg[a].doc, k);
-	end = ar ? day_of(ar->einddatum, IJW_DAY_MAX) : IJW_DAY_MAX;
+	end = ar ? ijw_date_or(ar->einddatum, IJW_DAY_MAX) : IJW_DAY_MAX;
 	return end < today ? end : today;
 }
 
@@ -383,8 +375,8 @@ plain_first(const ijw_doc *doc)
 		const struct ijw_record *rec = ijw_doc_record(doc, i);
 
 		if (strcmp(rec->level, "ToegewezenProduct") == 0 &&
-		    (day_of(rec->begindatum, IJW_DAY_MAX) > today - 30 ||
-		     day_of(rec->einddatum, IJW_DAY_MAX) < today + 30))
+		    (ijw_date_or(rec->begindatum, IJW_DAY_MAX) > today - 30 ||
+		     ijw_date_or(rec->einddatum, IJW_DAY_MAX) < today + 30))
 			return false;
 	}
 	return products == 1 && !doc_find(doc, "RedenWijziging") && !doc_find(doc, "Budget") &&
@@ -468,7 +460,7 @@ err_in(struct run *r, struct player *p, xmlNode *root, int step)
 		break;
 	case GW_MISTAKE_EARLY_START:
 		if (ar && (k = all_named(root, "StartProduct", n, MAX_VALUES, 0))) {
-			ijw_date_format(day_of(ar->begindatum, 0) - 1, t);
+			ijw_date_format(ijw_date_or(ar->begindatum, 0) - 1, t);
 			for (size_t i = 0; i < k; i++)
 				if (ijw_node_at(n[i], "Begindatum"))
 					set_text((xmlNode *)ijw_node_at(n[i], "Begindatum"), t);
@@ -476,7 +468,7 @@ err_in(struct run *r, struct player *p, xmlNode *root, int step)
 		break;
 	case GW_MISTAKE_LATE_STOP:
 		if (ar && (k = all_named(root, "StopProduct", n, MAX_VALUES, 0))) {
-			ijw_date_format(day_of(ar->einddatum, 0) + 1, t);
+			ijw_date_format(ijw_date_or(ar->einddatum, 0) + 1, t);
 			for (size_t i = 0; i < k; i++)
 				if (ijw_node_at(n[i], "Einddatum"))
 					set_text((xmlNode *)ijw_node_at(n[i], "Einddatum"), t);
@@ -500,7 +492,7 @@ err_in(struct run *r, struct player *p, xmlNode *root, int step)
 	case GW_MISTAKE_OUTSIDE_PERIOD:
 		k = all_named(root, "ProductPeriode", n, MAX_VALUES, 0);
 		for (size_t i = 0; i < k && ar; i++) {
-			ijw_date_format(day_of(ar->begindatum, 0) - 1, t);
+			ijw_date_format(ijw_date_or(ar->begindatum, 0) - 1, t);
 			if (ijw_node_at(n[i], "Begindatum"))
 				set_text((xmlNode *)ijw_node_at(n[i], "Begindatum"), t);
 			if (ijw_node_at(n[i], "Einddatum"))
@@ -820,7 +812,7 @@ allowed_volume(const struct ijw_record *ar, const struct ijw_record *pr)
 {
 	char freq[4] = "";
 	long vol = strtol(ar->volume, NULL, 10);
-	ijw_day b = day_of(pr->begindatum, 0), e = day_of(pr->einddatum, 0);
+	ijw_day b = ijw_date_or(pr->begindatum, 0), e = ijw_date_or(pr->einddatum, 0);
 	long days = e >= b ? (long)(e - b) + 1 : 1;
 
 	ijw_node_text(ijw_node_at(ar->node, "Omvang/Frequentie"), freq, sizeof freq);
@@ -861,10 +853,10 @@ check_care(struct run *r, int i, const ijw_doc *doc)
 			     label_of(r->s, a), ar->categorie, ar->productcode);
 			product = true;
 		}
-		b = day_of(rc->begindatum, IJW_DAY_MAX);
-		e = day_of(rc->einddatum, b);
-		ab = day_of(ar->begindatum, 0);
-		ae = day_of(ar->einddatum, IJW_DAY_MAX);
+		b = ijw_date_or(rc->begindatum, IJW_DAY_MAX);
+		e = ijw_date_or(rc->einddatum, b);
+		ab = ijw_date_or(ar->begindatum, 0);
+		ae = ijw_date_or(ar->einddatum, IJW_DAY_MAX);
 		if (!period && b != IJW_DAY_MAX && (b < ab || b > ae || e > ae)) {
 			fail(r, GW_CHECK_PERIOD,
 			     "%s: %s period %s..%s at line %u is outside %s's %s..%s",

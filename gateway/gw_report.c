@@ -245,14 +245,6 @@ set(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src);
 }
 
-static ijw_day
-day(const char *s, ijw_day none)
-{
-	ijw_day d;
-
-	return *s && ijw_date_parse(s, &d) ? d : none;
-}
-
 /*
  * Version n of assignment i (A g nr V n): the first one's Toewijzingsdatum,
  * and which version first named each request it honours. Versions come in
@@ -264,7 +256,7 @@ read_version(struct ledger *L, size_t i, long n, const char *v[MAXKEY])
 	struct honour *h = NULL;
 
 	if (n == 1)
-		L->asg[i].first_datum = day(v[14], L->asg[i].first_datum);
+		L->asg[i].first_datum = ijw_date_or(v[14], L->asg[i].first_datum);
 	if (!*v[11])
 		return;
 	for (size_t j = L->nhon; j-- > 0 && L->hon[j].asg == i;)
@@ -282,7 +274,7 @@ read_version(struct ledger *L, size_t i, long n, const char *v[MAXKEY])
 		set(h->ref, sizeof h->ref, v[11]);
 	}
 	h->version = n;
-	h->datum = day(v[14], 0);
+	h->datum = ijw_date_or(v[14], 0);
 }
 
 /* An assignment key: A g nr T (its current version) or V n (a version). */
@@ -311,7 +303,7 @@ read_assignment(struct ledger *L, const char *k[MAXKEY], const char *v[MAXKEY])
 	set(as->cat, sizeof as->cat, v[2]);
 	set(as->code, sizeof as->code, v[3]);
 	set(as->reden, sizeof as->reden, v[10]);
-	as->first_datum = day(v[14], 0);
+	as->first_datum = ijw_date_or(v[14], 0);
 	as->first_start = IJW_DAY_MAX;
 }
 
@@ -323,7 +315,7 @@ read_delivery(struct delivery *d, const char *k[MAXKEY])
 	set(d->nr, sizeof d->nr, k[2]);
 	set(d->a, sizeof d->a, k[4]);
 	set(d->client, sizeof d->client, k[5]);
-	d->begin = day(k[6], 0);
+	d->begin = ijw_date_or(k[6], 0);
 }
 
 static int
@@ -355,7 +347,7 @@ read_each(void *ctx, const char *key, const char *value)
 
 		read_delivery(&s->d, k);
 		set(s->reden, sizeof s->reden, k[7]);
-		s->end = day(k[8], 0);
+		s->end = ijw_date_or(k[8], 0);
 	} else if (k[0][0] == 'R') {
 		if (!grow((void **)&L->reqs, &L->capreqs, L->nreqs, sizeof *L->reqs))
 			goto oom;
@@ -364,7 +356,7 @@ read_each(void *ctx, const char *key, const char *value)
 		set(r->a, sizeof r->a, k[1]);
 		set(r->ref, sizeof r->ref, k[2]);
 		set(r->type, sizeof r->type, v[2]);
-		r->datum = day(v[5], -1);
+		r->datum = ijw_date_or(v[5], -1);
 	} else if (k[0][0] == 'D') {
 		if (!grow((void **)&L->decls, &L->capdecls, L->ndecls, sizeof *L->decls))
 			goto oom;
@@ -384,7 +376,7 @@ read_each(void *ctx, const char *key, const char *value)
 		set(p->nr, sizeof p->nr, v[2]);
 		set(p->cat, sizeof p->cat, v[3]);
 		set(p->code, sizeof p->code, v[4]);
-		p->begin = day(v[5], 0);
+		p->begin = ijw_date_or(v[5], 0);
 		p->bedrag = strtoll(v[10], NULL, 10);
 		p->rejected = strcmp(v[12], "r") == 0;
 	}

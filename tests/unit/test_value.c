@@ -43,6 +43,17 @@ dates_that_do_not(void **state)
 		assert_false(ijw_date_parse(bad[i], &d));
 }
 
+/* ijw_date_or: the day of a date, else the value given for none. */
+static void
+dates_or_none(void **state)
+{
+	(void)state;
+	assert_int_equal(ijw_date_or("2024-03-01", -1), ijw_date_from_ymd(2024, 3, 1));
+	assert_int_equal(ijw_date_or("2023-02-29", -1), -1);
+	assert_int_equal(ijw_date_or("", 7), 7);
+	assert_int_equal(ijw_date_or(NULL, IJW_DAY_MAX), IJW_DAY_MAX);
+}
+
 /* XML Schema dates may have longer and negative years; ours up to nine digits. */
 static void
 dates_of_xml_schema(void **state)
@@ -114,9 +125,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(dates_that_exist),    cmocka_unit_test(dates_that_do_not),
-	        cmocka_unit_test(dates_of_xml_schema), cmocka_unit_test(round_trip_over_centuries),
-	        cmocka_unit_test(bsn_elfproef),        cmocka_unit_test(cents),
+	        cmocka_unit_test(dates_that_exist),
+	        cmocka_unit_test(dates_that_do_not),
+	        cmocka_unit_test(dates_or_none),
+	        cmocka_unit_test(dates_of_xml_schema),
+	        cmocka_unit_test(round_trip_over_centuries),
+	        cmocka_unit_test(bsn_elfproef),
+	        cmocka_unit_test(cents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
