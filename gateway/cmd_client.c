@@ -83,27 +83,6 @@ usage(const struct command *c, FILE *out)
 	        "cannot be reached.\n");
 }
 
-/*
- * A number in [min, max] from an option's value; false after saying what is
- * wrong (as JSON too when json).
- */
-static bool
-number(const char *cmd, bool json, const char *opt, const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		gw_cli_fail(json, "usage", "%s: %s wants a whole number from %ld to %ld, not '%s'",
-		            cmd, opt, min, max, s);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 /* Whether s is a message id: 1 to ID_MAX digits. */
 static bool
 is_id(const char *s)
@@ -177,12 +156,13 @@ parse(const struct command *c, int argc, char **argv, struct opts *o)
 			o->exec = optarg;
 			break;
 		case 'l':
-			if (!number(c->name, json, "--limit", optarg, 1, LIMIT_MAX, &o->limit))
+			if (!gw_cli_number(c->name, json, "--limit", optarg, 1, LIMIT_MAX,
+			                   &o->limit))
 				return GW_EXIT_USAGE;
 			break;
 		case 'i':
-			if (!number(c->name, json, "--interval", optarg, 1, INTERVAL_MAX,
-			            &o->interval))
+			if (!gw_cli_number(c->name, json, "--interval", optarg, 1, INTERVAL_MAX,
+			                   &o->interval))
 				return GW_EXIT_USAGE;
 			break;
 		default:

@@ -119,6 +119,7 @@ gw_cmd_report(int argc, char **argv)
 	bool from = false, to = false;
 	struct ijw_buf out;
 	int opt, status;
+	long n;
 
 	gw_report_opts_init(&o);
 	optind = 0;
@@ -142,22 +143,11 @@ gw_cmd_report(int argc, char **argv)
 			}
 			o.monthly = strcmp(optarg, "month") == 0;
 			break;
-		case 'n': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || n > 1000000) {
-				gw_warnx("report: --threshold wants a whole number from 0 to "
-				         "1000000, "
-				         "not '%s'",
-				         optarg);
+		case 'n':
+			if (!gw_cli_number("report", false, "--threshold", optarg, 0, 1000000, &n))
 				return GW_EXIT_USAGE;
-			}
 			o.threshold = (unsigned)n;
 			break;
-		}
 		case 'F':
 			if (strcmp(optarg, "csv") && strcmp(optarg, "json") &&
 			    strcmp(optarg, "html")) {

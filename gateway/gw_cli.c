@@ -1,6 +1,7 @@
 /*
  * gw_cli.c: what the subcommands share: a gateway's store, errors in JSON.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,24 @@ gw_cli_fail(bool json, const char *code, const char *fmt, ...)
 		json_decref(o);
 	}
 	return GW_EXIT_USAGE;
+}
+
+bool
+gw_cli_number(const char *cmd, bool json, const char *opt, const char *s, long min, long max,
+              long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max || (min >= 0 && *s == '-')) {
+		gw_cli_fail(json, "usage", "%s: %s wants a whole number from %ld to %ld, not '%s'",
+		            cmd, opt, min, max, s);
+		return false;
+	}
+	*out = v;
+	return true;
 }
 
 int

@@ -70,6 +70,14 @@ bool gw_cli_wants_json(int argc, char **argv);
 int gw_cli_fail(bool json, const char *code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/*
+ * The whole number s, the value of option opt of command cmd, into *out when
+ * it lies in [min, max]; else false after gw_cli_fail() said "CMD: OPT wants
+ * a whole number from MIN to MAX, not 'S'".
+ */
+bool gw_cli_number(const char *cmd, bool json, const char *opt, const char *s, long min, long max,
+                   long *out);
+
 /* Prints "ijw-gateway: " and the formatted message to standard error. */
 void gw_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

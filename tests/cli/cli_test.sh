@@ -742,6 +742,8 @@ expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --
 has "$tmp/err" "report: --format is csv, json or html, not 'xml'"
 expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --threshold -1
 has "$tmp/err" "report: --threshold wants a whole number"
+expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --threshold -0
+has "$tmp/err" "report: --threshold wants a whole number from 0 to 1000000, not '-0'"
 expect 2 "$bin" report -c "$rp/gateway.ini" --from 2026-01-01 --to 2026-12-31 --by week
 grep -v '^ledger_key' "$rp/gateway.ini" >"$rp/noledger.ini"
 expect 2 "$bin" report -c "$rp/noledger.ini" --from 2026-01-01 --to 2026-12-31
