@@ -70,7 +70,7 @@ struct gw_admin {
 	SSL_CTX *ssl; /* NULL: plain HTTP */
 	bool has_token;
 	unsigned char token[SHA256_DIGEST_LENGTH]; /* the token's SHA-256 */
-	char (*certs)[65];                         /* admin_certificates, lowercase hex */
+	char certs[GW_CERT_IDS_MAX][65];           /* admin_certificates, lowercase hex */
 	unsigned char csrf_key[32]; /* a certificate's CSRF token is an HMAC under it */
 	size_t ncerts;
 	struct session sessions[SESSIONS_MAX];
@@ -1427,28 +1427,6 @@ read_token(gw_admin *a, const char *file, char *err, size_t errlen)
 	return true;
 }
 
-/* admin_certificates, each as lowercase hex without colons or spaces. */
-static bool
-read_certs(gw_admin *a, const char *list, char *err, size_t errlen)
-{
-	for (const char *at = list; *at;) {
-		size_t len = strcspn(at, ","), n = 0;
-		char(*more)[65] = realloc(a->certs, (a->ncerts + 1) * sizeof *more);
-
-		if (!more) {
-			snprintf(err, errlen, "out of memory");
-			return false;
-		}
-		a->certs = more;
-		for (size_t i = 0; i < len && n < 64; i++)
-			if (isxdigit((unsigned char)at[i]))
-				more[a->ncerts][n++] = (char)tolower((unsigned char)at[i]);
-		more[a->ncerts++][n] = '\0';
-		at += len + (at[len] == ',');
-	}
-	return true;
-}
-
 gw_admin *
 gw_admin_new(const struct gw_admin_env *env, const struct gw_config *c, char *err, size_t errlen)
 {
@@ -1468,9 +1446,10 @@ gw_admin_new(const struct gw_admin_env *env, const struct gw_config *c, char *er
 		snprintf(err, errlen, "no random bytes for the console's CSRF tokens");
 		goto fail;
 	}
-	if ((c->admin_token_file[0] && !read_token(a, c->admin_token_file, err, errlen)) ||
-	    !read_certs(a, c->admin_certificates, err, errlen))
+	if (c->admin_token_file[0] && !read_token(a, c->admin_token_file, err, errlen))
 		goto fail;
+	memcpy(a->certs, c->admin_certs, sizeof a->certs);
+	a->ncerts = c->nadmin_certs;
 	if (c->admin_tls) {
 		char why[1024];
 
@@ -1527,7 +1506,6 @@ gw_admin_free(gw_admin *a)
 	if (a->http)
 		evhttp_free(a->http);
 	SSL_CTX_free(a->ssl);
-	free(a->certs);
 	OPENSSL_cleanse(a, sizeof *a);
 	free(a);
 }

@@ -303,8 +303,8 @@ join_path(struct reading *r, const char *value, char *dst, size_t size)
 }
 
 /*
- * A SHA-256 fingerprint of len characters at text: 64 hex digits, colons
- * between them allowed. Into out as 64 lowercase hex digits.
+ * A SHA-256 fingerprint of len characters at text: 64 hex digits, colons and
+ * spaces between them allowed. Into out as 64 lowercase hex digits.
  */
 static bool
 fingerprint(const char *text, size_t len, char out[65])
@@ -312,7 +312,7 @@ fingerprint(const char *text, size_t len, char out[65])
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (text[i] == ':')
+		if (text[i] == ':' || text[i] == ' ')
 			continue;
 		if (!isxdigit((unsigned char)text[i]) || n == 64)
 			return false;
@@ -496,7 +496,7 @@ loopback(const char *address)
 static bool
 admin_ok(struct reading *r)
 {
-	const struct gw_config *c = r->c;
+	struct gw_config *c = r->c;
 	const char *at = c->admin_certificates;
 
 	if (strcmp(c->admin_listen, "off") != 0 && !c->admin_tls && !loopback(c->admin_listen))
@@ -504,16 +504,19 @@ admin_ok(struct reading *r)
 		                 "[gateway]: admin_listen = %s is not a loopback address, so it "
 		                 "needs admin_tls = yes (or admin_listen = 127.0.0.1, or off)",
 		                 c->admin_listen);
+	c->nadmin_certs = 0;
 	while (*at) {
-		size_t len = strcspn(at, ","), hex = 0;
+		size_t len = strcspn(at, ",");
 
-		for (size_t i = 0; i < len; i++)
-			hex += isxdigit((unsigned char)at[i]) != 0;
-		if (hex != 64 || strspn(at, "0123456789abcdefABCDEF: ") < len)
+		if (c->nadmin_certs == GW_CERT_IDS_MAX)
+			return at_header(r, "[gateway]: admin_certificates: more than %d",
+			                 GW_CERT_IDS_MAX);
+		if (!fingerprint(at, len, c->admin_certs[c->nadmin_certs]))
 			return at_header(r,
 			                 "[gateway]: admin_certificates: '%.*s' is not a SHA-256 "
 			                 "fingerprint (64 hex digits, colons allowed)",
 			                 (int)len, at);
+		c->nadmin_certs++;
 		at += len + (at[len] == ',');
 	}
 	return true;

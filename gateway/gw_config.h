@@ -59,9 +59,11 @@ struct gw_config {
 	/* the admin listener (gw_admin.h): "off" for none */
 	char admin_listen[64];
 	unsigned admin_port;
-	char admin_token_file[GW_PATH_MAX]; /* the operators' token, "" for none */
-	int admin_tls;                      /* 1: TLS, and admin client certificates */
-	char admin_certificates[1024];      /* SHA-256 fingerprints, comma-separated */
+	char admin_token_file[GW_PATH_MAX];    /* the operators' token, "" for none */
+	int admin_tls;                         /* 1: TLS, and admin client certificates */
+	char admin_certificates[1024];         /* SHA-256 fingerprints, comma-separated */
+	char admin_certs[GW_CERT_IDS_MAX][65]; /* the same as 64 lowercase hex digits each */
+	size_t nadmin_certs;
 	char certificate[GW_PATH_MAX], private_key[GW_PATH_MAX], client_ca[GW_PATH_MAX];
 	char client_crl[GW_PATH_MAX]; /* CRLs of client_ca's CAs, "" for none */
 	char store[GW_PATH_MAX];      /* as written: resolved by the store */

@@ -347,6 +347,11 @@ admin_settings(void **state)
 	         "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
 	snprintf(text, sizeof text, "%s", edited("port = 9443", line));
 	assert_string_equal(load(text, &c), "");
+	assert_int_equal(c->nadmin_certs, 2);
+	assert_string_equal(c->admin_certs[0],
+	                    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	assert_string_equal(c->admin_certs[1],
+	                    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
 	gw_config_free(c);
 }
 
